@@ -1,0 +1,422 @@
+//! The HTTP side of the client: base URL rule, signing each action, batching many actions into few requests with a
+//! few requests in flight, paging list reads to the end, and retrying what is safe to retry. Reads are retried on
+//! transient failures; writes only when onOffice provably did not run them (connection refused, clock refusal).
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures::stream::{self, StreamExt};
+use serde_json::{json, Value};
+
+use crate::credentials::Credentials;
+use crate::envelope::{parse_response, Action, ActionResult, Record};
+use crate::error::Error;
+use crate::signing::hmac_v2;
+
+/// The stable production endpoint of the onOffice API.
+pub const DEFAULT_BASE_URL: &str = "https://api.onoffice.de/api/stable/api.php";
+/// onOffice returns at most this many records per list read.
+pub const MAX_PAGE_SIZE: u64 = 500;
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Builds a [`Client`]. Every limit has a sensible default.
+#[derive(Clone, Debug)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Credentials,
+    timeout: Duration,
+    max_actions_per_request: usize,
+    max_in_flight: usize,
+    max_retries: u32,
+    backoff: Duration,
+    page_size: u64,
+    clock_skew_secs: i64,
+}
+
+impl ClientBuilder {
+    pub fn new(credentials: Credentials) -> Self {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            credentials,
+            timeout: Duration::from_secs(30),
+            max_actions_per_request: 20,
+            max_in_flight: 4,
+            max_retries: 3,
+            backoff: Duration::from_millis(300),
+            page_size: MAX_PAGE_SIZE,
+            clock_skew_secs: 0,
+        }
+    }
+
+    /// Another endpoint: https anywhere, or http on a loopback address (the sandbox).
+    pub fn base_url(mut self, url: &str) -> Self {
+        self.base_url = url.trim().to_owned();
+        self
+    }
+
+    /// How long one HTTP request may take before it counts as lost.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn max_actions_per_request(mut self, n: usize) -> Self {
+        self.max_actions_per_request = n.max(1);
+        self
+    }
+
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.max_in_flight = n.max(1);
+        self
+    }
+
+    /// Retries after the first attempt, for reads (and for writes onOffice provably did not run).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// The first backoff; it doubles with every retry.
+    pub fn backoff(mut self, base: Duration) -> Self {
+        self.backoff = base;
+        self
+    }
+
+    /// Records per page of a list read (at most 500).
+    pub fn page_size(mut self, n: u64) -> Self {
+        self.page_size = n.clamp(1, MAX_PAGE_SIZE);
+        self
+    }
+
+    /// Shifts the timestamps this client signs with. For tests and for diagnosing clock trouble only.
+    pub fn clock_skew_secs(mut self, secs: i64) -> Self {
+        self.clock_skew_secs = secs;
+        self
+    }
+
+    pub fn build(self) -> Result<Client> {
+        check_base_url(&self.base_url)?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("agent-check/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::BaseUrl {
+                url: self.base_url.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner { config: self, http }),
+        })
+    }
+}
+
+/// Refuses every API address but https, or http on a loopback address.
+pub fn check_base_url(raw: &str) -> Result<()> {
+    let refuse = |reason: &str| Error::BaseUrl {
+        url: raw.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let url = url::Url::parse(raw).map_err(|e| refuse(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse("credentials in the URL"));
+    }
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
+        "http" => match url.host() {
+            Some(url::Host::Ipv4(ip)) if ip.is_loopback() => Ok(()),
+            Some(url::Host::Ipv6(ip)) if ip.is_loopback() => Ok(()),
+            Some(url::Host::Domain("localhost")) => Ok(()),
+            _ => Err(refuse("http is only allowed on a loopback address")),
+        },
+        _ => Err(refuse("only https is allowed")),
+    }
+}
+
+struct Inner {
+    config: ClientBuilder,
+    http: reqwest::Client,
+}
+
+/// A connection to one onOffice account. Cheap to clone; clones share the connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.config.base_url)
+            .field("token", &self.inner.config.credentials.token)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why one HTTP exchange did not produce per-action results.
+enum Failure {
+    /// Nothing reached onOffice (connection refused): safe to send again.
+    NotSent(String),
+    /// The request may have run, but its answer was lost.
+    Lost(String),
+    /// onOffice answered with an error for the request as a whole.
+    Root(Error),
+}
+
+impl Client {
+    pub fn builder(credentials: Credentials) -> ClientBuilder {
+        ClientBuilder::new(credentials)
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.config.base_url
+    }
+
+    pub fn page_size(&self) -> u64 {
+        self.inner.config.page_size
+    }
+
+    /// Runs one action.
+    pub async fn call(&self, action: Action) -> Result<ActionResult> {
+        self.execute(vec![action])
+            .await
+            .pop()
+            .expect("one result per action")
+    }
+
+    /// Runs many actions: batched into requests of at most `max_actions_per_request`, with at most
+    /// `max_in_flight` requests at once. Results come back in the order of the actions.
+    /// Reads and writes never share a request, so a lost answer never costs a read its retry.
+    pub async fn execute(&self, actions: Vec<Action>) -> Vec<Result<ActionResult>> {
+        let max = self.inner.config.max_actions_per_request;
+        let mut chunks: Vec<Vec<Action>> = Vec::new();
+        for action in actions {
+            match chunks.last_mut() {
+                Some(last)
+                    if last.len() < max && last[0].kind.is_write() == action.kind.is_write() =>
+                {
+                    last.push(action)
+                }
+                _ => chunks.push(vec![action]),
+            }
+        }
+        let results: Vec<Vec<Result<ActionResult>>> = stream::iter(chunks)
+            .map(|chunk| async move { self.send_chunk(&chunk).await })
+            .buffered(self.inner.config.max_in_flight)
+            .collect()
+            .await;
+        results.into_iter().flatten().collect()
+    }
+
+    async fn send_chunk(&self, actions: &[Action]) -> Vec<Result<ActionResult>> {
+        let cfg = &self.inner.config;
+        let is_write = actions[0].kind.is_write();
+        let mut out: Vec<Option<Result<ActionResult>>> = vec![None; actions.len()];
+        let mut pending: Vec<usize> = (0..actions.len()).collect();
+        let mut attempt = 0u32;
+        loop {
+            let batch: Vec<&Action> = pending.iter().map(|&i| &actions[i]).collect();
+            let may_retry = attempt < cfg.max_retries;
+            let mut retry: Vec<usize> = Vec::new();
+            match self.send_once(&batch).await {
+                Ok(results) => {
+                    for (&i, r) in pending.iter().zip(results) {
+                        // 136 means onOffice refused the action before running it: signing again is safe.
+                        if may_retry && matches!(&r, Err(e) if e.code() == Some(136)) {
+                            retry.push(i);
+                        } else {
+                            out[i] = Some(r);
+                        }
+                    }
+                }
+                Err(Failure::Root(e)) if may_retry && e.code() == Some(136) => {
+                    retry = pending.clone()
+                }
+                Err(Failure::Root(e)) => {
+                    for &i in &pending {
+                        out[i] = Some(Err(e.clone()));
+                    }
+                }
+                Err(Failure::NotSent(_)) if may_retry => retry = pending.clone(),
+                Err(Failure::NotSent(detail)) => {
+                    for &i in &pending {
+                        out[i] = Some(Err(Error::Transport {
+                            detail: detail.clone(),
+                        }));
+                    }
+                }
+                Err(Failure::Lost(detail)) if is_write => {
+                    for &i in &pending {
+                        out[i] = Some(Err(Error::UnknownOutcome {
+                            detail: detail.clone(),
+                        }));
+                    }
+                }
+                Err(Failure::Lost(_)) if may_retry => retry = pending.clone(),
+                Err(Failure::Lost(detail)) => {
+                    for &i in &pending {
+                        out[i] = Some(Err(Error::Transport {
+                            detail: detail.clone(),
+                        }));
+                    }
+                }
+            }
+            if retry.is_empty() {
+                break;
+            }
+            pending = retry;
+            attempt += 1;
+            let wait = cfg.backoff.saturating_mul(1 << (attempt - 1).min(5));
+            tokio::time::sleep(wait.min(Duration::from_secs(8))).await;
+        }
+        out.into_iter()
+            .map(|r| r.expect("every action answered"))
+            .collect()
+    }
+
+    /// One HTTP exchange; every action is signed afresh with the current time.
+    async fn send_once(
+        &self,
+        actions: &[&Action],
+    ) -> std::result::Result<Vec<Result<ActionResult>>, Failure> {
+        let cfg = &self.inner.config;
+        let token = cfg.credentials.token.as_str();
+        let secret = cfg.credentials.secret.expose();
+        let timestamp = unix_now() + cfg.clock_skew_secs;
+        let wire: Vec<Value> = actions
+            .iter()
+            .map(|a| {
+                let mac = hmac_v2(secret, token, timestamp, &a.resource_type, a.kind.urn());
+                a.to_wire(timestamp, mac)
+            })
+            .collect();
+        let body = json!({"token": token, "request": {"actions": wire}});
+        let response = self
+            .inner
+            .http
+            .post(&cfg.base_url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| {
+                if e.is_connect() {
+                    Failure::NotSent(e.to_string())
+                } else {
+                    Failure::Lost(e.to_string())
+                }
+            })?;
+        let status = response.status();
+        if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return Err(Failure::Lost(format!("HTTP {status}")));
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Failure::Lost(e.to_string()))?;
+        let value: Value = match serde_json::from_slice(&bytes) {
+            Ok(v) => v,
+            Err(_) if !status.is_success() => {
+                return Err(Failure::Root(Error::Unexpected {
+                    detail: format!("HTTP {status} without a JSON body"),
+                }))
+            }
+            Err(e) => return Err(Failure::Lost(format!("answer is not JSON: {e}"))),
+        };
+        parse_response(&value, actions.len()).map_err(Failure::Root)
+    }
+
+    /// Reads every record of a list read: the first page, then all remaining pages together.
+    pub async fn read_all(&self, action: Action) -> Result<Vec<Record>> {
+        self.read_all_many(vec![action])
+            .await
+            .pop()
+            .expect("one result per action")
+    }
+
+    /// Reads every record of several list reads. First pages go out together, then every remaining page of every
+    /// read together, so the number of sequential round trips is two whatever the sizes.
+    pub async fn read_all_many(&self, actions: Vec<Action>) -> Vec<Result<Vec<Record>>> {
+        let page = self.inner.config.page_size;
+        let firsts: Vec<Action> = actions.iter().map(|a| paged(a, page, 0)).collect();
+        let first_results = self.execute(firsts).await;
+
+        let mut out: Vec<Result<Vec<Record>>> = Vec::with_capacity(actions.len());
+        let mut follow_ups: Vec<(usize, Action)> = Vec::new();
+        for (i, result) in first_results.into_iter().enumerate() {
+            match result {
+                Ok(r) => {
+                    let total = r.cnt_absolute.unwrap_or(r.records.len() as u64);
+                    let mut offset = page;
+                    while offset < total {
+                        follow_ups.push((i, paged(&actions[i], page, offset)));
+                        offset += page;
+                    }
+                    out.push(Ok(r.records));
+                }
+                Err(e) => out.push(Err(e)),
+            }
+        }
+        if !follow_ups.is_empty() {
+            let (owners, pages): (Vec<usize>, Vec<Action>) = follow_ups.into_iter().unzip();
+            for (owner, result) in owners.into_iter().zip(self.execute(pages).await) {
+                match (&mut out[owner], result) {
+                    (Ok(records), Ok(r)) => records.extend(r.records),
+                    (slot @ Ok(_), Err(e)) => *slot = Err(e),
+                    (Err(_), _) => {}
+                }
+            }
+        }
+        // A record added between two pages shifts the rest by one: keep the first copy of each id.
+        for records in out.iter_mut().flatten() {
+            let mut seen = std::collections::HashSet::new();
+            records.retain(|r| seen.insert(r.id.clone()));
+        }
+        out
+    }
+}
+
+fn paged(action: &Action, limit: u64, offset: u64) -> Action {
+    action
+        .clone()
+        .param("listlimit", limit)
+        .param("listoffset", offset)
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rule() {
+        for ok in [
+            DEFAULT_BASE_URL,
+            "https://api.onoffice.de/api/latest/api.php",
+            "http://127.0.0.1:8080/api/stable/api.php",
+            "http://[::1]:80/api/stable/api.php",
+            "http://localhost:1/api/stable/api.php",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://api.onoffice.de/api/stable/api.php",
+            "http://192.168.1.5/api.php",
+            "ftp://127.0.0.1/api.php",
+            "file:///etc/passwd",
+            "https://user:pw@api.onoffice.de/api/stable/api.php",
+            "not a url",
+            "http://127.0.0.1.evil.example/api.php",
+        ] {
+            let err = check_base_url(bad).unwrap_err();
+            assert_eq!(err.class(), crate::ErrorClass::Configuration, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Client for the onOffice enterprise API: credential checks, HMAC v2 signing, the JSON envelope with its quirks,
+//! batching and paging, one typed error with classes the UI can act on, and typed calls for the audit.
+//! It must never log or display the API secret.
+
+pub mod api;
+pub mod client;
+pub mod credentials;
+pub mod envelope;
+pub mod error;
+pub mod signing;
+
+pub use api::{AddressChanges, FieldCatalog, FieldInfo, Filter, PermittedValue, RelationSide};
+pub use client::{Client, ClientBuilder, Result, DEFAULT_BASE_URL};
+pub use credentials::{Credentials, Secret, Token};
+pub use envelope::{Action, ActionKind, ActionResult, Record};
+pub use error::{Error, ErrorClass};

@@ -1,0 +1,385 @@
+//! The records of one simulated onOffice account: users, addresses, estates, relations and field configuration.
+//! It renders records the way onOffice sends them (strings, pipe-joined multiselects, e-mail pseudo-fields).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+pub const RELATION_CONTACT_PERSON: &str =
+    "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:contactPerson";
+pub const RELATION_CONTACT_PERSON_ALL: &str =
+    "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:contactPersonAll";
+pub const RELATION_USER_ADDRESS: &str = "urn:onoffice-de-ns:smart:2.5:relationTypes:user:address";
+pub const RELATION_ESTATE_OFFICER: &str =
+    "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:user:officer";
+
+/// An onOffice user (a login).
+#[derive(Clone, Debug, Serialize)]
+pub struct User {
+    pub nr: u64,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub kuerzel: String,
+    pub email: String,
+    /// The linked address (`adrId:adressen.ID`).
+    pub address_id: Option<u64>,
+    /// "active", "locked" or "deactivated" (field `online`).
+    pub status: String,
+}
+
+/// One e-mail entry of an address.
+#[derive(Clone, Debug, Serialize)]
+pub struct EmailEntry {
+    pub id: u64,
+    pub address: String,
+    pub default: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Address {
+    pub id: u64,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+    pub city: String,
+    pub zip: String,
+    pub street: String,
+    /// Keys of the multiselect `ArtDaten` ("Kontaktart"), in stored order.
+    pub contact_types: Vec<String>,
+    pub emails: Vec<EmailEntry>,
+    pub phone: String,
+}
+
+impl Address {
+    pub fn default_email(&self) -> Option<&EmailEntry> {
+        self.emails.iter().find(|e| e.default)
+    }
+
+    /// The record's elements as `read address` returns them, all fields.
+    pub fn elements(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("Id".into(), self.id.to_string().into());
+        m.insert("KdNr".into(), (self.id + 10000).to_string().into());
+        m.insert("Vorname".into(), self.first_name.clone().into());
+        m.insert("Name".into(), self.last_name.clone().into());
+        m.insert("Firma".into(), self.company.clone().into());
+        m.insert("Ort".into(), self.city.clone().into());
+        m.insert("Plz".into(), self.zip.clone().into());
+        m.insert("Strasse".into(), self.street.clone().into());
+        m.insert("Telefon1".into(), self.phone.clone().into());
+        m.insert("Status".into(), "1".into());
+        m.insert("ArtDaten".into(), pipe_join(&self.contact_types).into());
+        let default = self
+            .default_email()
+            .map(|e| e.address.clone())
+            .unwrap_or_default();
+        m.insert("Email".into(), default.clone().into());
+        m
+    }
+
+    /// The pseudo-fields `email` and `defaultemail`, added only when asked for in `data`.
+    pub fn pseudo_elements(&self, field: &str) -> Option<Map<String, Value>> {
+        let mut m = Map::new();
+        match field {
+            "defaultemail" => {
+                let default = self
+                    .default_email()
+                    .map(|e| e.address.clone())
+                    .unwrap_or_default();
+                m.insert("defaultemail".into(), default.into());
+            }
+            "email" => {
+                for e in &self.emails {
+                    m.insert(format!("email__{}", e.id), e.address.clone().into());
+                    m.insert(
+                        format!("email__{}__Comment", e.id),
+                        if e.default { "Standard" } else { "" }.into(),
+                    );
+                }
+            }
+            _ => return None,
+        }
+        Some(m)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Estate {
+    pub id: u64,
+    pub title: String,
+    pub external_no: String,
+    /// `kauf`, `miete`, `pacht` or `erbpacht`.
+    pub marketing_type: String,
+    /// 1 active, 2 pending, 0 archived.
+    pub status: u8,
+    /// 1 = sold or rented.
+    pub sold: u8,
+    pub reserved: u8,
+    /// The Betreuer (field `benutzer`): a user number.
+    pub officer: u64,
+    pub city: String,
+    pub zip: String,
+    pub cold_rent: u32,
+    pub living_area: u32,
+    pub kind: String,
+}
+
+impl Estate {
+    pub fn elements(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("Id".into(), self.id.to_string().into());
+        m.insert("objekttitel".into(), self.title.clone().into());
+        m.insert("objektnr_extern".into(), self.external_no.clone().into());
+        m.insert("vermarktungsart".into(), self.marketing_type.clone().into());
+        m.insert("status".into(), self.status.to_string().into());
+        m.insert("verkauft".into(), self.sold.to_string().into());
+        m.insert("reserviert".into(), self.reserved.to_string().into());
+        m.insert("benutzer".into(), self.officer.to_string().into());
+        m.insert("ort".into(), self.city.clone().into());
+        m.insert("plz".into(), self.zip.clone().into());
+        m.insert("kaltmiete".into(), format!("{}.00", self.cold_rent).into());
+        m.insert("wohnflaeche".into(), self.living_area.to_string().into());
+        m.insert("objektart".into(), self.kind.clone().into());
+        m
+    }
+}
+
+impl User {
+    pub fn elements(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("Nr".into(), self.nr.to_string().into());
+        m.insert("Name".into(), self.username.clone().into());
+        m.insert("Vorname".into(), self.first_name.clone().into());
+        m.insert("Nachname".into(), self.last_name.clone().into());
+        m.insert("Kuerzel".into(), self.kuerzel.clone().into());
+        m.insert("email".into(), self.email.clone().into());
+        m.insert(
+            "adrId:adressen.ID".into(),
+            self.address_id
+                .map(|i| i.to_string())
+                .unwrap_or_default()
+                .into(),
+        );
+        m.insert("online".into(), self.status.clone().into());
+        m
+    }
+}
+
+/// An estate's contact person link. Which of them count as "brokers" is decided at read time.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ContactLink {
+    pub estate: u64,
+    pub address: u64,
+}
+
+/// How this account configured the Makler value of `ArtDaten`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaklerVariant {
+    /// Key `Makler`, label "Makler".
+    Standard,
+    /// Key `Makler`, label renamed to "Mitarbeiter".
+    Renamed,
+    /// No `Makler` key; a customer key labelled "Mitarbeiter" is used for brokers.
+    CustomKey,
+    /// No broker value at all.
+    Missing,
+}
+
+pub const CUSTOM_BROKER_KEY: &str = "indMulti1966Select5844";
+
+/// The whole account.
+#[derive(Clone, Debug, Serialize)]
+pub struct Account {
+    pub agency: String,
+    pub makler_variant: MaklerVariant,
+    pub users: BTreeMap<u64, User>,
+    pub addresses: BTreeMap<u64, Address>,
+    pub estates: BTreeMap<u64, Estate>,
+    /// Contact persons in stored order; the first per estate is what portals get.
+    pub contacts: Vec<ContactLink>,
+    /// Multiselect `ArtDaten`: key → label, in configured order.
+    pub contact_type_values: Vec<(String, String)>,
+    /// Whether the API user has the right "Benutzerdaten über API auslesen".
+    pub can_read_users: bool,
+    pub next_email_id: u64,
+}
+
+impl Account {
+    /// The key that marks brokers in this account, if any.
+    pub fn broker_key(&self) -> Option<&'static str> {
+        match self.makler_variant {
+            MaklerVariant::Standard | MaklerVariant::Renamed => Some("Makler"),
+            MaklerVariant::CustomKey => Some(CUSTOM_BROKER_KEY),
+            MaklerVariant::Missing => None,
+        }
+    }
+
+    pub fn is_broker(&self, address_id: u64) -> bool {
+        match (self.broker_key(), self.addresses.get(&address_id)) {
+            (Some(key), Some(a)) => a.contact_types.iter().any(|k| k == key),
+            _ => false,
+        }
+    }
+
+    /// Contact persons of an estate in order; `brokers_only` is the `contactPerson` view.
+    pub fn contacts_of(&self, estate: u64, brokers_only: bool) -> Vec<u64> {
+        self.contacts
+            .iter()
+            .filter(|c| c.estate == estate && (!brokers_only || self.is_broker(c.address)))
+            .map(|c| c.address)
+            .collect()
+    }
+
+    /// Estates whose contact persons include this address.
+    pub fn estates_of_contact(&self, address: u64, brokers_only: bool) -> Vec<u64> {
+        if brokers_only && !self.is_broker(address) {
+            return Vec::new();
+        }
+        let mut out: Vec<u64> = self
+            .contacts
+            .iter()
+            .filter(|c| c.address == address)
+            .map(|c| c.estate)
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// `get fields` for one module; with labels, permitted values map key → label, else a key list.
+    pub fn field_metadata(&self, module: &str, labels: bool) -> Option<Map<String, Value>> {
+        let permitted = |values: &[(String, String)]| -> Value {
+            if labels {
+                Value::Object(
+                    values
+                        .iter()
+                        .map(|(k, l)| (k.clone(), Value::from(l.clone())))
+                        .collect(),
+                )
+            } else {
+                Value::Array(values.iter().map(|(k, _)| Value::from(k.clone())).collect())
+            }
+        };
+        let field = |ty: &str, label: &str, values: Option<&[(String, String)]>| -> Value {
+            let mut f = json!({"type": ty, "length": null, "default": null, "filters": [], "dependencies": [], "compoundFields": []});
+            f["permittedvalues"] = values.map(permitted).unwrap_or(Value::Array(Vec::new()));
+            if labels {
+                f["label"] = label.into();
+            }
+            f
+        };
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, l)| (k.to_string(), l.to_string()))
+                .collect()
+        };
+        let mut m = Map::new();
+        match module {
+            "address" => {
+                if labels {
+                    m.insert("label".into(), "Adressen".into());
+                }
+                for (name, ty, label) in [
+                    ("Vorname", "varchar", "Vorname"),
+                    ("Name", "varchar", "Name"),
+                    ("Firma", "varchar", "Firma"),
+                    ("Ort", "varchar", "Ort"),
+                    ("Plz", "varchar", "PLZ"),
+                    ("Strasse", "varchar", "Straße"),
+                    ("Telefon1", "varchar", "Telefon"),
+                    ("Email", "varchar", "E-Mail"),
+                    ("KdNr", "integer", "KdNr"),
+                    ("Status", "boolean", "Status"),
+                ] {
+                    m.insert(name.into(), field(ty, label, None));
+                }
+                m.insert(
+                    "ArtDaten".into(),
+                    field("multiselect", "Kontaktart", Some(&self.contact_type_values)),
+                );
+            }
+            "estate" => {
+                if labels {
+                    m.insert("label".into(), "Immobilien".into());
+                }
+                for (name, ty, label) in [
+                    ("objekttitel", "varchar", "Objekttitel"),
+                    ("objektnr_extern", "varchar", "ImmoNr"),
+                    ("verkauft", "boolean", "Verkauft/Vermietet"),
+                    ("reserviert", "boolean", "Reserviert"),
+                    ("ort", "varchar", "Ort"),
+                    ("plz", "varchar", "PLZ"),
+                    ("kaltmiete", "float", "Kaltmiete"),
+                    ("wohnflaeche", "float", "Wohnfläche"),
+                    ("benutzer", "user", "Betreuer"),
+                ] {
+                    m.insert(name.into(), field(ty, label, None));
+                }
+                m.insert(
+                    "vermarktungsart".into(),
+                    field(
+                        "singleselect",
+                        "Vermarktungsart",
+                        Some(&pairs(&[
+                            ("kauf", "Kauf"),
+                            ("miete", "Miete"),
+                            ("pacht", "Pacht"),
+                            ("erbpacht", "Erbpacht"),
+                        ])),
+                    ),
+                );
+                m.insert(
+                    "status".into(),
+                    field(
+                        "singleselect",
+                        "Status",
+                        Some(&pairs(&[
+                            ("1", "Aktiv"),
+                            ("2", "Inaktiv"),
+                            ("0", "Archiviert"),
+                        ])),
+                    ),
+                );
+                m.insert(
+                    "objektart".into(),
+                    field(
+                        "singleselect",
+                        "Objektart",
+                        Some(&pairs(&[
+                            ("wohnung", "Wohnung"),
+                            ("haus", "Haus"),
+                            ("buero_praxen", "Büro/Praxen"),
+                        ])),
+                    ),
+                );
+            }
+            "user" => {
+                if labels {
+                    m.insert("label".into(), "Benutzer".into());
+                }
+                for (name, ty, label) in [
+                    ("Nr", "integer", "Nr"),
+                    ("Name", "varchar", "Benutzername"),
+                    ("Vorname", "varchar", "Vorname"),
+                    ("Nachname", "varchar", "Nachname"),
+                    ("Kuerzel", "varchar", "Kürzel"),
+                    ("email", "varchar", "E-Mail"),
+                    ("adrId:adressen.ID", "integer", "Adresse"),
+                    ("online", "varchar", "Status"),
+                    ("mailMode", "varchar", "Mail-Modus"),
+                ] {
+                    m.insert(name.into(), field(ty, label, None));
+                }
+            }
+            _ => return None,
+        }
+        Some(m)
+    }
+}
+
+/// `["a","b"]` → `"|a||b|"`, as onOffice sends multiselect values.
+pub fn pipe_join(keys: &[String]) -> String {
+    keys.iter().map(|k| format!("|{k}|")).collect()
+}
