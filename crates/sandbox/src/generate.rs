@@ -201,6 +201,10 @@ pub fn mail_local(s: &str) -> String {
     out
 }
 
+fn initial(s: &str) -> String {
+    s.chars().next().map(String::from).unwrap_or_default()
+}
+
 /// What a system user's address is planted with.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum UserCase {
@@ -366,7 +370,7 @@ pub fn generate(cfg: &GenConfig) -> Generated {
         };
         let nr = 17 + i as u64 * 2;
         let (first, last) = person(&mut rng);
-        let mut username = mail_local(&format!("{}{}", &first[..1], last));
+        let mut username = mail_local(&format!("{}{}", initial(&first), last));
         while !used_usernames.insert(username.clone()) {
             username.push_str(&(rng.below(9) + 1).to_string());
         }
@@ -376,7 +380,7 @@ pub fn generate(cfg: &GenConfig) -> Generated {
             username: username.clone(),
             first_name: first.clone(),
             last_name: last.clone(),
-            kuerzel: format!("{}{}", &first[..1], &last[..1]).to_uppercase(),
+            kuerzel: format!("{}{}", initial(&first), initial(&last)).to_uppercase(),
             email: work_mail.clone(),
             address_id: None,
             status: "active".into(),
@@ -712,13 +716,13 @@ mod tests {
             seed: 7,
             users: 20,
             estates: 60,
-            makler_variant: None,
+            makler_variant: Some(MaklerVariant::Standard),
         });
         let b = generate(&GenConfig {
             seed: 7,
             users: 20,
             estates: 60,
-            makler_variant: None,
+            makler_variant: Some(MaklerVariant::Standard),
         });
         assert_eq!(a.planted, b.planted);
         assert_eq!(

@@ -1,0 +1,504 @@
+//! The sandbox seen from the wire: requests built by hand (as the official PHP SDK sends them) are accepted, bad ones
+//! get the real error codes, writes behave like onOffice's, and the DNS server answers MX queries.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use onoffice_sandbox::server::hmac_v2;
+use onoffice_sandbox::{GenConfig, MaklerVariant, Sandbox, SandboxConfig};
+use serde_json::{json, Value};
+
+const READ: &str = "urn:onoffice-de-ns:smart:2.5:smartml:action:read";
+const MODIFY: &str = "urn:onoffice-de-ns:smart:2.5:smartml:action:modify";
+const CREATE: &str = "urn:onoffice-de-ns:smart:2.5:smartml:action:create";
+const GET: &str = "urn:onoffice-de-ns:smart:2.5:smartml:action:get";
+const CONTACT: &str = "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:contactPerson";
+
+async fn start() -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        generate: GenConfig {
+            seed: 21,
+            users: 15,
+            estates: 40,
+            makler_variant: Some(MaklerVariant::Standard),
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// One action, signed with the sandbox's secret at `ts`.
+fn action(
+    sb: &Sandbox,
+    action_id: &str,
+    resource_type: &str,
+    resource_id: Value,
+    params: Value,
+    ts: i64,
+) -> Value {
+    let c = &sb.connection;
+    json!({
+        "actionid": action_id, "identifier": "", "parameters": params, "resourceid": resource_id,
+        "resourcetype": resource_type, "timestamp": ts, "hmac_version": "2",
+        "hmac": hmac_v2(&c.secret, &c.token, &ts.to_string(), resource_type, action_id)
+    })
+}
+
+async fn post(sb: &Sandbox, actions: Vec<Value>) -> Value {
+    let body = json!({"token": sb.connection.token, "request": {"actions": actions}});
+    let r = reqwest::Client::new()
+        .post(&sb.connection.url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+fn code(result: &Value) -> i64 {
+    result["status"]["errorcode"].as_i64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn php_sdk_request_is_accepted() {
+    let sb = start().await;
+    let c = &sb.connection;
+    let ts = now();
+    let mac = hmac_v2(&c.secret, &c.token, &ts.to_string(), "address", READ);
+    // Byte for byte the shape of the SDK's wire capture (onoffice-api.md 1.1): integer hmac_version,
+    // identifier null, sorted parameters, JSON body under a form content type.
+    let body = format!(
+        r#"{{"token":"{}","request":{{"actions":[{{"actionid":"{READ}","identifier":null,"parameters":{{"data":["Name","Vorname"],"listlimit":5}},"resourceid":"","resourcetype":"address","timestamp":{ts},"hmac_version":2,"hmac":"{mac}"}}]}}}}"#,
+        c.token
+    );
+    let url = reqwest::Url::parse(&c.url).unwrap();
+    assert_eq!(url.path(), "/api/stable/api.php");
+    let latest = c.url.replace("/stable/", "/latest/");
+    for target in [c.url.as_str(), latest.as_str()] {
+        let r = reqwest::Client::new()
+            .post(target)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", "*/*")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["status"]["code"], 200, "{v}");
+        let result = &v["response"]["results"][0];
+        assert_eq!(code(result), 0, "{v}");
+        assert_eq!(result["data"]["records"].as_array().unwrap().len(), 5);
+        assert_eq!(
+            result["data"]["meta"]["cntabsolute"],
+            sb.account().addresses.len()
+        );
+        assert_eq!(result["identifier"], "");
+        let first = &result["data"]["records"][0];
+        assert!(first["id"].is_u64());
+        assert_eq!(first["type"], "address");
+        assert_eq!(first["elements"].as_object().unwrap().len(), 2);
+    }
+    let other = c.url.replace("/stable/", "/v9/");
+    let r = reqwest::Client::new()
+        .post(other)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn authentication_errors() {
+    let sb = start().await;
+    let c = sb.connection.clone();
+    let ts = now();
+    let mut tampered = action(&sb, READ, "estate", json!(""), json!({}), ts);
+    tampered["hmac"] = json!(hmac_v2(
+        &c.secret,
+        &c.token,
+        &ts.to_string(),
+        "address",
+        READ
+    ));
+    let stale = action(&sb, READ, "estate", json!(""), json!({}), ts - 121);
+    let future = action(&sb, READ, "estate", json!(""), json!({}), ts + 600);
+    let fine = action(&sb, READ, "estate", json!(""), json!({}), ts - 100);
+    let v = post(&sb, vec![tampered, stale, future, fine]).await;
+    let results = v["response"]["results"].as_array().unwrap();
+    assert_eq!(
+        results.iter().map(code).collect::<Vec<_>>(),
+        vec![137, 136, 136, 0]
+    );
+    assert_eq!(results[0]["data"], json!([]));
+    // Default list limit is 20.
+    assert_eq!(results[3]["data"]["records"].as_array().unwrap().len(), 20);
+
+    let body = json!({"token": "0123456789abcdef0123456789abcdef", "request": {"actions": [action(&sb, READ, "estate", json!(""), json!({}), ts)]}});
+    let v: Value = reqwest::Client::new()
+        .post(&c.url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["status"]["errorcode"], 22);
+    let v: Value = reqwest::Client::new()
+        .post(&c.url)
+        .body("{not json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["status"]["errorcode"], 4);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_limits_and_relation_id_limit() {
+    let sb = Sandbox::start(SandboxConfig {
+        generate: GenConfig {
+            seed: 4,
+            users: 10,
+            estates: 700,
+            makler_variant: None,
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let ts = now();
+    let big = action(
+        &sb,
+        READ,
+        "estate",
+        json!(""),
+        json!({"listlimit": 2000}),
+        ts,
+    );
+    let ids: Vec<u64> = (1..=501).collect();
+    let too_many = action(
+        &sb,
+        GET,
+        "idsfromrelation",
+        json!(""),
+        json!({"relationtype": CONTACT, "parentids": ids}),
+        ts,
+    );
+    let v = post(&sb, vec![big, too_many]).await;
+    let r = &v["response"]["results"];
+    assert_eq!(r[0]["data"]["records"].as_array().unwrap().len(), 500);
+    assert_eq!(r[0]["data"]["meta"]["cntabsolute"], 700);
+    assert_eq!(code(&r[1]), 302);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn multiselect_write_replaces_the_list() {
+    let sb = start().await;
+    let account = sb.account();
+    let a = account
+        .addresses
+        .values()
+        .find(|a| a.contact_types.len() >= 2)
+        .unwrap();
+    let ts = now();
+    let write = action(
+        &sb,
+        MODIFY,
+        "address",
+        json!(a.id),
+        json!({"ArtDaten": ["Kunde"]}),
+        ts,
+    );
+    let v = post(&sb, vec![write]).await;
+    assert_eq!(code(&v["response"]["results"][0]), 0, "{v}");
+    assert_eq!(
+        sb.account().addresses[&a.id].contact_types,
+        vec!["Kunde".to_string()]
+    );
+    let read = action(
+        &sb,
+        READ,
+        "address",
+        json!(""),
+        json!({"recordids": [a.id], "data": ["ArtDaten"]}),
+        ts,
+    );
+    let v = post(&sb, vec![read]).await;
+    assert_eq!(
+        v["response"]["results"][0]["data"]["records"][0]["elements"]["ArtDaten"],
+        "|Kunde|"
+    );
+    // An unknown key is refused and nothing changes.
+    let bad = action(
+        &sb,
+        MODIFY,
+        "address",
+        json!(a.id),
+        json!({"ArtDaten": ["Kunde", "Gibtsnicht"]}),
+        ts,
+    );
+    let v = post(&sb, vec![bad]).await;
+    assert_eq!(code(&v["response"]["results"][0]), 76);
+    assert_eq!(
+        sb.account().addresses[&a.id].contact_types,
+        vec!["Kunde".to_string()]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn contact_person_needs_the_makler_key() {
+    let sb = start().await;
+    let account = sb.account();
+    let estate = *account.estates.keys().next().unwrap();
+    let customer = account
+        .addresses
+        .values()
+        .find(|a| !account.is_broker(a.id))
+        .unwrap()
+        .id;
+    let broker = account
+        .addresses
+        .values()
+        .find(|a| account.is_broker(a.id))
+        .unwrap()
+        .id;
+    let ts = now();
+    let params =
+        |child: u64| json!({"relationtype": CONTACT, "parentid": estate, "childid": child});
+    let v = post(
+        &sb,
+        vec![
+            action(&sb, CREATE, "relation", json!(""), params(customer), ts),
+            action(&sb, CREATE, "relation", json!(""), params(broker), ts),
+        ],
+    )
+    .await;
+    let r = &v["response"]["results"];
+    assert_eq!(code(&r[0]), 263);
+    assert_eq!(
+        r[0]["status"]["message"],
+        "Address must be a real estate agent"
+    );
+    assert_eq!(code(&r[1]), 0);
+    let contacts = sb.account().contacts_of(estate, false);
+    assert_eq!(contacts.last(), Some(&broker));
+    assert!(!contacts.contains(&customer));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fields_with_and_without_labels() {
+    let sb = Sandbox::start(SandboxConfig {
+        generate: GenConfig {
+            seed: 1,
+            users: 5,
+            estates: 5,
+            makler_variant: Some(MaklerVariant::Renamed),
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let ts = now();
+    let v = post(
+        &sb,
+        vec![
+            action(
+                &sb,
+                GET,
+                "fields",
+                json!(""),
+                json!({"labels": true, "modules": ["address"]}),
+                ts,
+            ),
+            action(
+                &sb,
+                GET,
+                "fields",
+                json!(""),
+                json!({"labels": false, "modules": ["address"]}),
+                ts,
+            ),
+        ],
+    )
+    .await;
+    let r = &v["response"]["results"];
+    assert_eq!(r[0]["data"]["records"][0]["id"], "address");
+    assert_eq!(
+        r[0]["data"]["records"][0]["elements"]["ArtDaten"]["permittedvalues"]["Makler"],
+        "Mitarbeiter"
+    );
+    let keys = r[1]["data"]["records"][0]["elements"]["ArtDaten"]["permittedvalues"]
+        .as_array()
+        .unwrap();
+    assert!(keys.contains(&json!("Makler")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inspection_routes() {
+    let sb = start().await;
+    let base = sb
+        .connection
+        .url
+        .trim_end_matches("/api/stable/api.php")
+        .to_string();
+    let planted: Vec<Value> = reqwest::get(format!("{base}/_sandbox/planted"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(planted
+        .iter()
+        .all(|p| p["kind"].is_string() && p["subject"].is_string()));
+    assert_eq!(planted.len(), sb.planted().len());
+    let state: Value = reqwest::get(format!("{base}/_sandbox/state"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        state["addresses"].as_object().unwrap().len(),
+        sb.account().addresses.len()
+    );
+    let _ = post(
+        &sb,
+        vec![action(&sb, READ, "estate", json!(""), json!({}), now())],
+    )
+    .await;
+    let stats: Value = reqwest::get(format!("{base}/_sandbox/stats"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats, json!({"requests": 1, "actions": 1}));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dns_answers_mx_for_generated_domains() {
+    use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+    use hickory_proto::rr::{Name, RData, RecordType};
+    use std::str::FromStr;
+
+    let sb = start().await;
+    let ask = |name: &str| {
+        let mut m = Message::new();
+        m.set_id(4711)
+            .set_message_type(MessageType::Query)
+            .set_op_code(OpCode::Query);
+        m.add_query(Query::query(Name::from_str(name).unwrap(), RecordType::MX));
+        m.to_vec().unwrap()
+    };
+    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let mut buf = vec![0u8; 2048];
+    let account_domain = sb
+        .account()
+        .users
+        .values()
+        .next()
+        .map(|u| u.email.split('@').nth(1).unwrap().to_string())
+        .unwrap();
+    sock.send_to(&ask(&format!("{account_domain}.")), sb.dns_addr)
+        .await
+        .unwrap();
+    let n = sock.recv(&mut buf).await.unwrap();
+    let answer = Message::from_vec(&buf[..n]).unwrap();
+    assert_eq!(answer.id(), 4711);
+    assert_eq!(answer.response_code(), ResponseCode::NoError);
+    let hosts: Vec<String> = answer
+        .answers()
+        .iter()
+        .filter_map(|r| match r.data() {
+            RData::MX(mx) => Some(mx.exchange().to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(!hosts.is_empty());
+    assert!(
+        hosts
+            .iter()
+            .all(|h| h.ends_with("outlook.com.") || h.ends_with("onoffice.de.")),
+        "{hosts:?}"
+    );
+
+    sock.send_to(&ask("gmx.de."), sb.dns_addr).await.unwrap();
+    let n = sock.recv(&mut buf).await.unwrap();
+    let answer = Message::from_vec(&buf[..n]).unwrap();
+    assert!(answer
+        .answers()
+        .iter()
+        .any(|r| matches!(r.data(), RData::MX(mx) if mx.exchange().to_string().contains("gmx"))));
+
+    sock.send_to(&ask("nicht-vorhanden.example."), sb.dns_addr)
+        .await
+        .unwrap();
+    let n = sock.recv(&mut buf).await.unwrap();
+    assert_eq!(
+        Message::from_vec(&buf[..n]).unwrap().response_code(),
+        ResponseCode::NXDomain
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn second_writer_changes_listed_addresses() {
+    let sb = start().await;
+    sb.set_knobs(onoffice_sandbox::Knobs {
+        second_writer_rate: 1.0,
+        ..Default::default()
+    });
+    let before = sb.account();
+    let read = action(
+        &sb,
+        READ,
+        "address",
+        json!(""),
+        json!({"filter": {"ArtDaten": [{"op": "=", "val": "Systembenutzer"}]}, "data": ["ArtDaten"], "listlimit": 500}),
+        now(),
+    );
+    let v = post(&sb, vec![read]).await;
+    let listed = v["response"]["results"][0]["data"]["records"]
+        .as_array()
+        .unwrap()
+        .len();
+    let after = sb.account();
+    let changed = before
+        .addresses
+        .values()
+        .filter(|a| after.addresses[&a.id].contact_types != a.contact_types)
+        .count();
+    assert_eq!(
+        changed, listed,
+        "every listed address was edited after the answer"
+    );
+    // The answer showed the state before the colleague's edits.
+    let first = &v["response"]["results"][0]["data"]["records"][0];
+    let id = first["id"].as_u64().unwrap();
+    assert_eq!(
+        first["elements"]["ArtDaten"],
+        onoffice_sandbox::model::pipe_join(&before.addresses[&id].contact_types)
+    );
+    // System user and broker keys are never touched.
+    for a in after.addresses.values() {
+        assert_eq!(
+            a.contact_types.iter().any(|k| k == "Systembenutzer"),
+            before.addresses[&a.id]
+                .contact_types
+                .iter()
+                .any(|k| k == "Systembenutzer")
+        );
+        assert_eq!(after.is_broker(a.id), before.is_broker(a.id));
+    }
+}
