@@ -73,22 +73,35 @@ pub fn run(
     }
 }
 
+/// Looks up a pseudo-field (`email`, `defaultemail`) of a record by id.
+type PseudoFields<'a> = dyn Fn(u64, &str) -> Option<Map<String, Value>> + 'a;
+
 /// Filter, count, page and shape a list of `(id, elements)` as a list read does.
 fn list_read(
     type_name: &str,
     rows: Vec<(u64, Map<String, Value>)>,
     params: &Map<String, Value>,
     multiselect: &[&str],
-    pseudo: &dyn Fn(u64, &str) -> Option<Map<String, Value>>,
+    pseudo: &PseudoFields,
 ) -> Result<Done, ActionError> {
     let filter = params.get("filter").cloned().unwrap_or(Value::Null);
-    if !filter.is_null() && !(filter.is_array() && filter.as_array().is_some_and(Vec::is_empty)) {
-        let mut known = rows.first().map(|r| r.1.clone()).unwrap_or_default();
-        if type_name == "address" {
-            known.insert("defaultemail".into(), Value::String(String::new()));
+    match &filter {
+        Value::Null => {}
+        Value::Array(a) if a.is_empty() => {}
+        Value::Object(_) => {
+            let mut known = rows.first().map(|r| r.1.clone()).unwrap_or_default();
+            if type_name == "address" {
+                known.insert("defaultemail".into(), Value::String(String::new()));
+            }
+            if !known.is_empty() {
+                filter::validate(&filter, &known)?;
+            }
         }
-        if !known.is_empty() {
-            filter::validate(&filter, &known)?;
+        _ => {
+            return err(
+                257,
+                "An error occurred while validating the filter: filter must be an object",
+            )
         }
     }
     let limit = match params.get("listlimit") {
