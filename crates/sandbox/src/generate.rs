@@ -586,6 +586,12 @@ pub fn generate(cfg: &GenConfig) -> Generated {
         .filter(|u| u.status == "active")
         .map(|u| u.nr)
         .collect();
+    let linked_users: Vec<u64> = account
+        .users
+        .values()
+        .filter(|u| u.status == "active" && u.address_id.is_some())
+        .map(|u| u.nr)
+        .collect();
     let all_system: Vec<u64> = ready.iter().chain(not_ready.iter()).copied().collect();
     let titles = [
         "Helle 3-Zimmer-Wohnung",
@@ -600,6 +606,22 @@ pub fn generate(cfg: &GenConfig) -> Generated {
         let id = 2000 + i as u64;
         let (city, zip) = *rng.pick(CITIES);
         let forced_rental = i < 4;
+        // 0: none, 1: wrong first contact, 2: system user first.
+        let case = if i < 4 {
+            [0, 1, 2, 2][i]
+        } else {
+            match rng.below(100) {
+                0..=7 => 0,
+                8..=15 => 1,
+                _ => 2,
+            }
+        };
+        // A listing without a proper contact gets a Betreuer who has an address, so "Zuordnen" has a default.
+        let officer = if case < 2 {
+            *rng.pick(&linked_users)
+        } else {
+            *rng.pick(&active_users)
+        };
         let estate = Estate {
             id,
             title: format!("{} in {}", rng.pick(&titles), city),
@@ -623,7 +645,7 @@ pub fn generate(cfg: &GenConfig) -> Generated {
                 1
             },
             reserved: if rng.chance(0.1) { 1 } else { 0 },
-            officer: *rng.pick(&active_users),
+            officer,
             city: city.into(),
             zip: zip.into(),
             cold_rent: 400 + rng.below(2400) as u32,
@@ -634,16 +656,6 @@ pub fn generate(cfg: &GenConfig) -> Generated {
         };
         let open_rental =
             estate.marketing_type == "miete" && estate.status == 1 && estate.sold == 0;
-        // 0: none, 1: wrong first contact, 2: system user first.
-        let case = if i < 4 {
-            [0, 1, 2, 2][i]
-        } else {
-            match rng.below(100) {
-                0..=7 => 0,
-                8..=15 => 1,
-                _ => 2,
-            }
-        };
         match case {
             0 => {}
             1 => {
