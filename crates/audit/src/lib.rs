@@ -1,1 +1,287 @@
-pub fn x() {}
+//! The audit engine: reads an onOffice account through the client, finds every finding kind of the product spec,
+//! plans and applies fixes safely, and keeps a journal with undo. It knows nothing of Tauri; the app and the
+//! `oo-check` tool both use it. It never writes without a plan the caller has seen.
+
+pub mod checks;
+pub mod finding;
+pub mod fix;
+pub mod journal;
+pub mod mailbox;
+pub mod progress;
+pub mod settings;
+pub mod snapshot;
+pub mod text;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Instant;
+
+use onoffice::Client;
+use serde::{Deserialize, Serialize};
+
+pub use checks::{Check, CheckState, Light, ListingRow, SystemUserRow};
+pub use finding::{Finding, FindingKind, Resolution, Severity, SupportMail};
+pub use fix::{FixPlan, ItemResult, Outcome, PlanChoices, PlannedChange};
+pub use journal::Journal;
+pub use mailbox::{MailboxClassifier, MailboxKind};
+pub use progress::{Progress, ProgressSink};
+pub use settings::{MemorySettings, Settings};
+pub use snapshot::{MaklerKey, Snapshot};
+pub use text::Text;
+
+/// Figures of one audit run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditStats {
+    pub elapsed_ms: u64,
+    pub requests: u64,
+    pub actions: u64,
+    pub users: usize,
+    pub system_addresses: usize,
+    pub rentals: usize,
+}
+
+/// One mailbox (default e-mail of a system user address) and what the audit knows of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxRow {
+    pub email: String,
+    pub kind: MailboxKind,
+    pub addresses: Vec<u64>,
+    pub names: Vec<String>,
+    /// When the person confirmed the blue tick, if ever.
+    pub confirmed: Option<String>,
+}
+
+/// What an audit found.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AuditReport {
+    pub findings: Vec<Finding>,
+    pub users: Vec<SystemUserRow>,
+    pub listings: Vec<ListingRow>,
+    pub mailboxes: Vec<MailboxRow>,
+    pub makler: MaklerKey,
+    pub stats: AuditStats,
+    /// The data behind it, for planning fixes; not sent to the UI.
+    #[serde(skip)]
+    pub snapshot: Snapshot,
+}
+
+impl AuditReport {
+    pub fn findings_of(&self, kind: FindingKind) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.kind == kind)
+    }
+}
+
+/// One connection's audit engine.
+pub struct Auditor {
+    pub client: Client,
+    pub classifier: Arc<MailboxClassifier>,
+    pub settings: Arc<dyn Settings>,
+    pub journal: Arc<Journal>,
+}
+
+impl Auditor {
+    pub fn new(
+        client: Client,
+        classifier: Arc<MailboxClassifier>,
+        settings: Arc<dyn Settings>,
+        journal: Arc<Journal>,
+    ) -> Self {
+        Auditor {
+            client,
+            classifier,
+            settings,
+            journal,
+        }
+    }
+
+    /// Runs every check. Cancel it by dropping the future.
+    pub async fn audit(&self, progress: &ProgressSink) -> onoffice::Result<AuditReport> {
+        let started = Instant::now();
+        let (req0, act0) = self.client.counters();
+        let snapshot = snapshot::read(
+            &self.client,
+            &self.classifier,
+            self.settings.as_ref(),
+            progress,
+        )
+        .await?;
+        progress.report(Progress::step(
+            5,
+            Text::new("Werte die Prüfungen aus …", "Evaluating the checks …"),
+        ));
+        let report = self.evaluate(snapshot);
+        let (req1, act1) = self.client.counters();
+        let mut report = report;
+        report.stats.elapsed_ms = started.elapsed().as_millis() as u64;
+        report.stats.requests = req1 - req0;
+        report.stats.actions = act1 - act0;
+        Ok(report)
+    }
+
+    /// Evaluates a snapshot against the current settings and journal (no I/O).
+    pub fn evaluate(&self, snapshot: Snapshot) -> AuditReport {
+        let pending = self.journal.pending_transfers();
+        let eval = checks::evaluate(&snapshot, self.settings.as_ref(), &pending);
+        let mut mailboxes: BTreeMap<String, MailboxRow> = BTreeMap::new();
+        for row in eval.users.iter().filter(|r| r.user_nr.is_some()) {
+            if let (Some(email), Some(address)) = (&row.email, row.address_id) {
+                let key = email.to_lowercase();
+                let entry = mailboxes.entry(key).or_insert_with(|| MailboxRow {
+                    email: email.clone(),
+                    kind: snapshot.mailbox_of(email).cloned().unwrap_or(
+                        MailboxKind::CouldNotCheck {
+                            reason: String::new(),
+                        },
+                    ),
+                    addresses: Vec::new(),
+                    names: Vec::new(),
+                    confirmed: self.settings.mail_booking_confirmed(email),
+                });
+                entry.addresses.push(address);
+                entry.names.push(row.name.clone());
+            }
+        }
+        AuditReport {
+            stats: AuditStats {
+                users: snapshot.users.len(),
+                system_addresses: snapshot.system_addresses.len(),
+                rentals: snapshot.rentals.len(),
+                ..AuditStats::default()
+            },
+            findings: eval.findings,
+            users: eval.users,
+            listings: eval.listings,
+            mailboxes: mailboxes.into_values().collect(),
+            makler: snapshot.makler.clone().unwrap_or(MaklerKey::Missing {
+                candidates: Vec::new(),
+            }),
+            snapshot,
+        }
+    }
+
+    /// Plans fixes for the findings `select` picks (fixable kinds only).
+    pub fn plan(
+        &self,
+        report: &AuditReport,
+        select: impl Fn(&Finding) -> bool,
+        choices: &PlanChoices,
+    ) -> FixPlan {
+        let picked: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.kind.is_fixable() && select(f))
+            .collect();
+        fix::plan(&report.snapshot, &picked, choices)
+    }
+
+    /// Applies the selected items of a plan in order; an item whose prerequisite did not go through is skipped.
+    pub async fn apply(
+        &self,
+        report: &AuditReport,
+        plan: &FixPlan,
+        selected: &BTreeSet<usize>,
+    ) -> Vec<ItemResult> {
+        let writer = fix::Writer {
+            client: &self.client,
+            journal: &self.journal,
+        };
+        let mut done: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut results = Vec::new();
+        for item in plan.items.iter().filter(|i| selected.contains(&i.id)) {
+            let prerequisite_ok = match item.requires {
+                None => true,
+                Some(r) => match done.get(&r) {
+                    Some(Outcome::Applied | Outcome::AlreadyDone) => true,
+                    Some(_) => false,
+                    // Not selected: it must already hold (the write will tell otherwise).
+                    None => !selected.contains(&r),
+                },
+            };
+            let (outcome, message, seq) = if prerequisite_ok {
+                writer
+                    .apply(item, affected_estates(&report.snapshot, &item.op))
+                    .await
+            } else {
+                (
+                    Outcome::Skipped,
+                    Text::new(
+                        "Übersprungen: die nötige vorherige Änderung hat nicht geklappt.",
+                        "Skipped: the change it needs did not go through.",
+                    ),
+                    None,
+                )
+            };
+            done.insert(item.id, outcome.clone());
+            results.push(ItemResult {
+                id: item.id,
+                subject: item.subject.clone(),
+                label: item.label.clone(),
+                outcome,
+                message,
+                journal_seq: seq,
+            });
+        }
+        results
+    }
+
+    /// Reverts the newest applied change that is not undone yet.
+    pub async fn undo_last(&self) -> Option<ItemResult> {
+        let entry = self.journal.undoable().into_iter().next()?;
+        Some(self.undo(&entry).await)
+    }
+
+    /// Reverts one applied change of the journal.
+    pub async fn undo(&self, entry: &journal::Entry) -> ItemResult {
+        let writer = fix::Writer {
+            client: &self.client,
+            journal: &self.journal,
+        };
+        let (outcome, message, seq) = writer.undo(entry).await;
+        ItemResult {
+            id: entry.seq as usize,
+            subject: match &entry.event {
+                journal::Event::Applied { change } | journal::Event::Undone { change, .. } => {
+                    match change {
+                        journal::Change::ContactType { address, .. }
+                        | journal::Change::DefaultEmail { address, .. } => {
+                            format!("address:{address}")
+                        }
+                        journal::Change::ContactPersons { estate, .. } => {
+                            format!("estate:{estate}")
+                        }
+                    }
+                }
+                journal::Event::TransferDone { estate } => format!("estate:{estate}"),
+            },
+            label: entry.label.clone(),
+            outcome,
+            message,
+            journal_seq: seq,
+        }
+    }
+
+    /// Ticks a listing off as re-transferred to the portals.
+    pub fn confirm_transfer(&self, estate: u64, label: &str) -> Result<(), journal::JournalError> {
+        self.journal
+            .append(label, vec![], journal::Event::TransferDone { estate })
+            .map(|_| ())
+    }
+}
+
+/// Listings that must be re-transferred if this change goes through: the listing itself for a contact person
+/// change, and every rental whose first contact is the changed address for an address change.
+pub fn affected_estates(snapshot: &Snapshot, op: &fix::Op) -> Vec<u64> {
+    match op {
+        fix::Op::SetFirstContact { estate, .. } => vec![*estate],
+        fix::Op::AddContactType { address, .. } | fix::Op::AddDefaultEmail { address, .. } => {
+            snapshot
+                .contacts
+                .iter()
+                .filter(|(e, list)| {
+                    snapshot.rentals.contains_key(e) && list.first() == Some(address)
+                })
+                .map(|(e, _)| *e)
+                .collect()
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! few requests in flight, paging list reads to the end, and retrying what is safe to retry. Reads are retried on
 //! transient failures; writes only when onOffice provably did not run them (connection refused, clock refusal).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -107,7 +108,12 @@ impl ClientBuilder {
                 reason: e.to_string(),
             })?;
         Ok(Client {
-            inner: Arc::new(Inner { config: self, http }),
+            inner: Arc::new(Inner {
+                config: self,
+                http,
+                requests: AtomicU64::new(0),
+                actions: AtomicU64::new(0),
+            }),
         })
     }
 }
@@ -137,6 +143,9 @@ pub fn check_base_url(raw: &str) -> Result<()> {
 struct Inner {
     config: ClientBuilder,
     http: reqwest::Client,
+    /// HTTP requests and actions sent so far (retries included), for progress and benchmarks.
+    requests: AtomicU64,
+    actions: AtomicU64,
 }
 
 /// A connection to one onOffice account. Cheap to clone; clones share the connection pool.
@@ -175,6 +184,14 @@ impl Client {
 
     pub fn page_size(&self) -> u64 {
         self.inner.config.page_size
+    }
+
+    /// `(requests, actions)` sent by this client and its clones so far, retries included.
+    pub fn counters(&self) -> (u64, u64) {
+        (
+            self.inner.requests.load(Ordering::Relaxed),
+            self.inner.actions.load(Ordering::Relaxed),
+        )
     }
 
     /// Runs one action.
@@ -292,6 +309,10 @@ impl Client {
             })
             .collect();
         let body = json!({"token": token, "request": {"actions": wire}});
+        self.inner.requests.fetch_add(1, Ordering::Relaxed);
+        self.inner
+            .actions
+            .fetch_add(actions.len() as u64, Ordering::Relaxed);
         let response = self
             .inner
             .http
@@ -377,7 +398,8 @@ impl Client {
     }
 }
 
-fn paged(action: &Action, limit: u64, offset: u64) -> Action {
+/// A list read limited to one page.
+pub fn paged(action: &Action, limit: u64, offset: u64) -> Action {
     action
         .clone()
         .param("listlimit", limit)

@@ -1,10 +1,10 @@
 //! One error type for everything the client can run into, each with a class the UI can act on and a German and
 //! an English message that tells a non-technical person what to do. Messages never contain the secret.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What the person (or the UI) can do about an error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     /// Token or secret wrong, or the API user is locked: re-enter the credentials.
@@ -28,7 +28,7 @@ pub enum ErrorClass {
 }
 
 /// Which credential looks wrong.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialField {
     Token,

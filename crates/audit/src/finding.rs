@@ -1,0 +1,232 @@
+//! Findings: the stable kind ids of the product spec, their subjects, severities, evidence and how to resolve them
+//! (a one-click fix, or the exact click path in onOffice and a prefilled support e-mail).
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::Text;
+
+/// Every finding kind, with the stable id used by the audit output and the sandbox's planted list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum FindingKind {
+    #[serde(rename = "account.makler_key_missing")]
+    MaklerKeyMissing,
+    #[serde(rename = "user.address_missing")]
+    UserAddressMissing,
+    #[serde(rename = "address.user_missing")]
+    AddressUserMissing,
+    #[serde(rename = "user.not_makler")]
+    NotMakler,
+    #[serde(rename = "user.no_email")]
+    NoEmail,
+    #[serde(rename = "user.mailbox_external")]
+    MailboxExternal,
+    #[serde(rename = "user.mail_booking_unconfirmed")]
+    MailBookingUnconfirmed,
+    #[serde(rename = "estate.no_contact")]
+    NoContact,
+    #[serde(rename = "estate.contact_not_system_user")]
+    ContactNotSystemUser,
+    #[serde(rename = "estate.contact_not_ready")]
+    ContactNotReady,
+    #[serde(rename = "estate.portal_transfer_pending")]
+    PortalTransferPending,
+}
+
+impl FindingKind {
+    pub const ALL: [FindingKind; 11] = [
+        FindingKind::MaklerKeyMissing,
+        FindingKind::UserAddressMissing,
+        FindingKind::AddressUserMissing,
+        FindingKind::NotMakler,
+        FindingKind::NoEmail,
+        FindingKind::MailboxExternal,
+        FindingKind::MailBookingUnconfirmed,
+        FindingKind::NoContact,
+        FindingKind::ContactNotSystemUser,
+        FindingKind::ContactNotReady,
+        FindingKind::PortalTransferPending,
+    ];
+
+    /// The stable id, e.g. `user.not_makler`.
+    pub fn id(self) -> &'static str {
+        match self {
+            FindingKind::MaklerKeyMissing => "account.makler_key_missing",
+            FindingKind::UserAddressMissing => "user.address_missing",
+            FindingKind::AddressUserMissing => "address.user_missing",
+            FindingKind::NotMakler => "user.not_makler",
+            FindingKind::NoEmail => "user.no_email",
+            FindingKind::MailboxExternal => "user.mailbox_external",
+            FindingKind::MailBookingUnconfirmed => "user.mail_booking_unconfirmed",
+            FindingKind::NoContact => "estate.no_contact",
+            FindingKind::ContactNotSystemUser => "estate.contact_not_system_user",
+            FindingKind::ContactNotReady => "estate.contact_not_ready",
+            FindingKind::PortalTransferPending => "estate.portal_transfer_pending",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<FindingKind> {
+        FindingKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    /// Kinds that only a person can resolve by nature (not detectable from API data alone).
+    pub fn is_manual_by_nature(self) -> bool {
+        matches!(
+            self,
+            FindingKind::MailBookingUnconfirmed | FindingKind::PortalTransferPending
+        )
+    }
+
+    /// Kinds with a one-click fix.
+    pub fn is_fixable(self) -> bool {
+        matches!(
+            self,
+            FindingKind::NotMakler
+                | FindingKind::NoEmail
+                | FindingKind::NoContact
+                | FindingKind::ContactNotSystemUser
+        )
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            FindingKind::AddressUserMissing
+            | FindingKind::MailBookingUnconfirmed
+            | FindingKind::PortalTransferPending => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// A short title a broker understands.
+    pub fn title(self) -> Text {
+        let (de, en) = match self {
+            FindingKind::MaklerKeyMissing => (
+                "Kontaktart „Makler“ nicht gefunden",
+                "Contact type \"Makler\" not found",
+            ),
+            FindingKind::UserAddressMissing => (
+                "Benutzer ohne Systembenutzer-Adresse",
+                "User without a system user address",
+            ),
+            FindingKind::AddressUserMissing => (
+                "Systembenutzer-Adresse ohne Benutzer",
+                "System user address without a user",
+            ),
+            FindingKind::NotMakler => (
+                "Kontaktart „Makler“ fehlt",
+                "Contact type \"Makler\" missing",
+            ),
+            FindingKind::NoEmail => ("Keine Standard-E-Mail-Adresse", "No default e-mail address"),
+            FindingKind::MailboxExternal => (
+                "Externes Postfach: keine automatische Mailverbuchung möglich",
+                "External mailbox: automatic mail booking impossible",
+            ),
+            FindingKind::MailBookingUnconfirmed => (
+                "Automatische Mailverbuchung noch nicht bestätigt",
+                "Automatic mail booking not yet confirmed",
+            ),
+            FindingKind::NoContact => {
+                ("Kein Ansprechpartner verknüpft", "No contact person linked")
+            }
+            FindingKind::ContactNotSystemUser => (
+                "Erster Ansprechpartner ist kein Systembenutzer",
+                "First contact person is not a system user",
+            ),
+            FindingKind::ContactNotReady => (
+                "Ansprechpartner ist noch nicht bereit",
+                "Contact person is not ready yet",
+            ),
+            FindingKind::PortalTransferPending => (
+                "Objekt neu an die Portale übertragen",
+                "Re-transfer listing to the portals",
+            ),
+        };
+        Text::new(de, en)
+    }
+}
+
+impl std::fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A prefilled e-mail to onOffice (support, or the customer's sales contact when `to` is empty).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl SupportMail {
+    /// A `mailto:` link with subject and body encoded.
+    pub fn mailto(&self) -> String {
+        fn enc(s: &str) -> String {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        }
+        format!(
+            "mailto:{}?subject={}&body={}",
+            self.to,
+            enc(&self.subject),
+            enc(&self.body)
+        )
+    }
+}
+
+/// The link to the help article the app follows.
+pub const HELP_ARTICLE: &str = "https://wissensdatenbank.kyl.immo/migrated/onoffice-systembenutzer-f%C3%BCr-den-vermietungsagenten-konfigurieren-und-als-ansprechpartner-in-vermietungsobjekten-verkn%C3%BCpfen";
+pub const ONOFFICE_SUPPORT: &str = "support@onoffice.de";
+
+/// What resolves a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Resolution {
+    /// The app can fix it in one click (after a preview).
+    Fix { fix: FixKind },
+    /// Steps in onOffice, with the click path and optionally a prefilled e-mail.
+    Manual {
+        click_path: Text,
+        steps: Vec<Text>,
+        support: Option<SupportMail>,
+        help_url: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixKind {
+    AddMaklerKey,
+    AddDefaultEmail,
+    AssignContactPerson,
+}
+
+/// One finding of the audit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// `account`, `user:<Nr>`, `address:<id>` or `estate:<id>`.
+    pub subject: String,
+    /// Whom or what it is about, in words (a name, a listing title).
+    pub subject_label: String,
+    pub severity: Severity,
+    pub title: Text,
+    /// What was seen.
+    pub seen: Text,
+    /// What is expected.
+    pub expected: Text,
+    pub resolution: Resolution,
+}

@@ -1,0 +1,971 @@
+//! Fix plans and applying them safely. A plan lists every change before anything is written. Applying re-reads the
+//! record right before the write, merges (a multiselect keeps every key it has at that moment), writes, reads back
+//! and compares. Each item ends applied, already done, conflict, failed or unknown; other items go on. Every applied
+//! change goes into the journal, and undo writes the before-value back with the same care.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use onoffice::api::{RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL};
+use onoffice::{AddressChanges, Client, ErrorClass, RelationSide};
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Finding, FindingKind};
+use crate::journal::{Change, Entry, Event, Journal};
+use crate::snapshot::{Snapshot, CONTACT_TYPE_FIELD};
+use crate::text;
+use crate::text::Text;
+
+/// One change of a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// Add `key` to `ArtDaten`; `before`/`after` as seen at planning time.
+    AddContactType {
+        address: u64,
+        key: String,
+        key_label: String,
+        before: Vec<String>,
+        after: Vec<String>,
+    },
+    /// Add `email` as the default e-mail.
+    AddDefaultEmail { address: u64, email: String },
+    /// Make `address` the first contact person: remove `remove`, then create the link if `create`.
+    SetFirstContact {
+        estate: u64,
+        address: u64,
+        address_label: String,
+        before: Vec<u64>,
+        remove: Vec<u64>,
+        create: bool,
+    },
+}
+
+impl Op {
+    pub fn record(&self) -> String {
+        match self {
+            Op::AddContactType { address, .. } | Op::AddDefaultEmail { address, .. } => {
+                format!("address:{address}")
+            }
+            Op::SetFirstContact { estate, .. } => format!("estate:{estate}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedChange {
+    pub id: usize,
+    pub kind: FindingKind,
+    pub subject: String,
+    pub label: String,
+    /// Field, value before and after, in words.
+    pub description: Text,
+    pub op: Op,
+    /// This item needs that item applied first (the Makler key before a contact person link).
+    pub requires: Option<usize>,
+}
+
+/// A finding the plan cannot fix without an answer from the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedsInput {
+    pub kind: FindingKind,
+    pub subject: String,
+    pub label: String,
+    pub reason: Text,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixPlan {
+    pub items: Vec<PlannedChange>,
+    pub needs_input: Vec<NeedsInput>,
+}
+
+/// Answers the person gave: an e-mail per address, a contact person per listing.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PlanChoices {
+    pub emails: BTreeMap<u64, String>,
+    pub contacts: BTreeMap<u64, u64>,
+}
+
+fn subject_id(subject: &str) -> Option<u64> {
+    subject.split_once(':').and_then(|(_, id)| id.parse().ok())
+}
+
+/// A plausible e-mail address (the person may type one).
+pub fn valid_email(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>')
+}
+
+/// Plans the fixes for the given findings (fixable kinds only; others are ignored).
+pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -> FixPlan {
+    let mut plan = FixPlan::default();
+    let makler = snapshot.makler.as_ref();
+    let makler_key = makler.and_then(|m| m.key()).map(str::to_owned);
+    let makler_label = makler
+        .and_then(|m| m.label())
+        .unwrap_or("Makler")
+        .to_string();
+    let mut makler_items: BTreeMap<u64, usize> = BTreeMap::new();
+
+    let add_makler = |plan: &mut FixPlan,
+                      items: &mut BTreeMap<u64, usize>,
+                      address: u64,
+                      key: &str,
+                      kind: FindingKind|
+     -> Option<usize> {
+        if let Some(&id) = items.get(&address) {
+            return Some(id);
+        }
+        let a = snapshot
+            .system_addresses
+            .get(&address)
+            .or_else(|| snapshot.other_contacts.get(&address))?;
+        if a.contact_types.iter().any(|k| k == key) {
+            return None;
+        }
+        let mut after = a.contact_types.clone();
+        after.push(key.to_string());
+        let id = plan.items.len();
+        plan.items.push(PlannedChange {
+            id,
+            kind,
+            subject: format!("address:{address}"),
+            label: a.name.clone(),
+            description: text!(
+                "Kontaktart: „{}“ → „{}“",
+                "Contact type: \"{}\" → \"{}\"",
+                a.contact_types.join(", "),
+                after.join(", ")
+            ),
+            op: Op::AddContactType {
+                address,
+                key: key.to_string(),
+                key_label: makler_label.clone(),
+                before: a.contact_types.clone(),
+                after,
+            },
+            requires: None,
+        });
+        items.insert(address, id);
+        Some(id)
+    };
+
+    for f in findings {
+        let Some(id) = subject_id(&f.subject) else {
+            continue;
+        };
+        match f.kind {
+            FindingKind::NotMakler => match &makler_key {
+                Some(key) => {
+                    add_makler(&mut plan, &mut makler_items, id, key, f.kind);
+                }
+                None => plan.needs_input.push(NeedsInput {
+                    kind: f.kind,
+                    subject: f.subject.clone(),
+                    label: f.subject_label.clone(),
+                    reason: Text::new(
+                        "Erst den Makler-Wert wählen.",
+                        "Choose the broker value first.",
+                    ),
+                }),
+            },
+            FindingKind::NoEmail => {
+                let user_email = snapshot
+                    .users
+                    .values()
+                    .find(|u| u.address_id == Some(id))
+                    .map(|u| u.email.clone())
+                    .filter(|e| valid_email(e));
+                match choices.emails.get(&id).cloned().or(user_email) {
+                    Some(email) if valid_email(&email) => {
+                        let email = email.trim().to_string();
+                        plan.items.push(PlannedChange {
+                            id: plan.items.len(),
+                            kind: f.kind,
+                            subject: f.subject.clone(),
+                            label: f.subject_label.clone(),
+                            description: text!(
+                                "Standard-E-Mail: (keine) → {email}",
+                                "Default e-mail: (none) → {email}"
+                            ),
+                            op: Op::AddDefaultEmail { address: id, email },
+                            requires: None,
+                        });
+                    }
+                    _ => plan.needs_input.push(NeedsInput {
+                        kind: f.kind,
+                        subject: f.subject.clone(),
+                        label: f.subject_label.clone(),
+                        reason: Text::new(
+                            "Bitte eine gültige E-Mail-Adresse eingeben.",
+                            "Please enter a valid e-mail address.",
+                        ),
+                    }),
+                }
+            }
+            FindingKind::NoContact | FindingKind::ContactNotSystemUser => {
+                let officer_address = snapshot
+                    .rentals
+                    .get(&id)
+                    .and_then(|r| r.officer)
+                    .and_then(|nr| snapshot.users.get(&nr))
+                    .filter(|u| u.active)
+                    .and_then(|u| u.address_id)
+                    .filter(|a| snapshot.system_addresses.contains_key(a));
+                let Some(target) = choices.contacts.get(&id).copied().or(officer_address) else {
+                    plan.needs_input.push(NeedsInput {
+                        kind: f.kind,
+                        subject: f.subject.clone(),
+                        label: f.subject_label.clone(),
+                        reason: Text::new(
+                            "Der Betreuer hat keine Systembenutzer-Adresse: bitte einen Systembenutzer wählen.",
+                            "The Betreuer has no system user address: please choose a system user.",
+                        ),
+                    });
+                    continue;
+                };
+                let Some(key) = &makler_key else {
+                    plan.needs_input.push(NeedsInput {
+                        kind: f.kind,
+                        subject: f.subject.clone(),
+                        label: f.subject_label.clone(),
+                        reason: Text::new(
+                            "Erst den Makler-Wert wählen.",
+                            "Choose the broker value first.",
+                        ),
+                    });
+                    continue;
+                };
+                let requires = add_makler(
+                    &mut plan,
+                    &mut makler_items,
+                    target,
+                    key,
+                    FindingKind::NotMakler,
+                );
+                let before = snapshot.contacts.get(&id).cloned().unwrap_or_default();
+                let (remove, create) = match before.iter().position(|c| *c == target) {
+                    Some(pos) => (before[..pos].to_vec(), false),
+                    None => (before.clone(), true),
+                };
+                let name = |a: u64| {
+                    snapshot
+                        .address(a)
+                        .map(|x| x.name.clone())
+                        .unwrap_or_else(|| format!("#{a}"))
+                };
+                let target_name = name(target);
+                let removed: Vec<String> = remove.iter().map(|a| name(*a)).collect();
+                let description = if removed.is_empty() {
+                    text!(
+                        "Ansprechpartner: {target_name} wird erster",
+                        "Contact person: {target_name} becomes first"
+                    )
+                } else {
+                    text!(
+                        "Ansprechpartner: {target_name} wird erster; entfernt: {}",
+                        "Contact person: {target_name} becomes first; removed: {}",
+                        removed.join(", ")
+                    )
+                };
+                plan.items.push(PlannedChange {
+                    id: plan.items.len(),
+                    kind: f.kind,
+                    subject: f.subject.clone(),
+                    label: f.subject_label.clone(),
+                    description,
+                    op: Op::SetFirstContact {
+                        estate: id,
+                        address: target,
+                        address_label: target_name,
+                        before,
+                        remove,
+                        create,
+                    },
+                    requires,
+                });
+            }
+            _ => {}
+        }
+    }
+    plan
+}
+
+/// How one item ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Written and confirmed by reading back.
+    Applied,
+    /// Nothing to do any more (someone did it meanwhile).
+    AlreadyDone,
+    /// The record changed since the preview in a way the plan did not cover: nothing (more) was written.
+    Conflict,
+    /// onOffice refused or could not be reached; nothing was written.
+    Failed {
+        class: ErrorClass,
+        code: Option<i64>,
+    },
+    /// Whether the write happened is unknown (answer lost, read-back failed): check before trying again.
+    Unknown,
+    /// Not tried because the item it needs did not go through.
+    Skipped,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemResult {
+    pub id: usize,
+    pub subject: String,
+    pub label: String,
+    pub outcome: Outcome,
+    pub message: Text,
+    /// The journal entry written for it.
+    pub journal_seq: Option<u64>,
+}
+
+fn failed(e: &onoffice::Error) -> (Outcome, Text) {
+    (
+        Outcome::Failed {
+            class: e.class(),
+            code: e.code(),
+        },
+        Text::new(e.message_de(), e.message_en()),
+    )
+}
+
+fn unknown(detail: &str) -> (Outcome, Text) {
+    (
+        Outcome::Unknown,
+        text!(
+            "Ob die Änderung gespeichert wurde, ist unklar ({detail}). Bitte erneut prüfen, bevor Sie es noch einmal versuchen.",
+            "Whether the change was saved is unclear ({detail}). Please check again before retrying."
+        ),
+    )
+}
+
+/// Reads, writes and reads back single records for the fixes.
+pub struct Writer<'a> {
+    pub client: &'a Client,
+    pub journal: &'a Journal,
+}
+
+impl Writer<'_> {
+    async fn contact_types(&self, address: u64) -> onoffice::Result<Vec<String>> {
+        let r = self
+            .client
+            .read_addresses_by_id(&[address], &[CONTACT_TYPE_FIELD])
+            .await?;
+        let rec = r.first().ok_or(onoffice::Error::Api {
+            code: 80,
+            message: "Unknown record".into(),
+        })?;
+        Ok(rec
+            .elements
+            .get(CONTACT_TYPE_FIELD)
+            .map(onoffice::api::parse_multiselect)
+            .unwrap_or_default())
+    }
+
+    /// Default e-mail and every e-mail of an address.
+    async fn emails(&self, address: u64) -> onoffice::Result<(Option<String>, Vec<String>)> {
+        let r = self
+            .client
+            .read_addresses_by_id(&[address], &["defaultemail", "email", "Email"])
+            .await?;
+        let rec = r.first().ok_or(onoffice::Error::Api {
+            code: 80,
+            message: "Unknown record".into(),
+        })?;
+        let default = rec
+            .text("defaultemail")
+            .filter(|e| !e.trim().is_empty())
+            .or_else(|| rec.text("Email").filter(|e| !e.trim().is_empty()));
+        let all = rec
+            .elements
+            .iter()
+            .filter(|(k, _)| k.starts_with("email__") && !k.ends_with("__Comment"))
+            .filter_map(|(_, v)| v.as_str().map(str::to_owned))
+            .collect();
+        Ok((default, all))
+    }
+
+    async fn contacts(&self, estate: u64) -> onoffice::Result<Vec<u64>> {
+        let map = self
+            .client
+            .ids_from_relation(
+                RELATION_CONTACT_PERSON_ALL,
+                RelationSide::Parents,
+                &[estate],
+            )
+            .await?;
+        Ok(map.get(&estate).cloned().unwrap_or_default())
+    }
+
+    fn journal(&self, label: &str, affected: Vec<u64>, event: Event) -> Option<u64> {
+        // A journal that cannot be written must not hide an applied change: the result says so.
+        self.journal
+            .append(label, affected, event)
+            .ok()
+            .map(|e| e.seq)
+    }
+
+    /// Applies one planned change. `affected` are the listings to re-transfer if it goes through.
+    pub async fn apply(
+        &self,
+        item: &PlannedChange,
+        affected: Vec<u64>,
+    ) -> (Outcome, Text, Option<u64>) {
+        match &item.op {
+            Op::AddContactType {
+                address,
+                key,
+                key_label,
+                ..
+            } => {
+                let current = match self.contact_types(*address).await {
+                    Ok(c) => c,
+                    Err(e) => return with_none(failed(&e)),
+                };
+                if current.iter().any(|k| k == key) {
+                    return (
+                        Outcome::AlreadyDone,
+                        text!(
+                            "„{key_label}“ ist bereits gesetzt.",
+                            "\"{key_label}\" is already set."
+                        ),
+                        None,
+                    );
+                }
+                let mut merged = current.clone();
+                merged.push(key.clone());
+                let write = self
+                    .client
+                    .modify_address(
+                        *address,
+                        &AddressChanges::new().multiselect(CONTACT_TYPE_FIELD, &merged),
+                    )
+                    .await;
+                if let Err(e) = &write {
+                    if e.class() != ErrorClass::UnknownOutcome {
+                        return with_none(failed(e));
+                    }
+                }
+                let back = match self.contact_types(*address).await {
+                    Ok(b) => b,
+                    Err(_) => {
+                        return with_none(unknown("Rücklesen fehlgeschlagen / read-back failed"))
+                    }
+                };
+                if !back.iter().any(|k| k == key) {
+                    return if write.is_err() {
+                        (
+                            Outcome::Failed {
+                                class: ErrorClass::Transient,
+                                code: None,
+                            },
+                            Text::new(
+                                "Die Änderung wurde nicht gespeichert. Bitte erneut versuchen.",
+                                "The change was not saved. Please try again.",
+                            ),
+                            None,
+                        )
+                    } else {
+                        (Outcome::Conflict, Text::new("Nach dem Speichern fehlt der Wert wieder: jemand hat den Datensatz gleichzeitig geändert. Bitte erneut prüfen.", "After saving, the value is missing again: someone changed the record at the same time. Please check again."), None)
+                    };
+                }
+                let seq = self.journal(
+                    &item.label,
+                    affected,
+                    Event::Applied {
+                        change: Change::ContactType {
+                            address: *address,
+                            key: key.clone(),
+                            before: current,
+                            after: back.clone(),
+                        },
+                    },
+                );
+                let lost: Vec<&String> = merged.iter().filter(|k| !back.contains(k)).collect();
+                if lost.is_empty() {
+                    (
+                        Outcome::Applied,
+                        text!("„{key_label}“ ergänzt.", "\"{key_label}\" added."),
+                        seq,
+                    )
+                } else {
+                    (Outcome::Conflict, Text::new("„Makler“ ist gesetzt, aber andere Werte haben sich gleichzeitig geändert. Bitte die Kontaktart prüfen.", "\"Makler\" is set, but other values changed at the same time. Please check the contact type."), seq)
+                }
+            }
+            Op::AddDefaultEmail { address, email } => {
+                let (default, _) = match self.emails(*address).await {
+                    Ok(x) => x,
+                    Err(e) => return with_none(failed(&e)),
+                };
+                if let Some(existing) = default {
+                    return (
+                        Outcome::AlreadyDone,
+                        text!(
+                            "Inzwischen ist {existing} als Standard-E-Mail eingetragen.",
+                            "Meanwhile {existing} is the default e-mail."
+                        ),
+                        None,
+                    );
+                }
+                let write = self
+                    .client
+                    .modify_address(*address, &AddressChanges::new().add_email(email, true))
+                    .await;
+                if let Err(e) = &write {
+                    if e.class() != ErrorClass::UnknownOutcome {
+                        return with_none(failed(e));
+                    }
+                }
+                let (back, _) = match self.emails(*address).await {
+                    Ok(x) => x,
+                    Err(_) => {
+                        return with_none(unknown("Rücklesen fehlgeschlagen / read-back failed"))
+                    }
+                };
+                if back.as_deref().map(|b| b.eq_ignore_ascii_case(email)) != Some(true) {
+                    return if write.is_err() && back.is_none() {
+                        (
+                            Outcome::Failed {
+                                class: ErrorClass::Transient,
+                                code: None,
+                            },
+                            Text::new(
+                                "Die E-Mail wurde nicht gespeichert. Bitte erneut versuchen.",
+                                "The e-mail was not saved. Please try again.",
+                            ),
+                            None,
+                        )
+                    } else {
+                        (Outcome::Conflict, text!("Nach dem Speichern ist eine andere Standard-E-Mail eingetragen ({}). Bitte prüfen.", "After saving, another default e-mail is set ({}). Please check.", back.clone().unwrap_or_default()), None)
+                    };
+                }
+                let seq = self.journal(
+                    &item.label,
+                    affected,
+                    Event::Applied {
+                        change: Change::DefaultEmail {
+                            address: *address,
+                            email: email.clone(),
+                            before: None,
+                            after: back,
+                        },
+                    },
+                );
+                (
+                    Outcome::Applied,
+                    text!(
+                        "{email} als Standard-E-Mail eingetragen.",
+                        "{email} set as default e-mail."
+                    ),
+                    seq,
+                )
+            }
+            Op::SetFirstContact {
+                estate,
+                address,
+                address_label,
+                remove,
+                create,
+                ..
+            } => {
+                let current = match self.contacts(*estate).await {
+                    Ok(c) => c,
+                    Err(e) => return with_none(failed(&e)),
+                };
+                if current.first() == Some(address) {
+                    return (
+                        Outcome::AlreadyDone,
+                        text!(
+                            "{address_label} ist bereits erster Ansprechpartner.",
+                            "{address_label} is already the first contact person."
+                        ),
+                        None,
+                    );
+                }
+                let (remove_now, create_now) = match current.iter().position(|c| c == address) {
+                    Some(pos) => (current[..pos].to_vec(), false),
+                    None => (current.clone(), true),
+                };
+                let previewed: BTreeSet<&u64> = remove.iter().collect();
+                if remove_now.iter().collect::<BTreeSet<_>>() != previewed || create_now != *create
+                {
+                    return (Outcome::Conflict, Text::new("Die Ansprechpartner wurden seit der Vorschau geändert. Es wurde nichts geändert; bitte erneut prüfen.", "The contact persons changed since the preview. Nothing was changed; please check again."), None);
+                }
+                let mut trouble: Option<(Outcome, Text)> = None;
+                for r in &remove_now {
+                    if let Err(e) = self
+                        .client
+                        .delete_relation(RELATION_CONTACT_PERSON_ALL, *estate, *r)
+                        .await
+                    {
+                        trouble = Some(if e.class() == ErrorClass::UnknownOutcome {
+                            unknown("Antwort verloren / answer lost")
+                        } else {
+                            failed(&e)
+                        });
+                        break;
+                    }
+                }
+                if trouble.is_none() && create_now {
+                    if let Err(e) = self
+                        .client
+                        .create_relation(RELATION_CONTACT_PERSON, *estate, *address)
+                        .await
+                    {
+                        trouble = Some(if e.class() == ErrorClass::UnknownOutcome {
+                            unknown("Antwort verloren / answer lost")
+                        } else {
+                            failed(&e)
+                        });
+                    }
+                }
+                let back = match self.contacts(*estate).await {
+                    Ok(b) => b,
+                    Err(_) => {
+                        return with_none(trouble.unwrap_or_else(|| {
+                            unknown("Rücklesen fehlgeschlagen / read-back failed")
+                        }))
+                    }
+                };
+                let seq = if back != current {
+                    self.journal(
+                        &item.label,
+                        affected,
+                        Event::Applied {
+                            change: Change::ContactPersons {
+                                estate: *estate,
+                                address: *address,
+                                before: current,
+                                after: back.clone(),
+                            },
+                        },
+                    )
+                } else {
+                    None
+                };
+                if back.first() == Some(address) {
+                    (
+                        Outcome::Applied,
+                        text!(
+                            "{address_label} ist jetzt erster Ansprechpartner.",
+                            "{address_label} is now the first contact person."
+                        ),
+                        seq,
+                    )
+                } else if let Some((o, t)) = trouble {
+                    // Partly done changes are in the journal, so they can be undone.
+                    if o == Outcome::Unknown {
+                        (
+                            Outcome::Failed {
+                                class: ErrorClass::Transient,
+                                code: None,
+                            },
+                            t,
+                            seq,
+                        )
+                    } else {
+                        (o, t, seq)
+                    }
+                } else {
+                    (Outcome::Conflict, Text::new("Nach dem Speichern ist ein anderer Ansprechpartner erster. Bitte prüfen.", "After saving, another contact person is first. Please check."), seq)
+                }
+            }
+        }
+    }
+
+    /// Reverts one applied change with the same care: re-read, change only what the fix changed, read back.
+    pub async fn undo(&self, entry: &Entry) -> (Outcome, Text, Option<u64>) {
+        let Event::Applied { change } = &entry.event else {
+            return (
+                Outcome::Skipped,
+                Text::new(
+                    "Nur angewendete Änderungen lassen sich rückgängig machen.",
+                    "Only applied changes can be undone.",
+                ),
+                None,
+            );
+        };
+        match change {
+            Change::ContactType { address, key, .. } => {
+                let current = match self.contact_types(*address).await {
+                    Ok(c) => c,
+                    Err(e) => return with_none(failed(&e)),
+                };
+                if !current.iter().any(|k| k == key) {
+                    let seq = self.journal(
+                        &entry.label,
+                        vec![],
+                        Event::Undone {
+                            of: entry.seq,
+                            change: Change::ContactType {
+                                address: *address,
+                                key: key.clone(),
+                                before: current.clone(),
+                                after: current,
+                            },
+                        },
+                    );
+                    return (
+                        Outcome::AlreadyDone,
+                        Text::new(
+                            "Der Wert ist bereits entfernt.",
+                            "The value is already removed.",
+                        ),
+                        seq,
+                    );
+                }
+                let reduced: Vec<String> = current.iter().filter(|k| *k != key).cloned().collect();
+                let write = self
+                    .client
+                    .modify_address(
+                        *address,
+                        &AddressChanges::new().multiselect(CONTACT_TYPE_FIELD, &reduced),
+                    )
+                    .await;
+                if let Err(e) = &write {
+                    if e.class() != ErrorClass::UnknownOutcome {
+                        return with_none(failed(e));
+                    }
+                }
+                let back = match self.contact_types(*address).await {
+                    Ok(b) => b,
+                    Err(_) => {
+                        return with_none(unknown("Rücklesen fehlgeschlagen / read-back failed"))
+                    }
+                };
+                if back.iter().any(|k| k == key) {
+                    return (
+                        Outcome::Failed {
+                            class: ErrorClass::Transient,
+                            code: None,
+                        },
+                        Text::new(
+                            "Rückgängig machen hat nicht geklappt. Bitte erneut versuchen.",
+                            "Undo did not go through. Please try again.",
+                        ),
+                        None,
+                    );
+                }
+                let seq = self.journal(
+                    &entry.label,
+                    entry.affected_estates.clone(),
+                    Event::Undone {
+                        of: entry.seq,
+                        change: Change::ContactType {
+                            address: *address,
+                            key: key.clone(),
+                            before: current,
+                            after: back,
+                        },
+                    },
+                );
+                (
+                    Outcome::Applied,
+                    Text::new("Rückgängig gemacht.", "Undone."),
+                    seq,
+                )
+            }
+            Change::DefaultEmail { address, email, .. } => {
+                let (default, all) = match self.emails(*address).await {
+                    Ok(x) => x,
+                    Err(e) => return with_none(failed(&e)),
+                };
+                let hits = all.iter().filter(|e| e.eq_ignore_ascii_case(email)).count();
+                if hits == 0 {
+                    let seq = self.journal(
+                        &entry.label,
+                        vec![],
+                        Event::Undone {
+                            of: entry.seq,
+                            change: Change::DefaultEmail {
+                                address: *address,
+                                email: email.clone(),
+                                before: default.clone(),
+                                after: default,
+                            },
+                        },
+                    );
+                    return (
+                        Outcome::AlreadyDone,
+                        Text::new(
+                            "Die E-Mail-Adresse ist bereits entfernt.",
+                            "The e-mail address is already removed.",
+                        ),
+                        seq,
+                    );
+                }
+                if hits > 1 {
+                    return (Outcome::Conflict, Text::new("Die E-Mail-Adresse steht mehrfach in der Adresse; bitte in onOffice von Hand entfernen.", "The e-mail address appears more than once; please remove it by hand in onOffice."), None);
+                }
+                let write = self
+                    .client
+                    .modify_address(*address, &AddressChanges::new().delete_email(email))
+                    .await;
+                if let Err(e) = &write {
+                    if e.class() != ErrorClass::UnknownOutcome {
+                        return with_none(failed(e));
+                    }
+                }
+                let (back_default, back_all) = match self.emails(*address).await {
+                    Ok(x) => x,
+                    Err(_) => {
+                        return with_none(unknown("Rücklesen fehlgeschlagen / read-back failed"))
+                    }
+                };
+                if back_all.iter().any(|e| e.eq_ignore_ascii_case(email)) {
+                    return (
+                        Outcome::Failed {
+                            class: ErrorClass::Transient,
+                            code: None,
+                        },
+                        Text::new(
+                            "Rückgängig machen hat nicht geklappt. Bitte erneut versuchen.",
+                            "Undo did not go through. Please try again.",
+                        ),
+                        None,
+                    );
+                }
+                let seq = self.journal(
+                    &entry.label,
+                    entry.affected_estates.clone(),
+                    Event::Undone {
+                        of: entry.seq,
+                        change: Change::DefaultEmail {
+                            address: *address,
+                            email: email.clone(),
+                            before: default,
+                            after: back_default,
+                        },
+                    },
+                );
+                (
+                    Outcome::Applied,
+                    Text::new("Rückgängig gemacht.", "Undone."),
+                    seq,
+                )
+            }
+            Change::ContactPersons {
+                estate,
+                address,
+                before,
+                after,
+            } => {
+                let current = match self.contacts(*estate).await {
+                    Ok(c) => c,
+                    Err(e) => return with_none(failed(&e)),
+                };
+                // Back to the order before the fix; contacts others added since are kept, after those.
+                let created: Vec<u64> = after
+                    .iter()
+                    .filter(|a| !before.contains(a))
+                    .copied()
+                    .collect();
+                let mut target = before.clone();
+                target.extend(
+                    current
+                        .iter()
+                        .filter(|c| !before.contains(c) && !created.contains(c) && *c != address),
+                );
+                if current == target {
+                    let seq = self.journal(
+                        &entry.label,
+                        vec![],
+                        Event::Undone {
+                            of: entry.seq,
+                            change: change.clone(),
+                        },
+                    );
+                    return (
+                        Outcome::AlreadyDone,
+                        Text::new(
+                            "Die Ansprechpartner sind bereits wie vorher.",
+                            "The contact persons are already as before.",
+                        ),
+                        seq,
+                    );
+                }
+                let keep = current
+                    .iter()
+                    .zip(target.iter())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                let mut trouble = None;
+                for c in &current[keep..] {
+                    if let Err(e) = self
+                        .client
+                        .delete_relation(RELATION_CONTACT_PERSON_ALL, *estate, *c)
+                        .await
+                    {
+                        trouble = Some(e);
+                        break;
+                    }
+                }
+                if trouble.is_none() {
+                    for c in &target[keep..] {
+                        if let Err(e) = self
+                            .client
+                            .create_relation(RELATION_CONTACT_PERSON_ALL, *estate, *c)
+                            .await
+                        {
+                            trouble = Some(e);
+                            break;
+                        }
+                    }
+                }
+                let back = match self.contacts(*estate).await {
+                    Ok(b) => b,
+                    Err(_) => {
+                        return with_none(unknown("Rücklesen fehlgeschlagen / read-back failed"))
+                    }
+                };
+                let seq = if back != current {
+                    self.journal(
+                        &entry.label,
+                        entry.affected_estates.clone(),
+                        Event::Undone {
+                            of: entry.seq,
+                            change: Change::ContactPersons {
+                                estate: *estate,
+                                address: *address,
+                                before: current,
+                                after: back.clone(),
+                            },
+                        },
+                    )
+                } else {
+                    None
+                };
+                if back == target {
+                    (
+                        Outcome::Applied,
+                        Text::new("Rückgängig gemacht.", "Undone."),
+                        seq,
+                    )
+                } else {
+                    let (o, t) = match trouble {
+                        Some(e) => failed(&e),
+                        None => (Outcome::Conflict, Text::new("Die Ansprechpartner haben sich gleichzeitig geändert. Bitte prüfen.", "The contact persons changed at the same time. Please check."), ),
+                    };
+                    (o, t, seq)
+                }
+            }
+        }
+    }
+}
+
+fn with_none((o, t): (Outcome, Text)) -> (Outcome, Text, Option<u64>) {
+    (o, t, None)
+}

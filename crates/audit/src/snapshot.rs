@@ -1,0 +1,447 @@
+//! Reads everything one audit needs in as few sequential round trips as the data allows:
+//! (1) field metadata and the first page of users, system user addresses and active rentals together,
+//! (2) every remaining page together, (3) the contact persons of all rentals, the user-address links if the user
+//! read lacked them, and the mailbox DNS look-ups together, (4) the addresses of contacts that are not system users.
+//! Nothing is read once per record.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use onoffice::api::{
+    actions, parse_multiselect, RELATION_CONTACT_PERSON_ALL, RELATION_USER_ADDRESS,
+};
+use onoffice::client::paged;
+use onoffice::{Action, Client, Filter, Record, RelationSide};
+use serde::{Deserialize, Serialize};
+
+use crate::mailbox::{domain_of, MailboxClassifier, MailboxKind};
+use crate::progress::{Progress, ProgressSink};
+use crate::settings::Settings;
+use crate::text::Text;
+
+pub const SYSTEM_USER_KEY: &str = "Systembenutzer";
+pub const MAKLER_KEY: &str = "Makler";
+pub const CONTACT_TYPE_FIELD: &str = "ArtDaten";
+
+pub const USER_FIELDS: &[&str] = &[
+    "Nr",
+    "Name",
+    "Vorname",
+    "Nachname",
+    "email",
+    "adrId:adressen.ID",
+    "online",
+];
+pub const ADDRESS_FIELDS: &[&str] = &[
+    "Vorname",
+    "Name",
+    "Firma",
+    "ArtDaten",
+    "defaultemail",
+    "Email",
+];
+pub const ESTATE_FIELDS: &[&str] = &[
+    "objekttitel",
+    "objektnr_extern",
+    "benutzer",
+    "ort",
+    "vermarktungsart",
+    "status",
+    "verkauft",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub nr: u64,
+    pub username: String,
+    pub name: String,
+    pub email: String,
+    pub address_id: Option<u64>,
+    pub status: String,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressInfo {
+    pub id: u64,
+    pub name: String,
+    pub contact_types: Vec<String>,
+    pub default_email: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentalInfo {
+    pub id: u64,
+    pub title: String,
+    pub external_no: String,
+    pub city: String,
+    /// The Betreuer's user number (field `benutzer`).
+    pub officer: Option<u64>,
+}
+
+/// One permitted value of `ArtDaten` that may stand for "Makler".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyChoice {
+    pub key: String,
+    pub label: String,
+}
+
+/// How the audit knows which `ArtDaten` key marks brokers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum MaklerKey {
+    /// The key `Makler` exists (whatever its label).
+    Found { key: String, label: String },
+    /// No key `Makler`; the person chose this one earlier.
+    Chosen { key: String, label: String },
+    /// No key `Makler` and no choice: these values look like one.
+    Missing { candidates: Vec<KeyChoice> },
+}
+
+impl MaklerKey {
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            MaklerKey::Found { key, .. } | MaklerKey::Chosen { key, .. } => Some(key),
+            MaklerKey::Missing { .. } => None,
+        }
+    }
+
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            MaklerKey::Found { label, .. } | MaklerKey::Chosen { label, .. } => Some(label),
+            MaklerKey::Missing { .. } => None,
+        }
+    }
+}
+
+/// Everything one audit read.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub makler: Option<MaklerKey>,
+    pub users: BTreeMap<u64, UserInfo>,
+    pub system_addresses: BTreeMap<u64, AddressInfo>,
+    pub rentals: BTreeMap<u64, RentalInfo>,
+    /// Contact persons per rental, in onOffice's order (the first is what portals get).
+    pub contacts: BTreeMap<u64, Vec<u64>>,
+    /// Addresses of first contact persons that are not system user addresses.
+    pub other_contacts: BTreeMap<u64, AddressInfo>,
+    /// Mailbox kind per e-mail domain.
+    pub mailboxes: BTreeMap<String, MailboxKind>,
+}
+
+impl Snapshot {
+    pub fn mailbox_of(&self, email: &str) -> Option<&MailboxKind> {
+        domain_of(email).and_then(|d| self.mailboxes.get(&d))
+    }
+
+    pub fn address(&self, id: u64) -> Option<&AddressInfo> {
+        self.system_addresses
+            .get(&id)
+            .or_else(|| self.other_contacts.get(&id))
+    }
+}
+
+const BROKER_WORDS: &[&str] = &[
+    "makler",
+    "mitarbeiter",
+    "broker",
+    "agent",
+    "berater",
+    "vermittler",
+];
+
+/// Finds the Makler key in the `ArtDaten` metadata (labels on).
+pub fn resolve_makler_key(
+    permitted: &[onoffice::PermittedValue],
+    chosen: Option<String>,
+) -> MaklerKey {
+    let label_of = |p: &onoffice::PermittedValue| p.label.clone().unwrap_or_else(|| p.key.clone());
+    if let Some(p) = permitted.iter().find(|p| p.key == MAKLER_KEY) {
+        return MaklerKey::Found {
+            key: p.key.clone(),
+            label: label_of(p),
+        };
+    }
+    if let Some(choice) = chosen {
+        if let Some(p) = permitted.iter().find(|p| p.key == choice) {
+            return MaklerKey::Chosen {
+                key: p.key.clone(),
+                label: label_of(p),
+            };
+        }
+    }
+    let candidates = permitted
+        .iter()
+        .filter(|p| p.key != SYSTEM_USER_KEY)
+        .filter(|p| {
+            let hay = format!("{} {}", p.key, label_of(p)).to_lowercase();
+            BROKER_WORDS.iter().any(|w| hay.contains(w))
+        })
+        .map(|p| KeyChoice {
+            key: p.key.clone(),
+            label: label_of(p),
+        })
+        .collect();
+    MaklerKey::Missing { candidates }
+}
+
+fn is_active(status: &str) -> bool {
+    let s = status.trim().to_lowercase();
+    !(s == "0"
+        || [
+            "deaktiv", "deactiv", "gesperrt", "locked", "inaktiv", "inactive", "disabled",
+        ]
+        .iter()
+        .any(|w| s.contains(w)))
+}
+
+fn person_name(r: &Record, first: &str, last: &str) -> String {
+    let name = format!(
+        "{} {}",
+        r.text(first).unwrap_or_default(),
+        r.text(last).unwrap_or_default()
+    );
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        r.text("Firma")
+            .filter(|f| !f.is_empty())
+            .unwrap_or_else(|| format!("#{}", r.id))
+    } else {
+        name
+    }
+}
+
+pub fn parse_user(r: &Record) -> Option<UserInfo> {
+    let nr = r
+        .numeric_id()
+        .or_else(|| r.text("Nr").and_then(|n| n.parse().ok()))?;
+    let status = r.text("online").unwrap_or_default();
+    Some(UserInfo {
+        nr,
+        username: r.text("Name").unwrap_or_default(),
+        name: person_name(r, "Vorname", "Nachname"),
+        email: r.text("email").unwrap_or_default().trim().to_string(),
+        address_id: r
+            .text("adrId:adressen.ID")
+            .and_then(|s| s.trim().parse().ok())
+            .filter(|&id: &u64| id > 0),
+        active: is_active(&status),
+        status,
+    })
+}
+
+pub fn parse_address(r: &Record) -> Option<AddressInfo> {
+    let default_email = r
+        .text("defaultemail")
+        .filter(|e| !e.trim().is_empty())
+        .or_else(|| r.text("Email").filter(|e| !e.trim().is_empty()))
+        .map(|e| e.trim().to_string());
+    Some(AddressInfo {
+        id: r.numeric_id()?,
+        name: person_name(r, "Vorname", "Name"),
+        contact_types: r
+            .elements
+            .get(CONTACT_TYPE_FIELD)
+            .map(parse_multiselect)
+            .unwrap_or_default(),
+        default_email,
+    })
+}
+
+fn parse_rental(r: &Record) -> Option<RentalInfo> {
+    Some(RentalInfo {
+        id: r.numeric_id()?,
+        title: r.text("objekttitel").unwrap_or_default(),
+        external_no: r.text("objektnr_extern").unwrap_or_default(),
+        city: r.text("ort").unwrap_or_default(),
+        officer: r
+            .text("benutzer")
+            .and_then(|b| b.trim().parse().ok())
+            .filter(|&n: &u64| n > 0),
+    })
+}
+
+/// Active rentals: `vermarktungsart = miete`, `status = 1`, not yet rented.
+pub fn rental_filter() -> Filter {
+    Filter::new()
+        .with("vermarktungsart", "=", "miete")
+        .with("status", "=", 1)
+        .with("verkauft", "=", 0)
+}
+
+pub fn system_address_filter() -> Filter {
+    Filter::new().with(CONTACT_TYPE_FIELD, "=", SYSTEM_USER_KEY)
+}
+
+/// Reads one audit's data. Errors are the client's typed errors (credentials, clock, permission, ...).
+pub async fn read(
+    client: &Client,
+    classifier: &MailboxClassifier,
+    settings: &dyn Settings,
+    progress: &ProgressSink,
+) -> onoffice::Result<Snapshot> {
+    let page = client.page_size();
+    progress.report(Progress::step(
+        1,
+        Text::new(
+            "Lese Feldkonfiguration, Benutzer, Systembenutzer-Adressen und Vermietungsobjekte …",
+            "Reading field settings, users, system user addresses and rental listings …",
+        ),
+    ));
+    let lists: Vec<Action> = vec![
+        actions::read_users(USER_FIELDS),
+        actions::read_addresses(&system_address_filter(), ADDRESS_FIELDS),
+        actions::read_estates(&rental_filter(), ESTATE_FIELDS),
+    ];
+    let mut first_round = vec![actions::get_fields(
+        &["address"],
+        true,
+        &[CONTACT_TYPE_FIELD],
+    )];
+    first_round.extend(lists.iter().map(|a| paged(a, page, 0)));
+    let mut results = client.execute(first_round).await.into_iter();
+    let fields =
+        onoffice::FieldCatalog::from_records(&results.next().expect("fields result")?.records)?;
+    let mut records: Vec<Vec<Record>> = Vec::new();
+    let mut follow_ups: Vec<(usize, Action)> = Vec::new();
+    for (i, r) in results.enumerate() {
+        let r = r?;
+        let total = r.cnt_absolute.unwrap_or(r.records.len() as u64);
+        let mut offset = page;
+        while offset < total {
+            follow_ups.push((i, paged(&lists[i], page, offset)));
+            offset += page;
+        }
+        records.push(r.records);
+    }
+    if !follow_ups.is_empty() {
+        progress.report(Progress::step(
+            2,
+            Text::new(
+                format!("Lese {} weitere Seiten …", follow_ups.len()),
+                format!("Reading {} more pages …", follow_ups.len()),
+            ),
+        ));
+        let (owners, pages): (Vec<usize>, Vec<Action>) = follow_ups.into_iter().unzip();
+        for (owner, r) in owners.into_iter().zip(client.execute(pages).await) {
+            records[owner].extend(r?.records);
+        }
+    }
+    let mut snapshot = Snapshot::default();
+    let permitted = fields
+        .field("address", CONTACT_TYPE_FIELD)
+        .map(|f| f.permitted.clone())
+        .unwrap_or_default();
+    snapshot.makler = Some(resolve_makler_key(&permitted, settings.makler_key()));
+    let mut lists = records.into_iter();
+    let user_records = lists.next().unwrap_or_default();
+    let has_link_field = user_records
+        .iter()
+        .any(|r| r.elements.contains_key("adrId:adressen.ID"));
+    for u in user_records.iter().filter_map(parse_user) {
+        snapshot.users.insert(u.nr, u);
+    }
+    for a in lists
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(parse_address)
+    {
+        // The filter asked for it, but check anyway: odd data must not turn into false alarms.
+        if a.contact_types.iter().any(|k| k == SYSTEM_USER_KEY) {
+            snapshot.system_addresses.insert(a.id, a);
+        }
+    }
+    for e in lists
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(parse_rental)
+    {
+        snapshot.rentals.insert(e.id, e);
+    }
+
+    progress.report(Progress::step(
+        3,
+        Text::new(
+            format!(
+                "Lese Ansprechpartner von {} Vermietungsobjekten und prüfe E-Mail-Postfächer …",
+                snapshot.rentals.len()
+            ),
+            format!(
+                "Reading contact persons of {} rental listings and checking mailboxes …",
+                snapshot.rentals.len()
+            ),
+        ),
+    ));
+    let rental_ids: Vec<u64> = snapshot.rentals.keys().copied().collect();
+    let user_nrs: Vec<u64> = snapshot.users.keys().copied().collect();
+    let emails: Vec<String> = snapshot
+        .system_addresses
+        .values()
+        .filter_map(|a| a.default_email.clone())
+        .collect();
+    let contacts = async {
+        if rental_ids.is_empty() {
+            Ok(BTreeMap::new())
+        } else {
+            client
+                .ids_from_relation(
+                    RELATION_CONTACT_PERSON_ALL,
+                    RelationSide::Parents,
+                    &rental_ids,
+                )
+                .await
+        }
+    };
+    let links = async {
+        if has_link_field || user_nrs.is_empty() {
+            Ok(None)
+        } else {
+            client
+                .ids_from_relation(RELATION_USER_ADDRESS, RelationSide::Parents, &user_nrs)
+                .await
+                .map(Some)
+        }
+    };
+    let (contacts, links, mailboxes) =
+        tokio::join!(contacts, links, classifier.classify_all(emails));
+    snapshot.contacts = contacts?;
+    if let Some(links) = links? {
+        for (nr, addresses) in links {
+            if let Some(u) = snapshot.users.get_mut(&nr) {
+                u.address_id = addresses.first().copied();
+            }
+        }
+    }
+    snapshot.mailboxes = mailboxes;
+
+    let others: BTreeSet<u64> = snapshot
+        .contacts
+        .values()
+        .filter_map(|list| list.first().copied())
+        .filter(|id| !snapshot.system_addresses.contains_key(id))
+        .collect();
+    if !others.is_empty() {
+        progress.report(Progress::step(
+            4,
+            Text::new(
+                format!("Lese {} weitere Ansprechpartner-Adressen …", others.len()),
+                format!("Reading {} other contact person addresses …", others.len()),
+            ),
+        ));
+        let ids: Vec<u64> = others.into_iter().collect();
+        for a in client
+            .read_addresses_by_id(&ids, ADDRESS_FIELDS)
+            .await?
+            .iter()
+            .filter_map(parse_address)
+        {
+            snapshot.other_contacts.insert(a.id, a);
+        }
+    }
+    Ok(snapshot)
+}
+
+/// Shared, cheap-to-clone handle on a classifier.
+pub type SharedClassifier = Arc<MailboxClassifier>;
