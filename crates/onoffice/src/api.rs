@@ -406,7 +406,7 @@ mod tests {
           {"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:get","resourceid":"","resourcetype":"idsfromrelation","cacheable":true,"identifier":"",
            "data":{"meta":{"cntabsolute":null},"records":[{"id":"relatedIds","type":"","elements":{"15":[],"1051":["50"],"1082":["52"],"1193":["50"],"1071":["50"]}}]},
            "status":{"errorcode":0,"message":"OK"}}]}});
-        let r = parse_response(&body, 1).unwrap().remove(0).unwrap();
+        let r = parse_response(body, 1).unwrap().remove(0).unwrap();
         let map = parse_related_ids(&r.records).unwrap();
         assert_eq!(map[&15], Vec::<u64>::new());
         assert_eq!(map[&1051], vec![50]);

@@ -206,24 +206,44 @@ impl Client {
     /// `max_in_flight` requests at once. Results come back in the order of the actions.
     /// Reads and writes never share a request, so a lost answer never costs a read its retry.
     pub async fn execute(&self, actions: Vec<Action>) -> Vec<Result<ActionResult>> {
-        let max = self.inner.config.max_actions_per_request;
-        let mut chunks: Vec<Vec<Action>> = Vec::new();
-        for action in actions {
-            match chunks.last_mut() {
-                Some(last)
-                    if last.len() < max && last[0].kind.is_write() == action.kind.is_write() =>
-                {
-                    last.push(action)
-                }
-                _ => chunks.push(vec![action]),
-            }
-        }
+        let chunks = self.chunk(actions);
         let results: Vec<Vec<Result<ActionResult>>> = stream::iter(chunks)
             .map(|chunk| async move { self.send_chunk(&chunk).await })
             .buffered(self.inner.config.max_in_flight)
             .collect()
             .await;
         results.into_iter().flatten().collect()
+    }
+
+    /// Splits actions into requests: reads and writes never share one; a run of reads is spread evenly over at
+    /// least as many requests as may be in flight (each at most `max_actions_per_request`), so the server works on
+    /// them in parallel; writes fill requests in order.
+    fn chunk(&self, actions: Vec<Action>) -> Vec<Vec<Action>> {
+        let cfg = &self.inner.config;
+        let mut runs: Vec<Vec<Action>> = Vec::new();
+        for action in actions {
+            match runs.last_mut() {
+                Some(run) if run[0].kind.is_write() == action.kind.is_write() => run.push(action),
+                _ => runs.push(vec![action]),
+            }
+        }
+        let mut chunks = Vec::new();
+        for run in runs {
+            let n = run.len();
+            let size = if run[0].kind.is_write() {
+                cfg.max_actions_per_request
+            } else {
+                let requests = n
+                    .div_ceil(cfg.max_actions_per_request)
+                    .max(cfg.max_in_flight.min(n));
+                n.div_ceil(requests)
+            };
+            let mut it = run.into_iter().peekable();
+            while it.peek().is_some() {
+                chunks.push(it.by_ref().take(size).collect());
+            }
+        }
+        chunks
     }
 
     async fn send_chunk(&self, actions: &[Action]) -> Vec<Result<ActionResult>> {
@@ -345,7 +365,7 @@ impl Client {
             }
             Err(e) => return Err(Failure::Lost(format!("answer is not JSON: {e}"))),
         };
-        parse_response(&value, actions.len()).map_err(Failure::Root)
+        parse_response(value, actions.len()).map_err(Failure::Root)
     }
 
     /// Reads every record of a list read: the first page, then all remaining pages together.

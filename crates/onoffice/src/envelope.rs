@@ -147,12 +147,12 @@ fn unexpected(detail: impl Into<String>) -> Error {
 /// The outer error is for the request as a whole (root error, wrong shape, count mismatch);
 /// the inner results are per action, in the order of the actions.
 pub fn parse_response(
-    body: &Value,
+    body: Value,
     expected: usize,
 ) -> Result<Vec<Result<ActionResult, Error>>, Error> {
-    let root = body
-        .as_object()
-        .ok_or_else(|| unexpected("response is not a JSON object"))?;
+    let Value::Object(mut root) = body else {
+        return Err(unexpected("response is not a JSON object"));
+    };
     if let Some(status) = root.get("status") {
         let code = status.get("code").and_then(value_as_i64).unwrap_or(200);
         let errorcode = status.get("errorcode").and_then(value_as_i64).unwrap_or(0);
@@ -171,21 +171,23 @@ pub fn parse_response(
             return Err(Error::Api { code, message });
         }
     }
-    let results = root
-        .get("response")
-        .and_then(|r| r.get("results"))
-        .and_then(Value::as_array)
-        .ok_or_else(|| unexpected("response.results is missing"))?;
+    let results = match root
+        .remove("response")
+        .and_then(|mut r| r.get_mut("results").map(Value::take))
+    {
+        Some(Value::Array(results)) => results,
+        _ => return Err(unexpected("response.results is missing")),
+    };
     if results.len() != expected {
         return Err(unexpected(format!(
             "{} results for {expected} actions",
             results.len()
         )));
     }
-    Ok(results.iter().map(parse_result).collect())
+    Ok(results.into_iter().map(parse_result).collect())
 }
 
-fn parse_result(result: &Value) -> Result<ActionResult, Error> {
+fn parse_result(mut result: Value) -> Result<ActionResult, Error> {
     if let Some(status) = result.get("status") {
         let errorcode = status.get("errorcode").and_then(value_as_i64).unwrap_or(0);
         if errorcode != 0 {
@@ -199,7 +201,7 @@ fn parse_result(result: &Value) -> Result<ActionResult, Error> {
             });
         }
     }
-    let data = match result.get("data") {
+    let mut data = match result.get_mut("data").map(Value::take) {
         Some(Value::Object(d)) => d,
         // `data: []` or null with an OK status: an empty result.
         Some(Value::Array(a)) if a.is_empty() => return Ok(ActionResult::default()),
@@ -212,14 +214,14 @@ fn parse_result(result: &Value) -> Result<ActionResult, Error> {
         None => None,
     }
     .map(|n| n.max(0) as u64);
-    let records = match data.get("records") {
+    let records = match data.remove("records") {
         Some(Value::Array(list)) => list
-            .iter()
+            .into_iter()
             .map(parse_record)
             .collect::<Result<Vec<_>, _>>()?,
         Some(Value::Object(map)) => map
-            .values()
-            .map(parse_record)
+            .into_iter()
+            .map(|(_, v)| parse_record(v))
             .collect::<Result<Vec<_>, _>>()?,
         None | Some(Value::Null) => Vec::new(),
         Some(_) => return Err(unexpected("records is not a list")),
@@ -230,24 +232,24 @@ fn parse_result(result: &Value) -> Result<ActionResult, Error> {
     })
 }
 
-fn parse_record(v: &Value) -> Result<Record, Error> {
-    let obj = v
-        .as_object()
-        .ok_or_else(|| unexpected("record is not an object"))?;
+fn parse_record(v: Value) -> Result<Record, Error> {
+    let Value::Object(mut obj) = v else {
+        return Err(unexpected("record is not an object"));
+    };
     let id = obj.get("id").and_then(value_as_text).unwrap_or_default();
     let record_type = obj
         .get("type")
         .and_then(value_as_text)
         .filter(|t| !t.is_empty());
-    let elements = match obj.get("elements") {
-        Some(Value::Object(m)) => m.clone(),
+    let elements = match obj.remove("elements") {
+        Some(Value::Object(m)) => m,
         Some(Value::Array(a)) if a.is_empty() => Map::new(),
         // A list of single-entry objects, as the docs' skeleton draws it.
         Some(Value::Array(a)) => {
             let mut m = Map::new();
             for item in a {
                 if let Value::Object(o) = item {
-                    m.extend(o.clone());
+                    m.extend(o);
                 }
             }
             m
@@ -292,7 +294,7 @@ mod tests {
               {"id":25,"type":null,"elements":{"id":25,"username":"paulprobe"}},
               {"id":"17","type":"","elements":{"id":17,"username":"theotest"}}]},
             "status":{"errorcode":0,"message":"OK"}}]}});
-        let r = parse_response(&body, 1).unwrap().remove(0).unwrap();
+        let r = parse_response(body.clone(), 1).unwrap().remove(0).unwrap();
         assert_eq!(r.cnt_absolute, None);
         assert_eq!(r.records[0].numeric_id(), Some(25));
         assert_eq!(r.records[1].id, "17");
@@ -307,7 +309,7 @@ mod tests {
             {"data":{"meta":{"cntabsolute":"7"},"records":[{"id":"relatedIds","type":"","elements":{"15":[],"1051":["50"]}}]},"status":{"errorcode":"0"}},
             {"data":[],"status":{"errorcode":137,"message":"The HMAC is invalid"}}
         ]}});
-        let mut rs = parse_response(&body, 3).unwrap();
+        let mut rs = parse_response(body.clone(), 3).unwrap();
         let third = rs.pop().unwrap().unwrap_err();
         assert_eq!(third.code(), Some(137));
         let second = rs.pop().unwrap().unwrap();
@@ -321,22 +323,28 @@ mod tests {
     #[test]
     fn root_errors_and_count_mismatch() {
         let body = json!({"status":{"code":400,"errorcode":22,"message":"Not authenticated"},"response":{"results":[]}});
-        assert_eq!(parse_response(&body, 2).unwrap_err().code(), Some(22));
+        assert_eq!(
+            parse_response(body.clone(), 2).unwrap_err().code(),
+            Some(22)
+        );
         let body =
             json!({"status":{"code":500,"errorcode":132,"message":"No or unknown relation given"}});
-        assert_eq!(parse_response(&body, 1).unwrap_err().code(), Some(132));
+        assert_eq!(
+            parse_response(body.clone(), 1).unwrap_err().code(),
+            Some(132)
+        );
         let body = json!({"status":{"code":200,"errorcode":0},"response":{"results":[{"data":[],"status":{"errorcode":0}}]}});
-        let err = parse_response(&body, 2).unwrap_err();
+        let err = parse_response(body.clone(), 2).unwrap_err();
         assert_eq!(err.class(), crate::ErrorClass::Unexpected);
         // 97 at the root defers to the actions.
         let body = json!({"status":{"code":200,"errorcode":97},"response":{"results":[{"data":[],"status":{"errorcode":80,"message":"Unknown record"}}]}});
         assert_eq!(
-            parse_response(&body, 1).unwrap()[0]
+            parse_response(body.clone(), 1).unwrap()[0]
                 .as_ref()
                 .unwrap_err()
                 .code(),
             Some(80)
         );
-        assert!(parse_response(&json!([1, 2]), 1).is_err());
+        assert!(parse_response(json!([1, 2]), 1).is_err());
     }
 }

@@ -2,6 +2,7 @@
 //! `get fields`, `idsfromrelation`, address modification (multiselect replace, e-mail objects) and relations.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
@@ -49,8 +50,9 @@ fn truthy(v: Option<&Value>) -> bool {
     }
 }
 
-pub fn run(
-    account: &mut Account,
+/// Runs a `read` or `get` action; these never change the account, so many run at once.
+pub fn run_read(
+    account: &Account,
     kind: &str,
     resource_type: &str,
     resource_id: &Value,
@@ -62,48 +64,51 @@ pub fn run(
         ("read", "user") => read_users(account, resource_id, params),
         ("get", "fields") => get_fields(account, params),
         ("get", "idsfromrelation") => ids_from_relation(account, params),
-        ("modify", "address") => modify_address(account, resource_id, params),
-        ("create", "relation") => create_relation(account, params),
-        ("delete", "relation") => delete_relation(account, params),
-        ("read" | "create" | "modify" | "get" | "do" | "delete", other) => err(
+        (_, other) => err(
             25,
             format!("Missing configuration for resourceType \"{other}\""),
         ),
-        _ => err(23, "Missing configuration for actionId"),
+    }
+}
+
+/// Runs a writing action (`create`, `modify`, `delete`, `do`).
+pub fn run_write(
+    account: &mut Account,
+    kind: &str,
+    resource_type: &str,
+    resource_id: &Value,
+    params: &Map<String, Value>,
+) -> Result<Done, ActionError> {
+    account.list_cache.clear();
+    match (kind, resource_type) {
+        ("modify", "address") => modify_address(account, resource_id, params),
+        ("create", "relation") => create_relation(account, params),
+        ("delete", "relation") => delete_relation(account, params),
+        (_, other) => err(
+            25,
+            format!("Missing configuration for resourceType \"{other}\""),
+        ),
     }
 }
 
 /// Looks up a pseudo-field (`email`, `defaultemail`) of a record by id.
 type PseudoFields<'a> = dyn Fn(u64, &str) -> Option<Map<String, Value>> + 'a;
+/// All elements of a record by id.
+type Elements<'a> = dyn Fn(u64) -> Option<Map<String, Value>> + 'a;
 
-/// Filter, count, page and shape a list of `(id, elements)` as a list read does.
+/// Filter, count, page and shape a list read. The matching ids of a filter are kept in the account's cache until the
+/// next write, so reading page 40 of a list costs what reading page 1 does (as with a database index).
+#[allow(clippy::too_many_arguments)]
 fn list_read(
+    cache: &ListCache,
     type_name: &str,
-    rows: Vec<(u64, Map<String, Value>)>,
+    ids: Vec<u64>,
+    elements_of: &Elements,
     params: &Map<String, Value>,
     multiselect: &[&str],
     pseudo: &PseudoFields,
 ) -> Result<Done, ActionError> {
     let filter = params.get("filter").cloned().unwrap_or(Value::Null);
-    match &filter {
-        Value::Null => {}
-        Value::Array(a) if a.is_empty() => {}
-        Value::Object(_) => {
-            let mut known = rows.first().map(|r| r.1.clone()).unwrap_or_default();
-            if type_name == "address" {
-                known.insert("defaultemail".into(), Value::String(String::new()));
-            }
-            if !known.is_empty() {
-                filter::validate(&filter, &known)?;
-            }
-        }
-        _ => {
-            return err(
-                257,
-                "An error occurred while validating the filter: filter must be an object",
-            )
-        }
-    }
     let limit = match params.get("listlimit") {
         None => 20,
         Some(v) => match id_of(v) {
@@ -121,26 +126,64 @@ fn list_read(
         ),
         _ => None,
     };
-    let matched: Vec<(u64, Map<String, Value>)> = rows
-        .into_iter()
-        .filter(|(id, el)| {
-            if filter.is_object() {
-                let mut el = el.clone();
-                if let Some(extra) = pseudo(*id, "defaultemail") {
-                    el.extend(extra);
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        ids.hash(&mut h);
+        format!("{type_name}|{filter}|{}|{:x}", ids.len(), h.finish())
+    };
+    let cached = cache.filters.lock().unwrap().get(&key).cloned();
+    let matched: Arc<Vec<u64>> =
+        match cached {
+            Some(m) => m,
+            None => {
+                match &filter {
+                    Value::Null => {}
+                    Value::Array(a) if a.is_empty() => {}
+                    Value::Object(_) => {
+                        let mut known = ids
+                            .first()
+                            .and_then(|id| elements_of(*id))
+                            .unwrap_or_default();
+                        if type_name == "address" {
+                            known.insert("defaultemail".into(), Value::String(String::new()));
+                        }
+                        if !known.is_empty() {
+                            filter::validate(&filter, &known)?;
+                        }
+                    }
+                    _ => return err(
+                        257,
+                        "An error occurred while validating the filter: filter must be an object",
+                    ),
                 }
-                filter::matches(&filter, &el, multiselect)
-            } else {
-                true
+                let matched: Vec<u64> = ids
+                    .iter()
+                    .copied()
+                    .filter(|id| {
+                        if !filter.is_object() {
+                            return true;
+                        }
+                        let Some(mut el) = elements_of(*id) else {
+                            return false;
+                        };
+                        if let Some(extra) = pseudo(*id, "defaultemail") {
+                            el.extend(extra);
+                        }
+                        filter::matches(&filter, &el, multiselect)
+                    })
+                    .collect();
+                let matched = Arc::new(matched);
+                cache.filters.lock().unwrap().insert(key, matched.clone());
+                matched
             }
-        })
-        .collect();
-    let total = matched.len() as u64;
+        };
     let mut done = Done {
-        cnt_absolute: Some(total),
+        cnt_absolute: Some(matched.len() as u64),
         ..Done::default()
     };
-    for (id, el) in matched.into_iter().skip(offset).take(limit) {
+    for &id in matched.iter().skip(offset).take(limit) {
+        let Some(el) = elements_of(id) else { continue };
         let elements = match &data {
             None => el,
             Some(fields) => {
@@ -188,19 +231,28 @@ fn read_addresses(
     params: &Map<String, Value>,
 ) -> Result<Done, ActionError> {
     let only = selected_ids(resource_id, params)?;
-    let rows = account
+    let ids = account
         .addresses
-        .values()
-        .filter(|a| only.as_ref().is_none_or(|s| s.contains(&a.id)))
-        .map(|a| (a.id, a.elements()))
+        .keys()
+        .copied()
+        .filter(|id| only.as_ref().is_none_or(|s| s.contains(id)))
         .collect();
+    let elements = |id: u64| account.addresses.get(&id).map(Address::elements);
     let lookup = |id: u64, field: &str| {
         account
             .addresses
             .get(&id)
             .and_then(|a| a.pseudo_elements(field))
     };
-    list_read("address", rows, params, &["ArtDaten"], &lookup)
+    list_read(
+        &account.list_cache,
+        "address",
+        ids,
+        &elements,
+        params,
+        &["ArtDaten"],
+        &lookup,
+    )
 }
 
 fn read_estates(
@@ -209,13 +261,22 @@ fn read_estates(
     params: &Map<String, Value>,
 ) -> Result<Done, ActionError> {
     let only = selected_ids(resource_id, params)?;
-    let rows = account
+    let ids = account
         .estates
-        .values()
-        .filter(|e| only.as_ref().is_none_or(|s| s.contains(&e.id)))
-        .map(|e| (e.id, e.elements()))
+        .keys()
+        .copied()
+        .filter(|id| only.as_ref().is_none_or(|s| s.contains(id)))
         .collect();
-    list_read("estate", rows, params, &[], &|_, _| None)
+    let elements = |id: u64| account.estates.get(&id).map(Estate::elements);
+    list_read(
+        &account.list_cache,
+        "estate",
+        ids,
+        &elements,
+        params,
+        &[],
+        &|_, _| None,
+    )
 }
 
 fn read_users(
@@ -227,13 +288,22 @@ fn read_users(
         return err(170, "No read permission for this user");
     }
     let only = id_of(resource_id);
-    let rows = account
+    let ids = account
         .users
-        .values()
-        .filter(|u| only.is_none_or(|n| n == u.nr))
-        .map(|u| (u.nr, u.elements()))
+        .keys()
+        .copied()
+        .filter(|n| only.is_none_or(|o| o == *n))
         .collect();
-    list_read("user", rows, params, &[], &|_, _| None)
+    let elements = |id: u64| account.users.get(&id).map(User::elements);
+    list_read(
+        &account.list_cache,
+        "user",
+        ids,
+        &elements,
+        params,
+        &[],
+        &|_, _| None,
+    )
 }
 
 fn get_fields(account: &Account, params: &Map<String, Value>) -> Result<Done, ActionError> {
@@ -292,10 +362,19 @@ fn ids_from_relation(account: &Account, params: &Map<String, Value>) -> Result<D
     if ids.len() > 500 {
         return err(302, "This action support only up to 500 Ids");
     }
+    let by_estate = account.list_cache.contacts_by_estate(&account.contacts);
     let related = |id: u64| -> Result<Vec<u64>, ActionError> {
         Ok(match (relation, from_parent) {
-            (RELATION_CONTACT_PERSON, true) => account.contacts_of(id, true),
-            (RELATION_CONTACT_PERSON_ALL, true) => account.contacts_of(id, false),
+            (RELATION_CONTACT_PERSON, true) => by_estate
+                .get(&id)
+                .map(|l| {
+                    l.iter()
+                        .copied()
+                        .filter(|a| account.is_broker(*a))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            (RELATION_CONTACT_PERSON_ALL, true) => by_estate.get(&id).cloned().unwrap_or_default(),
             (RELATION_CONTACT_PERSON, false) => account.estates_of_contact(id, true),
             (RELATION_CONTACT_PERSON_ALL, false) => account.estates_of_contact(id, false),
             (RELATION_USER_ADDRESS, true) => account
@@ -561,6 +640,7 @@ pub fn colleague_edit(account: &mut Account, id: u64, rng: &mut Rng) -> Option<S
         .map(|(k, _)| k.clone())
         .filter(|k| !protected.contains(k))
         .collect();
+    account.list_cache.clear();
     let address = account.addresses.get_mut(&id)?;
     let present: Vec<String> = address
         .contact_types

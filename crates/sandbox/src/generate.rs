@@ -295,6 +295,7 @@ pub fn generate(cfg: &GenConfig) -> Generated {
         contact_type_values,
         can_read_users: true,
         next_email_id: 5000,
+        list_cache: ListCache::default(),
     };
     let broker_key = account.broker_key().map(str::to_owned);
     let mut planted: BTreeSet<Planted> = BTreeSet::new();

@@ -78,7 +78,7 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let http_addr = listener.local_addr()?;
         let shared = Arc::new(server::Shared {
-            account: Mutex::new(account),
+            account: std::sync::RwLock::new(account),
             planted: generated.planted,
             token: token.clone(),
             secret: secret.clone(),
@@ -124,7 +124,7 @@ impl Sandbox {
 
     /// A snapshot of every record and relation.
     pub fn account(&self) -> model::Account {
-        self.shared.account.lock().unwrap().clone()
+        self.shared.account.read().unwrap().clone()
     }
 
     /// `(requests, actions)` served so far.
@@ -138,6 +138,9 @@ impl Sandbox {
 
     /// Edits the account directly, as a colleague in the onOffice web interface would.
     pub fn edit<T>(&self, f: impl FnOnce(&mut model::Account) -> T) -> T {
-        f(&mut self.shared.account.lock().unwrap())
+        let mut account = self.shared.account.write().unwrap();
+        let out = f(&mut account);
+        account.list_cache.clear();
+        out
     }
 }

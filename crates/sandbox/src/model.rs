@@ -205,6 +205,46 @@ pub struct Account {
     /// Whether the API user has the right "Benutzerdaten über API auslesen".
     pub can_read_users: bool,
     pub next_email_id: u64,
+    /// Matching ids of recent list filters; cleared by every write.
+    #[serde(skip)]
+    pub list_cache: ListCache,
+}
+
+type Shared<T> = std::sync::Arc<std::sync::Mutex<T>>;
+/// Contact persons (address ids, in order) per estate id.
+pub type ContactIndex = std::sync::Arc<std::collections::HashMap<u64, Vec<u64>>>;
+
+/// What list reads can reuse until the next write: filter results by request key (shared by the pages of one
+/// list read) and the contact persons by estate.
+#[derive(Clone, Debug, Default)]
+pub struct ListCache {
+    pub filters: Shared<std::collections::HashMap<String, std::sync::Arc<Vec<u64>>>>,
+    pub contacts: Shared<Option<ContactIndex>>,
+}
+
+impl ListCache {
+    pub fn clear(&self) {
+        self.filters.lock().unwrap().clear();
+        *self.contacts.lock().unwrap() = None;
+    }
+
+    /// Contact persons per estate, in stored order.
+    pub fn contacts_by_estate(
+        &self,
+        links: &[ContactLink],
+    ) -> std::sync::Arc<std::collections::HashMap<u64, Vec<u64>>> {
+        let mut slot = self.contacts.lock().unwrap();
+        if let Some(index) = slot.as_ref() {
+            return index.clone();
+        }
+        let mut index: std::collections::HashMap<u64, Vec<u64>> = std::collections::HashMap::new();
+        for c in links {
+            index.entry(c.estate).or_default().push(c.address);
+        }
+        let index = std::sync::Arc::new(index);
+        *slot = Some(index.clone());
+        index
+    }
 }
 
 impl Account {

@@ -2,7 +2,7 @@
 //! check, ±120 s timestamp window and error codes, plus the fault knobs and the `/_sandbox/*` inspection routes.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
@@ -81,7 +81,7 @@ pub struct SecondWriterChange {
 
 /// Everything the request handlers share.
 pub struct Shared {
-    pub account: Mutex<Account>,
+    pub account: RwLock<Account>,
     pub planted: Vec<Planted>,
     pub token: String,
     pub secret: String,
@@ -106,7 +106,7 @@ async fn planted(State(s): State<Arc<Shared>>) -> Json<Vec<Planted>> {
 }
 
 async fn state(State(s): State<Arc<Shared>>) -> Json<Value> {
-    let account = s.account.lock().unwrap().clone();
+    let account = s.account.read().unwrap().clone();
     let mut v = serde_json::to_value(&account).unwrap_or(Value::Null);
     v["second_writer_changes"] =
         serde_json::to_value(&*s.second_writer_log.lock().unwrap()).unwrap_or_default();
@@ -364,13 +364,19 @@ fn handle_action(s: &Shared, action: &Value, now: i64, knobs: &Knobs) -> Value {
             &format!("Missing configuration for actionId \"{action_id}\""),
         );
     }
-    let outcome = {
-        let mut account = s.account.lock().unwrap();
-        let mut rng = s.rng.lock().unwrap();
-        let out = actions::run(&mut account, kind, &resource_type, &resource_id, &params);
+    let outcome = if matches!(kind, "read" | "get") {
+        let out = actions::run_read(
+            &s.account.read().unwrap(),
+            kind,
+            &resource_type,
+            &resource_id,
+            &params,
+        );
         // The colleague edits some addresses the client just listed, after the answer was put together.
         if let (Ok(done), true) = (&out, knobs.second_writer_rate > 0.0) {
             if kind == "read" && resource_type == "address" && params.contains_key("filter") {
+                let mut account = s.account.write().unwrap();
+                let mut rng = s.rng.lock().unwrap();
                 let mut log = s.second_writer_log.lock().unwrap();
                 for id in &done.listed_addresses {
                     if rng.chance(knobs.second_writer_rate) {
@@ -382,6 +388,14 @@ fn handle_action(s: &Shared, action: &Value, now: i64, knobs: &Knobs) -> Value {
             }
         }
         out
+    } else {
+        actions::run_write(
+            &mut s.account.write().unwrap(),
+            kind,
+            &resource_type,
+            &resource_id,
+            &params,
+        )
     };
     match outcome {
         Ok(done) => envelope(

@@ -1,0 +1,345 @@
+//! Fixes against the sandbox: fix all leaves only the manual kinds and changes nothing else; random fix/undo
+//! sequences under a concurrent second writer lose no key and create no duplicate relation; under injected faults
+//! every item ends applied, failed or unknown, never silently wrong.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use audit::{FindingKind, Outcome, PlanChoices, ProgressSink};
+use common::*;
+use onoffice_sandbox::model::Account;
+use onoffice_sandbox::{FaultKind, Knobs, MaklerVariant};
+
+fn no_duplicate_links(account: &Account) {
+    let mut seen = BTreeSet::new();
+    for c in &account.contacts {
+        assert!(
+            seen.insert((c.estate, c.address)),
+            "duplicate contact person link {c:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fix_all_leaves_only_manual_kinds_and_nothing_else_changes() {
+    for (seed, variant) in [
+        (31, Some(MaklerVariant::Standard)),
+        (33, Some(MaklerVariant::Renamed)),
+    ] {
+        let sb = sandbox(seed, 30, 250, variant).await;
+        let auditor = auditor(&sb);
+        let before = sb.account();
+        let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+        let plan = auditor.plan(&report, |_| true, &PlanChoices::default());
+        assert!(plan.needs_input.is_empty(), "{:?}", plan.needs_input);
+        let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
+        let results = auditor.apply(&report, &plan, &all).await;
+        for r in &results {
+            assert!(matches!(r.outcome, Outcome::Applied), "{r:?}");
+        }
+        let after_report = auditor.audit(&ProgressSink::default()).await.unwrap();
+        let left: BTreeSet<FindingKind> = after_report.findings.iter().map(|f| f.kind).collect();
+        for k in &left {
+            assert!(!k.is_fixable(), "fixable kind {k} left after fix all");
+        }
+        assert!(left.contains(&FindingKind::PortalTransferPending));
+
+        // Only what the plan listed changed; every other key, e-mail and relation is as before.
+        let after = sb.account();
+        let mut touched_types = BTreeMap::new();
+        let mut added_mail = BTreeMap::new();
+        let mut touched_estates = BTreeMap::new();
+        for item in &plan.items {
+            match &item.op {
+                audit::fix::Op::AddContactType { address, key, .. } => {
+                    touched_types.insert(*address, key.clone());
+                }
+                audit::fix::Op::AddDefaultEmail { address, email } => {
+                    added_mail.insert(*address, email.clone());
+                }
+                audit::fix::Op::SetFirstContact {
+                    estate,
+                    address,
+                    remove,
+                    ..
+                } => {
+                    touched_estates.insert(*estate, (*address, remove.clone()));
+                }
+            }
+        }
+        for (id, a) in &before.addresses {
+            let b = &after.addresses[id];
+            let mut expected = a.contact_types.clone();
+            if let Some(k) = touched_types.get(id) {
+                expected.push(k.clone());
+            }
+            assert_eq!(b.contact_types, expected, "address {id}");
+            let old: Vec<&str> = a.emails.iter().map(|e| e.address.as_str()).collect();
+            let new: Vec<&str> = b.emails.iter().map(|e| e.address.as_str()).collect();
+            match added_mail.get(id) {
+                Some(m) => {
+                    assert_eq!(new[..new.len() - 1], old[..], "address {id}");
+                    assert_eq!(b.default_email().unwrap().address, *m);
+                }
+                None => {
+                    assert_eq!(new, old, "address {id}");
+                    assert_eq!(
+                        a.default_email().map(|e| e.id),
+                        b.default_email().map(|e| e.id)
+                    );
+                }
+            }
+        }
+        for id in before.estates.keys() {
+            let old = before.contacts_of(*id, false);
+            let new = after.contacts_of(*id, false);
+            match touched_estates.get(id) {
+                Some((target, removed)) => {
+                    assert_eq!(new.first(), Some(target));
+                    let mut expected: Vec<u64> = old
+                        .iter()
+                        .filter(|c| !removed.contains(c))
+                        .copied()
+                        .collect();
+                    if !expected.contains(target) {
+                        expected.push(*target);
+                    }
+                    assert_eq!(new, expected, "estate {id}");
+                }
+                None => assert_eq!(new, old, "estate {id}"),
+            }
+        }
+        no_duplicate_links(&after);
+
+        // Undo everything, newest first: the account is back to where it started.
+        while let Some(r) = auditor.undo_last().await {
+            assert!(
+                matches!(r.outcome, Outcome::Applied | Outcome::AlreadyDone),
+                "{r:?}"
+            );
+        }
+        let undone = sb.account();
+        for (id, a) in &before.addresses {
+            assert_eq!(
+                undone.addresses[id].contact_types, a.contact_types,
+                "address {id}"
+            );
+            let old: Vec<&str> = a.emails.iter().map(|e| e.address.as_str()).collect();
+            let new: Vec<&str> = undone.addresses[id]
+                .emails
+                .iter()
+                .map(|e| e.address.as_str())
+                .collect();
+            assert_eq!(new, old);
+        }
+        for id in before.estates.keys() {
+            assert_eq!(
+                undone.contacts_of(*id, false),
+                before.contacts_of(*id, false),
+                "estate {id}"
+            );
+        }
+    }
+}
+
+/// Simple deterministic choices for the random sequences.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn random_fix_undo_sequences_with_a_second_writer() {
+    let sb = sandbox(41, 24, 120, Some(MaklerVariant::Standard)).await;
+    sb.set_knobs(Knobs {
+        second_writer_rate: 0.3,
+        ..Knobs::default()
+    });
+    let auditor = auditor(&sb);
+    let initial = sb.account();
+    let mut rng = Lcg(7);
+    let mut report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let mut makler_present: BTreeMap<u64, bool> = BTreeMap::new();
+    let mut operations = 0;
+    while operations < 1000 {
+        if operations % 25 == 0 {
+            report = auditor.audit(&ProgressSink::default()).await.unwrap();
+        }
+        let plan = auditor.plan(&report, |_| true, &PlanChoices::default());
+        let undo = rng.next(3) == 0 || plan.items.is_empty();
+        if undo {
+            if let Some(r) = auditor.undo_last().await {
+                assert!(!matches!(r.outcome, Outcome::Unknown), "{r:?}");
+            }
+        } else {
+            let item = &plan.items[rng.next(plan.items.len())];
+            let mut pick = BTreeSet::from([item.id]);
+            if let Some(r) = item.requires {
+                pick.insert(r);
+            }
+            for r in auditor.apply(&report, &plan, &pick).await {
+                assert!(
+                    matches!(
+                        r.outcome,
+                        Outcome::Applied | Outcome::AlreadyDone | Outcome::Conflict
+                    ),
+                    "{r:?}"
+                );
+            }
+        }
+        operations += 1;
+        if operations % 100 == 0 {
+            no_duplicate_links(&sb.account());
+        }
+    }
+    let last = sb.account();
+    no_duplicate_links(&last);
+    // Replay the colleague's edits on the initial ordinary keys: every one of them must be in the final account.
+    let log: Vec<onoffice_sandbox::SecondWriterChange> =
+        sb.shared.second_writer_log.lock().unwrap().clone();
+    assert!(
+        log.len() > 50,
+        "the second writer was busy: {} edits",
+        log.len()
+    );
+    let mut expected: BTreeMap<u64, BTreeSet<String>> = initial
+        .addresses
+        .iter()
+        .map(|(id, a)| {
+            (
+                *id,
+                a.contact_types
+                    .iter()
+                    .filter(|k| *k != "Makler")
+                    .cloned()
+                    .collect(),
+            )
+        })
+        .collect();
+    for change in &log {
+        let set = expected.get_mut(&change.address).unwrap();
+        if change.added {
+            set.insert(change.key.clone());
+        } else {
+            set.remove(&change.key);
+        }
+    }
+    for (id, a) in &last.addresses {
+        let have: BTreeSet<String> = a
+            .contact_types
+            .iter()
+            .filter(|k| *k != "Makler")
+            .cloned()
+            .collect();
+        assert_eq!(
+            have, expected[id],
+            "address {id}: a key was lost or invented"
+        );
+        makler_present.insert(*id, a.contact_types.iter().any(|k| k == "Makler"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_injected_faults_every_fix_ends_honestly() {
+    let sb = sandbox(51, 30, 300, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor_with(&sb, |b| {
+        b.timeout(Duration::from_millis(600))
+            .max_retries(10)
+            .max_actions_per_request(5)
+    });
+    sb.set_knobs(Knobs {
+        fault_rate: 0.2,
+        faults: vec![
+            FaultKind::Http500,
+            FaultKind::Drop,
+            FaultKind::NotJson,
+            FaultKind::Clock,
+            FaultKind::Stall,
+        ],
+        stall: Duration::from_millis(900),
+        ..Knobs::default()
+    });
+    let original = sb.account();
+    let report = auditor
+        .audit(&ProgressSink::default())
+        .await
+        .expect("the audit completes under faults");
+    let plan = auditor.plan(&report, |_| true, &PlanChoices::default());
+    let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
+    let results = auditor.apply(&report, &plan, &all).await;
+    sb.set_knobs(Knobs::default());
+    let state = sb.account();
+    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+    for (r, item) in results
+        .iter()
+        .zip(plan.items.iter().filter(|i| all.contains(&i.id)))
+    {
+        let done = match &item.op {
+            audit::fix::Op::AddContactType { address, key, .. } => {
+                state.addresses[address].contact_types.contains(key)
+            }
+            audit::fix::Op::AddDefaultEmail { address, email } => {
+                state.addresses[address].default_email().map(|e| &e.address) == Some(email)
+            }
+            audit::fix::Op::SetFirstContact {
+                estate, address, ..
+            } => state.contacts_of(*estate, false).first() == Some(address),
+        };
+        let name = match &r.outcome {
+            Outcome::Applied | Outcome::AlreadyDone => {
+                assert!(done, "reported applied but not in onOffice: {r:?}");
+                "applied"
+            }
+            Outcome::Failed { .. } | Outcome::Skipped => {
+                assert!(
+                    !done || matches!(item.op, audit::fix::Op::SetFirstContact { .. }),
+                    "reported failed but applied: {r:?}"
+                );
+                "failed"
+            }
+            Outcome::Unknown => "unknown",
+            Outcome::Conflict => "conflict",
+        };
+        *tally.entry(name).or_default() += 1;
+    }
+    println!("outcomes under 20% faults: {tally:?}");
+    assert!(tally.get("applied").copied().unwrap_or(0) > 0);
+    no_duplicate_links(&state);
+    // A fresh audit agrees with what was reported: an applied item's finding is gone.
+    let after = auditor.audit(&ProgressSink::default()).await.unwrap();
+    for (r, item) in results.iter().zip(plan.items.iter()) {
+        if matches!(r.outcome, Outcome::Applied) {
+            assert!(
+                !after
+                    .findings
+                    .iter()
+                    .any(|f| f.kind == item.kind && f.subject == item.subject),
+                "{item:?} reported applied but still found"
+            );
+        }
+    }
+    // The journal holds exactly the changes that happened: undoing all of them restores every key.
+    while auditor.undo_last().await.is_some() {}
+    let undone = sb.account();
+    let unknown: BTreeSet<String> = results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Unknown)
+        .map(|r| r.subject.clone())
+        .collect();
+    for (id, a) in &undone.addresses {
+        if !unknown.contains(&format!("address:{id}")) {
+            assert_eq!(
+                a.contact_types, original.addresses[id].contact_types,
+                "address {id}"
+            );
+        }
+    }
+}
