@@ -224,6 +224,20 @@ impl Auditor {
         results
     }
 
+    /// Applies the selected items, then audits again so the touched records (and everything that depends on them,
+    /// such as the listings of a fixed contact person) show their new state.
+    pub async fn apply_and_recheck(
+        &self,
+        report: &AuditReport,
+        plan: &FixPlan,
+        selected: &BTreeSet<usize>,
+        progress: &ProgressSink,
+    ) -> (Vec<ItemResult>, onoffice::Result<AuditReport>) {
+        let results = self.apply(report, plan, selected).await;
+        let fresh = self.audit(progress).await;
+        (results, fresh)
+    }
+
     /// Reverts the newest applied change that is not undone yet.
     pub async fn undo_last(&self) -> Option<ItemResult> {
         let entry = self.journal.undoable().into_iter().next()?;

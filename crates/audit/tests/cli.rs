@@ -26,14 +26,30 @@ fn audit_fix_undo_on_the_demo() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let findings = v["findings"].as_array().unwrap();
     assert!(findings.iter().any(|f| f["kind"] == "user.not_makler"));
-    assert!(findings.iter().all(|f| f["subject"].is_string() && f["kind"].is_string()));
+    assert!(findings
+        .iter()
+        .all(|f| f["subject"].is_string() && f["kind"].is_string()));
     assert!(v["stats"]["requests"].as_u64().unwrap() >= 3);
 
     let (code, out, _) = oo_check(&["audit", "--demo"], &dir);
     assert_eq!(code, 0);
-    assert!(out.contains("Systembenutzer:") && out.contains("Kontaktart „Makler“ fehlt"), "{out}");
+    assert!(
+        out.contains("Systembenutzer:") && out.contains("Kontaktart „Makler“ fehlt"),
+        "{out}"
+    );
 
-    let (code, out, _) = oo_check(&["fix", "--demo", "--kind", "user.not_makler", "--yes", "--journal", "j.jsonl"], &dir);
+    let (code, out, _) = oo_check(
+        &[
+            "fix",
+            "--demo",
+            "--kind",
+            "user.not_makler",
+            "--yes",
+            "--journal",
+            "j.jsonl",
+        ],
+        &dir,
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("erledigt"), "{out}");
     let journal = std::fs::read_to_string(dir.join("j.jsonl")).unwrap();
@@ -46,12 +62,28 @@ fn audit_fix_undo_on_the_demo() {
     let (code, out, _) = oo_check(&["fix", "--demo", "--journal", "k.jsonl"], &dir);
     assert_eq!(code, 0);
     assert!(out.contains("Abgebrochen"), "{out}");
-    assert!(!dir.join("k.jsonl").exists() || std::fs::read_to_string(dir.join("k.jsonl")).unwrap().is_empty());
+    assert!(
+        !dir.join("k.jsonl").exists()
+            || std::fs::read_to_string(dir.join("k.jsonl"))
+                .unwrap()
+                .is_empty()
+    );
 
     let (code, _, err) = oo_check(&["audit", "--token", "short", "--secret", "x"], &dir);
     assert_eq!(code, 1);
     assert!(err.contains("Der Token hat 5 statt 32 Zeichen"), "{err}");
-    let (code, _, err) = oo_check(&["audit", "--url", "http://example.com/api.php", "--token", &"a".repeat(32), "--secret", &"b".repeat(64)], &dir);
+    let (code, _, err) = oo_check(
+        &[
+            "audit",
+            "--url",
+            "http://example.com/api.php",
+            "--token",
+            &"a".repeat(32),
+            "--secret",
+            &"b".repeat(64),
+        ],
+        &dir,
+    );
     assert_eq!(code, 1);
     assert!(err.contains("nur https"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
