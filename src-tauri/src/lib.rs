@@ -1,73 +1,114 @@
-//! The desktop shell: thin glue between the Tauri runtime and the Tauri-free crates (client, sandbox).
-//! It must never hand the API secret to the webview.
+//! The desktop shell: thin glue between the Tauri runtime and the Tauri-free crates (client, sandbox, audit).
+//! Commands, state, the OS keychain, the settings store and events live here. It never hands the API secret to
+//! the webview.
 
-use serde::Serialize;
-use tauri::{Runtime, State};
+pub mod commands;
+pub mod error;
+pub mod secrets;
+pub mod settings;
+pub mod state;
 
-/// What the window shows in its title bar and about box.
-#[derive(Clone, Debug, Serialize)]
-pub struct AppInfo {
-    pub name: String,
-    pub version: String,
-    pub demo: bool,
+use std::sync::Arc;
+
+use tauri::{Manager, Runtime};
+
+use crate::secrets::{KeyringStore, SecretStore};
+use crate::settings::{AppSettings, SettingsData};
+use crate::state::{AppConfig, AppState};
+
+/// Registers the commands; every one of them is listed in the capability file too.
+macro_rules! handlers {
+    () => {
+        tauri::generate_handler![
+            commands::connection::connection_status,
+            commands::connection::test_connection,
+            commands::connection::connect,
+            commands::connection::start_demo,
+            commands::connection::disconnect,
+            commands::audit::run_audit,
+            commands::audit::cancel_audit,
+            commands::audit::choose_makler_key,
+            commands::audit::confirm_mail_booking,
+            commands::audit::confirm_transfer,
+            commands::fixes::plan_fixes,
+            commands::fixes::apply_fixes,
+            commands::fixes::fix_history,
+            commands::fixes::undo_change,
+            commands::report::export_target,
+            commands::report::export_report,
+            commands::settings::get_settings,
+            commands::settings::set_language,
+        ]
+    };
 }
 
-/// Process-wide state of the app.
-pub struct AppState {
-    pub demo: bool,
-}
+#[cfg(test)]
+mod tests;
 
-#[tauri::command]
-fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
-        name: "Agent-Check".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        demo: state.demo,
-    }
-}
-
-/// Builds the app on any runtime, so tests can use the mock runtime.
-pub fn create_app<R: Runtime>(builder: tauri::Builder<R>, demo: bool) -> tauri::App<R> {
+/// Builds the app on any runtime with the given state, so command tests can use the mock runtime.
+pub fn create_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::App<R> {
     builder
-        .manage(AppState { demo })
-        .invoke_handler(tauri::generate_handler![app_info])
+        .manage(state)
+        .invoke_handler(handlers!())
         .build(tauri::generate_context!())
         .expect("the app can be built")
 }
 
 pub fn run() {
-    let demo = std::env::args().any(|a| a == "--demo");
-    let app = create_app(tauri::Builder::default(), demo);
-    app.run(|_, _| {});
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
-    use tauri::WebviewWindowBuilder;
-
-    #[test]
-    fn window_opens_and_answers() {
-        let app = create_app(mock_builder(), true);
-        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
-        let response = get_ipc_response(
-            &window,
-            tauri::webview::InvokeRequest {
-                cmd: "app_info".into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::default(),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
+    let demo_on_start = std::env::args().any(|a| a == "--demo");
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(
+            tauri_plugin_log::Builder::new()
+                .level(log::LevelFilter::Info)
+                .level_for("onoffice", log::LevelFilter::Warn)
+                .build(),
         )
-        .map(|b| b.deserialize::<serde_json::Value>().unwrap())
-        .unwrap();
-        assert_eq!(response["name"], "Agent-Check");
-        assert_eq!(response["demo"], true);
-    }
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_window_state::Builder::new().build())
+        .setup(move |app| {
+            let data_dir = app.path().app_data_dir()?;
+            std::fs::create_dir_all(&data_dir)?;
+            let store = tauri_plugin_store::StoreExt::store(app, "settings.json")?;
+            let data: SettingsData = store
+                .get("settings")
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default();
+            let persist = {
+                let store = store.clone();
+                Box::new(move |d: &SettingsData| {
+                    store.set("settings", serde_json::to_value(d).unwrap_or_default());
+                    if let Err(e) = store.save() {
+                        log::warn!("settings not saved: {e}");
+                    }
+                })
+            };
+            let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore);
+            let state = AppState::new(
+                secrets,
+                Arc::new(AppSettings::new(data, persist)),
+                AppConfig::from_env(data_dir),
+            );
+            if demo_on_start {
+                // `--demo`: open straight on the demo account.
+                match tauri::async_runtime::block_on(state.demo_session()) {
+                    Ok(session) => *tauri::async_runtime::block_on(state.session.lock()) = session,
+                    Err(e) => log::warn!("demo did not start: {e}"),
+                }
+            }
+            app.manage(state);
+            Ok(())
+        });
+    let app = builder
+        .invoke_handler(handlers!())
+        .build(tauri::generate_context!())
+        .expect("the app can be built");
+    app.run(|_, _| {});
 }

@@ -13,6 +13,7 @@ use crate::text;
 use crate::text::Text;
 
 /// Traffic light of a checklist row.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Light {
@@ -22,6 +23,7 @@ pub enum Light {
 }
 
 /// State of one of the five checks of a system user.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckState {
@@ -33,6 +35,7 @@ pub enum CheckState {
     Manual,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     pub name: String,
@@ -41,10 +44,13 @@ pub struct Check {
 }
 
 /// One row of the system user checklist.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SystemUserRow {
     pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub user_nr: Option<u64>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub address_id: Option<u64>,
     pub email: Option<String>,
     pub mailbox: Option<MailboxKind>,
@@ -54,8 +60,10 @@ pub struct SystemUserRow {
 }
 
 /// One rental listing with a contact person problem (or a pending transfer).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingRow {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub estate_id: u64,
     pub title: String,
     pub external_no: String,

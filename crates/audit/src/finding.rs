@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::text::Text;
 
 /// Every finding kind, with the stable id used by the audit output and the sandbox's planted list.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum FindingKind {
     #[serde(rename = "account.makler_key_missing")]
@@ -150,6 +151,7 @@ impl std::fmt::Display for FindingKind {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -158,6 +160,7 @@ pub enum Severity {
 }
 
 /// A prefilled e-mail to onOffice (support, or the customer's sales contact when `to` is empty).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportMail {
     pub to: String,
@@ -192,6 +195,7 @@ pub const HELP_ARTICLE: &str = "https://wissensdatenbank.kyl.immo/migrated/onoff
 pub const ONOFFICE_SUPPORT: &str = "support@onoffice.de";
 
 /// What resolves a finding.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Resolution {
@@ -206,6 +210,7 @@ pub enum Resolution {
     },
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FixKind {
@@ -215,6 +220,7 @@ pub enum FixKind {
 }
 
 /// One finding of the audit.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub kind: FindingKind,

@@ -16,11 +16,13 @@ use crate::text;
 use crate::text::Text;
 
 /// One change of a plan.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// Add `key` to `ArtDaten`; `before`/`after` as seen at planning time.
     AddContactType {
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         address: u64,
         key: String,
         key_label: String,
@@ -28,13 +30,21 @@ pub enum Op {
         after: Vec<String>,
     },
     /// Add `email` as the default e-mail.
-    AddDefaultEmail { address: u64, email: String },
+    AddDefaultEmail {
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        address: u64,
+        email: String,
+    },
     /// Make `address` the first contact person: remove `remove`, then create the link if `create`.
     SetFirstContact {
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         estate: u64,
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         address: u64,
         address_label: String,
+        #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
         before: Vec<u64>,
+        #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
         remove: Vec<u64>,
         create: bool,
     },
@@ -51,8 +61,10 @@ impl Op {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedChange {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: usize,
     pub kind: FindingKind,
     pub subject: String,
@@ -61,10 +73,12 @@ pub struct PlannedChange {
     pub description: Text,
     pub op: Op,
     /// This item needs that item applied first (the Makler key before a contact person link).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub requires: Option<usize>,
 }
 
 /// A finding the plan cannot fix without an answer from the person.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NeedsInput {
     pub kind: FindingKind,
@@ -73,6 +87,7 @@ pub struct NeedsInput {
     pub reason: Text,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FixPlan {
     pub items: Vec<PlannedChange>,
@@ -80,9 +95,12 @@ pub struct FixPlan {
 }
 
 /// Answers the person gave: an e-mail per address, a contact person per listing.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PlanChoices {
+    #[cfg_attr(feature = "ts", ts(type = "Record<number, string>"))]
     pub emails: BTreeMap<u64, String>,
+    #[cfg_attr(feature = "ts", ts(type = "Record<number, number>"))]
     pub contacts: BTreeMap<u64, u64>,
 }
 
@@ -301,6 +319,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
 }
 
 /// How one item ended.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
@@ -313,6 +332,7 @@ pub enum Outcome {
     /// onOffice refused or could not be reached; nothing was written.
     Failed {
         class: ErrorClass,
+        #[cfg_attr(feature = "ts", ts(type = "number | null"))]
         code: Option<i64>,
     },
     /// Whether the write happened is unknown (answer lost, read-back failed): check before trying again.
@@ -321,14 +341,17 @@ pub enum Outcome {
     Skipped,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemResult {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: usize,
     pub subject: String,
     pub label: String,
     pub outcome: Outcome,
     pub message: Text,
     /// The journal entry written for it.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub journal_seq: Option<u64>,
 }
 

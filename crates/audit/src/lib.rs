@@ -30,21 +30,30 @@ pub use snapshot::{MaklerKey, Snapshot};
 pub use text::Text;
 
 /// Figures of one audit run.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditStats {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub elapsed_ms: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub requests: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub actions: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub users: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub system_addresses: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rentals: usize,
 }
 
 /// One mailbox (default e-mail of a system user address) and what the audit knows of it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxRow {
     pub email: String,
     pub kind: MailboxKind,
+    #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
     pub addresses: Vec<u64>,
     pub names: Vec<String>,
     /// When the person confirmed the blue tick, if ever.
@@ -52,6 +61,7 @@ pub struct MailboxRow {
 }
 
 /// What an audit found.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AuditReport {
     pub findings: Vec<Finding>,

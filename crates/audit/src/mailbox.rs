@@ -12,6 +12,7 @@ use hickory_resolver::TokioResolver;
 use serde::{Deserialize, Serialize};
 
 /// Where a mailbox is hosted, as far as it matters for automatic mail booking.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MailboxKind {

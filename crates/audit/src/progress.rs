@@ -9,6 +9,7 @@ use crate::text::Text;
 /// Steps of an audit: 1 first pages, 2 more pages, 3 contact persons and mailboxes, 4 other contacts, 5 done.
 pub const AUDIT_STEPS: u8 = 5;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
     pub step: u8,

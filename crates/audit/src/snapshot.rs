@@ -80,6 +80,7 @@ pub struct RentalInfo {
 }
 
 /// One permitted value of `ArtDaten` that may stand for "Makler".
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyChoice {
     pub key: String,
@@ -87,6 +88,7 @@ pub struct KeyChoice {
 }
 
 /// How the audit knows which `ArtDaten` key marks brokers.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum MaklerKey {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What the person (or the UI) can do about an error.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {

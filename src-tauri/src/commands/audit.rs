@@ -1,0 +1,148 @@
+//! Running the audit (with progress events and cancel), the Makler key choice, and the person's confirmations
+//! (blue tick per mailbox, listing re-transferred).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use audit::{AuditReport, FindingKind, ProgressSink, Settings};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, Runtime, State};
+use ts_rs::TS;
+
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+
+pub const PROGRESS_EVENT: &str = "audit-progress";
+
+/// A finding as `kind` + `subject`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FindingRef {
+    pub kind: FindingKind,
+    pub subject: String,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct AuditView {
+    pub report: AuditReport,
+    pub account: String,
+    pub demo: bool,
+    /// UTC, RFC 3339.
+    pub checked_at: String,
+    /// Findings that were not there at the previous check (empty on the first).
+    pub new_since_last: Vec<FindingRef>,
+    /// Findings of the previous check that are gone.
+    pub fixed_since_last: Vec<FindingRef>,
+}
+
+fn refs(report: &AuditReport) -> BTreeSet<(FindingKind, String)> {
+    report
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.subject.clone()))
+        .collect()
+}
+
+/// Stores a fresh report in the session and compares it with the one before.
+pub async fn remember(state: &AppState, report: AuditReport) -> AuditView {
+    let mut session = state.session.lock().await;
+    let now = refs(&report);
+    let previous = session
+        .report
+        .as_ref()
+        .map(|r| refs(r))
+        .or(session.previous.clone());
+    let to_refs = |set: Vec<&(FindingKind, String)>| {
+        set.into_iter()
+            .map(|(k, s)| FindingRef {
+                kind: *k,
+                subject: s.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let (new_since_last, fixed_since_last) = match &previous {
+        Some(prev) => (
+            to_refs(now.difference(prev).collect()),
+            to_refs(prev.difference(&now).collect()),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    session.previous = previous;
+    let checked_at = audit::journal::rfc3339_now();
+    session.checked_at = Some(checked_at.clone());
+    session.report = Some(Arc::new(report.clone()));
+    session.plan = None;
+    AuditView {
+        report,
+        account: session.label.clone(),
+        demo: session.mode == crate::state::Mode::Demo,
+        checked_at,
+        new_since_last,
+        fixed_since_last,
+    }
+}
+
+/// Runs the audit; progress goes out as `audit-progress` events. `cancel_audit` stops it.
+#[tauri::command]
+pub async fn run_audit<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<AuditView> {
+    let auditor = state.session.lock().await.auditor()?;
+    let emitter = app.clone();
+    let sink = ProgressSink::new(move |p| {
+        let _ = emitter.emit(PROGRESS_EVENT, p);
+    });
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let task = tauri::async_runtime::spawn(async move {
+        let _ = tx.send(auditor.audit(&sink).await);
+    });
+    if let Some(old) = state.running.lock().unwrap().replace(task) {
+        old.abort();
+    }
+    let result = rx.await.map_err(|_| AppError::cancelled())?;
+    state.running.lock().unwrap().take();
+    let report = result?;
+    Ok(remember(&state, report).await)
+}
+
+/// Stops a running audit; nothing was written by it, so nothing is lost.
+#[tauri::command]
+pub fn cancel_audit(state: State<'_, AppState>) {
+    if let Some(task) = state.running.lock().unwrap().take() {
+        task.abort();
+    }
+}
+
+/// Remembers which `ArtDaten` value stands for "Makler" when the account has no key `Makler`.
+#[tauri::command]
+pub fn choose_makler_key(state: State<'_, AppState>, key: Option<String>) {
+    state.settings.set_makler_key(key);
+}
+
+/// "Haken ist gesetzt" (with today's date) or taking it back.
+#[tauri::command]
+pub fn confirm_mail_booking(state: State<'_, AppState>, email: String, confirmed: bool) {
+    let date = confirmed.then(|| audit::journal::rfc3339_now()[..10].to_string());
+    state.settings.set_mail_booking_confirmed(&email, date);
+}
+
+/// Ticks a listing off as re-transferred to the portals.
+#[tauri::command]
+pub async fn confirm_transfer(
+    state: State<'_, AppState>,
+    estate: u32,
+    label: String,
+) -> Result<()> {
+    let auditor = state.session.lock().await.auditor()?;
+    auditor
+        .confirm_transfer(estate as u64, &label)
+        .map_err(|e| {
+            AppError::new(
+                crate::error::ErrorCode::Unknown,
+                format!("Konnte nicht gespeichert werden: {e}"),
+                format!("Could not be saved: {e}"),
+            )
+        })
+}

@@ -1,0 +1,174 @@
+//! Fixes: plan (a preview, nothing written), apply the ticked items, the history of changes, and undo.
+
+use std::collections::BTreeSet;
+
+use audit::journal::{Change, Event};
+use audit::{FixPlan, ItemResult, PlanChoices, ProgressSink, Text};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use ts_rs::TS;
+
+use super::audit::{remember, AuditView, FindingRef};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::state::AppState;
+
+#[derive(Clone, Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanRequest {
+    pub findings: Vec<FindingRef>,
+    pub choices: PlanChoices,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ApplyView {
+    pub results: Vec<ItemResult>,
+    /// The checklist after the changes (None if the re-check failed; the results still hold).
+    pub audit: Option<AuditView>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct HistoryItem {
+    pub seq: u32,
+    pub at: String,
+    pub label: String,
+    /// "applied", "undone" or "transfer_done".
+    pub event: String,
+    pub summary: Text,
+    /// An applied change that is not undone yet.
+    pub undoable: bool,
+}
+
+/// The preview: every change with its value before and after. Nothing is written.
+#[tauri::command]
+pub async fn plan_fixes(state: State<'_, AppState>, request: PlanRequest) -> Result<FixPlan> {
+    let mut session = state.session.lock().await;
+    let auditor = session.auditor()?;
+    let report = session.report.clone().ok_or_else(|| {
+        AppError::new(
+            ErrorCode::Conflict,
+            "Bitte zuerst prüfen.",
+            "Please run the check first.",
+        )
+    })?;
+    let wanted: BTreeSet<(audit::FindingKind, String)> = request
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.subject.clone()))
+        .collect();
+    let plan = auditor.plan(
+        &report,
+        |f| wanted.contains(&(f.kind, f.subject.clone())),
+        &request.choices,
+    );
+    session.plan = Some(plan.clone());
+    Ok(plan)
+}
+
+/// Applies the ticked items of the current plan, then checks again.
+#[tauri::command]
+pub async fn apply_fixes(state: State<'_, AppState>, items: Vec<u32>) -> Result<ApplyView> {
+    let (auditor, report, plan) = {
+        let session = state.session.lock().await;
+        let plan = session.plan.clone().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::Conflict,
+                "Die Vorschau ist nicht mehr aktuell. Bitte erneut auswählen.",
+                "The preview is out of date. Please select again.",
+            )
+        })?;
+        (
+            session.auditor()?,
+            session.report.clone().ok_or_else(AppError::not_connected)?,
+            plan,
+        )
+    };
+    let selected: BTreeSet<usize> = items.into_iter().map(|i| i as usize).collect();
+    let (results, fresh) = auditor
+        .apply_and_recheck(&report, &plan, &selected, &ProgressSink::default())
+        .await;
+    let audit = match fresh {
+        Ok(r) => Some(remember(&state, r).await),
+        Err(e) => {
+            log::warn!("re-check after fixes failed: {e}");
+            None
+        }
+    };
+    Ok(ApplyView { results, audit })
+}
+
+fn summary(event: &Event) -> Text {
+    match event {
+        Event::Applied { change } | Event::Undone { change, .. } => match change {
+            Change::ContactType { key, .. } => Text::new(
+                format!("Kontaktart „{key}“ ergänzt"),
+                format!("Contact type \"{key}\" added"),
+            ),
+            Change::DefaultEmail { email, .. } => Text::new(
+                format!("Standard-E-Mail {email} eingetragen"),
+                format!("Default e-mail {email} set"),
+            ),
+            Change::ContactPersons { .. } => {
+                Text::new("Ansprechpartner geändert", "Contact person changed")
+            }
+        },
+        Event::TransferDone { .. } => Text::new(
+            "Objekt neu übertragen (abgehakt)",
+            "Listing re-transferred (ticked off)",
+        ),
+    }
+}
+
+/// Every change this app made to the account, newest first.
+#[tauri::command]
+pub async fn fix_history(state: State<'_, AppState>) -> Result<Vec<HistoryItem>> {
+    let auditor = state.session.lock().await.auditor()?;
+    let undoable: BTreeSet<u64> = auditor.journal.undoable().iter().map(|e| e.seq).collect();
+    Ok(auditor
+        .journal
+        .entries()
+        .into_iter()
+        .rev()
+        .map(|e| HistoryItem {
+            seq: e.seq as u32,
+            at: e.at.clone(),
+            label: e.label.clone(),
+            event: match &e.event {
+                Event::Applied { .. } => "applied",
+                Event::Undone { .. } => "undone",
+                Event::TransferDone { .. } => "transfer_done",
+            }
+            .into(),
+            summary: summary(&e.event),
+            undoable: undoable.contains(&e.seq),
+        })
+        .collect())
+}
+
+/// Reverts one applied change (re-read, change back only what the fix changed, read back), then checks again.
+#[tauri::command]
+pub async fn undo_change(state: State<'_, AppState>, seq: u32) -> Result<ApplyView> {
+    let auditor = state.session.lock().await.auditor()?;
+    let entry = auditor
+        .journal
+        .undoable()
+        .into_iter()
+        .find(|e| e.seq == seq as u64)
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::Conflict,
+                "Diese Änderung ist schon rückgängig gemacht.",
+                "This change is already undone.",
+            )
+        })?;
+    let result = auditor.undo(&entry).await;
+    let audit = match auditor.audit(&ProgressSink::default()).await {
+        Ok(r) => Some(remember(&state, r).await),
+        Err(_) => None,
+    };
+    Ok(ApplyView {
+        results: vec![result],
+        audit,
+    })
+}

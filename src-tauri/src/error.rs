@@ -1,0 +1,121 @@
+//! The one error type of the app's commands. It reaches the UI as `{code, message, message_en}`; `code` has only the
+//! cases the UI branches on. Messages tell a non-technical person what to do and never contain a secret.
+
+use onoffice::ErrorClass;
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    Credentials,
+    Clock,
+    Permission,
+    Network,
+    NotFound,
+    Conflict,
+    Validation,
+    NotConnected,
+    Cancelled,
+    Keychain,
+    Configuration,
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{code:?}: {message}")]
+#[ts(export)]
+pub struct AppError {
+    pub code: ErrorCode,
+    /// German.
+    pub message: String,
+    pub message_en: String,
+}
+
+pub type Result<T> = std::result::Result<T, AppError>;
+
+impl AppError {
+    pub fn new(code: ErrorCode, de: impl Into<String>, en: impl Into<String>) -> Self {
+        AppError {
+            code,
+            message: de.into(),
+            message_en: en.into(),
+        }
+    }
+
+    pub fn not_connected() -> Self {
+        AppError::new(
+            ErrorCode::NotConnected,
+            "Noch keine Verbindung: bitte mit onOffice verbinden oder die Demo starten.",
+            "Not connected yet: please connect to onOffice or start the demo.",
+        )
+    }
+
+    pub fn cancelled() -> Self {
+        AppError::new(
+            ErrorCode::Cancelled,
+            "Die Prüfung wurde abgebrochen.",
+            "The check was cancelled.",
+        )
+    }
+
+    pub fn keychain(detail: impl std::fmt::Display) -> Self {
+        log::warn!("keychain: {detail}");
+        AppError::new(
+            ErrorCode::Keychain,
+            "Der Schlüsselbund dieses PCs ist nicht erreichbar; Token und Secret konnten nicht sicher gespeichert werden. Bitte den PC neu anmelden und erneut versuchen.",
+            "This PC's keychain is not available; token and secret could not be stored safely. Please sign in again and retry.",
+        )
+    }
+}
+
+impl From<onoffice::Error> for AppError {
+    fn from(e: onoffice::Error) -> Self {
+        let code = match e.class() {
+            ErrorClass::Credentials => ErrorCode::Credentials,
+            ErrorClass::Clock => ErrorCode::Clock,
+            ErrorClass::Permission => ErrorCode::Permission,
+            ErrorClass::NotFound => ErrorCode::NotFound,
+            ErrorClass::Validation => ErrorCode::Validation,
+            ErrorClass::Transient => ErrorCode::Network,
+            ErrorClass::UnknownOutcome => ErrorCode::Conflict,
+            ErrorClass::Configuration => ErrorCode::Configuration,
+            ErrorClass::Unexpected => ErrorCode::Unknown,
+        };
+        AppError {
+            code,
+            message: e.message_de(),
+            message_en: e.message_en(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reaches_the_ui_as_code_and_message() {
+        let e: AppError = onoffice::Error::Api {
+            code: 136,
+            message: "x".into(),
+        }
+        .into();
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["code"], "clock");
+        assert!(v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Die Uhrzeit dieses PCs"));
+        let e: AppError = onoffice::Error::Transport {
+            detail: "refused".into(),
+        }
+        .into();
+        assert_eq!(serde_json::to_value(&e).unwrap()["code"], "network");
+        assert_eq!(
+            serde_json::to_value(AppError::not_connected()).unwrap()["code"],
+            "not_connected"
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! Command tests on Tauri's mock runtime: the real commands, state and audit engine against the demo sandbox,
+//! with an in-memory keychain and settings.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::WebviewWindowBuilder;
+
+use crate::secrets::{MemoryStore, SecretStore};
+use crate::settings::AppSettings;
+use crate::state::{AppConfig, AppState};
+
+fn app(
+    secrets: Arc<dyn SecretStore>,
+) -> (
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+) {
+    let dir = std::env::temp_dir().join(format!(
+        "agent-check-test-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    let state = AppState::new(
+        secrets,
+        Arc::new(AppSettings::in_memory()),
+        AppConfig {
+            data_dir: dir,
+            ..AppConfig::default()
+        },
+    );
+    let app = crate::create_app(mock_builder(), state);
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, window)
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::SeqCst)
+}
+
+fn invoke(
+    window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        tauri::webview::InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn demo_audit_fix_undo_and_report() {
+    let (_app, w) = app(Arc::new(MemoryStore::default()));
+    assert_eq!(
+        invoke(&w, "connection_status", json!({})).unwrap()["mode"],
+        "none"
+    );
+    let err = invoke(&w, "run_audit", json!({})).unwrap_err();
+    assert_eq!(err["code"], "not_connected");
+
+    let status = invoke(&w, "start_demo", json!({})).unwrap();
+    assert_eq!(status["mode"], "demo");
+    assert!(status["label"].as_str().unwrap().starts_with("Demo: "));
+
+    let view = invoke(&w, "run_audit", json!({})).unwrap();
+    let findings = view["report"]["findings"].as_array().unwrap().clone();
+    assert!(
+        view["report"].get("snapshot").is_none(),
+        "the raw snapshot stays in the backend"
+    );
+    let not_makler = findings
+        .iter()
+        .find(|f| f["kind"] == "user.not_makler")
+        .unwrap()
+        .clone();
+    let plan = invoke(
+        &w,
+        "plan_fixes",
+        json!({"request": {"findings": [{"kind": "user.not_makler", "subject": not_makler["subject"]}], "choices": {"emails": {}, "contacts": {}}}}),
+    )
+    .unwrap();
+    let item = &plan["items"][0];
+    assert_eq!(item["op"]["op"], "add_contact_type");
+    assert!(item["op"]["after"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("Makler")));
+
+    let applied = invoke(&w, "apply_fixes", json!({"items": [item["id"]]})).unwrap();
+    assert_eq!(applied["results"][0]["outcome"]["outcome"], "applied");
+    let after = &applied["audit"];
+    assert!(after["fixed_since_last"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["subject"] == not_makler["subject"] && f["kind"] == "user.not_makler"));
+
+    let history = invoke(&w, "fix_history", json!({})).unwrap();
+    assert_eq!(history[0]["event"], "applied");
+    assert_eq!(history[0]["undoable"], true);
+    let undone = invoke(&w, "undo_change", json!({"seq": history[0]["seq"]})).unwrap();
+    assert_eq!(undone["results"][0]["outcome"]["outcome"], "applied");
+    assert!(undone["audit"]["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["subject"] == not_makler["subject"] && f["kind"] == "user.not_makler"));
+
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!("agent-check-report-{}.csv", std::process::id()));
+    let saved = invoke(
+        &w,
+        "export_report",
+        json!({"format": "csv", "path": path.to_string_lossy()}),
+    )
+    .unwrap();
+    let csv = std::fs::read_to_string(saved.as_str().unwrap()).unwrap();
+    assert!(csv.contains("Kontaktart „Makler“ fehlt") && csv.contains("Demo: "));
+    let html_path = dir.join(format!("agent-check-report-{}.html", std::process::id()));
+    invoke(
+        &w,
+        "export_report",
+        json!({"format": "html", "path": html_path.to_string_lossy()}),
+    )
+    .unwrap();
+    assert!(std::fs::read_to_string(&html_path)
+        .unwrap()
+        .contains("<h2>Systembenutzer</h2>"));
+    let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_file(html_path);
+}
+
+#[test]
+fn credentials_go_to_the_keychain_and_never_come_back() {
+    let store = Arc::new(MemoryStore::default());
+    let (_app, w) = app(store.clone());
+    // Bad shapes are refused before any request, with the field named.
+    let err = invoke(
+        &w,
+        "test_connection",
+        json!({"input": {"token": "abc", "secret": "x".repeat(64), "api_url": null}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "credentials");
+    assert!(err["message"].as_str().unwrap().contains("Token"));
+    // Not https and not loopback: refused.
+    let err = invoke(&w, "connect", json!({"input": {"token": "a".repeat(32), "secret": "b".repeat(64), "api_url": "http://example.com/api.php"}})).unwrap_err();
+    assert_eq!(err["code"], "configuration");
+    assert!(
+        store.load().unwrap().is_none(),
+        "nothing stored after a failed connect"
+    );
+
+    // A sandbox as the account: connect stores the credentials, and no command returns the secret.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt
+        .block_on(onoffice_sandbox::Sandbox::start(Default::default()))
+        .unwrap();
+    let c = sb.connection.clone();
+    let ok = invoke(
+        &w,
+        "test_connection",
+        json!({"input": {"token": c.token, "secret": c.secret, "api_url": c.url}}),
+    )
+    .unwrap();
+    assert!(ok["users"].as_u64().unwrap() > 0);
+    let wrong = invoke(
+        &w,
+        "connect",
+        json!({"input": {"token": c.token, "secret": "z".repeat(64), "api_url": c.url}}),
+    )
+    .unwrap_err();
+    assert_eq!(wrong["code"], "credentials");
+    assert!(store.load().unwrap().is_none());
+    let status = invoke(&w, "connect", json!({"input": {"token": format!("  {}\n", c.token), "secret": c.secret, "api_url": c.url}})).unwrap();
+    assert_eq!(status["mode"], "account");
+    let saved = store.load().unwrap().unwrap();
+    assert_eq!(saved.token, c.token, "pasted whitespace trimmed");
+    for cmd in ["connection_status", "get_settings"] {
+        let out = invoke(&w, cmd, json!({})).unwrap().to_string();
+        assert!(
+            !out.contains(&c.secret) && !out.contains(&c.token),
+            "{cmd} leaks a credential"
+        );
+    }
+    let view = invoke(&w, "run_audit", json!({})).unwrap();
+    assert!(!view.to_string().contains(&c.secret));
+    assert_eq!(invoke(&w, "disconnect", json!({})).unwrap()["mode"], "none");
+    assert!(
+        store.load().unwrap().is_none(),
+        "disconnect deletes the credentials"
+    );
+    drop(sb);
+}
