@@ -1,0 +1,161 @@
+// The UI's state: connection, the last checklist, progress, errors and the fix dialog. Components read it and call
+// its actions; all backend calls go through `api`.
+import { api, asAppError } from "./api";
+import { pick, translate, type Locale, type MessageKey } from "./i18n";
+import type { AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, Text } from "../bindings";
+
+export type Tab = "users" | "listings" | "mail" | "history" | "settings";
+
+export interface FixDialog {
+  /** Findings offered, and which of them are ticked. */
+  offered: FindingRef[];
+  ticked: Set<string>;
+  choices: PlanChoices;
+  plan: FixPlan | null;
+  planTicked: Set<number>;
+  results: ItemResult[] | null;
+  confirming: boolean;
+}
+
+export const refKey = (r: FindingRef) => `${r.kind}|${r.subject}`;
+
+class AppStore {
+  locale: Locale = $state("de");
+  status: ConnectionStatus = $state({ mode: "none", label: "", api_url: "" });
+  screen: "start" | "connect" | "main" = $state("start");
+  tab: Tab = $state("users");
+  view: AuditView | null = $state(null);
+  progress: Progress | null = $state(null);
+  busy = $state(false);
+  error: AppError | null = $state(null);
+  notice: string | null = $state(null);
+  dialog: FixDialog | null = $state(null);
+  historyVersion = $state(0);
+
+  t = (key: MessageKey, vars: Record<string, string | number> = {}) => translate(this.locale, key, vars);
+  tx = (text: Text) => pick(this.locale, text);
+  errorText = (e: AppError) => (this.locale === "en" ? e.message_en : e.message);
+
+  async init() {
+    try {
+      const settings = await api.getSettings();
+      this.locale = settings.language === "en" ? "en" : "de";
+      this.status = await api.connectionStatus();
+      if (this.status.mode !== "none") {
+        this.screen = "main";
+        await this.audit();
+      }
+    } catch (e) {
+      this.error = asAppError(e);
+    }
+  }
+
+  async setLocale(locale: Locale) {
+    this.locale = locale;
+    await api.setLanguage(locale).catch(() => undefined);
+  }
+
+  async startDemo() {
+    await this.run(async () => {
+      this.status = await api.startDemo();
+      this.screen = "main";
+      this.tab = "users";
+    });
+    if (this.status.mode === "demo") await this.audit();
+  }
+
+  async connected(status: ConnectionStatus) {
+    this.status = status;
+    this.screen = "main";
+    this.tab = "users";
+    await this.audit();
+  }
+
+  async disconnect() {
+    await this.run(async () => {
+      this.status = await api.disconnect();
+      this.view = null;
+      this.screen = "start";
+    });
+  }
+
+  /** Runs the audit with progress; the window stays responsive and "Abbrechen" stops it. */
+  async audit() {
+    this.error = null;
+    this.progress = { step: 0, of: 5, label: { de: "Verbinde …", en: "Connecting …" } };
+    const unlisten = await api.onProgress((p) => (this.progress = p));
+    try {
+      this.view = await api.runAudit();
+    } catch (e) {
+      const err = asAppError(e);
+      if (err.code !== "cancelled") this.error = err;
+      else this.notice = this.t("audit.cancelled");
+    } finally {
+      unlisten();
+      this.progress = null;
+    }
+  }
+
+  async cancelAudit() {
+    await api.cancelAudit();
+  }
+
+  async run(f: () => Promise<void>) {
+    this.busy = true;
+    this.error = null;
+    try {
+      await f();
+    } catch (e) {
+      this.error = asAppError(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Opens the fix dialog for these findings; `tickAll` only when the person picked a single finding. */
+  openFix(offered: FindingRef[], tickAll: boolean, choices: PlanChoices = { emails: {}, contacts: {} }) {
+    this.dialog = {
+      offered,
+      ticked: new Set(tickAll ? offered.map(refKey) : []),
+      choices,
+      plan: null,
+      planTicked: new Set(),
+      results: null,
+      confirming: false,
+    };
+  }
+
+  async preview() {
+    const d = this.dialog;
+    if (!d) return;
+    const findings = d.offered.filter((r) => d.ticked.has(refKey(r)));
+    await this.run(async () => {
+      const plan = await api.planFixes({ findings, choices: d.choices });
+      d.plan = plan;
+      d.planTicked = new Set(plan.items.map((i) => i.id));
+      d.confirming = false;
+    });
+  }
+
+  async apply() {
+    const d = this.dialog;
+    if (!d?.plan) return;
+    await this.run(async () => {
+      const out = await api.applyFixes([...d.planTicked]);
+      d.results = out.results;
+      if (out.audit) this.view = out.audit;
+      this.historyVersion++;
+    });
+  }
+
+  async undo(seq: number) {
+    await this.run(async () => {
+      const out = await api.undoChange(seq);
+      if (out.audit) this.view = out.audit;
+      this.notice = out.results.map((r) => `${r.label}: ${this.tx(r.message)}`).join(" · ");
+      this.historyVersion++;
+    });
+  }
+}
+
+export const app = new AppStore();
