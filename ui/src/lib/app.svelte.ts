@@ -91,8 +91,12 @@ class AppStore {
       if (err.code !== "cancelled") this.error = err;
       else this.notice = this.t("audit.cancelled");
     } finally {
-      unlisten();
       this.progress = null;
+      try {
+        unlisten();
+      } catch {
+        // the listener is gone with the window anyway
+      }
     }
   }
 

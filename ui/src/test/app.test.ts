@@ -1,0 +1,200 @@
+// The UI's flows against a mocked backend (mockIPC): connect, audit with progress, preview, apply, undo, report, errors.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import App from "../App.svelte";
+import { app } from "../lib/app.svelte";
+import { auditView, history, plan } from "./fixtures";
+
+type Handler = (args: Record<string, unknown>) => unknown;
+let calls: { cmd: string; args: Record<string, unknown> }[] = [];
+
+function backend(overrides: Record<string, Handler> = {}) {
+  calls = [];
+  const defaults: Record<string, Handler> = {
+    get_settings: () => ({ language: "de", makler_key: null, mail_booking: {} }),
+    connection_status: () => ({ mode: "none", label: "", api_url: "" }),
+    run_audit: () => auditView(),
+    fix_history: () => history,
+  };
+  mockIPC(
+    (cmd, args) => {
+      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+      const h = overrides[cmd] ?? defaults[cmd];
+      if (!h) throw new Error(`unexpected command ${cmd}`);
+      return h((args ?? {}) as Record<string, unknown>);
+    },
+    { shouldMockEvents: true },
+  );
+}
+
+const called = (cmd: string) => calls.filter((c) => c.cmd === cmd);
+
+beforeEach(() => {
+  app.screen = "start";
+  app.view = null;
+  app.error = null;
+  app.notice = null;
+  app.dialog = null;
+  app.progress = null;
+  app.status = { mode: "none", label: "", api_url: "" };
+});
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("connect", () => {
+  it("checks lengths as typed, tests, stores and audits", async () => {
+    backend({
+      test_connection: () => ({ users: 12 }),
+      connect: () => ({ mode: "account", label: "API-Benutzer abcd…", api_url: "https://api.onoffice.de/api/stable/api.php" }),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("go-connect"));
+    const token = screen.getByTestId("token") as HTMLInputElement;
+    const secret = screen.getByTestId("secret") as HTMLInputElement;
+    await fireEvent.input(token, { target: { value: "abc" } });
+    expect(screen.getByText("3 von 32 Zeichen")).toBeTruthy();
+    expect((screen.getByTestId("test") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(token, { target: { value: ` ${"a".repeat(32)} ` } });
+    await fireEvent.input(secret, { target: { value: "b".repeat(64) } });
+    await fireEvent.click(screen.getByTestId("test"));
+    expect(await screen.findByText("Verbindung klappt: 12 Benutzer gefunden.")).toBeTruthy();
+    expect(called("test_connection")[0].args).toEqual({ input: { token: "a".repeat(32), secret: "b".repeat(64), api_url: null } });
+    await fireEvent.click(screen.getByTestId("save"));
+    expect(await screen.findByTestId("summary")).toBeTruthy();
+    expect(screen.getByTestId("connected-as").textContent).toContain("API-Benutzer abcd…");
+    expect(called("run_audit").length).toBe(1);
+  });
+
+  it("shows the backend's German message for wrong credentials and stays on the form", async () => {
+    backend({
+      test_connection: () => {
+        throw { code: "credentials", message: "onOffice hat Token oder Secret nicht angenommen.", message_en: "onOffice did not accept the token or secret." };
+      },
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("go-connect"));
+    await fireEvent.input(screen.getByTestId("token"), { target: { value: "a".repeat(32) } });
+    await fireEvent.input(screen.getByTestId("secret"), { target: { value: "b".repeat(64) } });
+    await fireEvent.click(screen.getByTestId("test"));
+    expect(await screen.findByText("onOffice hat Token oder Secret nicht angenommen.")).toBeTruthy();
+    expect(screen.getByTestId("token")).toBeTruthy();
+  });
+});
+
+describe("audit", () => {
+  it("shows progress while it works and can be cancelled", async () => {
+    let fail: (v: unknown) => void = () => {};
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo: Isar", api_url: "" }),
+      run_audit: () => {
+        void emit("audit-progress", { step: 3, of: 5, label: { de: "Lese Ansprechpartner …", en: "Reading contacts …" } }).catch(() => undefined);
+        return new Promise((_resolve, reject) => (fail = reject));
+      },
+      cancel_audit: () => {
+        fail({ code: "cancelled", message: "Die Prüfung wurde abgebrochen.", message_en: "The check was cancelled." });
+        return null;
+      },
+    });
+    render(App);
+    expect(await screen.findByText("Lese Ansprechpartner …")).toBeTruthy();
+    expect(screen.getByTestId("progress").getAttribute("aria-valuenow")).toBe("3");
+    expect(screen.getByTestId("demo-banner")).toBeTruthy();
+    await fireEvent.click(screen.getByText("Abbrechen"));
+    await waitFor(() => expect(called("cancel_audit").length).toBe(1));
+    await waitFor(() => expect(screen.queryByTestId("progress")).toBeNull());
+    expect(called("cancel_audit").length).toBe(1);
+    expect(screen.queryByTestId("error")).toBeNull();
+  });
+
+  it("shows a clock error in plain German", async () => {
+    backend({
+      connection_status: () => ({ mode: "account", label: "x", api_url: "" }),
+      run_audit: () => {
+        throw { code: "clock", message: "Die Uhrzeit dieses PCs weicht um mehr als zwei Minuten ab.", message_en: "clock" };
+      },
+    });
+    render(App);
+    expect((await screen.findByTestId("error")).textContent).toContain("Die Uhrzeit dieses PCs weicht");
+  });
+});
+
+describe("fixes", () => {
+  it("starts with nothing ticked, previews, asks once more, applies and shows the result", async () => {
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      plan_fixes: () => plan,
+      apply_fixes: () => ({
+        results: [{ id: 0, subject: "address:1002", label: "Thomas Lehmann", outcome: { outcome: "applied" }, message: { de: "„Makler“ ergänzt.", en: "added" }, journal_seq: 1 }],
+        audit: auditView([]),
+      }),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("fix-all"));
+    const offers = screen.getAllByTestId("offer-item");
+    expect(offers.length).toBe(2);
+    expect(offers.every((o) => !(o.querySelector("input") as HTMLInputElement).checked)).toBe(true);
+    expect((screen.getByTestId("fix-preview") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(offers[0].querySelector("input")!);
+    await fireEvent.click(screen.getByTestId("fix-preview"));
+    expect(await screen.findByText(/Systembenutzer, Kunde, Makler/)).toBeTruthy();
+    expect(called("plan_fixes")[0].args).toEqual({
+      request: { findings: [{ kind: "user.not_makler", subject: "address:1002" }], choices: { emails: {}, contacts: {} } },
+    });
+    expect(called("apply_fixes").length).toBe(0);
+    await fireEvent.click(screen.getByTestId("fix-confirm"));
+    expect(called("apply_fixes").length).toBe(0);
+    await fireEvent.click(screen.getByTestId("fix-apply"));
+    const result = await screen.findByTestId("fix-result");
+    expect(result.getAttribute("data-outcome")).toBe("applied");
+    expect(called("apply_fixes")[0].args).toEqual({ items: [0] });
+  });
+
+  it("assigns a listing's contact person with the chosen system user", async () => {
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), plan_fixes: () => plan });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-listings"));
+    const row = await screen.findByTestId("listing-row");
+    await fireEvent.change(row.querySelector("select")!, { target: { value: "1002" } });
+    await fireEvent.click(screen.getByTestId("assign"));
+    await fireEvent.click(screen.getByTestId("fix-preview"));
+    await waitFor(() => expect(called("plan_fixes").length).toBe(1));
+    expect(called("plan_fixes")[0].args).toEqual({
+      request: { findings: [{ kind: "estate.no_contact", subject: "estate:2000" }], choices: { emails: {}, contacts: { 2000: 1002 } } },
+    });
+  });
+
+  it("undoes a change from the history", async () => {
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      undo_change: () => ({
+        results: [{ id: 3, subject: "address:1002", label: "Thomas Lehmann", outcome: { outcome: "applied" }, message: { de: "Rückgängig gemacht.", en: "Undone." }, journal_seq: 4 }],
+        audit: auditView(),
+      }),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-history"));
+    await fireEvent.click(await screen.findByTestId("undo"));
+    await waitFor(() => expect(called("undo_change")[0]?.args).toEqual({ seq: 3 }));
+    expect(await screen.findByText(/Rückgängig gemacht/)).toBeTruthy();
+  });
+});
+
+describe("report", () => {
+  it("exports the checklist as CSV to the chosen place", async () => {
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      export_target: () => "/tmp/bericht.csv",
+      export_report: (args) => args.path,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("export-csv"));
+    expect(await screen.findByText("Gespeichert: /tmp/bericht.csv")).toBeTruthy();
+    expect(called("export_report")[0].args).toEqual({ format: "csv", path: "/tmp/bericht.csv" });
+  });
+});
+
+vi.mock("@tauri-apps/plugin-opener", () => ({ openUrl: vi.fn(async () => undefined) }));

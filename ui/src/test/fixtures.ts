@@ -1,0 +1,106 @@
+// Hand-built backend answers for the UI tests, typed with the generated bindings so they stay in step with Rust.
+import type { AuditView, Finding, FixPlan, HistoryItem } from "../bindings";
+
+const t = (de: string, en = de) => ({ de, en });
+
+export const notMakler: Finding = {
+  kind: "user.not_makler",
+  subject: "address:1002",
+  subject_label: "Thomas Lehmann",
+  severity: "error",
+  title: t("Kontaktart „Makler“ fehlt", "Contact type \"Makler\" missing"),
+  seen: t("Kontaktart: Systembenutzer, Kunde."),
+  expected: t("Kontaktart enthält „Makler“."),
+  resolution: { type: "fix", fix: "add_makler_key" },
+};
+
+export const external: Finding = {
+  kind: "user.mailbox_external",
+  subject: "address:1004",
+  subject_label: "Leon Krause",
+  severity: "error",
+  title: t("Externes Postfach: keine automatische Mailverbuchung möglich"),
+  seen: t("leon@gmx.de liegt bei GMX."),
+  expected: t("Ein Microsoft-365-Postfach oder ein onOffice-Postfach."),
+  resolution: {
+    type: "manual",
+    click_path: t("onOffice-Support: onOffice-eigenes Postfach einrichten lassen"),
+    steps: [],
+    support: { to: "support@onoffice.de", subject: "Postfach", body: "Bitte einrichten" },
+    help_url: "https://example.invalid/help",
+  },
+};
+
+export const noContact: Finding = {
+  kind: "estate.no_contact",
+  subject: "estate:2000",
+  subject_label: "Helle 3-Zimmer-Wohnung (M-10000)",
+  severity: "error",
+  title: t("Kein Ansprechpartner verknüpft"),
+  seen: t("Dem Objekt ist kein Ansprechpartner zugeordnet."),
+  expected: t("Erster Ansprechpartner ist die Systembenutzer-Adresse eines Maklers."),
+  resolution: { type: "fix", fix: "assign_contact_person" },
+};
+
+export function auditView(findings: Finding[] = [notMakler, external, noContact]): AuditView {
+  return {
+    account: "Demo: Isar Wohnwerte GmbH",
+    demo: true,
+    checked_at: "2026-11-27T10:00:00Z",
+    new_since_last: [],
+    fixed_since_last: [],
+    report: {
+      findings,
+      users: [
+        {
+          name: "Thomas Lehmann",
+          user_nr: 19,
+          address_id: 1002,
+          email: "thomas@isar-wohnwerte.de",
+          mailbox: { kind: "microsoft365" },
+          light: "red",
+          checks: [
+            { name: "linked", state: "ok", detail: t("Verknüpft") },
+            { name: "makler", state: "problem", detail: t("„Makler“ fehlt") },
+          ],
+          findings: ["user.not_makler"],
+        },
+      ],
+      listings: [
+        {
+          estate_id: 2000,
+          title: "Helle 3-Zimmer-Wohnung",
+          external_no: "M-10000",
+          city: "Köln",
+          officer: "Thomas Lehmann",
+          first_contact: null,
+          findings: ["estate.no_contact"],
+        },
+      ],
+      mailboxes: [
+        { email: "thomas@isar-wohnwerte.de", kind: { kind: "microsoft365" }, addresses: [1002], names: ["Thomas Lehmann"], confirmed: null },
+      ],
+      makler: { status: "found", key: "Makler", label: "Makler" },
+      stats: { elapsed_ms: 120, requests: 4, actions: 6, users: 20, system_addresses: 19, rentals: 99 },
+    },
+  };
+}
+
+export const plan: FixPlan = {
+  items: [
+    {
+      id: 0,
+      kind: "user.not_makler",
+      subject: "address:1002",
+      label: "Thomas Lehmann",
+      description: t("Kontaktart: „Systembenutzer, Kunde“ → „Systembenutzer, Kunde, Makler“"),
+      op: { op: "add_contact_type", address: 1002, key: "Makler", key_label: "Makler", before: ["Systembenutzer", "Kunde"], after: ["Systembenutzer", "Kunde", "Makler"] },
+      requires: null,
+    },
+  ],
+  needs_input: [],
+};
+
+export const history: HistoryItem[] = [
+  { seq: 3, at: "2026-11-27T10:01:00Z", label: "Thomas Lehmann", event: "applied", summary: t("Kontaktart „Makler“ ergänzt"), undoable: true },
+];
