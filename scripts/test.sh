@@ -19,6 +19,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust: tests"
 cargo test --workspace --locked
 
+step "generated TypeScript bindings are committed and current"
+scripts/check-bindings.sh
+
 step "sandbox CLI and curl"
 scripts/check-sandbox-cli.sh
 

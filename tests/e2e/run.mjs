@@ -1,0 +1,201 @@
+// End-to-end test of the real app (WebKitGTK webview under Xvfb, driven by tauri-driver): the demo, then a sandbox
+// started here as "the customer's account": connect, audit, fix one user's Makler key and one listing's contact
+// person, check the sandbox changed exactly so, undo both, check it is back, export the report. Screenshots of the
+// main screens go to tests/artifacts/.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import assert from "node:assert/strict";
+import { Session, sleep } from "./webdriver.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const app = join(root, "target/debug/agent-check");
+const artifacts = join(root, "tests/artifacts");
+mkdirSync(artifacts, { recursive: true });
+const children = [];
+const step = (s) => console.log(`e2e: ${s}`);
+
+function start(cmd, args, env = {}) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  return child;
+}
+
+async function firstLine(child) {
+  const rl = createInterface({ input: child.stdout });
+  for await (const line of rl) return line;
+  throw new Error("no output");
+}
+
+async function json(url) {
+  const r = await fetch(url);
+  return r.json();
+}
+
+async function main() {
+  // The test's own sandbox: "the customer's onOffice".
+  const sandbox = start(join(root, "target/debug/onoffice-sandbox"), ["--port", "0", "--seed", "11", "--users", "14", "--estates", "60"]);
+  const conn = JSON.parse(await firstLine(sandbox));
+  const base = conn.url.replace("/api/stable/api.php", "");
+  step(`sandbox at ${conn.url}`);
+
+  // A fresh profile for the app: settings store, journal and window state live here.
+  const home = join(tmpdir(), `agent-check-e2e-${process.pid}`);
+  rmSync(home, { recursive: true, force: true });
+  mkdirSync(home, { recursive: true });
+  const exportDir = join(artifacts, "export");
+  rmSync(exportDir, { recursive: true, force: true });
+  mkdirSync(exportDir, { recursive: true });
+  start("tauri-driver", ["--port", "4444"], {
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_CONFIG_HOME: join(home, "config"),
+    AGENT_CHECK_DNS: conn.dns,
+    AGENT_CHECK_EXPORT_DIR: exportDir,
+  });
+  const driver = "http://127.0.0.1:4444";
+  for (let i = 0; i < 50; i++) {
+    if (await fetch(`${driver}/status`).then((r) => r.ok).catch(() => false)) break;
+    await sleep(200);
+  }
+
+  // 1. The demo.
+  let s = (current = await Session.start(driver, app));
+  await s.waitFor('[data-testid="go-demo"]');
+  await s.screenshot(join(artifacts, "01-start.png"));
+  await s.click('[data-testid="go-demo"]');
+  await s.waitFor('[data-testid="demo-banner"]');
+  await s.waitFor('[data-testid="summary"]', { timeout: 60000 });
+  const rows = await s.findAll('[data-testid="user-row"]');
+  assert.ok(rows.length >= 10, `demo shows the system users (${rows.length})`);
+  await s.screenshot(join(artifacts, "02-demo-checklist.png"));
+  await s.click('[data-testid="tab-listings"]');
+  await s.waitFor('[data-testid="listing-row"]');
+  await s.screenshot(join(artifacts, "03-demo-listings.png"));
+  await s.click('[data-testid="tab-mail"]');
+  await s.waitFor('[data-testid="mailbox"]');
+  await s.screenshot(join(artifacts, "04-demo-mail-booking.png"));
+  await s.click('[data-testid="tab-settings"]');
+  await s.click('[data-testid="disconnect"]');
+  await s.waitFor('[data-testid="go-connect"]');
+  await s.end();
+  step("demo ok");
+
+  // 2. Connect to the test's sandbox.
+  s = current = await Session.start(driver, app);
+  await s.click('[data-testid="go-connect"]');
+  await s.type('[data-testid="token"]', conn.token);
+  await s.type('[data-testid="secret"]', conn.secret);
+  await s.exec('document.querySelector("details").open = true');
+  await s.type('[data-testid="api-url"]', conn.url);
+  await s.click('[data-testid="test"]');
+  await s.waitFor('[data-testid="test-result"]', { predicate: (t) => t.includes("Verbindung klappt") });
+  await s.screenshot(join(artifacts, "05-connect.png"));
+  await s.click('[data-testid="save"]');
+  await s.waitFor('[data-testid="summary"]', { timeout: 60000 });
+  const connectedAs = await s.text(await s.find('[data-testid="connected-as"]'));
+  assert.ok(!connectedAs.includes(conn.secret) && !connectedAs.includes(conn.token), "the UI never shows the credentials");
+  step("connected and audited");
+
+  const planted = await json(`${base}/_sandbox/planted`);
+  const before = await json(`${base}/_sandbox/state`);
+  const contactsOf = (state, estate) => state.contacts.filter((c) => c.estate === estate).map((c) => c.address);
+
+  // 3. Fix one user's Makler key.
+  const target = Number(planted.find((p) => p.kind === "user.not_makler").subject.split(":")[1]);
+  await s.jsClick(`[data-testid="user-row"][data-address="${target}"]`);
+  await s.click(`[data-testid="finding-user.not_makler"][data-subject="address:${target}"] [data-testid="fix-one"]`);
+  await s.click('[data-testid="fix-preview"]');
+  await s.waitFor('[data-testid="plan-item"]');
+  await sleep(400);
+  await s.screenshot(join(artifacts, "06-fix-preview.png"));
+  await s.click('[data-testid="fix-confirm"]');
+  await s.click('[data-testid="fix-apply"]');
+  const result = await s.waitFor('[data-testid="fix-result"]');
+  assert.match(await s.text(result), /erledigt/);
+  await s.screenshot(join(artifacts, "07-fix-result.png"));
+  await s.click('[data-testid="fix-close"]');
+  let after = await json(`${base}/_sandbox/state`);
+  for (const [id, a] of Object.entries(before.addresses)) {
+    const expected = Number(id) === target ? [...a.contact_types, "Makler"] : a.contact_types;
+    assert.deepEqual(after.addresses[id].contact_types, expected, `address ${id}`);
+    assert.deepEqual(after.addresses[id].emails, a.emails, `address ${id} e-mails`);
+  }
+  assert.deepEqual(after.contacts, before.contacts, "no relation changed");
+  step("Makler key fixed, nothing else changed");
+
+  // 4. Fix one listing's contact person (Zuordnen with the Betreuer, who already is a Makler).
+  const candidates = planted.filter((p) => p.kind === "estate.no_contact").map((p) => Number(p.subject.split(":")[1]));
+  const estate = candidates.find((e) => {
+    const officer = after.users[after.estates[e].officer];
+    return officer?.address_id && after.addresses[officer.address_id].contact_types.includes("Makler");
+  });
+  assert.ok(estate, "a listing without contact whose Betreuer is a Makler");
+  const betreuerAddress = after.users[after.estates[estate].officer].address_id;
+  await s.click('[data-testid="tab-listings"]');
+  await s.click(`[data-testid="listing-row"][data-estate="${estate}"] [data-testid="assign"]`);
+  await s.click('[data-testid="fix-preview"]');
+  await s.waitFor('[data-testid="plan-item"]');
+  await s.click('[data-testid="fix-confirm"]');
+  await s.click('[data-testid="fix-apply"]');
+  await s.waitFor('[data-testid="fix-result"]', { predicate: (t) => /erledigt/.test(t) });
+  await s.click('[data-testid="fix-close"]');
+  const afterAssign = await json(`${base}/_sandbox/state`);
+  assert.deepEqual(contactsOf(afterAssign, estate), [betreuerAddress]);
+  assert.deepEqual(afterAssign.contacts.filter((c) => c.estate !== estate), before.contacts.filter((c) => c.estate !== estate));
+  assert.deepEqual(afterAssign.addresses, after.addresses, "the assignment touched no address");
+  await s.waitFor('[data-testid="transfer-row"]');
+  await s.screenshot(join(artifacts, "08-listings-after-fix.png"));
+  step("contact person assigned, nothing else changed");
+
+  // 5. Undo both, newest first; the sandbox is back where it started.
+  await s.click('[data-testid="tab-history"]');
+  for (let i = 0; i < 2; i++) {
+    await s.waitFor('[data-testid="undo"]');
+    const buttons = await s.findAll('[data-testid="undo"]');
+    assert.equal(buttons.length, 2 - i);
+    await s.clickElement(buttons[0]);
+    for (let t = 0; t < 50 && (await s.findAll('[data-testid="undo"]')).length !== 1 - i; t++) await sleep(200);
+  }
+  await s.screenshot(join(artifacts, "09-history.png"));
+  const undone = await json(`${base}/_sandbox/state`);
+  assert.deepEqual(undone.contacts, before.contacts, "relations are back");
+  for (const [id, a] of Object.entries(before.addresses)) assert.deepEqual(undone.addresses[id].contact_types, a.contact_types, `address ${id}`);
+  step("undo restored the account");
+
+  // 6. Export the report (the export folder hook replaces the save dialog in tests).
+  await s.click('[data-testid="export-csv"]');
+  await s.click('[data-testid="export-html"]');
+  const csvPath = join(exportDir, "agent-check-bericht.csv");
+  for (let t = 0; t < 50 && !existsSync(join(exportDir, "agent-check-bericht.html")); t++) await sleep(200);
+  const csv = readFileSync(csvPath, "utf8");
+  assert.ok(csv.includes("Prüfung") && csv.includes("API-Benutzer"), "CSV has the header and the account");
+  assert.ok(!csv.includes(conn.secret) && !csv.includes(conn.token), "no credentials in the report");
+  const html = readFileSync(join(exportDir, "agent-check-bericht.html"), "utf8");
+  assert.ok(html.includes("<h2>Systembenutzer</h2>"));
+  step("report exported");
+
+  // 7. Disconnect deletes the credentials: a new start shows the start screen.
+  await s.click('[data-testid="tab-settings"]');
+  await s.click('[data-testid="disconnect"]');
+  await s.waitFor('[data-testid="go-connect"]');
+  await s.end();
+  step("all passed");
+}
+
+let failed = false;
+let current = null;
+try {
+  await main();
+} catch (e) {
+  failed = true;
+  console.error("e2e failed:", e);
+  if (current) await current.screenshot(join(artifacts, "failure.png")).catch(() => undefined);
+  if (current) console.error("page text:", (await current.exec("return document.body.innerText").catch(() => "")).slice(0, 800));
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+  await sleep(300);
+  for (const c of children) c.kill("SIGKILL");
+}
+process.exit(failed ? 1 : 0);
