@@ -84,6 +84,17 @@ impl Session {
     pub fn auditor(&self) -> Result<Arc<Auditor>> {
         self.auditor.clone().ok_or_else(AppError::not_connected)
     }
+
+    /// The last checklist; fixes and reports need one.
+    pub fn report(&self) -> Result<Arc<AuditReport>> {
+        self.report.clone().ok_or_else(|| {
+            AppError::new(
+                crate::error::ErrorCode::Conflict,
+                "Bitte zuerst prüfen.",
+                "Please run the check first.",
+            )
+        })
+    }
 }
 
 pub struct AppState {

@@ -477,10 +477,8 @@ impl Writer<'_> {
                         &AddressChanges::new().multiselect(CONTACT_TYPE_FIELD, &merged),
                     )
                     .await;
-                if let Err(e) = &write {
-                    if e.class() != ErrorClass::UnknownOutcome {
-                        return with_none(failed(e));
-                    }
+                if let Some(refused) = refused(&write) {
+                    return refused;
                 }
                 let back = match self.contact_types(*address).await {
                     Ok(b) => b,
@@ -547,10 +545,8 @@ impl Writer<'_> {
                     .client
                     .modify_address(*address, &AddressChanges::new().add_email(email, true))
                     .await;
-                if let Err(e) = &write {
-                    if e.class() != ErrorClass::UnknownOutcome {
-                        return with_none(failed(e));
-                    }
+                if let Some(refused) = refused(&write) {
+                    return refused;
                 }
                 let (back, _) = match self.emails(*address).await {
                     Ok(x) => x,
@@ -758,10 +754,8 @@ impl Writer<'_> {
                         &AddressChanges::new().multiselect(CONTACT_TYPE_FIELD, &reduced),
                     )
                     .await;
-                if let Err(e) = &write {
-                    if e.class() != ErrorClass::UnknownOutcome {
-                        return with_none(failed(e));
-                    }
+                if let Some(refused) = refused(&write) {
+                    return refused;
                 }
                 let back = match self.contact_types(*address).await {
                     Ok(b) => b,
@@ -837,10 +831,8 @@ impl Writer<'_> {
                     .client
                     .modify_address(*address, &AddressChanges::new().delete_email(email))
                     .await;
-                if let Err(e) = &write {
-                    if e.class() != ErrorClass::UnknownOutcome {
-                        return with_none(failed(e));
-                    }
+                if let Some(refused) = refused(&write) {
+                    return refused;
                 }
                 let (back_default, back_all) = match self.emails(*address).await {
                     Ok(x) => x,
@@ -986,6 +978,14 @@ impl Writer<'_> {
                 }
             }
         }
+    }
+}
+
+/// A write onOffice refused ends the item; a lost answer does not (the read-back decides).
+fn refused(write: &onoffice::Result<()>) -> Option<(Outcome, Text, Option<u64>)> {
+    match write {
+        Err(e) if e.class() != ErrorClass::UnknownOutcome => Some(with_none(failed(e))),
+        _ => None,
     }
 }
 

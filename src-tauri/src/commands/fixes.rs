@@ -45,13 +45,7 @@ pub struct HistoryItem {
 pub async fn plan_fixes(state: State<'_, AppState>, request: PlanRequest) -> Result<FixPlan> {
     let mut session = state.session.lock().await;
     let auditor = session.auditor()?;
-    let report = session.report.clone().ok_or_else(|| {
-        AppError::new(
-            ErrorCode::Conflict,
-            "Bitte zuerst prüfen.",
-            "Please run the check first.",
-        )
-    })?;
+    let report = session.report()?;
     let wanted: BTreeSet<(audit::FindingKind, String)> = request
         .findings
         .iter()

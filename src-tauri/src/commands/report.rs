@@ -145,13 +145,7 @@ pub async fn export_report(
     path: String,
 ) -> Result<String> {
     let session = state.session.lock().await;
-    let report = session.report.clone().ok_or_else(|| {
-        AppError::new(
-            ErrorCode::Conflict,
-            "Bitte zuerst prüfen.",
-            "Please run the check first.",
-        )
-    })?;
+    let report = session.report()?;
     let checked_at = session.checked_at.clone().unwrap_or_default();
     let content = match format {
         ReportFormat::Csv => csv(&report, &session.label, &checked_at),
