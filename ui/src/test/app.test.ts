@@ -5,7 +5,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import App from "../App.svelte";
 import { app } from "../lib/app.svelte";
-import { auditView, history, plan } from "./fixtures";
+import { auditView, history, noContact, plan } from "./fixtures";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
@@ -119,6 +119,20 @@ describe("audit", () => {
     });
     render(App);
     expect((await screen.findByTestId("error")).textContent).toContain("Die Uhrzeit dieses PCs weicht");
+  });
+});
+
+describe("re-check", () => {
+  it("shows what got fixed and what is new since the last check", async () => {
+    const view = auditView([noContact]);
+    view.fixed_since_last = [{ kind: "user.not_makler", subject: "address:1002" }];
+    view.new_since_last = [{ kind: "estate.no_contact", subject: "estate:2000" }];
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => view });
+    render(App);
+    const delta = await screen.findByTestId("delta");
+    expect(delta.textContent).toContain("1 erledigt, 1 neu");
+    expect(delta.textContent).toContain("Kontaktart „Makler“ ergänzen – Adresse 1002");
+    expect(delta.textContent).toContain("Helle 3-Zimmer-Wohnung (M-10000)");
   });
 });
 
