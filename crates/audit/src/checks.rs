@@ -654,3 +654,90 @@ fn seen_short(username: &str) -> Text {
         "User \"{username}\" without address"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::MemorySettings;
+    use crate::snapshot::{AddressInfo, UserInfo};
+
+    fn snapshot(kind: MailboxKind) -> Snapshot {
+        let mut s = Snapshot {
+            makler: Some(MaklerKey::Found {
+                key: "Makler".into(),
+                label: "Makler".into(),
+            }),
+            ..Snapshot::default()
+        };
+        s.users.insert(
+            7,
+            UserInfo {
+                nr: 7,
+                username: "aweber".into(),
+                name: "Anna Weber".into(),
+                email: "anna@firma.de".into(),
+                address_id: Some(100),
+                status: "active".into(),
+                active: true,
+            },
+        );
+        s.system_addresses.insert(
+            100,
+            AddressInfo {
+                id: 100,
+                name: "Anna Weber".into(),
+                contact_types: vec!["Systembenutzer".into(), "Makler".into()],
+                default_email: Some("anna@firma.de".into()),
+            },
+        );
+        s.mailboxes.insert("firma.de".into(), kind);
+        s
+    }
+
+    #[test]
+    fn dns_failure_is_shown_not_alarmed() {
+        let settings = MemorySettings::default();
+        let e = evaluate(
+            &snapshot(MailboxKind::CouldNotCheck {
+                reason: "timeout".into(),
+            }),
+            &settings,
+            &BTreeSet::new(),
+        );
+        assert!(!e
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::MailboxExternal));
+        let row = &e.users[0];
+        let mailbox = row.checks.iter().find(|c| c.name == "mailbox").unwrap();
+        assert_eq!(mailbox.state, CheckState::Unknown);
+        assert_eq!(mailbox.detail.de, "Konnte nicht geprüft werden");
+        // The same address on an external provider is a finding.
+        let e = evaluate(
+            &snapshot(MailboxKind::External {
+                provider: "IONOS".into(),
+            }),
+            &settings,
+            &BTreeSet::new(),
+        );
+        assert!(e
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::MailboxExternal && f.subject == "address:100"));
+        assert_eq!(e.users[0].light, Light::Red);
+    }
+
+    #[test]
+    fn confirmed_blue_tick_turns_the_row_green() {
+        let settings = MemorySettings::default();
+        let s = snapshot(MailboxKind::Microsoft365);
+        assert_eq!(
+            evaluate(&s, &settings, &BTreeSet::new()).users[0].light,
+            Light::Yellow
+        );
+        settings.set_mail_booking_confirmed("Anna@Firma.de", Some("2026-11-27".into()));
+        let e = evaluate(&s, &settings, &BTreeSet::new());
+        assert_eq!(e.users[0].light, Light::Green);
+        assert!(e.findings.is_empty());
+    }
+}

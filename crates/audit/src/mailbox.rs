@@ -288,3 +288,21 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod dns_failure_tests {
+    use super::*;
+
+    /// A DNS server that does not answer is "could not check", never a finding.
+    #[tokio::test]
+    async fn unreachable_dns_is_could_not_check() {
+        let dead: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let c = MailboxClassifier::with_server(dead);
+        assert!(matches!(
+            c.classify("anna@firma-immobilien.de").await,
+            MailboxKind::CouldNotCheck { .. }
+        ));
+        // Free mail is known without DNS.
+        assert!(c.classify("anna@web.de").await.is_external());
+    }
+}
