@@ -5,7 +5,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import App from "../App.svelte";
 import { app } from "../lib/app.svelte";
-import { auditView, history, noContact, plan } from "./fixtures";
+import { auditView, history, noContact, notMakler, plan } from "./fixtures";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
@@ -179,6 +179,47 @@ describe("fixes", () => {
     expect(called("plan_fixes")[0].args).toEqual({
       request: { findings: [{ kind: "estate.no_contact", subject: "estate:2000" }], choices: { emails: {}, contacts: { 2000: 1002 } } },
     });
+  });
+
+  it("asks for an e-mail address when the user has none, then previews with it", async () => {
+    const noEmail = { ...notMakler, kind: "user.no_email" as const, subject: "address:1003", subject_label: "Sabine Schulz" };
+    const withInput = { items: [], needs_input: [{ kind: "user.no_email" as const, subject: "address:1003", label: "Sabine Schulz", reason: { de: "Bitte eine gültige E-Mail-Adresse eingeben.", en: "x" } }] };
+    const planned = { ...plan, items: [{ ...plan.items[0], kind: "user.no_email" as const, subject: "address:1003", label: "Sabine Schulz", description: { de: "Standard-E-Mail: (keine) → sabine@isar-wohnwerte.de", en: "x" }, op: { op: "add_default_email" as const, address: 1003, email: "sabine@isar-wohnwerte.de" } }] };
+    let n = 0;
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => auditView([noEmail]),
+      plan_fixes: () => (n++ === 0 ? withInput : planned),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("fix-all"));
+    await fireEvent.click(screen.getAllByTestId("offer-item")[0].querySelector("input")!);
+    await fireEvent.click(screen.getByTestId("fix-preview"));
+    const input = (await screen.findByPlaceholderText("name@firma.de")) as HTMLInputElement;
+    expect(screen.getByText(/Bitte eine gültige E-Mail-Adresse eingeben/)).toBeTruthy();
+    expect((screen.getByTestId("fix-confirm") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(input, { target: { value: "sabine@isar-wohnwerte.de" } });
+    await fireEvent.click(screen.getByText("Vorschau aktualisieren"));
+    expect(await screen.findByText(/sabine@isar-wohnwerte.de/)).toBeTruthy();
+    expect(called("plan_fixes")[1].args).toEqual({
+      request: { findings: [{ kind: "user.no_email", subject: "address:1003" }], choices: { emails: { 1003: "sabine@isar-wohnwerte.de" }, contacts: {} } },
+    });
+  });
+
+  it("ticks a re-transferred listing off", async () => {
+    const view = auditView([]);
+    view.report.listings[0].findings = ["estate.portal_transfer_pending"];
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => view,
+      confirm_transfer: () => null,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-listings"));
+    expect((await screen.findAllByText(/Objekte aktualisieren/)).length).toBeGreaterThan(0);
+    await fireEvent.click((await screen.findByTestId("transfer-row")).querySelector("input")!);
+    await waitFor(() => expect(called("confirm_transfer")[0]?.args).toEqual({ estate: 2000, label: "Helle 3-Zimmer-Wohnung (M-10000)" }));
+    await waitFor(() => expect(called("run_audit").length).toBe(2));
   });
 
   it("undoes a change from the history", async () => {
