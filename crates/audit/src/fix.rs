@@ -482,23 +482,14 @@ impl Writer<'_> {
                 }
                 let back = match self.contact_types(*address).await {
                     Ok(b) => b,
-                    Err(_) => {
-                        return with_none(unknown("Rücklesen fehlgeschlagen / read-back failed"))
-                    }
+                    Err(_) => return readback_failed(),
                 };
                 if !back.iter().any(|k| k == key) {
                     return if write.is_err() {
-                        (
-                            Outcome::Failed {
-                                class: ErrorClass::Transient,
-                                code: None,
-                            },
-                            Text::new(
-                                "Die Änderung wurde nicht gespeichert. Bitte erneut versuchen.",
-                                "The change was not saved. Please try again.",
-                            ),
-                            None,
-                        )
+                        not_saved(Text::new(
+                            "Die Änderung wurde nicht gespeichert. Bitte erneut versuchen.",
+                            "The change was not saved. Please try again.",
+                        ))
                     } else {
                         (Outcome::Conflict, Text::new("Nach dem Speichern fehlt der Wert wieder: jemand hat den Datensatz gleichzeitig geändert. Bitte erneut prüfen.", "After saving, the value is missing again: someone changed the record at the same time. Please check again."), None)
                     };
@@ -550,23 +541,14 @@ impl Writer<'_> {
                 }
                 let (back, _) = match self.emails(*address).await {
                     Ok(x) => x,
-                    Err(_) => {
-                        return with_none(unknown("Rücklesen fehlgeschlagen / read-back failed"))
-                    }
+                    Err(_) => return readback_failed(),
                 };
                 if back.as_deref().map(|b| b.eq_ignore_ascii_case(email)) != Some(true) {
                     return if write.is_err() && back.is_none() {
-                        (
-                            Outcome::Failed {
-                                class: ErrorClass::Transient,
-                                code: None,
-                            },
-                            Text::new(
-                                "Die E-Mail wurde nicht gespeichert. Bitte erneut versuchen.",
-                                "The e-mail was not saved. Please try again.",
-                            ),
-                            None,
-                        )
+                        not_saved(Text::new(
+                            "Die E-Mail wurde nicht gespeichert. Bitte erneut versuchen.",
+                            "The e-mail was not saved. Please try again.",
+                        ))
                     } else {
                         (Outcome::Conflict, text!("Nach dem Speichern ist eine andere Standard-E-Mail eingetragen ({}). Bitte prüfen.", "After saving, another default e-mail is set ({}). Please check.", back.clone().unwrap_or_default()), None)
                     };
@@ -654,9 +636,7 @@ impl Writer<'_> {
                 let back = match self.contacts(*estate).await {
                     Ok(b) => b,
                     Err(_) => {
-                        return with_none(trouble.unwrap_or_else(|| {
-                            unknown("Rücklesen fehlgeschlagen / read-back failed")
-                        }))
+                        return with_none(trouble.unwrap_or_else(|| unknown(READBACK_FAILED)))
                     }
                 };
                 let seq = if back != current {
@@ -759,22 +739,10 @@ impl Writer<'_> {
                 }
                 let back = match self.contact_types(*address).await {
                     Ok(b) => b,
-                    Err(_) => {
-                        return with_none(unknown("Rücklesen fehlgeschlagen / read-back failed"))
-                    }
+                    Err(_) => return readback_failed(),
                 };
                 if back.iter().any(|k| k == key) {
-                    return (
-                        Outcome::Failed {
-                            class: ErrorClass::Transient,
-                            code: None,
-                        },
-                        Text::new(
-                            "Rückgängig machen hat nicht geklappt. Bitte erneut versuchen.",
-                            "Undo did not go through. Please try again.",
-                        ),
-                        None,
-                    );
+                    return not_saved(undo_failed_text());
                 }
                 let seq = self.journal(
                     &entry.label,
@@ -789,11 +757,7 @@ impl Writer<'_> {
                         },
                     },
                 );
-                (
-                    Outcome::Applied,
-                    Text::new("Rückgängig gemacht.", "Undone."),
-                    seq,
-                )
+                undone(seq)
             }
             Change::DefaultEmail { address, email, .. } => {
                 let (default, all) = match self.emails(*address).await {
@@ -836,22 +800,10 @@ impl Writer<'_> {
                 }
                 let (back_default, back_all) = match self.emails(*address).await {
                     Ok(x) => x,
-                    Err(_) => {
-                        return with_none(unknown("Rücklesen fehlgeschlagen / read-back failed"))
-                    }
+                    Err(_) => return readback_failed(),
                 };
                 if back_all.iter().any(|e| e.eq_ignore_ascii_case(email)) {
-                    return (
-                        Outcome::Failed {
-                            class: ErrorClass::Transient,
-                            code: None,
-                        },
-                        Text::new(
-                            "Rückgängig machen hat nicht geklappt. Bitte erneut versuchen.",
-                            "Undo did not go through. Please try again.",
-                        ),
-                        None,
-                    );
+                    return not_saved(undo_failed_text());
                 }
                 let seq = self.journal(
                     &entry.label,
@@ -866,11 +818,7 @@ impl Writer<'_> {
                         },
                     },
                 );
-                (
-                    Outcome::Applied,
-                    Text::new("Rückgängig gemacht.", "Undone."),
-                    seq,
-                )
+                undone(seq)
             }
             Change::ContactPersons {
                 estate,
@@ -942,9 +890,7 @@ impl Writer<'_> {
                 }
                 let back = match self.contacts(*estate).await {
                     Ok(b) => b,
-                    Err(_) => {
-                        return with_none(unknown("Rücklesen fehlgeschlagen / read-back failed"))
-                    }
+                    Err(_) => return readback_failed(),
                 };
                 let seq = if back != current {
                     self.journal(
@@ -964,11 +910,7 @@ impl Writer<'_> {
                     None
                 };
                 if back == target {
-                    (
-                        Outcome::Applied,
-                        Text::new("Rückgängig gemacht.", "Undone."),
-                        seq,
-                    )
+                    undone(seq)
                 } else {
                     let (o, t) = match trouble {
                         Some(e) => failed(&e),
@@ -979,6 +921,41 @@ impl Writer<'_> {
             }
         }
     }
+}
+
+const READBACK_FAILED: &str = "Rücklesen fehlgeschlagen / read-back failed";
+
+/// The write may have happened, but reading it back failed.
+fn readback_failed() -> (Outcome, Text, Option<u64>) {
+    with_none(unknown(READBACK_FAILED))
+}
+
+/// Read back shows the change is not there: nothing was saved, trying again is safe.
+fn not_saved(message: Text) -> (Outcome, Text, Option<u64>) {
+    (
+        Outcome::Failed {
+            class: ErrorClass::Transient,
+            code: None,
+        },
+        message,
+        None,
+    )
+}
+
+fn undo_failed_text() -> Text {
+    Text::new(
+        "Rückgängig machen hat nicht geklappt. Bitte erneut versuchen.",
+        "Undo did not go through. Please try again.",
+    )
+}
+
+/// An undo confirmed by reading back, with its journal entry.
+fn undone(seq: Option<u64>) -> (Outcome, Text, Option<u64>) {
+    (
+        Outcome::Applied,
+        Text::new("Rückgängig gemacht.", "Undone."),
+        seq,
+    )
 }
 
 /// A write onOffice refused ends the item; a lost answer does not (the read-back decides).
