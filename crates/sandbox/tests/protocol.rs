@@ -14,12 +14,21 @@ const GET: &str = "urn:onoffice-de-ns:smart:2.5:smartml:action:get";
 const CONTACT: &str = "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:contactPerson";
 
 async fn start() -> Sandbox {
+    start_with(21, 15, 40, Some(MaklerVariant::Standard)).await
+}
+
+async fn start_with(
+    seed: u64,
+    users: usize,
+    estates: usize,
+    makler_variant: Option<MaklerVariant>,
+) -> Sandbox {
     Sandbox::start(SandboxConfig {
         generate: GenConfig {
-            seed: 21,
-            users: 15,
-            estates: 40,
-            makler_variant: Some(MaklerVariant::Standard),
+            seed,
+            users,
+            estates,
+            makler_variant,
         },
         ..SandboxConfig::default()
     })
@@ -167,17 +176,7 @@ async fn authentication_errors() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_limits_and_relation_id_limit() {
-    let sb = Sandbox::start(SandboxConfig {
-        generate: GenConfig {
-            seed: 4,
-            users: 10,
-            estates: 700,
-            makler_variant: None,
-        },
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let sb = start_with(4, 10, 700, None).await;
     let ts = now();
     let big = action(
         &sb,
@@ -299,17 +298,7 @@ async fn contact_person_needs_the_makler_key() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn fields_with_and_without_labels() {
-    let sb = Sandbox::start(SandboxConfig {
-        generate: GenConfig {
-            seed: 1,
-            users: 5,
-            estates: 5,
-            makler_variant: Some(MaklerVariant::Renamed),
-        },
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let sb = start_with(1, 5, 5, Some(MaklerVariant::Renamed)).await;
     let ts = now();
     let v = post(
         &sb,
