@@ -527,11 +527,6 @@ Bitte prüfen Sie, ob er umbenannt oder entfernt wurde, und stellen Sie ihn wied
 
     let user_name = |nr: u64| snapshot.users.get(&nr).map(|u| u.name.clone());
     for r in snapshot.rentals.values() {
-        let contacts = snapshot
-            .contacts
-            .get(&r.id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
         let subject = format!("estate:{}", r.id);
         let label = if r.external_no.is_empty() {
             r.title.clone()
@@ -539,17 +534,64 @@ Bitte prüfen Sie, ob er umbenannt oder entfernt wurde, und stellen Sie ihn wied
             format!("{} ({})", r.title, r.external_no)
         };
         let officer = r.officer.and_then(user_name);
-        let first_name = contacts.first().map(|c| {
+        let name_of = |c: u64| {
             snapshot
-                .address(*c)
+                .address(c)
                 .map(|a| a.name.clone())
                 .unwrap_or_else(|| format!("#{c}"))
-        });
+        };
+        // The portals get the first broker (`contactPerson`); whoever stands in front of it without being a broker
+        // is skipped, and is named so the person understands what they see in onOffice.
+        let portal_contact = snapshot.portal_contact(r.id);
+        let first_name = portal_contact.map(name_of);
+        let skipped: Vec<String> = snapshot
+            .skipped_contacts(r.id)
+            .into_iter()
+            .map(|c| format!("„{}“", name_of(c)))
+            .collect();
+        let skipped_en: Vec<String> = skipped
+            .iter()
+            .map(|n| n.replace(['„', '“'], "\""))
+            .collect();
+        let skipped_note = if skipped.is_empty() {
+            Text::default()
+        } else if portal_contact.is_some() {
+            let one = skipped.len() == 1;
+            Text::new(
+                format!(
+                    " Davor {} {}, aber ohne Kontaktart „{makler_label}“; die Portale überspringen {}.",
+                    if one { "steht" } else { "stehen" },
+                    skipped.join(", "),
+                    if one { "diesen Eintrag" } else { "diese Einträge" }
+                ),
+                format!(
+                    " In front of it {} {}, without the contact type \"{makler_label}\"; the portals skip {}.",
+                    if one { "stands" } else { "stand" },
+                    skipped_en.join(", "),
+                    if one { "this entry" } else { "these entries" }
+                ),
+            )
+        } else {
+            Text::new(
+                format!(
+                    " Eingetragen {}, aber ohne Kontaktart „{makler_label}“; so wird niemand an die Portale übertragen.",
+                    if skipped.len() == 1 {
+                        format!("ist {}", skipped[0])
+                    } else {
+                        format!("sind {}", skipped.join(", "))
+                    }
+                ),
+                format!(
+                    " Entered: {}, but without the contact type \"{makler_label}\"; so nobody is sent to the portals.",
+                    skipped_en.join(", ")
+                ),
+            )
+        };
         let mut kinds = Vec::new();
         let assign_expected = text!(
             "Erster Ansprechpartner ist die Systembenutzer-Adresse eines Maklers (Vorschlag: Betreuer {}).",
             "The first contact person is a broker's system user address (suggestion: Betreuer {}).", officer.clone().unwrap_or_else(|| "–".into()));
-        match contacts.first() {
+        match portal_contact {
             None => {
                 kinds.push(FindingKind::NoContact);
                 out.findings.push(finding(
@@ -557,8 +599,14 @@ Bitte prüfen Sie, ob er umbenannt oder entfernt wurde, und stellen Sie ihn wied
                     subject.clone(),
                     &label,
                     Text::new(
-                        "Dem Objekt ist kein Ansprechpartner zugeordnet.",
-                        "The listing has no contact person.",
+                        format!(
+                            "Dem Objekt ist kein Makler als Ansprechpartner zugeordnet.{}",
+                            skipped_note.de
+                        ),
+                        format!(
+                            "The listing has no broker as contact person.{}",
+                            skipped_note.en
+                        ),
                     ),
                     assign_expected.clone(),
                     Resolution::Fix {
@@ -566,31 +614,31 @@ Bitte prüfen Sie, ob er umbenannt oder entfernt wurde, und stellen Sie ihn wied
                     },
                 ));
             }
-            Some(first) if !linked.contains_key(first) => {
+            Some(first) if !linked.contains_key(&first) => {
                 kinds.push(FindingKind::ContactNotSystemUser);
                 let name = first_name.clone().unwrap_or_default();
                 out.findings.push(finding(
                     FindingKind::ContactNotSystemUser,
                     subject.clone(),
                     &label,
-                    text!(
-                        "Erster Ansprechpartner ist „{name}“, keine Systembenutzer-Adresse. Portale erhalten nur den ersten.",
-                        "The first contact person is \"{name}\", not a system user address. Portals only get the first."
+                    Text::new(
+                        format!("Erster Makler-Ansprechpartner ist „{name}“, keine Systembenutzer-Adresse. Portale erhalten nur den ersten.{}", skipped_note.de),
+                        format!("The first broker contact person is \"{name}\", not a system user address. Portals only get the first.{}", skipped_note.en),
                     ),
                     assign_expected.clone(),
                     Resolution::Fix { fix: FixKind::AssignContactPerson },
                 ));
             }
-            Some(first) if open.contains(first) => {
+            Some(first) if open.contains(&first) => {
                 kinds.push(FindingKind::ContactNotReady);
                 let name = first_name.clone().unwrap_or_default();
                 out.findings.push(finding(
                     FindingKind::ContactNotReady,
                     subject.clone(),
                     &label,
-                    text!(
-                        "Erster Ansprechpartner „{name}“ hat noch offene Punkte (Makler, E-Mail oder Postfach).",
-                        "The first contact person \"{name}\" still has open points (broker, e-mail or mailbox)."
+                    Text::new(
+                        format!("Erster Makler-Ansprechpartner „{name}“ hat noch offene Punkte (Makler, E-Mail oder Postfach).{}", skipped_note.de),
+                        format!("The first broker contact person \"{name}\" still has open points (broker, e-mail or mailbox).{}", skipped_note.en),
                     ),
                     Text::new("Der Ansprechpartner ist vollständig eingerichtet.", "The contact person is fully set up."),
                     manual(
@@ -688,6 +736,7 @@ mod tests {
                 name: "Anna Weber".into(),
                 contact_types: vec!["Systembenutzer".into(), "Makler".into()],
                 default_email: Some("anna@firma.de".into()),
+                emails: vec!["anna@firma.de".into()],
             },
         );
         s.mailboxes.insert("firma.de".into(), kind);

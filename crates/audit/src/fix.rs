@@ -177,7 +177,15 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
         Some(id)
     };
 
-    for f in findings {
+    // Address fixes first, so the listings below know which addresses this plan turns into brokers.
+    let (address_findings, listing_findings): (Vec<&&Finding>, Vec<&&Finding>) =
+        findings.iter().partition(|f| {
+            !matches!(
+                f.kind,
+                FindingKind::NoContact | FindingKind::ContactNotSystemUser
+            )
+        });
+    for f in address_findings.into_iter().chain(listing_findings) {
         let Some(id) = subject_id(&f.subject) else {
             continue;
         };
@@ -270,9 +278,34 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                     key,
                     FindingKind::NotMakler,
                 );
-                let before = snapshot.contacts.get(&id).cloned().unwrap_or_default();
+                // Portals get the first broker. The target is linked first (if it is not on the listing yet) and the
+                // brokers still in front of it are removed after that, so the listing never loses its broker.
+                let before = snapshot.brokers.get(&id).cloned().unwrap_or_default();
+                let all = snapshot.contacts.get(&id).cloned().unwrap_or_default();
+                // The brokers as they will be when this item runs: contacts this plan gives the Makler key count.
+                let before = if all
+                    .iter()
+                    .any(|c| !before.contains(c) && makler_items.contains_key(c))
+                {
+                    all.iter()
+                        .filter(|c| before.contains(c) || makler_items.contains_key(c))
+                        .copied()
+                        .collect()
+                } else {
+                    before
+                };
                 let (remove, create) = match before.iter().position(|c| *c == target) {
                     Some(pos) => (before[..pos].to_vec(), false),
+                    // On the listing but no broker yet: the Makler fix makes it one, in its place.
+                    None if all.contains(&target) => {
+                        let pos = all.iter().position(|c| *c == target).unwrap_or(0);
+                        let ahead: Vec<u64> = before
+                            .iter()
+                            .filter(|b| all[..pos].contains(b))
+                            .copied()
+                            .collect();
+                        (ahead, false)
+                    }
                     None => (before.clone(), true),
                 };
                 let name = |a: u64| {
@@ -285,13 +318,13 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                 let removed: Vec<String> = remove.iter().map(|a| name(*a)).collect();
                 let description = if removed.is_empty() {
                     text!(
-                        "Ansprechpartner: {target_name} wird erster",
-                        "Contact person: {target_name} becomes first"
+                        "Ansprechpartner: {target_name} wird erster Makler",
+                        "Contact person: {target_name} becomes the first broker"
                     )
                 } else {
                     text!(
-                        "Ansprechpartner: {target_name} wird erster; entfernt: {}",
-                        "Contact person: {target_name} becomes first; removed: {}",
+                        "Ansprechpartner: {target_name} wird erster Makler; nicht mehr Ansprechpartner dieses Objekts: {}",
+                        "Contact person: {target_name} becomes the first broker; no longer contact person of this listing: {}",
                         removed.join(", ")
                     )
                 };
@@ -412,23 +445,19 @@ impl Writer<'_> {
             .text("defaultemail")
             .filter(|e| !e.trim().is_empty())
             .or_else(|| rec.text("Email").filter(|e| !e.trim().is_empty()));
-        let all = rec
-            .elements
-            .iter()
-            .filter(|(k, _)| k.starts_with("email__") && !k.ends_with("__Comment"))
-            .filter_map(|(_, v)| v.as_str().map(str::to_owned))
+        // Entries of all three lists (plain, business, private); remarks are never taken for addresses.
+        let all = onoffice::email_entries(rec)
+            .into_iter()
+            .map(|e| e.address)
             .collect();
         Ok((default, all))
     }
 
+    /// The brokers of a listing (`contactPerson`) in onOffice's order: the first is what the portals get.
     async fn contacts(&self, estate: u64) -> onoffice::Result<Vec<u64>> {
         let map = self
             .client
-            .ids_from_relation(
-                RELATION_CONTACT_PERSON_ALL,
-                RelationSide::Parents,
-                &[estate],
-            )
+            .ids_from_relation(RELATION_CONTACT_PERSON, RelationSide::Parents, &[estate])
             .await?;
         Ok(map.get(&estate).cloned().unwrap_or_default())
     }
@@ -518,7 +547,7 @@ impl Writer<'_> {
                 }
             }
             Op::AddDefaultEmail { address, email } => {
-                let (default, _) = match self.emails(*address).await {
+                let (default, entries) = match self.emails(*address).await {
                     Ok(x) => x,
                     Err(e) => return with_none(failed(&e)),
                 };
@@ -532,10 +561,24 @@ impl Writer<'_> {
                         None,
                     );
                 }
-                let write = self
-                    .client
-                    .modify_address(*address, &AddressChanges::new().add_email(email, true))
-                    .await;
+                // An address already in one of the lists becomes the default; it is never added a second time.
+                let present = entries
+                    .iter()
+                    .filter(|e| e.eq_ignore_ascii_case(email))
+                    .count();
+                let changes = match present {
+                    0 => AddressChanges::new().add_email(email, true),
+                    1 => {
+                        let old = entries
+                            .iter()
+                            .find(|e| e.eq_ignore_ascii_case(email))
+                            .cloned()
+                            .unwrap_or_default();
+                        AddressChanges::new().modify_email(&old, &old, true)
+                    }
+                    _ => return (Outcome::Conflict, text!("{email} steht mehrfach in der Adresse. Bitte in onOffice einen Eintrag entfernen und ihn dann als Standard markieren.", "{email} appears more than once in the address. Please remove one entry in onOffice, then mark it as default."), None),
+                };
+                let write = self.client.modify_address(*address, &changes).await;
                 if let Some(refused) = refused(&write) {
                     return refused;
                 }
@@ -562,6 +605,7 @@ impl Writer<'_> {
                             email: email.clone(),
                             before: None,
                             after: back,
+                            existed: present > 0,
                         },
                     },
                 );
@@ -587,26 +631,86 @@ impl Writer<'_> {
                     Err(e) => return with_none(failed(&e)),
                 };
                 if current.first() == Some(address) {
+                    // With nothing to link or remove, the Makler key added before made it the first broker.
+                    let outcome = if remove.is_empty() && !*create {
+                        Outcome::Applied
+                    } else {
+                        Outcome::AlreadyDone
+                    };
                     return (
-                        Outcome::AlreadyDone,
+                        outcome,
                         text!(
-                            "{address_label} ist bereits erster Ansprechpartner.",
-                            "{address_label} is already the first contact person."
+                            "{address_label} ist erster Ansprechpartner.",
+                            "{address_label} is the first contact person."
                         ),
                         None,
                     );
                 }
-                let (remove_now, create_now) = match current.iter().position(|c| c == address) {
+                let previewed: BTreeSet<u64> = remove.iter().copied().collect();
+                let (ahead, create_now) = match current.iter().position(|c| c == address) {
                     Some(pos) => (current[..pos].to_vec(), false),
                     None => (current.clone(), true),
                 };
-                let previewed: BTreeSet<&u64> = remove.iter().collect();
-                if remove_now.iter().collect::<BTreeSet<_>>() != previewed || create_now != *create
-                {
+                if !ahead.iter().all(|a| previewed.contains(a)) || (create_now && !*create) {
                     return (Outcome::Conflict, Text::new("Die Ansprechpartner wurden seit der Vorschau geändert. Es wurde nichts geändert; bitte erneut prüfen.", "The contact persons changed since the preview. Nothing was changed; please check again."), None);
                 }
+                // 1. Link the new contact first, so the listing always keeps a broker.
+                let mut create_lost = false;
+                if create_now {
+                    match self
+                        .client
+                        .create_relation(RELATION_CONTACT_PERSON, *estate, *address)
+                        .await
+                    {
+                        Ok(()) => {}
+                        Err(e) if e.class() == ErrorClass::UnknownOutcome => create_lost = true,
+                        Err(e) if e.code() == Some(263) => {
+                            return (Outcome::Conflict, text!("onOffice nimmt {address_label} nicht als Ansprechpartner, weil die Kontaktart „Makler“ fehlt (inzwischen entfernt?). Es wurde nichts geändert; bitte erneut prüfen.", "onOffice does not take {address_label} as contact person because the contact type \"Makler\" is missing (removed meanwhile?). Nothing was changed; please check again."), None)
+                        }
+                        Err(e) => return with_none(failed(&e)),
+                    }
+                }
+                // 2. Read the order back: where did the new link land, and who stands in front of it now?
+                let linked = match self.contacts(*estate).await {
+                    Ok(b) => b,
+                    Err(_) => return readback_failed(),
+                };
+                let Some(pos) = linked.iter().position(|c| c == address) else {
+                    return if create_lost {
+                        not_saved(text!(
+                            "{address_label} wurde nicht verknüpft. Bitte erneut versuchen.",
+                            "{address_label} was not linked. Please try again."
+                        ))
+                    } else {
+                        (Outcome::Conflict, text!("{address_label} steht nach dem Speichern nicht bei den Ansprechpartnern: jemand hat das Objekt gleichzeitig geändert. Bitte erneut prüfen.", "{address_label} is not among the contact persons after saving: someone changed the listing at the same time. Please check again."), None)
+                    };
+                };
+                let in_front = linked[..pos].to_vec();
+                let journal_now = |after: &Vec<u64>| {
+                    (after != &current)
+                        .then(|| {
+                            self.journal(
+                                &item.label,
+                                affected.clone(),
+                                Event::Applied {
+                                    change: Change::ContactPersons {
+                                        estate: *estate,
+                                        address: *address,
+                                        before: current.clone(),
+                                        after: after.clone(),
+                                    },
+                                },
+                            )
+                        })
+                        .flatten()
+                };
+                if !in_front.iter().all(|a| previewed.contains(a)) {
+                    let seq = journal_now(&linked);
+                    return (Outcome::Conflict, text!("{address_label} ist verknüpft, aber gleichzeitig wurde ein anderer Makler davor eingetragen. Er wurde nicht entfernt, weil er nicht in der Vorschau stand; bitte erneut prüfen.", "{address_label} is linked, but meanwhile another broker was put in front. It was not removed because it was not in the preview; please check again."), seq);
+                }
+                // 3. Only now remove the links still in front of it, exactly as previewed.
                 let mut trouble: Option<(Outcome, Text)> = None;
-                for r in &remove_now {
+                for r in &in_front {
                     if let Err(e) = self
                         .client
                         .delete_relation(RELATION_CONTACT_PERSON_ALL, *estate, *r)
@@ -620,41 +724,20 @@ impl Writer<'_> {
                         break;
                     }
                 }
-                if trouble.is_none() && create_now {
-                    if let Err(e) = self
-                        .client
-                        .create_relation(RELATION_CONTACT_PERSON, *estate, *address)
-                        .await
-                    {
-                        trouble = Some(if e.class() == ErrorClass::UnknownOutcome {
-                            unknown("Antwort verloren / answer lost")
-                        } else {
-                            failed(&e)
-                        });
-                    }
-                }
-                let back = match self.contacts(*estate).await {
-                    Ok(b) => b,
-                    Err(_) => {
-                        return with_none(trouble.unwrap_or_else(|| unknown(READBACK_FAILED)))
-                    }
-                };
-                let seq = if back != current {
-                    self.journal(
-                        &item.label,
-                        affected,
-                        Event::Applied {
-                            change: Change::ContactPersons {
-                                estate: *estate,
-                                address: *address,
-                                before: current,
-                                after: back.clone(),
-                            },
-                        },
-                    )
+                // 4. Read back and record what is there now.
+                let back = if in_front.is_empty() {
+                    linked.clone()
                 } else {
-                    None
+                    match self.contacts(*estate).await {
+                        Ok(b) => b,
+                        Err(_) => {
+                            let seq = journal_now(&linked);
+                            let (o, t) = trouble.unwrap_or_else(|| unknown(READBACK_FAILED));
+                            return (o, t, seq);
+                        }
+                    }
                 };
+                let seq = journal_now(&back);
                 if back.first() == Some(address) {
                     (
                         Outcome::Applied,
@@ -665,7 +748,7 @@ impl Writer<'_> {
                         seq,
                     )
                 } else if let Some((o, t)) = trouble {
-                    // Partly done changes are in the journal, so they can be undone.
+                    // Partly done changes are in the journal, so they can be undone; the listing keeps a broker.
                     if o == Outcome::Unknown {
                         (
                             Outcome::Failed {
@@ -759,6 +842,18 @@ impl Writer<'_> {
                 );
                 undone(seq)
             }
+            Change::DefaultEmail {
+                existed: true,
+                email,
+                ..
+            } => (
+                Outcome::Skipped,
+                text!(
+                    "{email} stand schon vor der Korrektur in der Adresse und wird nicht gelöscht. Die Markierung als Standard bei Bedarf in onOffice ändern.",
+                    "{email} was in the address before the fix and is not deleted. Change the default mark in onOffice if needed."
+                ),
+                None,
+            ),
             Change::DefaultEmail { address, email, .. } => {
                 let (default, all) = match self.emails(*address).await {
                     Ok(x) => x,
@@ -776,6 +871,7 @@ impl Writer<'_> {
                                 email: email.clone(),
                                 before: default.clone(),
                                 after: default,
+                                existed: false,
                             },
                         },
                     );
@@ -815,6 +911,7 @@ impl Writer<'_> {
                             email: email.clone(),
                             before: default,
                             after: back_default,
+                            existed: false,
                         },
                     },
                 );
@@ -865,11 +962,13 @@ impl Writer<'_> {
                     .zip(target.iter())
                     .take_while(|(a, b)| a == b)
                     .count();
+                // Create the missing brokers first (they land behind the others), then remove the ones that were
+                // not there before: the listing keeps a broker at every step.
                 let mut trouble = None;
-                for c in &current[keep..] {
+                for c in target[keep..].iter().filter(|c| !current.contains(c)) {
                     if let Err(e) = self
                         .client
-                        .delete_relation(RELATION_CONTACT_PERSON_ALL, *estate, *c)
+                        .create_relation(RELATION_CONTACT_PERSON, *estate, *c)
                         .await
                     {
                         trouble = Some(e);
@@ -877,10 +976,10 @@ impl Writer<'_> {
                     }
                 }
                 if trouble.is_none() {
-                    for c in &target[keep..] {
+                    for c in current[keep..].iter().filter(|c| !target.contains(c)) {
                         if let Err(e) = self
                             .client
-                            .create_relation(RELATION_CONTACT_PERSON_ALL, *estate, *c)
+                            .delete_relation(RELATION_CONTACT_PERSON_ALL, *estate, *c)
                             .await
                         {
                             trouble = Some(e);
@@ -888,10 +987,41 @@ impl Writer<'_> {
                         }
                     }
                 }
-                let back = match self.contacts(*estate).await {
+                let mut back = match self.contacts(*estate).await {
                     Ok(b) => b,
                     Err(_) => return readback_failed(),
                 };
+                // New links land behind the others: move the ones out of order to the end, in the old order, one
+                // at a time (each is gone only while the others stay), until the order is as before.
+                if trouble.is_none() && back != target && sorted(&back) == sorted(&target) {
+                    let first_wrong = back
+                        .iter()
+                        .zip(target.iter())
+                        .take_while(|(a, b)| a == b)
+                        .count();
+                    for c in &target[first_wrong..] {
+                        let moved = match self
+                            .client
+                            .delete_relation(RELATION_CONTACT_PERSON_ALL, *estate, *c)
+                            .await
+                        {
+                            Ok(()) => {
+                                self.client
+                                    .create_relation(RELATION_CONTACT_PERSON, *estate, *c)
+                                    .await
+                            }
+                            Err(e) => Err(e),
+                        };
+                        if let Err(e) = moved {
+                            trouble = Some(e);
+                            break;
+                        }
+                    }
+                    back = match self.contacts(*estate).await {
+                        Ok(b) => b,
+                        Err(_) => return readback_failed(),
+                    };
+                }
                 let seq = if back != current {
                     self.journal(
                         &entry.label,
@@ -921,6 +1051,12 @@ impl Writer<'_> {
             }
         }
     }
+}
+
+fn sorted(ids: &[u64]) -> Vec<u64> {
+    let mut v = ids.to_vec();
+    v.sort_unstable();
+    v
 }
 
 const READBACK_FAILED: &str = "Rücklesen fehlgeschlagen / read-back failed";

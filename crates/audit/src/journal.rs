@@ -28,6 +28,10 @@ pub enum Change {
         email: String,
         before: Option<String>,
         after: Option<String>,
+        /// The address was already in one of the e-mail lists and only became the default: undo must not
+        /// delete it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        existed: bool,
     },
     /// The contact persons of a listing, in order.
     ContactPersons {

@@ -293,18 +293,16 @@ impl Auditor {
 }
 
 /// Listings that must be re-transferred if this change goes through: the listing itself for a contact person
-/// change, and every rental whose first contact is the changed address for an address change.
+/// change, and every rental whose portal contact (first broker) is the changed address for an address change.
 pub fn affected_estates(snapshot: &Snapshot, op: &fix::Op) -> Vec<u64> {
     match op {
         fix::Op::SetFirstContact { estate, .. } => vec![*estate],
         fix::Op::AddContactType { address, .. } | fix::Op::AddDefaultEmail { address, .. } => {
             snapshot
-                .contacts
-                .iter()
-                .filter(|(e, list)| {
-                    snapshot.rentals.contains_key(e) && list.first() == Some(address)
-                })
-                .map(|(e, _)| *e)
+                .rentals
+                .keys()
+                .filter(|e| snapshot.portal_contact(**e) == Some(*address))
+                .copied()
                 .collect()
         }
     }

@@ -1,14 +1,17 @@
 //! Reads everything one audit needs in as few sequential round trips as the data allows:
 //! (1) field metadata and the first page of users, system user addresses and active rentals together,
-//! (2) every remaining page together, (3) the contact persons of all rentals, the user-address links if the user
-//! read lacked them, and the mailbox DNS look-ups together, (4) the addresses of contacts that are not system users.
-//! Nothing is read once per record.
+//! (2) every remaining page together (lists without a total, such as users, until a short page), (3) both contact
+//! person relations of all rentals (`contactPerson`, brokers only, whose first entry the portals get, and
+//! `contactPersonAll`, who else sits on the listing), the user-address links if the user read lacked them, and the
+//! mailbox DNS look-ups together, (4) the addresses of contacts that are not system users.
+//! Nothing is read once per record, and nothing is written: an audit sends only `read` and `get` actions.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use onoffice::api::{
-    actions, parse_multiselect, RELATION_CONTACT_PERSON_ALL, RELATION_USER_ADDRESS,
+    actions, parse_multiselect, parse_related_ids, MAX_RELATION_IDS, RELATION_CONTACT_PERSON,
+    RELATION_CONTACT_PERSON_ALL, RELATION_USER_ADDRESS,
 };
 use onoffice::client::paged;
 use onoffice::{Action, Client, Filter, Record, RelationSide};
@@ -39,6 +42,7 @@ pub const ADDRESS_FIELDS: &[&str] = &[
     "ArtDaten",
     "defaultemail",
     "Email",
+    "email",
 ];
 pub const ESTATE_FIELDS: &[&str] = &[
     "objekttitel",
@@ -67,6 +71,9 @@ pub struct AddressInfo {
     pub name: String,
     pub contact_types: Vec<String>,
     pub default_email: Option<String>,
+    /// Every e-mail entry (plain, business and private lists; remarks left out).
+    #[serde(default)]
+    pub emails: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,9 +130,12 @@ pub struct Snapshot {
     pub users: BTreeMap<u64, UserInfo>,
     pub system_addresses: BTreeMap<u64, AddressInfo>,
     pub rentals: BTreeMap<u64, RentalInfo>,
-    /// Contact persons per rental, in onOffice's order (the first is what portals get).
+    /// Broker contact persons per rental (`contactPerson`), in onOffice's order: the portals get the first.
+    pub brokers: BTreeMap<u64, Vec<u64>>,
+    /// Every contact person per rental (`contactPersonAll`), in onOffice's order, brokers or not.
     pub contacts: BTreeMap<u64, Vec<u64>>,
-    /// Addresses of first contact persons that are not system user addresses.
+    /// Addresses of contact persons that are not system user addresses (the first broker, and whoever stands
+    /// in front of it).
     pub other_contacts: BTreeMap<u64, AddressInfo>,
     /// Mailbox kind per e-mail domain.
     pub mailboxes: BTreeMap<String, MailboxKind>,
@@ -140,6 +150,23 @@ impl Snapshot {
         self.system_addresses
             .get(&id)
             .or_else(|| self.other_contacts.get(&id))
+    }
+
+    /// The contact person the portals get: the first broker of the listing.
+    pub fn portal_contact(&self, estate: u64) -> Option<u64> {
+        self.brokers.get(&estate).and_then(|b| b.first().copied())
+    }
+
+    /// Contact persons that stand in front of the first broker but are no brokers (the portals skip them); all
+    /// contact persons when the listing has no broker.
+    pub fn skipped_contacts(&self, estate: u64) -> Vec<u64> {
+        let brokers = self.brokers.get(&estate).map(Vec::as_slice).unwrap_or(&[]);
+        let all = self.contacts.get(&estate).map(Vec::as_slice).unwrap_or(&[]);
+        all.iter()
+            .take_while(|c| brokers.first() != Some(*c))
+            .filter(|c| !brokers.contains(c))
+            .copied()
+            .collect()
     }
 }
 
@@ -247,6 +274,10 @@ pub fn parse_address(r: &Record) -> Option<AddressInfo> {
             .map(parse_multiselect)
             .unwrap_or_default(),
         default_email,
+        emails: onoffice::email_entries(r)
+            .into_iter()
+            .map(|e| e.address)
+            .collect(),
     })
 }
 
@@ -271,8 +302,9 @@ pub fn rental_filter() -> Filter {
         .with("verkauft", "=", 0)
 }
 
+/// Addresses holding the key `Systembenutzer` among their contact types (`in`, never `=`, on a multiselect).
 pub fn system_address_filter() -> Filter {
-    Filter::new().with(CONTACT_TYPE_FIELD, "=", SYSTEM_USER_KEY)
+    Filter::new().any_of(CONTACT_TYPE_FIELD, &[SYSTEM_USER_KEY])
 }
 
 /// Reads one audit's data. Errors are the client's typed errors (credentials, clock, permission, ...).
@@ -304,30 +336,22 @@ pub async fn read(
     let mut results = client.execute(first_round).await.into_iter();
     let fields =
         onoffice::FieldCatalog::from_records(&results.next().expect("fields result")?.records)?;
-    let mut records: Vec<Vec<Record>> = Vec::new();
-    let mut follow_ups: Vec<(usize, Action)> = Vec::new();
-    for (i, r) in results.enumerate() {
-        let r = r?;
-        let total = r.cnt_absolute.unwrap_or(r.records.len() as u64);
-        let mut offset = page;
-        while offset < total {
-            follow_ups.push((i, paged(&lists[i], page, offset)));
-            offset += page;
-        }
-        records.push(r.records);
-    }
-    if !follow_ups.is_empty() {
+    let firsts: Vec<onoffice::Result<onoffice::ActionResult>> = results.collect();
+    let more = firsts.iter().any(|r| {
+        r.as_ref().is_ok_and(|r| {
+            r.cnt_absolute
+                .map_or(r.records.len() as u64 >= page, |t| t > page)
+        })
+    });
+    if more {
         progress.report(Progress::step(
             2,
-            Text::new(
-                format!("Lese {} weitere Seiten …", follow_ups.len()),
-                format!("Reading {} more pages …", follow_ups.len()),
-            ),
+            Text::new("Lese weitere Seiten …", "Reading more pages …"),
         ));
-        let (owners, pages): (Vec<usize>, Vec<Action>) = follow_ups.into_iter().unzip();
-        for (owner, r) in owners.into_iter().zip(client.execute(pages).await) {
-            records[owner].extend(r?.records);
-        }
+    }
+    let mut records: Vec<Vec<Record>> = Vec::new();
+    for list in client.read_remaining(&lists, firsts).await {
+        records.push(list?);
     }
     let mut snapshot = Snapshot::default();
     let permitted = fields
@@ -383,19 +407,7 @@ pub async fn read(
         .values()
         .filter_map(|a| a.default_email.clone())
         .collect();
-    let contacts = async {
-        if rental_ids.is_empty() {
-            Ok(BTreeMap::new())
-        } else {
-            client
-                .ids_from_relation(
-                    RELATION_CONTACT_PERSON_ALL,
-                    RelationSide::Parents,
-                    &rental_ids,
-                )
-                .await
-        }
-    };
+    let contacts = read_contact_relations(client, &rental_ids);
     let links = async {
         if has_link_field || user_nrs.is_empty() {
             Ok(None)
@@ -408,7 +420,7 @@ pub async fn read(
     };
     let (contacts, links, mailboxes) =
         tokio::join!(contacts, links, classifier.classify_all(emails));
-    snapshot.contacts = contacts?;
+    (snapshot.brokers, snapshot.contacts) = contacts?;
     if let Some(links) = links? {
         for (nr, addresses) in links {
             if let Some(u) = snapshot.users.get_mut(&nr) {
@@ -419,9 +431,14 @@ pub async fn read(
     snapshot.mailboxes = mailboxes;
 
     let others: BTreeSet<u64> = snapshot
-        .contacts
-        .values()
-        .filter_map(|list| list.first().copied())
+        .rentals
+        .keys()
+        .flat_map(|&e| {
+            snapshot
+                .portal_contact(e)
+                .into_iter()
+                .chain(snapshot.skipped_contacts(e))
+        })
         .filter(|id| !snapshot.system_addresses.contains_key(id))
         .collect();
     if !others.is_empty() {
@@ -443,6 +460,34 @@ pub async fn read(
         }
     }
     Ok(snapshot)
+}
+
+/// Both contact person relations of the given listings, read together: `(contactPerson, contactPersonAll)`.
+pub async fn read_contact_relations(
+    client: &Client,
+    estates: &[u64],
+) -> onoffice::Result<(BTreeMap<u64, Vec<u64>>, BTreeMap<u64, Vec<u64>>)> {
+    let mut calls = Vec::new();
+    for relation in [RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL] {
+        for chunk in estates.chunks(MAX_RELATION_IDS) {
+            calls.push((
+                relation,
+                actions::ids_from_relation(relation, RelationSide::Parents, chunk),
+            ));
+        }
+    }
+    let (kinds, calls): (Vec<&str>, Vec<Action>) = calls.into_iter().unzip();
+    let mut brokers = BTreeMap::new();
+    let mut all = BTreeMap::new();
+    for (relation, result) in kinds.into_iter().zip(client.execute(calls).await) {
+        let map = parse_related_ids(&result?.records)?;
+        if relation == RELATION_CONTACT_PERSON {
+            brokers.extend(map);
+        } else {
+            all.extend(map);
+        }
+    }
+    Ok((brokers, all))
 }
 
 /// Shared, cheap-to-clone handle on a classifier.

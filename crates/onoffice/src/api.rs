@@ -40,6 +40,12 @@ impl Filter {
         self
     }
 
+    /// A multiselect (or any field) holding at least one of these keys: `{"op": "in", "val": [...]}`, as onOffice's
+    /// own plugin filters `ArtDaten`. Never `=` on a multiselect: what it compares is documented nowhere.
+    pub fn any_of(self, field: &str, keys: &[&str]) -> Self {
+        self.with(field, "in", json!(keys))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -71,6 +77,53 @@ pub fn parse_multiselect(v: &Value) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// Which list an e-mail entry of an address is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EmailEntryKind {
+    /// `email__<id>`
+    Plain,
+    /// `emailbusiness__<id>`
+    Business,
+    /// `emailprivate__<id>`
+    Private,
+}
+
+/// One e-mail entry of an address, as `data: ["email"]` returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailEntry {
+    pub entry_id: u64,
+    pub kind: EmailEntryKind,
+    pub address: String,
+}
+
+/// Every e-mail entry of an address record: `email__<id>`, `emailbusiness__<id>` and `emailprivate__<id>`. The
+/// `…__Comment` twins hold the person's own remark and are never taken for an address; empty entries are skipped.
+pub fn email_entries(record: &Record) -> Vec<EmailEntry> {
+    let mut out: Vec<EmailEntry> = record
+        .elements
+        .iter()
+        .filter_map(|(key, value)| {
+            let (prefix, id) = key.split_once("__")?;
+            let kind = match prefix {
+                "email" => EmailEntryKind::Plain,
+                "emailbusiness" => EmailEntryKind::Business,
+                "emailprivate" => EmailEntryKind::Private,
+                _ => return None,
+            };
+            // `email__12__Comment` has a second separator; an entry id is digits only.
+            let entry_id: u64 = id.parse().ok()?;
+            let address = value_as_text(value)?.trim().to_string();
+            (!address.is_empty()).then_some(EmailEntry {
+                entry_id,
+                kind,
+                address,
+            })
+        })
+        .collect();
+    out.sort_by_key(|e| (e.entry_id, e.kind));
+    out
 }
 
 /// The changes of one `modify address`. Multiselect values are full lists: they replace what onOffice has.
@@ -398,6 +451,39 @@ mod tests {
             vec!["Makler", "Kunde"]
         );
         assert_eq!(parse_multiselect(&json!("|Makler|")), vec!["Makler"]);
+    }
+
+    #[test]
+    fn email_entries_in_every_form_without_comments() {
+        let record = Record {
+            id: "5".into(),
+            record_type: Some("address".into()),
+            elements: serde_json::from_value(json!({
+                "email__3811": "info@firma.de", "email__3811__Comment": "nur werktags",
+                "emailbusiness__3757": "a.weber@firma.de", "emailbusiness__3757__Comment": "Mailbemerkung",
+                "emailprivate__3760": "anna@web.de", "emailprivate__3760__Comment": "privat@nicht-nutzen.de",
+                "emailprivate__3761": "", "Email": "a.weber@firma.de", "emailfoo__1": "x@y.de"
+            }))
+            .unwrap(),
+        };
+        let entries = email_entries(&record);
+        let addresses: Vec<&str> = entries.iter().map(|e| e.address.as_str()).collect();
+        assert_eq!(
+            addresses,
+            vec!["a.weber@firma.de", "anna@web.de", "info@firma.de"]
+        );
+        assert_eq!(entries[0].kind, EmailEntryKind::Business);
+        assert_eq!(entries[1].kind, EmailEntryKind::Private);
+        assert_eq!(entries[2].kind, EmailEntryKind::Plain);
+    }
+
+    #[test]
+    fn multiselect_filters_use_in() {
+        let f = Filter::new().any_of("ArtDaten", &["Systembenutzer"]);
+        assert_eq!(
+            f.to_value(),
+            json!({"ArtDaten": [{"op": "in", "val": ["Systembenutzer"]}]})
+        );
     }
 
     #[test]

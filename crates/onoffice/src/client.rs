@@ -2,7 +2,8 @@
 //! few requests in flight, paging list reads to the end, and retrying what is safe to retry. Reads are retried on
 //! transient failures; writes only when onOffice provably did not run them (connection refused, clock refusal).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -11,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::credentials::Credentials;
 use crate::envelope::{parse_response, Action, ActionResult, Record};
-use crate::error::Error;
+use crate::error::{BaseUrlProblem, Error};
 use crate::signing::hmac_v2;
 
 /// The stable production endpoint of the onOffice API.
@@ -98,17 +99,20 @@ impl ClientBuilder {
 
     pub fn build(self) -> Result<Client> {
         check_base_url(&self.base_url)?;
+        // No redirects: a redirect would re-post a signed request to an address the base-URL rule never checked.
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("agent-check/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::BaseUrl {
-                url: self.base_url.clone(),
-                reason: e.to_string(),
+            .map_err(|e| Error::Transport {
+                detail: e.to_string(),
             })?;
+        let batch_limit = AtomicUsize::new(self.max_actions_per_request);
         Ok(Client {
             inner: Arc::new(Inner {
+                batch_limit,
                 config: self,
                 http,
                 requests: AtomicU64::new(0),
@@ -118,30 +122,35 @@ impl ClientBuilder {
     }
 }
 
-/// Refuses every API address but https, or http on a loopback address.
+/// Refuses every API address but https, or http on a loopback address. An address that carries credentials or
+/// cannot be parsed is never echoed back (it may hold something secret the person pasted by mistake).
 pub fn check_base_url(raw: &str) -> Result<()> {
-    let refuse = |reason: &str| Error::BaseUrl {
-        url: raw.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let url = url::Url::parse(raw).map_err(|e| refuse(&e.to_string()))?;
+    let hidden = |problem| Error::BaseUrl { url: None, problem };
+    let url = url::Url::parse(raw).map_err(|_| hidden(BaseUrlProblem::Invalid))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(refuse("credentials in the URL"));
+        return Err(hidden(BaseUrlProblem::CredentialsInUrl));
     }
+    let not_https = || Error::BaseUrl {
+        url: Some(url.to_string()),
+        problem: BaseUrlProblem::NotHttps,
+    };
     match url.scheme() {
         "https" if url.host().is_some() => Ok(()),
+        "https" => Err(hidden(BaseUrlProblem::Invalid)),
         "http" => match url.host() {
             Some(url::Host::Ipv4(ip)) if ip.is_loopback() => Ok(()),
             Some(url::Host::Ipv6(ip)) if ip.is_loopback() => Ok(()),
             Some(url::Host::Domain("localhost")) => Ok(()),
-            _ => Err(refuse("http is only allowed on a loopback address")),
+            _ => Err(not_https()),
         },
-        _ => Err(refuse("only https is allowed")),
+        _ => Err(not_https()),
     }
 }
 
 struct Inner {
     config: ClientBuilder,
+    /// Most actions per request; halved for the rest of the session when onOffice answers error 15.
+    batch_limit: AtomicUsize,
     http: reqwest::Client,
     /// HTTP requests and actions sent so far (retries included), for progress and benchmarks.
     requests: AtomicU64,
@@ -186,6 +195,11 @@ impl Client {
         self.inner.config.page_size
     }
 
+    /// Most actions this client now puts into one request (smaller after an error 15).
+    pub fn batch_limit(&self) -> usize {
+        self.inner.batch_limit.load(Ordering::Relaxed)
+    }
+
     /// `(requests, actions)` sent by this client and its clones so far, retries included.
     pub fn counters(&self) -> (u64, u64) {
         (
@@ -220,6 +234,7 @@ impl Client {
     /// them in parallel; writes fill requests in order.
     fn chunk(&self, actions: Vec<Action>) -> Vec<Vec<Action>> {
         let cfg = &self.inner.config;
+        let limit = self.batch_limit();
         let mut runs: Vec<Vec<Action>> = Vec::new();
         for action in actions {
             match runs.last_mut() {
@@ -231,11 +246,9 @@ impl Client {
         for run in runs {
             let n = run.len();
             let size = if run[0].kind.is_write() {
-                cfg.max_actions_per_request
+                limit
             } else {
-                let requests = n
-                    .div_ceil(cfg.max_actions_per_request)
-                    .max(cfg.max_in_flight.min(n));
+                let requests = n.div_ceil(limit).max(cfg.max_in_flight.min(n));
                 n.div_ceil(requests)
             };
             let mut it = run.into_iter().peekable();
@@ -246,7 +259,32 @@ impl Client {
         chunks
     }
 
-    async fn send_chunk(&self, actions: &[Action]) -> Vec<Result<ActionResult>> {
+    /// Sends one request's worth of actions. A request refused with error 15 (too many actions; the limit is not
+    /// documented) ran nothing, so it is split in halves and sent again, and the smaller size is kept.
+    fn send_chunk<'a>(
+        &'a self,
+        actions: &'a [Action],
+    ) -> futures::future::BoxFuture<'a, Vec<Result<ActionResult>>> {
+        Box::pin(async move {
+            let results = self.send_chunk_once(actions).await;
+            let too_many = actions.len() > 1
+                && results.len() == actions.len()
+                && results
+                    .iter()
+                    .all(|r| matches!(r, Err(e) if e.code() == Some(15)));
+            if !too_many {
+                return results;
+            }
+            let half = actions.len().div_ceil(2);
+            self.inner.batch_limit.fetch_min(half, Ordering::Relaxed);
+            let (a, b) = actions.split_at(half);
+            let mut out = self.send_chunk(a).await;
+            out.extend(self.send_chunk(b).await);
+            out
+        })
+    }
+
+    async fn send_chunk_once(&self, actions: &[Action]) -> Vec<Result<ActionResult>> {
         let cfg = &self.inner.config;
         let is_write = actions[0].kind.is_write();
         let mut out: Vec<Option<Result<ActionResult>>> = vec![None; actions.len()];
@@ -349,23 +387,35 @@ impl Client {
                 }
             })?;
         let status = response.status();
-        if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-            return Err(Failure::Lost(format!("HTTP {status}")));
+        if status.is_redirection() {
+            // Never followed; the signed request is not sent anywhere else.
+            return Err(Failure::Root(Error::Redirect {
+                status: status.as_u16(),
+            }));
         }
         let bytes = response
             .bytes()
             .await
             .map_err(|e| Failure::Lost(e.to_string()))?;
-        let value: Value = match serde_json::from_slice(&bytes) {
-            Ok(v) => v,
-            Err(_) if !status.is_success() => {
-                return Err(Failure::Root(Error::Unexpected {
-                    detail: format!("HTTP {status} without a JSON body"),
-                }))
+        // onOffice's JSON envelope counts whatever the HTTP status says; only an answer without one is lost.
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(value) if has_envelope(&value) => {
+                parse_response(value, actions.len()).map_err(Failure::Root)
             }
-            Err(e) => return Err(Failure::Lost(format!("answer is not JSON: {e}"))),
-        };
-        parse_response(value, actions.len()).map_err(Failure::Root)
+            _ if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS => {
+                Err(Failure::Lost(format!(
+                    "HTTP {status} without an onOffice answer"
+                )))
+            }
+            Ok(_) if !status.is_success() => Err(Failure::Root(Error::Unexpected {
+                detail: format!("HTTP {status} without an onOffice answer"),
+            })),
+            Ok(value) => parse_response(value, actions.len()).map_err(Failure::Root),
+            Err(_) if !status.is_success() => Err(Failure::Root(Error::Unexpected {
+                detail: format!("HTTP {status} without a JSON body"),
+            })),
+            Err(e) => Err(Failure::Lost(format!("answer is not JSON: {e}"))),
+        }
     }
 
     /// Reads every record of a list read: the first page, then all remaining pages together.
@@ -376,46 +426,100 @@ impl Client {
             .expect("one result per action")
     }
 
-    /// Reads every record of several list reads. First pages go out together, then every remaining page of every
-    /// read together, so the number of sequential round trips is two whatever the sizes.
+    /// Reads every record of several list reads. First pages go out together, then the remaining pages.
     pub async fn read_all_many(&self, actions: Vec<Action>) -> Vec<Result<Vec<Record>>> {
         let page = self.inner.config.page_size;
         let firsts: Vec<Action> = actions.iter().map(|a| paged(a, page, 0)).collect();
         let first_results = self.execute(firsts).await;
+        self.read_remaining(&actions, first_results).await
+    }
 
-        let mut out: Vec<Result<Vec<Record>>> = Vec::with_capacity(actions.len());
+    /// Given the first page of each list read, reads the rest. With a total (`cntabsolute`) every remaining page goes
+    /// out at once; without one (user reads), pages are read a few at a time until one comes back shorter than the
+    /// limit. Records are de-duplicated by id (a record added between two pages shifts the rest by one).
+    pub async fn read_remaining(
+        &self,
+        lists: &[Action],
+        firsts: Vec<Result<ActionResult>>,
+    ) -> Vec<Result<Vec<Record>>> {
+        let page = self.inner.config.page_size;
+        let ahead = self.inner.config.max_in_flight as u64;
+        let mut out: Vec<Result<Vec<Record>>> = Vec::with_capacity(lists.len());
+        // Lists without a total whose last page was full: (list, next offset).
+        let mut open_ended: Vec<(usize, u64)> = Vec::new();
         let mut follow_ups: Vec<(usize, Action)> = Vec::new();
-        for (i, result) in first_results.into_iter().enumerate() {
+        for (i, result) in firsts.into_iter().enumerate() {
             match result {
                 Ok(r) => {
-                    let total = r.cnt_absolute.unwrap_or(r.records.len() as u64);
-                    let mut offset = page;
-                    while offset < total {
-                        follow_ups.push((i, paged(&actions[i], page, offset)));
-                        offset += page;
+                    match r.cnt_absolute {
+                        Some(total) => {
+                            let mut offset = page;
+                            while offset < total {
+                                follow_ups.push((i, paged(&lists[i], page, offset)));
+                                offset += page;
+                            }
+                        }
+                        None if r.records.len() as u64 >= page => open_ended.push((i, page)),
+                        None => {}
                     }
                     out.push(Ok(r.records));
                 }
                 Err(e) => out.push(Err(e)),
             }
         }
-        if !follow_ups.is_empty() {
-            let (owners, pages): (Vec<usize>, Vec<Action>) = follow_ups.into_iter().unzip();
-            for (owner, result) in owners.into_iter().zip(self.execute(pages).await) {
-                match (&mut out[owner], result) {
-                    (Ok(records), Ok(r)) => records.extend(r.records),
-                    (slot @ Ok(_), Err(e)) => *slot = Err(e),
-                    (Err(_), _) => {}
+        loop {
+            // Without a total, read the next few pages of each open list in the same round.
+            let mut round_owner: Vec<(usize, bool)> = Vec::new();
+            let mut pages: Vec<Action> = Vec::new();
+            for (owner, action) in follow_ups.drain(..) {
+                round_owner.push((owner, false));
+                pages.push(action);
+            }
+            for &(i, offset) in &open_ended {
+                for k in 0..ahead {
+                    round_owner.push((i, true));
+                    pages.push(paged(&lists[i], page, offset + k * page));
                 }
             }
+            if pages.is_empty() {
+                break;
+            }
+            let mut still_open: BTreeMap<usize, bool> =
+                open_ended.iter().map(|&(i, _)| (i, true)).collect();
+            for ((owner, open), result) in round_owner.into_iter().zip(self.execute(pages).await) {
+                match (&mut out[owner], result) {
+                    (Ok(records), Ok(r)) => {
+                        if open && (r.records.len() as u64) < page {
+                            still_open.insert(owner, false);
+                        }
+                        records.extend(r.records);
+                    }
+                    (slot @ Ok(_), Err(e)) => {
+                        still_open.insert(owner, false);
+                        *slot = Err(e);
+                    }
+                    (Err(_), _) => {
+                        still_open.insert(owner, false);
+                    }
+                }
+            }
+            open_ended = open_ended
+                .into_iter()
+                .filter(|(i, _)| still_open.get(i) == Some(&true))
+                .map(|(i, offset)| (i, offset + ahead * page))
+                .collect();
         }
-        // A record added between two pages shifts the rest by one: keep the first copy of each id.
         for records in out.iter_mut().flatten() {
             let mut seen = std::collections::HashSet::new();
             records.retain(|r| seen.insert(r.id.clone()));
         }
         out
     }
+}
+
+/// Whether a JSON body is onOffice's envelope (a root `status` or `response`).
+fn has_envelope(value: &Value) -> bool {
+    value.get("status").is_some_and(Value::is_object) || value.get("response").is_some()
 }
 
 /// A list read limited to one page.
@@ -448,6 +552,19 @@ mod tests {
         ] {
             assert!(check_base_url(ok).is_ok(), "{ok}");
         }
+        let hidden =
+            check_base_url("https://user:geheim@api.onoffice.de/api/stable/api.php").unwrap_err();
+        assert!(
+            !format!("{hidden:?}{}{}", hidden.message_de(), hidden.message_en()).contains("geheim")
+        );
+        assert!(check_base_url("not a url")
+            .unwrap_err()
+            .message_de()
+            .contains("ungültig"));
+        assert!(check_base_url("http://192.168.1.5/api.php")
+            .unwrap_err()
+            .message_de()
+            .contains("nur https"));
         for bad in [
             "http://api.onoffice.de/api/stable/api.php",
             "http://192.168.1.5/api.php",

@@ -36,6 +36,17 @@ pub enum CredentialField {
     Secret,
 }
 
+/// Why an API address was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseUrlProblem {
+    /// Not an address at all.
+    Invalid,
+    /// `user:password@` inside the address (never echoed).
+    CredentialsInUrl,
+    /// Neither https nor http on this PC.
+    NotHttps,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CredentialProblem {
     Empty,
@@ -51,9 +62,15 @@ pub enum Error {
         field: CredentialField,
         problem: CredentialProblem,
     },
-    /// The API address was refused before any request.
-    #[error("API address refused: {url}: {reason}")]
-    BaseUrl { url: String, reason: String },
+    /// The API address was refused before any request. `url` is only kept when it is safe to show.
+    #[error("API address refused: {problem:?}")]
+    BaseUrl {
+        url: Option<String>,
+        problem: BaseUrlProblem,
+    },
+    /// The API address answered with a redirect, which the client never follows.
+    #[error("the API address redirected (HTTP {status})")]
+    Redirect { status: u16 },
     /// onOffice answered with an error code, at the root or for one action.
     #[error("onOffice error {code}: {message}")]
     Api { code: i64, message: String },
@@ -75,9 +92,40 @@ const CREDENTIAL_CODES: &[i64] = &[
 const PERMISSION_CODES: &[i64] = &[149, 156, 158, 170, 174, 183, 261, 262];
 const NOT_FOUND_CODES: &[i64] = &[80, 292, 293];
 const VALIDATION_CODES: &[i64] = &[
-    4, 9, 14, 15, 16, 19, 20, 23, 25, 75, 76, 77, 78, 88, 132, 142, 173, 212, 232, 252, 254, 255,
-    257, 263, 302,
+    4, 9, 14, 15, 16, 19, 20, 23, 25, 75, 76, 77, 78, 83, 86, 87, 88, 132, 142, 168, 173, 212, 219,
+    232, 252, 254, 255, 257, 263, 302,
 ];
+
+/// German and English words for the codes that say more than "refused" (§7 of the protocol notes).
+fn specific_message(code: i64) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        15 => (
+            "onOffice hat zu viele Aktionen in einer Anfrage abgelehnt (Fehler 15). Die App schickt ihre Anfragen ab jetzt in kleineren Teilen; bitte erneut versuchen.",
+            "onOffice refused too many actions in one request (error 15). The app now sends smaller requests; please try again.",
+        ),
+        83 => (
+            "onOffice kennt den Kontakteintrag der Adresse nicht mehr (Fehler 83), z. B. eine E-Mail-Adresse, die gerade jemand geändert oder gelöscht hat. Es wurde nichts geändert; bitte erneut prüfen.",
+            "onOffice no longer knows the address's contact entry (error 83), e.g. an e-mail address someone just changed or deleted. Nothing was changed; please check again.",
+        ),
+        86 => (
+            "onOffice vermisst die Angabe, welcher Kontakteintrag der Adresse gemeint ist (Fehler 86). Es wurde nichts geändert; bitte erneut prüfen und, bleibt es so, die Diagnose an den Support senden.",
+            "onOffice misses which contact entry of the address is meant (error 86). Nothing was changed; please check again and, if it persists, send the diagnosis to support.",
+        ),
+        87 => (
+            "Der Kontakteintrag ist in der Adresse nicht eindeutig (Fehler 87), z. B. steht dieselbe E-Mail-Adresse zweimal darin. Bitte in onOffice den doppelten Eintrag entfernen und erneut prüfen.",
+            "The contact entry is not unique in the address (error 87), e.g. the same e-mail address appears twice. Please remove the duplicate in onOffice and check again.",
+        ),
+        168 => (
+            "onOffice hat die Anfrage mit Fehler 168 abgelehnt. Es wurde nichts geändert. Bitte erneut prüfen; bleibt der Fehler, unter „Verbindung prüfen“ die Diagnose speichern und an den Support senden.",
+            "onOffice refused the request with error 168. Nothing was changed. Please check again; if it persists, save the diagnosis under \"Check connection\" and send it to support.",
+        ),
+        219 => (
+            "onOffice erlaubt keine Verknüpfung vieler Objekte mit vielen Adressen auf einmal (Fehler 219). Es wurde nichts geändert; bitte die Diagnose an den Support senden.",
+            "onOffice does not allow linking many listings to many addresses at once (error 219). Nothing was changed; please send the diagnosis to support.",
+        ),
+        _ => return None,
+    })
+}
 
 /// The class of an onOffice error code.
 pub fn class_of_code(code: i64) -> ErrorClass {
@@ -102,7 +150,7 @@ impl Error {
     pub fn class(&self) -> ErrorClass {
         match self {
             Error::Credentials { .. } => ErrorClass::Credentials,
-            Error::BaseUrl { .. } => ErrorClass::Configuration,
+            Error::BaseUrl { .. } | Error::Redirect { .. } => ErrorClass::Configuration,
             Error::Api { code, .. } => class_of_code(*code),
             Error::Transport { .. } => ErrorClass::Transient,
             Error::UnknownOutcome { .. } => ErrorClass::UnknownOutcome,
@@ -136,16 +184,25 @@ impl Error {
                     ),
                 }
             }
-            Error::BaseUrl { url, .. } => format!(
-                "Die API-Adresse „{url}“ wird nicht verwendet: nur https-Adressen (oder die Demo auf diesem PC) sind erlaubt."
-            ),
+            Error::BaseUrl { url, problem } => match problem {
+                BaseUrlProblem::Invalid => "Die API-Adresse ist ungültig. Bitte die Adresse aus der onOffice-Hilfe kopieren (Standard: https://api.onoffice.de/api/stable/api.php).".into(),
+                BaseUrlProblem::CredentialsInUrl => "Die API-Adresse enthält Benutzername oder Passwort und wird deshalb nicht verwendet. Bitte die Adresse ohne Zugangsdaten eingeben; Token und Secret gehören in die eigenen Felder.".into(),
+                BaseUrlProblem::NotHttps => format!(
+                    "Die API-Adresse „{}“ wird nicht verwendet: nur https-Adressen (oder die Demo auf diesem PC) sind erlaubt.",
+                    url.as_deref().unwrap_or("")
+                ),
+            },
+            Error::Redirect { .. } => "Die API-Adresse leitet auf eine andere Adresse um. Aus Sicherheitsgründen folgt die App keiner Umleitung. Bitte die API-Adresse prüfen (Standard: https://api.onoffice.de/api/stable/api.php); in Firmennetzen kann auch ein Proxy die Ursache sein – dann bitte die IT fragen.".into(),
+            Error::Api { code, .. } if specific_message(*code).is_some() => {
+                specific_message(*code).map(|(de, _)| de.to_string()).unwrap_or_default()
+            }
             Error::Api { code, .. } => match class_of_code(*code) {
                 ErrorClass::Credentials => "onOffice hat Token oder Secret nicht angenommen. Bitte beide im API-Benutzer in onOffice prüfen und neu einfügen; der API-Benutzer muss aktiv sein.".into(),
                 ErrorClass::Clock => "Die Uhrzeit dieses PCs weicht um mehr als zwei Minuten ab. Bitte Uhrzeit und Zeitzone in den Systemeinstellungen auf „automatisch“ stellen und erneut versuchen.".into(),
                 ErrorClass::Permission => "Dem API-Benutzer fehlt ein Recht in onOffice (z. B. „Benutzerdaten über API auslesen“ oder Schreibrechte). Bitte in onOffice unter Extras > Einstellungen > API-Benutzer im Reiter „Rechte“ ergänzen.".into(),
                 ErrorClass::NotFound => "Der Datensatz wurde in onOffice nicht gefunden. Vielleicht wurde er gelöscht, oder der API-Benutzer darf ihn nicht sehen. Bitte erneut prüfen.".into(),
                 ErrorClass::Validation if *code == 263 => "onOffice nimmt diese Adresse nicht als Ansprechpartner: Sie hat die Kontaktart „Makler“ nicht. Bitte zuerst die Kontaktart ergänzen.".into(),
-                ErrorClass::Validation => format!("onOffice hat die Änderung abgelehnt (Fehler {code}). Es wurde nichts geändert. Bitte erneut prüfen; bleibt der Fehler, den Bericht an den Support senden."),
+                ErrorClass::Validation => format!("onOffice hat die Anfrage abgelehnt (Fehler {code}). Es wurde nichts geändert. Bitte erneut prüfen; bleibt der Fehler, den Bericht an den Support senden."),
                 ErrorClass::Transient => "Der onOffice-Server hat einen Fehler gemeldet. Bitte in ein paar Minuten erneut versuchen.".into(),
                 _ => format!("onOffice hat mit Fehler {code} geantwortet. Bitte erneut versuchen; bleibt der Fehler, den Bericht an den Support senden."),
             },
@@ -171,14 +228,25 @@ impl Error {
                     CredentialProblem::Characters => format!("{name} contains spaces or invalid characters. Please copy it again from onOffice."),
                 }
             }
-            Error::BaseUrl { url, .. } => format!("The API address \"{url}\" is not used: only https addresses (or the demo on this PC) are allowed."),
+            Error::BaseUrl { url, problem } => match problem {
+                BaseUrlProblem::Invalid => "The API address is invalid. Please copy it from the onOffice help (default: https://api.onoffice.de/api/stable/api.php).".into(),
+                BaseUrlProblem::CredentialsInUrl => "The API address contains a user name or password and is therefore not used. Please enter the address without credentials; token and secret have their own fields.".into(),
+                BaseUrlProblem::NotHttps => format!(
+                    "The API address \"{}\" is not used: only https addresses (or the demo on this PC) are allowed.",
+                    url.as_deref().unwrap_or("")
+                ),
+            },
+            Error::Redirect { .. } => "The API address redirects to another address. For safety the app follows no redirect. Please check the API address (default: https://api.onoffice.de/api/stable/api.php); in office networks a proxy may be the cause – then please ask your IT.".into(),
+            Error::Api { code, .. } if specific_message(*code).is_some() => {
+                specific_message(*code).map(|(_, en)| en.to_string()).unwrap_or_default()
+            }
             Error::Api { code, .. } => match class_of_code(*code) {
                 ErrorClass::Credentials => "onOffice did not accept the token or secret. Please check both in the API user in onOffice and paste them again; the API user must be active.".into(),
                 ErrorClass::Clock => "This PC's clock is off by more than two minutes. Please set date, time and time zone to automatic in the system settings and try again.".into(),
                 ErrorClass::Permission => "The API user lacks a right in onOffice (e.g. \"Read out user data via API\" or write rights). Please add it under Extras > Settings > API users, tab \"Rights\".".into(),
                 ErrorClass::NotFound => "The record was not found in onOffice. It may have been deleted, or the API user may not see it. Please check again.".into(),
                 ErrorClass::Validation if *code == 263 => "onOffice does not accept this address as contact person: it lacks the contact type \"Makler\". Please add the contact type first.".into(),
-                ErrorClass::Validation => format!("onOffice refused the change (error {code}). Nothing was changed. Please check again; if it persists, send the report to support."),
+                ErrorClass::Validation => format!("onOffice refused the request (error {code}). Nothing was changed. Please check again; if it persists, send the report to support."),
                 ErrorClass::Transient => "The onOffice server reported an error. Please try again in a few minutes.".into(),
                 _ => format!("onOffice answered with error {code}. Please try again; if it persists, send the report to support."),
             },
@@ -244,8 +312,21 @@ mod tests {
                 detail: String::new(),
             },
             Error::BaseUrl {
-                url: "http://x".into(),
-                reason: String::new(),
+                url: Some("http://x".into()),
+                problem: BaseUrlProblem::NotHttps,
+            },
+            Error::BaseUrl {
+                url: None,
+                problem: BaseUrlProblem::Invalid,
+            },
+            Error::BaseUrl {
+                url: None,
+                problem: BaseUrlProblem::CredentialsInUrl,
+            },
+            Error::Redirect { status: 302 },
+            Error::Api {
+                code: 15,
+                message: String::new(),
             },
         ];
         for e in samples {
@@ -253,6 +334,21 @@ mod tests {
             assert!(e.message_en().len() > 30, "{e:?}");
             assert_ne!(e.message_de(), e.message_en());
         }
+        for code in [83, 86, 87, 168, 219] {
+            let e = Error::Api {
+                code,
+                message: String::new(),
+            };
+            assert!(e.message_de().contains(&format!("Fehler {code}")), "{code}");
+            assert!(e.message_en().contains(&format!("error {code}")), "{code}");
+            assert_eq!(e.class(), ErrorClass::Validation, "{code}");
+        }
+        // A refused read is never called a refused change.
+        let generic = Error::Api {
+            code: 75,
+            message: String::new(),
+        };
+        assert!(!generic.message_de().contains("Änderung abgelehnt"));
         assert!(Error::Api {
             code: 136,
             message: String::new()

@@ -9,8 +9,11 @@ pub mod envelope;
 pub mod error;
 pub mod signing;
 
-pub use api::{AddressChanges, FieldCatalog, FieldInfo, Filter, PermittedValue, RelationSide};
+pub use api::{
+    email_entries, AddressChanges, EmailEntry, EmailEntryKind, FieldCatalog, FieldInfo, Filter,
+    PermittedValue, RelationSide,
+};
 pub use client::{Client, ClientBuilder, Result, DEFAULT_BASE_URL};
 pub use credentials::{Credentials, Secret, Token};
 pub use envelope::{Action, ActionKind, ActionResult, Record};
-pub use error::{Error, ErrorClass};
+pub use error::{BaseUrlProblem, Error, ErrorClass};

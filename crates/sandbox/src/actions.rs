@@ -295,7 +295,7 @@ fn read_users(
         .filter(|n| only.is_none_or(|o| o == *n))
         .collect();
     let elements = |id: u64| account.users.get(&id).map(User::elements);
-    list_read(
+    let mut done = list_read(
         &account.list_cache,
         "user",
         ids,
@@ -303,7 +303,10 @@ fn read_users(
         params,
         &[],
         &|_, _| None,
-    )
+    )?;
+    // Recorded user reads carry no total: a page shorter than the limit is the only end marker.
+    done.cnt_absolute = None;
+    Ok(done)
 }
 
 fn get_fields(account: &Account, params: &Map<String, Value>) -> Result<Done, ActionError> {
@@ -326,7 +329,9 @@ fn get_fields(account: &Account, params: &Map<String, Value>) -> Result<Done, Ac
     };
     let mut done = Done::default();
     for module in modules {
-        let Some(mut fields) = account.field_metadata(&module, labels) else {
+        let Some(mut fields) =
+            account.field_metadata(&module, labels, truthy(params.get("realDataTypes")))
+        else {
             continue;
         };
         if let Some(keep) = &field_list {
@@ -437,6 +442,7 @@ fn modify_address(
         .collect();
     // Validate everything first: a refused modify changes nothing.
     let mut new_types: Option<Vec<String>> = None;
+    let mut email_change: Option<(&str, &Value)> = None;
     for (field, value) in params {
         match field.as_str() {
             "ArtDaten" => {
@@ -460,9 +466,15 @@ fn modify_address(
                 }
                 new_types = Some(keys);
             }
-            "email" => {
+            "email" | "email_business" | "email_private" => {
                 if !value.is_object() {
-                    return err(255, "Invalid value for parameter: email");
+                    return err(255, format!("Invalid value for parameter: {field}"));
+                }
+                if email_change.replace((field.as_str(), value)).is_some() {
+                    return err(
+                        255,
+                        "Invalid value for parameter: one e-mail change per modify",
+                    );
                 }
             }
             "Vorname" | "Name" | "Firma" | "Ort" | "Plz" | "Strasse" | "Telefon1" | "Status" => {}
@@ -470,7 +482,8 @@ fn modify_address(
         }
     }
     let mut address = account.addresses[&id].clone();
-    if let Some(email) = params.get("email") {
+    if let Some((write_key, email)) = email_change {
+        let kind = EmailKind::from_write_key(write_key).unwrap_or_default();
         let action = email.get("action").and_then(Value::as_str).unwrap_or("");
         let newvalue = email.get("newvalue").and_then(Value::as_str).map(str::trim);
         let oldvalue = email.get("oldvalue").and_then(Value::as_str);
@@ -508,6 +521,8 @@ fn modify_address(
                     id: account.next_email_id,
                     address: new.to_owned(),
                     default,
+                    kind,
+                    ..EmailEntry::default()
                 });
                 account.next_email_id += 1;
             }
@@ -571,11 +586,11 @@ fn relation_pairs(params: &Map<String, Value>) -> Result<(String, Vec<(u64, u64)
     let (Some(parents), Some(children)) = (parents, children) else {
         return err(254, "Missing mandatory field: parentid and childid");
     };
-    if parents.is_empty() || children.is_empty() || (parents.len() > 1 && children.len() > 1) {
-        return err(
-            255,
-            "Invalid value for parameter: n:n relations are not allowed",
-        );
+    if parents.is_empty() || children.is_empty() {
+        return err(254, "Missing mandatory field: parentid and childid");
+    }
+    if parents.len() > 1 && children.len() > 1 {
+        return err(219, "n:n relations are not allowed");
     }
     let mut pairs = Vec::new();
     for p in &parents {

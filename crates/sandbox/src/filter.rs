@@ -1,5 +1,7 @@
 //! The record filter of the onOffice API: `{"field": [{"op": "=", "val": ...}]}`, all expressions ANDed.
-//! Multiselect fields (pipe-joined values) match by containment for `=` and `in`, as onOffice's own plugin expects.
+//! Multiselect fields (pipe-joined values): `in`/`not in` test containment, as onOffice's own plugin uses them;
+//! `=`/`!=` compare the whole stored value (what `=` does there is documented nowhere, so the sandbox takes the
+//! harsher reading: `ArtDaten = Systembenutzer` misses an address that also has `Makler`).
 
 use serde_json::{Map, Value};
 
@@ -121,9 +123,12 @@ pub fn matches(filter: &Value, elements: &Map<String, Value>, multiselect_fields
             if multi {
                 let have = keys(&value);
                 let want = list(&val);
+                let whole = |w: &Vec<String>| have.len() == 1 && w.len() == 1 && have[0] == w[0];
                 return match op.as_str() {
-                    "=" | "in" => want.iter().any(|w| have.contains(w)),
-                    "!=" | "not in" => !want.iter().any(|w| have.contains(w)),
+                    "=" => whole(&want),
+                    "!=" => !whole(&want),
+                    "in" => want.iter().any(|w| have.contains(w)),
+                    "not in" => !want.iter().any(|w| have.contains(w)),
                     "like" => like(&text(&value), &text(&val)),
                     "not like" => !like(&text(&value), &text(&val)),
                     _ => false,
@@ -163,11 +168,26 @@ mod tests {
     }
 
     #[test]
+    fn multiselect_equals_is_the_whole_value() {
+        let ms = ["ArtDaten"];
+        let two = el(json!({"ArtDaten": "|Systembenutzer||Makler|"}));
+        let one = el(json!({"ArtDaten": "|Systembenutzer|"}));
+        let eq = json!({"ArtDaten":[{"op":"=","val":"Systembenutzer"}]});
+        assert!(!matches(&eq, &two, &ms));
+        assert!(matches(&eq, &one, &ms));
+        let ne = json!({"ArtDaten":[{"op":"!=","val":"Systembenutzer"}]});
+        assert!(matches(&ne, &two, &ms));
+        assert!(!matches(&ne, &one, &ms));
+        let any = json!({"ArtDaten":[{"op":"in","val":["Systembenutzer"]}]});
+        assert!(matches(&any, &two, &ms) && matches(&any, &one, &ms));
+    }
+
+    #[test]
     fn multiselect_containment() {
         let e = el(json!({"ArtDaten": "|Systembenutzer||Makler|", "status": "1"}));
         let ms = ["ArtDaten"];
         assert!(matches(
-            &json!({"ArtDaten":[{"op":"=","val":"Makler"}]}),
+            &json!({"ArtDaten":[{"op":"in","val":"Makler"}]}),
             &e,
             &ms
         ));
@@ -177,7 +197,7 @@ mod tests {
             &ms
         ));
         assert!(!matches(
-            &json!({"ArtDaten":[{"op":"=","val":"Kunde"}]}),
+            &json!({"ArtDaten":[{"op":"in","val":["Kunde"]}]}),
             &e,
             &ms
         ));
@@ -192,7 +212,7 @@ mod tests {
             &ms
         ));
         assert!(!matches(
-            &json!({"ArtDaten":[{"op":"=","val":"Makler"}],"status":[{"op":"=","val":2}]}),
+            &json!({"ArtDaten":[{"op":"in","val":["Makler"]}],"status":[{"op":"=","val":2}]}),
             &e,
             &ms
         ));

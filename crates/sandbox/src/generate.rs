@@ -41,6 +41,9 @@ pub struct Generated {
     pub account: Account,
     pub mail_hosts: BTreeMap<String, MailHost>,
     pub planted: Vec<Planted>,
+    /// The findings once the person has picked the broker value (differs from `planted` only for
+    /// [`MaklerVariant::CustomKey`]).
+    pub planted_after_choice: Vec<Planted>,
 }
 
 /// splitmix64: small, fast, and the same on every platform.
@@ -183,6 +186,18 @@ const OTHER_TYPES: &[&str] = &[
     "Kooperationspartner",
 ];
 const FREE_MAIL: &[&str] = &["gmx.de", "web.de", "gmail.com", "t-online.de"];
+/// Remarks people type next to an e-mail address (`…__Comment`); some look like addresses themselves.
+const EMAIL_COMMENTS: &[&str] = &[
+    "",
+    "",
+    "",
+    "Zentrale",
+    "nur werktags",
+    "bitte nicht für Newsletter",
+    "früher: kontakt@alte-firma.de",
+    "Mailbemerkung",
+    "privat, nur im Notfall",
+];
 
 /// onOffice's German umlauts turned into e-mail-safe letters.
 pub fn mail_local(s: &str) -> String {
@@ -351,6 +366,8 @@ pub fn generate(cfg: &GenConfig) -> Generated {
     ];
     // Which users' addresses have open makler/e-mail/mailbox findings.
     let mut not_ready: BTreeSet<u64> = BTreeSet::new();
+    // System user addresses of a variant with a broker key that lack it.
+    let mut without_broker_key: Vec<u64> = Vec::new();
     let mut ready: Vec<u64> = Vec::new();
     for i in 0..cfg.users {
         let case = if i < forced.len() {
@@ -407,6 +424,7 @@ pub fn generate(cfg: &GenConfig) -> Generated {
                 let mut open = false;
                 if let Some(key) = &broker_key {
                     if case == UserCase::NotMakler {
+                        without_broker_key.push(id);
                         if makler_findings {
                             plant("user.not_makler", format!("address:{id}"));
                             open = true;
@@ -424,6 +442,7 @@ pub fn generate(cfg: &GenConfig) -> Generated {
                             id: account.next_email_id,
                             address: format!("{}@{}", mail_local(&first), rng.pick(FREE_MAIL)),
                             default: false,
+                            ..EmailEntry::default()
                         });
                         account.next_email_id += 1;
                         None
@@ -466,6 +485,7 @@ pub fn generate(cfg: &GenConfig) -> Generated {
                                     rng.pick(FREE_MAIL)
                                 ),
                                 default: false,
+                                ..EmailEntry::default()
                             });
                             account.next_email_id += 1;
                         }
@@ -476,6 +496,7 @@ pub fn generate(cfg: &GenConfig) -> Generated {
                                 id: account.next_email_id,
                                 address: addr,
                                 default: true,
+                                ..EmailEntry::default()
                             },
                         );
                         account.next_email_id += 1;
@@ -529,6 +550,7 @@ pub fn generate(cfg: &GenConfig) -> Generated {
                 id: account.next_email_id,
                 address: format!("{}@{}", mail_local(&last), domain),
                 default: true,
+                ..EmailEntry::default()
             });
         } else {
             a.contact_types.push("Privatkontakt".into());
@@ -541,12 +563,18 @@ pub fn generate(cfg: &GenConfig) -> Generated {
                     rng.pick(FREE_MAIL)
                 ),
                 default: true,
+                ..EmailEntry::default()
             });
         }
         account.next_email_id += 1;
         account.addresses.insert(id, a);
         wrong_contacts.push(id);
     }
+    let non_broker_contacts: Vec<u64> = wrong_contacts
+        .iter()
+        .copied()
+        .filter(|id| !account.is_broker(*id))
+        .collect();
     // Customers, owners and prospects: the bulk of a real address book.
     for _ in 0..(20 + cfg.estates / 2) {
         let id = next_address;
@@ -575,6 +603,7 @@ pub fn generate(cfg: &GenConfig) -> Generated {
                     rng.pick(FREE_MAIL)
                 ),
                 default: true,
+                ..EmailEntry::default()
             });
             account.next_email_id += 1;
         }
@@ -603,22 +632,26 @@ pub fn generate(cfg: &GenConfig) -> Generated {
         "Penthouse mit Dachterrasse",
         "Gemütliches Apartment",
     ];
+    let mut open_rentals: Vec<u64> = Vec::new();
     for i in 0..cfg.estates {
         let id = 2000 + i as u64;
         let (city, zip) = *rng.pick(CITIES);
-        let forced_rental = i < 4;
-        // 0: none, 1: wrong first contact, 2: system user first.
-        let case = if i < 4 {
-            [0, 1, 2, 2][i]
+        let forced_rental = i < 6;
+        // 0: none, 1: wrong first contact, 2: system user first, 3: a non-broker in front of a system user,
+        // 4: only a system user without the broker key (not a broker, so portals get nobody).
+        let case = if i < 6 {
+            [0, 1, 2, 2, 3, 4][i]
         } else {
             match rng.below(100) {
                 0..=7 => 0,
                 8..=15 => 1,
+                16..=21 => 3,
+                22..=24 => 4,
                 _ => 2,
             }
         };
         // A listing without a proper contact gets a Betreuer who has an address, so "Zuordnen" has a default.
-        let officer = if case < 2 {
+        let officer = if case < 2 || case == 4 {
             *rng.pick(&linked_users)
         } else {
             *rng.pick(&active_users)
@@ -672,6 +705,34 @@ pub fn generate(cfg: &GenConfig) -> Generated {
                     });
                 }
             }
+            3 => {
+                // A private address (no broker) stands in front; portals skip it and take the broker behind.
+                let private = *rng.pick(&non_broker_contacts);
+                account.contacts.push(ContactLink {
+                    estate: id,
+                    address: private,
+                });
+                let behind = if ready.is_empty() {
+                    *rng.pick(&all_system)
+                } else {
+                    *rng.pick(&ready)
+                };
+                account.contacts.push(ContactLink {
+                    estate: id,
+                    address: behind,
+                });
+            }
+            4 => {
+                let pick = if without_broker_key.is_empty() {
+                    *rng.pick(&non_broker_contacts)
+                } else {
+                    *rng.pick(&without_broker_key)
+                };
+                account.contacts.push(ContactLink {
+                    estate: id,
+                    address: pick,
+                });
+            }
             _ => {
                 // Mostly the Betreuer's own address, sometimes a colleague's.
                 let officer_address = account.users[&estate.officer].address_id;
@@ -693,29 +754,50 @@ pub fn generate(cfg: &GenConfig) -> Generated {
             }
         }
         if open_rental {
-            match case {
-                0 => plant("estate.no_contact", format!("estate:{id}")),
-                1 => plant("estate.contact_not_system_user", format!("estate:{id}")),
-                _ => {
-                    let first = account
-                        .contacts
-                        .iter()
-                        .find(|c| c.estate == id)
-                        .unwrap()
-                        .address;
-                    if not_ready.contains(&first) {
-                        plant("estate.contact_not_ready", format!("estate:{id}"));
-                    }
-                }
-            }
+            open_rentals.push(id);
         }
         account.estates.insert(id, estate);
+    }
+
+    // The portals get the first *broker* of a listing (`contactPerson`); judge every open rental by that rule.
+    let linked: BTreeSet<u64> = ready.iter().chain(not_ready.iter()).copied().collect();
+    for id in open_rentals {
+        let subject = format!("estate:{id}");
+        match account.contacts_of(id, true).first() {
+            None => plant("estate.no_contact", subject),
+            Some(first) if !linked.contains(first) => {
+                plant("estate.contact_not_system_user", subject)
+            }
+            Some(first) if not_ready.contains(first) => plant("estate.contact_not_ready", subject),
+            Some(_) => {}
+        }
+    }
+
+    // What the audit must find once the person picks the customer key that stands for brokers.
+    let mut planted_after_choice: BTreeSet<Planted> = planted.clone();
+    if variant == MaklerVariant::CustomKey {
+        planted_after_choice.retain(|p| p.kind != "account.makler_key_missing");
+        for id in &without_broker_key {
+            planted_after_choice.insert(Planted {
+                kind: "user.not_makler".into(),
+                subject: format!("address:{id}"),
+            });
+        }
+    }
+
+    // E-mail entries in all three lists, with the remarks people write into them.
+    for a in account.addresses.values_mut() {
+        for e in &mut a.emails {
+            e.kind = *rng.pick(&[EmailKind::Plain, EmailKind::Business, EmailKind::Private]);
+            e.comment = rng.pick(EMAIL_COMMENTS).to_string();
+        }
     }
 
     Generated {
         account,
         mail_hosts,
         planted: planted.into_iter().collect(),
+        planted_after_choice: planted_after_choice.into_iter().collect(),
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
-pub use generate::{GenConfig, Planted};
+pub use generate::{GenConfig, Generated, Planted};
 pub use model::MaklerVariant;
 pub use server::{FaultKind, Knobs, SecondWriterChange};
 
@@ -80,6 +80,7 @@ impl Sandbox {
         let shared = Arc::new(server::Shared {
             account: std::sync::RwLock::new(account),
             planted: generated.planted,
+            planted_after_choice: generated.planted_after_choice,
             token: token.clone(),
             secret: secret.clone(),
             knobs: Mutex::new(config.knobs.clone()),
@@ -120,6 +121,11 @@ impl Sandbox {
     /// The planted findings (the ground truth for tests).
     pub fn planted(&self) -> Vec<Planted> {
         self.shared.planted.clone()
+    }
+
+    /// The ground truth once the person has picked the account's broker value (see [`Generated`]).
+    pub fn planted_after_choice(&self) -> Vec<Planted> {
+        self.shared.planted_after_choice.clone()
     }
 
     /// A snapshot of every record and relation.

@@ -29,12 +29,46 @@ pub struct User {
     pub status: String,
 }
 
+/// Which e-mail list an entry is in; it names the entry when read (`email__`, `emailbusiness__`, `emailprivate__`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailKind {
+    #[default]
+    Plain,
+    Business,
+    Private,
+}
+
+impl EmailKind {
+    /// The identifier part of the key a read returns.
+    pub fn read_prefix(self) -> &'static str {
+        match self {
+            EmailKind::Plain => "email",
+            EmailKind::Business => "emailbusiness",
+            EmailKind::Private => "emailprivate",
+        }
+    }
+
+    /// The key a modify takes (`email`, `email_business`, `email_private`).
+    pub fn from_write_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "email" => EmailKind::Plain,
+            "email_business" => EmailKind::Business,
+            "email_private" => EmailKind::Private,
+            _ => return None,
+        })
+    }
+}
+
 /// One e-mail entry of an address.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct EmailEntry {
     pub id: u64,
     pub address: String,
     pub default: bool,
+    pub kind: EmailKind,
+    /// The person's own remark ("Mailbemerkung"); free text, sometimes with something that looks like an address.
+    pub comment: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -61,7 +95,8 @@ impl Address {
     pub fn elements(&self) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("Id".into(), self.id.to_string().into());
-        m.insert("KdNr".into(), (self.id + 10000).to_string().into());
+        // Numbers come as numbers here and as strings elsewhere, as in recorded answers.
+        m.insert("KdNr".into(), (self.id + 10000).into());
         m.insert("Vorname".into(), self.first_name.clone().into());
         m.insert("Name".into(), self.last_name.clone().into());
         m.insert("Firma".into(), self.company.clone().into());
@@ -92,10 +127,11 @@ impl Address {
             }
             "email" => {
                 for e in &self.emails {
-                    m.insert(format!("email__{}", e.id), e.address.clone().into());
+                    let prefix = e.kind.read_prefix();
+                    m.insert(format!("{prefix}__{}", e.id), e.address.clone().into());
                     m.insert(
-                        format!("email__{}__Comment", e.id),
-                        if e.default { "Standard" } else { "" }.into(),
+                        format!("{prefix}__{}__Comment", e.id),
+                        e.comment.clone().into(),
                     );
                 }
             }
@@ -134,7 +170,7 @@ impl Estate {
         m.insert("objektnr_extern".into(), self.external_no.clone().into());
         m.insert("vermarktungsart".into(), self.marketing_type.clone().into());
         m.insert("status".into(), self.status.to_string().into());
-        m.insert("verkauft".into(), self.sold.to_string().into());
+        m.insert("verkauft".into(), self.sold.into());
         m.insert("reserviert".into(), self.reserved.to_string().into());
         m.insert("benutzer".into(), self.officer.to_string().into());
         m.insert("ort".into(), self.city.clone().into());
@@ -149,7 +185,7 @@ impl Estate {
 impl User {
     pub fn elements(&self) -> Map<String, Value> {
         let mut m = Map::new();
-        m.insert("Nr".into(), self.nr.to_string().into());
+        m.insert("Nr".into(), self.nr.into());
         m.insert("Name".into(), self.username.clone().into());
         m.insert("Vorname".into(), self.first_name.clone().into());
         m.insert("Nachname".into(), self.last_name.clone().into());
@@ -288,8 +324,15 @@ impl Account {
         out
     }
 
-    /// `get fields` for one module; with labels, permitted values map key → label, else a key list.
-    pub fn field_metadata(&self, module: &str, labels: bool) -> Option<Map<String, Value>> {
+    /// `get fields` for one module, shaped like recorded dumps: permitted values map key → label with labels on and
+    /// are a key list without; plain fields carry `permittedvalues: null`; some readable fields (`estate.status`,
+    /// `estate.verkauft`, `user.online`) are not listed at all; `benutzer` is `text` unless `realDataTypes` is set.
+    pub fn field_metadata(
+        &self,
+        module: &str,
+        labels: bool,
+        real_types: bool,
+    ) -> Option<Map<String, Value>> {
         let permitted = |values: &[(String, String)]| -> Value {
             if labels {
                 Value::Object(
@@ -303,8 +346,8 @@ impl Account {
             }
         };
         let field = |ty: &str, label: &str, values: Option<&[(String, String)]>| -> Value {
-            let mut f = json!({"type": ty, "length": null, "default": null, "filters": [], "dependencies": [], "compoundFields": []});
-            f["permittedvalues"] = values.map(permitted).unwrap_or(Value::Array(Vec::new()));
+            let mut f = json!({"type": ty, "length": null, "default": null, "filters": [], "dependencies": [], "compoundFields": [], "fieldMeasureFormat": null});
+            f["permittedvalues"] = values.map(permitted).unwrap_or(Value::Null);
             if labels {
                 f["label"] = label.into();
             }
@@ -331,10 +374,17 @@ impl Account {
                     ("Telefon1", "varchar", "Telefon"),
                     ("Email", "varchar", "E-Mail"),
                     ("KdNr", "integer", "KdNr"),
-                    ("Status", "boolean", "Status"),
                 ] {
                     m.insert(name.into(), field(ty, label, None));
                 }
+                m.insert(
+                    "Status".into(),
+                    field(
+                        "singleselect",
+                        "Status",
+                        Some(&pairs(&[("1", "Aktiv"), ("0", "Archiviert")])),
+                    ),
+                );
                 m.insert(
                     "ArtDaten".into(),
                     field("multiselect", "Kontaktart", Some(&self.contact_type_values)),
@@ -347,13 +397,16 @@ impl Account {
                 for (name, ty, label) in [
                     ("objekttitel", "varchar", "Objekttitel"),
                     ("objektnr_extern", "varchar", "ImmoNr"),
-                    ("verkauft", "boolean", "Verkauft/Vermietet"),
                     ("reserviert", "boolean", "Reserviert"),
                     ("ort", "varchar", "Ort"),
                     ("plz", "varchar", "PLZ"),
                     ("kaltmiete", "float", "Kaltmiete"),
                     ("wohnflaeche", "float", "Wohnfläche"),
-                    ("benutzer", "user", "Betreuer"),
+                    (
+                        "benutzer",
+                        if real_types { "user" } else { "text" },
+                        "Betreuer",
+                    ),
                 ] {
                     m.insert(name.into(), field(ty, label, None));
                 }
@@ -367,18 +420,6 @@ impl Account {
                             ("miete", "Miete"),
                             ("pacht", "Pacht"),
                             ("erbpacht", "Erbpacht"),
-                        ])),
-                    ),
-                );
-                m.insert(
-                    "status".into(),
-                    field(
-                        "singleselect",
-                        "Status",
-                        Some(&pairs(&[
-                            ("1", "Aktiv"),
-                            ("2", "Inaktiv"),
-                            ("0", "Archiviert"),
                         ])),
                     ),
                 );
@@ -407,7 +448,9 @@ impl Account {
                     ("Kuerzel", "varchar", "Kürzel"),
                     ("email", "varchar", "E-Mail"),
                     ("adrId:adressen.ID", "integer", "Adresse"),
-                    ("online", "varchar", "Status"),
+                    ("Aktiv_bis", "date", "Aktiv bis"),
+                    ("userDeactivatedDate", "date", "Deaktiviert am"),
+                    ("online_seit", "datetime", "Online seit"),
                     ("mailMode", "varchar", "Mail-Modus"),
                 ] {
                     m.insert(name.into(), field(ty, label, None));

@@ -83,6 +83,7 @@ pub struct SecondWriterChange {
 pub struct Shared {
     pub account: RwLock<Account>,
     pub planted: Vec<Planted>,
+    pub planted_after_choice: Vec<Planted>,
     pub token: String,
     pub secret: String,
     pub knobs: Mutex<Knobs>,
@@ -132,10 +133,22 @@ fn root_error(code: i64, errorcode: i64, message: &str) -> Value {
     json!({"status": {"code": code, "errorcode": errorcode, "message": message}, "response": {"results": []}})
 }
 
-fn json_response(v: Value) -> Response {
-    // onOffice answers HTTP 200 and puts errors into the JSON status blocks.
+/// An answer with its JSON envelope. Error envelopes (a root error, or root 97 when an action failed) come with
+/// HTTP 500 when `error_as_500` says so: the docs describe errors only as JSON, so the sandbox sends them both ways
+/// and a client must read the envelope whatever the HTTP status.
+fn envelope_response(v: Value, error_as_500: bool) -> Response {
+    let errorcode = v
+        .get("status")
+        .and_then(|s| s.get("errorcode"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let status = if errorcode != 0 && error_as_500 {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::OK
+    };
     (
-        StatusCode::OK,
+        status,
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
         v.to_string(),
     )
@@ -151,22 +164,25 @@ async fn api(State(s): State<Arc<Shared>>, Path(version): Path<String>, body: By
     if !knobs.latency.is_zero() {
         tokio::time::sleep(knobs.latency).await;
     }
-    let (fault, process_anyway) = {
+    let (fault, process_anyway, error_as_500) = {
         let mut rng = s.rng.lock().unwrap();
         let fault = if !knobs.faults.is_empty() && rng.chance(knobs.fault_rate) {
             Some(*rng.pick(&knobs.faults))
         } else {
             None
         };
-        (fault, rng.chance(0.5))
+        (fault, rng.chance(0.5), rng.chance(0.5))
     };
     match fault {
-        None => json_response(handle(&s, &body, &knobs)),
-        Some(FaultKind::Clock) => json_response(root_error(
-            400,
-            136,
-            "Your timestamp is too old or your server time is wrong.",
-        )),
+        None => envelope_response(handle(&s, &body, &knobs), error_as_500),
+        Some(FaultKind::Clock) => envelope_response(
+            root_error(
+                400,
+                136,
+                "Your timestamp is too old or your server time is wrong.",
+            ),
+            error_as_500,
+        ),
         Some(kind) => {
             // The request may or may not have run before the answer got lost, as in real life.
             if process_anyway {
@@ -187,7 +203,7 @@ async fn api(State(s): State<Arc<Shared>>, Path(version): Path<String>, body: By
                     .into_response(),
                 FaultKind::Stall => {
                     tokio::time::sleep(knobs.stall).await;
-                    json_response(root_error(500, 500, "stalled"))
+                    envelope_response(root_error(500, 500, "stalled"), true)
                 }
                 _ => {
                     let stream = futures::stream::once(async {
@@ -284,7 +300,20 @@ pub fn handle(s: &Shared, body: &[u8], knobs: &Knobs) -> Value {
         .iter()
         .map(|a| handle_action(s, a, now, knobs))
         .collect();
-    json!({"status": {"code": 200, "errorcode": 0, "message": "OK"}, "response": {"results": results}})
+    // One failed action marks the whole answer with 97 ("error in action"); the details stay per action.
+    let failed = results.iter().any(|r| {
+        r.get("status")
+            .and_then(|s| s.get("errorcode"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            != 0
+    });
+    let status = if failed {
+        json!({"code": 200, "errorcode": 97, "message": "Error in action"})
+    } else {
+        json!({"code": 200, "errorcode": 0, "message": "OK"})
+    };
+    json!({"status": status, "response": {"results": results}})
 }
 
 fn handle_action(s: &Shared, action: &Value, now: i64, knobs: &Knobs) -> Value {
