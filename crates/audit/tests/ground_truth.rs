@@ -5,6 +5,7 @@ mod common;
 
 use audit::{FindingKind, ProgressSink};
 use common::*;
+use onoffice_sandbox::{Knobs, MaklerVariant};
 
 async fn check(seed: u64, users: usize, estates: usize) {
     let sb = sandbox(seed, users, estates, None).await;
@@ -32,6 +33,41 @@ async fn check(seed: u64, users: usize, estates: usize) {
     assert!(
         kinds.contains(&FindingKind::NoContact) && kinds.contains(&FindingKind::MailboxExternal)
     );
+}
+
+/// Small pages (user reads carry no total, so the client pages until a short page) and a server that takes fewer
+/// actions per request than the client starts with (error 15): still exact, and an audit only reads.
+#[tokio::test(flavor = "multi_thread")]
+async fn exact_with_small_pages_and_a_low_action_limit_and_read_only() {
+    for (seed, variant) in [(0, MaklerVariant::Standard), (3, MaklerVariant::Renamed)] {
+        let sb = sandbox(seed, 23, 90, Some(variant)).await;
+        sb.set_knobs(Knobs {
+            max_actions: 3,
+            ..Knobs::default()
+        });
+        let auditor = auditor_with(&sb, |b| b.page_size(5).max_actions_per_request(8));
+        let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+        assert_eq!(report.stats.users, 23, "every user page was read");
+        let got = pairs(
+            report
+                .findings
+                .iter()
+                .map(|f| (f.kind.id(), f.subject.as_str())),
+        );
+        let want = pairs(
+            sb.planted()
+                .iter()
+                .map(|p| (p.kind.as_str(), p.subject.as_str())),
+        );
+        assert!(got == want, "seed {seed}:\n{}", diff(&got, &want));
+        assert!(auditor.client.batch_limit() <= 3);
+        let kinds: Vec<String> = sb.action_kinds().into_keys().collect();
+        assert_eq!(
+            kinds,
+            ["get", "read"],
+            "an audit sends only read and get actions"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

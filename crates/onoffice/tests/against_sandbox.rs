@@ -103,18 +103,25 @@ async fn batching_respects_the_action_limit_and_keeps_order() {
     // 24 pages: the first alone, then 23 in requests of at most 3.
     assert_eq!(sb.stats(), (1 + 8, 24));
 
-    // A client that ignores the limit is refused by the sandbox, for the whole request.
+    // A client above the limit is refused with error 15 for the whole request: it halves its batches, tries
+    // again, and keeps the smaller size for the rest of the session.
     let greedy = builder(&sb)
         .max_actions_per_request(10)
+        .max_in_flight(1)
         .page_size(25)
         .build()
         .unwrap();
-    let err = greedy
-        .read_estates(&Filter::new(), &["Id"])
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), Some(15));
-    assert_eq!(err.class(), ErrorClass::Validation);
+    let (r0, _) = sb.stats();
+    let all = greedy.read_estates(&Filter::new(), &["Id"]).await.unwrap();
+    assert_eq!(all.len(), 600);
+    assert!(greedy.batch_limit() <= 3, "{}", greedy.batch_limit());
+    let (r1, _) = sb.stats();
+    let again = greedy.read_estates(&Filter::new(), &["Id"]).await.unwrap();
+    assert_eq!(again.len(), 600);
+    let (r2, _) = sb.stats();
+    // The second read needs no refused request: 1 first page + 23 pages in requests of the learnt size.
+    assert_eq!(r2 - r1, 1 + 23u64.div_ceil(greedy.batch_limit() as u64));
+    assert!(r1 - r0 > r2 - r1, "the first read paid for the refusals");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -363,7 +370,7 @@ async fn typed_calls_for_the_audit() {
 
     let system = client
         .read_addresses(
-            &Filter::new().with("ArtDaten", "=", "Systembenutzer"),
+            &Filter::new().any_of("ArtDaten", &["Systembenutzer"]),
             &["ArtDaten", "defaultemail", "Vorname", "Name"],
         )
         .await

@@ -86,6 +86,7 @@ impl Sandbox {
             knobs: Mutex::new(config.knobs.clone()),
             requests: AtomicU64::new(0),
             actions: AtomicU64::new(0),
+            action_kinds: Mutex::new(Default::default()),
             rng: Mutex::new(generate::Rng::new(
                 config.generate.seed.wrapping_mul(31).wrapping_add(7),
             )),
@@ -140,6 +141,11 @@ impl Sandbox {
             self.shared.requests.load(Ordering::SeqCst),
             self.shared.actions.load(Ordering::SeqCst),
         )
+    }
+
+    /// Signed actions served so far, per kind (`read`, `get`, `modify`, `create`, `delete`, ...).
+    pub fn action_kinds(&self) -> std::collections::BTreeMap<String, u64> {
+        self.shared.action_kinds.lock().unwrap().clone()
     }
 
     /// Edits the account directly, as a colleague in the onOffice web interface would.

@@ -89,6 +89,8 @@ pub struct Shared {
     pub knobs: Mutex<Knobs>,
     pub requests: AtomicU64,
     pub actions: AtomicU64,
+    /// Actions served per kind (`read`, `get`, `modify`, `create`, `delete`, ...).
+    pub action_kinds: Mutex<std::collections::BTreeMap<String, u64>>,
     pub rng: Mutex<Rng>,
     pub second_writer_log: Mutex<Vec<SecondWriterChange>>,
 }
@@ -118,6 +120,7 @@ async fn stats(State(s): State<Arc<Shared>>) -> Json<Value> {
     Json(json!({
         "requests": s.requests.load(Ordering::SeqCst),
         "actions": s.actions.load(Ordering::SeqCst),
+        "by_kind": *s.action_kinds.lock().unwrap(),
     }))
 }
 
@@ -385,6 +388,11 @@ fn handle_action(s: &Shared, action: &Value, now: i64, knobs: &Knobs) -> Value {
     }
 
     let kind = action_id.rsplit(':').next().unwrap_or("");
+    *s.action_kinds
+        .lock()
+        .unwrap()
+        .entry(kind.to_string())
+        .or_default() += 1;
     if !action_id.starts_with("urn:onoffice-de-ns:smart:2.5:smartml:action:")
         || !matches!(kind, "read" | "create" | "modify" | "get" | "do" | "delete")
     {
