@@ -7,6 +7,8 @@ fn main() {
         "connect",
         "start_demo",
         "disconnect",
+        "check_connection",
+        "save_diagnosis",
         "run_audit",
         "cancel_audit",
         "choose_makler_key",

@@ -25,6 +25,8 @@ macro_rules! handlers {
             commands::connection::connect,
             commands::connection::start_demo,
             commands::connection::disconnect,
+            commands::connection::check_connection,
+            commands::connection::save_diagnosis,
             commands::audit::run_audit,
             commands::audit::cancel_audit,
             commands::audit::choose_makler_key,

@@ -207,3 +207,30 @@ fn credentials_go_to_the_keychain_and_never_come_back() {
     );
     drop(sb);
 }
+
+#[test]
+fn connection_check_and_diagnosis_file_on_the_demo() {
+    let (_app, w) = app(Arc::new(MemoryStore::default()));
+    let err = invoke(&w, "check_connection", json!({})).unwrap_err();
+    assert_eq!(err["code"], "not_connected");
+    invoke(&w, "start_demo", json!({})).unwrap();
+    let d = invoke(&w, "check_connection", json!({})).unwrap();
+    let assumptions = d["assumptions"].as_array().unwrap();
+    assert_eq!(assumptions.len(), 7);
+    assert!(assumptions.iter().all(|a| a["state"] == "holds"), "{d}");
+    let path = std::env::temp_dir().join(format!("agent-check-diag-{}.json", std::process::id()));
+    let written = invoke(
+        &w,
+        "save_diagnosis",
+        json!({"path": path.to_string_lossy()}),
+    )
+    .unwrap();
+    assert_eq!(written, json!(path.to_string_lossy()));
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert!(file.contains("\"users_readable\""));
+    assert!(!file.contains('@'), "no e-mail address in the diagnosis");
+    let _ = std::fs::remove_file(path);
+    // The audit after the check is complete on the demo.
+    let view = invoke(&w, "run_audit", json!({})).unwrap();
+    assert_eq!(view["report"]["complete"], true);
+}

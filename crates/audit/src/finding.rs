@@ -9,6 +9,9 @@ use crate::text::Text;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum FindingKind {
+    /// An assumption the audit makes about the account does not hold (compatibility check).
+    #[serde(rename = "account.api_assumption")]
+    ApiAssumption,
     #[serde(rename = "account.makler_key_missing")]
     MaklerKeyMissing,
     #[serde(rename = "user.address_missing")]
@@ -34,7 +37,8 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 11] = [
+    pub const ALL: [FindingKind; 12] = [
+        FindingKind::ApiAssumption,
         FindingKind::MaklerKeyMissing,
         FindingKind::UserAddressMissing,
         FindingKind::AddressUserMissing,
@@ -51,6 +55,7 @@ impl FindingKind {
     /// The stable id, e.g. `user.not_makler`.
     pub fn id(self) -> &'static str {
         match self {
+            FindingKind::ApiAssumption => "account.api_assumption",
             FindingKind::MaklerKeyMissing => "account.makler_key_missing",
             FindingKind::UserAddressMissing => "user.address_missing",
             FindingKind::AddressUserMissing => "address.user_missing",
@@ -100,6 +105,10 @@ impl FindingKind {
     /// A short title a broker understands.
     pub fn title(self) -> Text {
         let (de, en) = match self {
+            FindingKind::ApiAssumption => (
+                "onOffice ist anders eingerichtet als erwartet",
+                "onOffice is set up differently than expected",
+            ),
             FindingKind::MaklerKeyMissing => (
                 "Kontaktart „Makler“ nicht gefunden",
                 "Contact type \"Makler\" not found",

@@ -3,6 +3,7 @@
 //! `oo-check` tool both use it. It never writes without a plan the caller has seen.
 
 pub mod checks;
+pub mod diagnose;
 pub mod finding;
 pub mod fix;
 pub mod journal;
@@ -20,6 +21,7 @@ use onoffice::Client;
 use serde::{Deserialize, Serialize};
 
 pub use checks::{Check, CheckState, Light, ListingRow, SystemUserRow};
+pub use diagnose::{Assumption, AssumptionId, AssumptionState, Diagnosis};
 pub use finding::{Finding, FindingKind, Resolution, Severity, SupportMail};
 pub use fix::{FixPlan, ItemResult, Outcome, PlanChoices, PlannedChange};
 pub use journal::Journal;
@@ -45,6 +47,9 @@ pub struct AuditStats {
     pub system_addresses: usize,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rentals: usize,
+    /// Mailboxes whose kind could not be checked (DNS did not answer): shown as such, never as fine.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub mailboxes_not_checked: usize,
 }
 
 /// One mailbox (default e-mail of a system user address) and what the audit knows of it.
@@ -70,6 +75,10 @@ pub struct AuditReport {
     pub mailboxes: Vec<MailboxRow>,
     pub makler: MaklerKey,
     pub stats: AuditStats,
+    /// The compatibility check behind this report.
+    pub assumptions: Vec<Assumption>,
+    /// False when an assumption of the audit failed: the checklist must not be shown as if it were complete.
+    pub complete: bool,
     /// The data behind it, for planning fixes; not sent to the UI.
     #[serde(skip)]
     pub snapshot: Snapshot,
@@ -87,6 +96,8 @@ pub struct Auditor {
     pub classifier: Arc<MailboxClassifier>,
     pub settings: Arc<dyn Settings>,
     pub journal: Arc<Journal>,
+    /// The latest compatibility check; the first audit runs one alongside its reads.
+    diagnosis: std::sync::Mutex<Option<Diagnosis>>,
 }
 
 impl Auditor {
@@ -101,20 +112,41 @@ impl Auditor {
             classifier,
             settings,
             journal,
+            diagnosis: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Runs the compatibility check now (read-only) and keeps it for the next reports.
+    pub async fn diagnose(&self) -> Diagnosis {
+        let d = diagnose::run(&self.client, self.settings.as_ref()).await;
+        *self.diagnosis.lock().unwrap() = Some(d.clone());
+        d
+    }
+
+    /// The latest compatibility check, if one ran.
+    pub fn last_diagnosis(&self) -> Option<Diagnosis> {
+        self.diagnosis.lock().unwrap().clone()
     }
 
     /// Runs every check. Cancel it by dropping the future.
     pub async fn audit(&self, progress: &ProgressSink) -> onoffice::Result<AuditReport> {
         let started = Instant::now();
         let (req0, act0) = self.client.counters();
-        let snapshot = snapshot::read(
+        let read = snapshot::read(
             &self.client,
             &self.classifier,
             self.settings.as_ref(),
             progress,
-        )
-        .await?;
+        );
+        // Before the first audit of an account, check every assumption it makes, alongside its reads.
+        let snapshot = if self.last_diagnosis().is_none() {
+            let (diagnosis, snapshot) =
+                tokio::join!(diagnose::run(&self.client, self.settings.as_ref()), read);
+            *self.diagnosis.lock().unwrap() = Some(diagnosis);
+            snapshot?
+        } else {
+            read.await?
+        };
         progress.report(Progress::step(
             5,
             Text::new("Werte die Prüfungen aus …", "Evaluating the checks …"),
@@ -131,7 +163,13 @@ impl Auditor {
     /// Evaluates a snapshot against the current settings and journal (no I/O).
     pub fn evaluate(&self, snapshot: Snapshot) -> AuditReport {
         let pending = self.journal.pending_transfers();
-        let eval = checks::evaluate(&snapshot, self.settings.as_ref(), &pending);
+        let mut eval = checks::evaluate(&snapshot, self.settings.as_ref(), &pending);
+        let diagnosis = self.last_diagnosis();
+        if let Some(d) = &diagnosis {
+            let mut findings = d.findings();
+            findings.append(&mut eval.findings);
+            eval.findings = findings;
+        }
         let mut mailboxes: BTreeMap<String, MailboxRow> = BTreeMap::new();
         for row in eval.users.iter().filter(|r| r.user_nr.is_some()) {
             if let (Some(email), Some(address)) = (&row.email, row.address_id) {
@@ -151,17 +189,24 @@ impl Auditor {
                 entry.names.push(row.name.clone());
             }
         }
+        let mailboxes: Vec<MailboxRow> = mailboxes.into_values().collect();
         AuditReport {
             stats: AuditStats {
                 users: snapshot.users.len(),
                 system_addresses: snapshot.system_addresses.len(),
                 rentals: snapshot.rentals.len(),
+                mailboxes_not_checked: mailboxes
+                    .iter()
+                    .filter(|m| matches!(m.kind, MailboxKind::CouldNotCheck { .. }))
+                    .count(),
                 ..AuditStats::default()
             },
+            complete: diagnosis.as_ref().is_none_or(Diagnosis::all_hold),
+            assumptions: diagnosis.map(|d| d.assumptions).unwrap_or_default(),
             findings: eval.findings,
             users: eval.users,
             listings: eval.listings,
-            mailboxes: mailboxes.into_values().collect(),
+            mailboxes,
             makler: snapshot.makler.clone().unwrap_or(MaklerKey::Missing {
                 candidates: Vec::new(),
             }),

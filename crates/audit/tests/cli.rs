@@ -88,3 +88,189 @@ fn audit_fix_undo_on_the_demo() {
     assert!(err.contains("nur https"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The demo account of a seed, as `--demo --seed N` starts it.
+fn demo_truth(seed: u64) -> onoffice_sandbox::Generated {
+    onoffice_sandbox::generate::generate(&onoffice_sandbox::GenConfig {
+        seed,
+        ..Default::default()
+    })
+}
+
+fn kinds_and_subjects(v: &serde_json::Value) -> std::collections::BTreeSet<(String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] != "estate.portal_transfer_pending")
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                f["subject"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The account has no key `Makler` (seed 2: a customer key labelled "Mitarbeiter"): the candidates are offered,
+/// the person picks once, and audit and fix then use that key.
+#[test]
+fn the_chosen_makler_key_is_used_by_audit_and_fix() {
+    let dir = std::env::temp_dir().join(format!("oo-check-key-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let truth = demo_truth(2);
+    assert_eq!(
+        truth.account.makler_variant,
+        onoffice_sandbox::MaklerVariant::CustomKey
+    );
+    let (code, out, _) = oo_check(&["audit", "--demo", "--seed", "2", "--json"], &dir);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["makler"]["status"], "missing");
+    assert_eq!(
+        v["makler"]["candidates"],
+        serde_json::json!([{"key": "indMulti1966Select5844", "label": "Mitarbeiter"}])
+    );
+    let planted: std::collections::BTreeSet<(String, String)> = truth
+        .planted
+        .iter()
+        .map(|p| (p.kind.clone(), p.subject.clone()))
+        .collect();
+    assert_eq!(kinds_and_subjects(&v), planted);
+    assert_eq!(
+        v["complete"], false,
+        "without a broker value the check is incomplete"
+    );
+
+    let key = "indMulti1966Select5844";
+    let (code, out, _) = oo_check(
+        &[
+            "audit",
+            "--demo",
+            "--seed",
+            "2",
+            "--makler-key",
+            key,
+            "--json",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["makler"]["status"], "chosen");
+    assert_eq!(v["complete"], true);
+    let after_choice: std::collections::BTreeSet<(String, String)> = truth
+        .planted_after_choice
+        .iter()
+        .map(|p| (p.kind.clone(), p.subject.clone()))
+        .collect();
+    assert!(after_choice.iter().any(|(k, _)| k == "user.not_makler"));
+    assert_eq!(kinds_and_subjects(&v), after_choice);
+
+    let (code, out, _) = oo_check(
+        &[
+            "fix",
+            "--demo",
+            "--seed",
+            "2",
+            "--makler-key",
+            key,
+            "--kind",
+            "user.not_makler",
+            "--yes",
+            "--journal",
+            "k.jsonl",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("„Mitarbeiter“ ergänzt"), "{out}");
+    let journal = std::fs::read_to_string(dir.join("k.jsonl")).unwrap();
+    assert!(journal.contains(key), "the fix wrote the chosen key");
+
+    // An account without any broker value offers nothing to pick.
+    let (_, out, _) = oo_check(&["audit", "--demo", "--seed", "4", "--json"], &dir);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["makler"]["candidates"], serde_json::json!([]));
+}
+
+#[test]
+fn diagnose_writes_a_file_for_support() {
+    let dir = std::env::temp_dir().join(format!("oo-check-diag-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, out, err) = oo_check(&["diagnose", "--demo", "--out", "diag.json"], &dir);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("✔ Benutzer lesbar"), "{out}");
+    let file = std::fs::read_to_string(dir.join("diag.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&file).unwrap();
+    assert_eq!(v["assumptions"].as_array().unwrap().len(), 7);
+    assert!(!file.contains('@'));
+    // Seed 4 has no broker value: the check says so and exits non-zero.
+    let (code, out, _) = oo_check(&["diagnose", "--demo", "--seed", "4"], &dir);
+    assert_eq!(code, 3);
+    assert!(out.contains("✖ Kontaktart „Makler“ vorhanden"), "{out}");
+}
+
+/// A DNS server that does not answer: every mailbox that needs it is "could not check", said out loud.
+#[test]
+fn unreachable_dns_is_reported_not_hidden() {
+    let dir = std::env::temp_dir().join(format!("oo-check-dns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt
+        .block_on(onoffice_sandbox::Sandbox::start(Default::default()))
+        .unwrap();
+    let c = sb.connection.clone();
+    let args = |json: bool| {
+        let mut a = vec![
+            "audit".to_string(),
+            "--url".into(),
+            c.url.clone(),
+            "--token".into(),
+            c.token.clone(),
+            "--secret".into(),
+            c.secret.clone(),
+            "--dns".into(),
+            "127.0.0.1:9".into(),
+        ];
+        if json {
+            a.push("--json".into());
+        }
+        a
+    };
+    let run = |json: bool| {
+        let a = args(json);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        oo_check(&refs, &dir)
+    };
+    let (code, out, _) = run(true);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let free_mail = ["gmx.de", "web.de", "gmail.com", "t-online.de"];
+    let mailboxes = v["mailboxes"].as_array().unwrap();
+    let needs_dns: Vec<&serde_json::Value> = mailboxes
+        .iter()
+        .filter(|m| {
+            let email = m["email"].as_str().unwrap();
+            !free_mail.iter().any(|d| email.ends_with(&format!("@{d}")))
+        })
+        .collect();
+    assert!(!needs_dns.is_empty());
+    for m in &needs_dns {
+        assert_eq!(m["kind"]["kind"], "could_not_check", "{m}");
+    }
+    assert_eq!(
+        v["stats"]["mailboxes_not_checked"].as_u64().unwrap() as usize,
+        needs_dns.len()
+    );
+    let (code, out, _) = run(false);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&format!(
+            "Postfach-Art konnte nicht geprüft werden ({})",
+            needs_dns.len()
+        )),
+        "{out}"
+    );
+    drop(sb);
+}

@@ -267,7 +267,12 @@ fn read_estates(
         .copied()
         .filter(|id| only.as_ref().is_none_or(|s| s.contains(id)))
         .collect();
-    let elements = |id: u64| account.estates.get(&id).map(Estate::elements);
+    let elements = |id: u64| {
+        account
+            .estates
+            .get(&id)
+            .map(|e| account.readable(e.elements()))
+    };
     list_read(
         &account.list_cache,
         "estate",
@@ -294,7 +299,12 @@ fn read_users(
         .copied()
         .filter(|n| only.is_none_or(|o| o == *n))
         .collect();
-    let elements = |id: u64| account.users.get(&id).map(User::elements);
+    let elements = |id: u64| {
+        account
+            .users
+            .get(&id)
+            .map(|u| account.readable(u.elements()))
+    };
     let mut done = list_read(
         &account.list_cache,
         "user",

@@ -309,6 +309,8 @@ pub fn generate(cfg: &GenConfig) -> Generated {
         contacts: Vec::new(),
         contact_type_values,
         can_read_users: true,
+        marketing_type_values: standard_marketing_types(),
+        unreadable_fields: BTreeSet::new(),
         next_email_id: 5000,
         list_cache: ListCache::default(),
     };

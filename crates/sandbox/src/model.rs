@@ -240,6 +240,10 @@ pub struct Account {
     pub contact_type_values: Vec<(String, String)>,
     /// Whether the API user has the right "Benutzerdaten über API auslesen".
     pub can_read_users: bool,
+    /// Single-select `vermarktungsart`: key → label.
+    pub marketing_type_values: Vec<(String, String)>,
+    /// Fields the API user may not read: onOffice drops them from `data` without a word.
+    pub unreadable_fields: std::collections::BTreeSet<String>,
     pub next_email_id: u64,
     /// Matching ids of recent list filters; cleared by every write.
     #[serde(skip)]
@@ -283,7 +287,28 @@ impl ListCache {
     }
 }
 
+/// The four marketing types of a standard account.
+pub fn standard_marketing_types() -> Vec<(String, String)> {
+    [
+        ("kauf", "Kauf"),
+        ("miete", "Miete"),
+        ("pacht", "Pacht"),
+        ("erbpacht", "Erbpacht"),
+    ]
+    .iter()
+    .map(|(k, l)| (k.to_string(), l.to_string()))
+    .collect()
+}
+
 impl Account {
+    /// A record's elements without the fields the API user may not read.
+    pub fn readable(&self, mut elements: Map<String, Value>) -> Map<String, Value> {
+        if !self.unreadable_fields.is_empty() {
+            elements.retain(|k, _| !self.unreadable_fields.contains(k));
+        }
+        elements
+    }
+
     /// The key that marks brokers in this account, if any.
     pub fn broker_key(&self) -> Option<&'static str> {
         match self.makler_variant {
@@ -415,12 +440,7 @@ impl Account {
                     field(
                         "singleselect",
                         "Vermarktungsart",
-                        Some(&pairs(&[
-                            ("kauf", "Kauf"),
-                            ("miete", "Miete"),
-                            ("pacht", "Pacht"),
-                            ("erbpacht", "Erbpacht"),
-                        ])),
+                        Some(&self.marketing_type_values),
                     ),
                 );
                 m.insert(

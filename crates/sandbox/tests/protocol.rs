@@ -384,7 +384,10 @@ async fn inspection_routes() {
         .json()
         .await
         .unwrap();
-    assert_eq!(stats, json!({"requests": 1, "actions": 1}));
+    assert_eq!(
+        stats,
+        json!({"requests": 1, "actions": 1, "by_kind": {"read": 1}})
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

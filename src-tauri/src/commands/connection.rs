@@ -119,3 +119,32 @@ pub async fn disconnect(state: State<'_, AppState>) -> Result<ConnectionStatus> 
     *session = Session::empty();
     Ok(status(&session))
 }
+
+/// "Verbindung prüfen": checks every assumption the audit makes about the account (read-only) and keeps the result
+/// for "Diagnose speichern".
+#[tauri::command]
+pub async fn check_connection(state: State<'_, AppState>) -> Result<audit::Diagnosis> {
+    let auditor = state.session.lock().await.auditor()?;
+    Ok(auditor.diagnose().await)
+}
+
+/// Writes the latest check as a file for support (field names, value keys, counts, error codes, timings, the app
+/// version; never a secret, a name or an e-mail address) to the path the save dialog returned.
+#[tauri::command]
+pub async fn save_diagnosis(state: State<'_, AppState>, path: String) -> Result<String> {
+    let auditor = state.session.lock().await.auditor()?;
+    let diagnosis = match auditor.last_diagnosis() {
+        Some(d) => d,
+        None => auditor.diagnose().await,
+    };
+    let text = serde_json::to_string_pretty(&diagnosis).unwrap_or_default();
+    let path = std::path::PathBuf::from(path);
+    std::fs::write(&path, text).map_err(|e| {
+        AppError::new(
+            crate::error::ErrorCode::Unknown,
+            format!("Die Diagnose konnte nicht gespeichert werden: {e}"),
+            format!("The diagnosis could not be saved: {e}"),
+        )
+    })?;
+    Ok(path.to_string_lossy().into_owned())
+}

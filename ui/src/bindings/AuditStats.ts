@@ -3,4 +3,8 @@
 /**
  * Figures of one audit run.
  */
-export type AuditStats = { elapsed_ms: number, requests: number, actions: number, users: number, system_addresses: number, rentals: number, };
+export type AuditStats = { elapsed_ms: number, requests: number, actions: number, users: number, system_addresses: number, rentals: number, 
+/**
+ * Mailboxes whose kind could not be checked (DNS did not answer): shown as such, never as fine.
+ */
+mailboxes_not_checked: number, };

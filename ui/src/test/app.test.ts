@@ -252,4 +252,40 @@ describe("report", () => {
   });
 });
 
+describe("connection check", () => {
+  it("marks an incomplete checklist and unchecked mailboxes, lists the assumptions and saves the diagnosis", async () => {
+    const view = auditView([noContact]);
+    view.report.complete = false;
+    view.report.stats.mailboxes_not_checked = 2;
+    const t = (de: string) => ({ de, en: de });
+    const diagnosis = {
+      app_version: "0.1.0", created: "2026-11-27T16:00:00Z", api_host: "api.onoffice.de", reads: [], fields: {}, value_keys: {},
+      requests: 2, elapsed_ms: 300,
+      assumptions: [
+        { id: "users_readable", state: "holds", title: t("Benutzer lesbar"), seen: t("20 Benutzer gelesen"), meaning: t(""), todo: t("") },
+        { id: "rental_value", state: "fails", title: t("Vermarktungsart „Miete“ vorhanden"), seen: t("kein „miete“"), meaning: t("findet keine Vermietungen"), todo: t("Support fragen") },
+      ],
+    };
+    backend({
+      connection_status: () => ({ mode: "account", label: "Firma", api_url: "" }),
+      run_audit: () => view,
+      check_connection: () => diagnosis,
+      save_diagnosis: (args) => args.path,
+    });
+    render(App);
+    expect((await screen.findByTestId("incomplete")).textContent).toContain("unvollständig");
+    expect(screen.getByTestId("dns-not-checked").textContent).toContain("Bei 2 Postfächern");
+    await fireEvent.click(screen.getByTestId("tab-settings"));
+    await fireEvent.click(screen.getByTestId("check-connection"));
+    const list = await screen.findByTestId("assumptions");
+    expect(list.textContent).toContain("in Ordnung:");
+    expect(list.textContent).toContain("Problem:");
+    expect(list.textContent).toContain("Support fragen");
+    await fireEvent.click(screen.getByTestId("save-diagnosis"));
+    expect(await screen.findByText("Diagnose gespeichert: /tmp/diagnose.json")).toBeTruthy();
+    expect(called("save_diagnosis")[0].args).toEqual({ path: "/tmp/diagnose.json" });
+  });
+});
+
+vi.mock("@tauri-apps/plugin-dialog", () => ({ save: vi.fn(async () => "/tmp/diagnose.json") }));
 vi.mock("@tauri-apps/plugin-opener", () => ({ openUrl: vi.fn(async () => undefined) }));

@@ -18,9 +18,10 @@ use onoffice_sandbox::{GenConfig, Knobs, Sandbox, SandboxConfig};
 const USAGE: &str = "\
 oo-check – prüft onOffice für den Vermietungsagenten / checks onOffice for the rental agent
 
-  oo-check audit  (--url URL --token T --secret S [--dns HOST:PORT] | --demo) [--json] [--makler-key KEY]
+  oo-check audit  (--url URL --token T --secret S [--dns HOST:PORT] | --demo [--seed N --users N --estates N]) [--json] [--makler-key KEY]
   oo-check fix    (… same connection options …) [--kind KIND]... [--yes] [--journal FILE]
   oo-check undo   (… same connection options …) [--journal FILE]
+  oo-check diagnose (… same connection options …) [--out FILE]   (compatibility check; FILE for support)
   oo-check serve-sandbox [--port N] [--seed N] [--users N] [--estates N] [--latency-ms N] [--fault-rate F] [--max-actions N]
 
 Token and secret may come from ONOFFICE_TOKEN and ONOFFICE_SECRET instead of the flags.
@@ -39,6 +40,7 @@ struct Args {
     makler_key: Option<String>,
     kinds: Vec<FindingKind>,
     journal: Option<PathBuf>,
+    out: Option<PathBuf>,
     sandbox: SandboxConfig,
 }
 
@@ -91,6 +93,7 @@ fn parse_args() -> Args {
                 );
             }
             "--journal" => a.journal = Some(PathBuf::from(value())),
+            "--out" => a.out = Some(PathBuf::from(value())),
             "--port" => a.sandbox.port = num(value()) as u16,
             "--seed" => a.sandbox.generate.seed = num(value()),
             "--users" => a.sandbox.generate.users = num(value()) as usize,
@@ -129,12 +132,7 @@ async fn connect(a: &Args) -> (Auditor, Option<Sandbox>) {
         }
     };
     let (url, token, secret, dns, sandbox) = if a.demo {
-        let sb = Sandbox::start(SandboxConfig {
-            generate: GenConfig::default(),
-            ..a.sandbox.clone()
-        })
-        .await
-        .unwrap_or_else(|e| {
+        let sb = Sandbox::start(a.sandbox.clone()).await.unwrap_or_else(|e| {
             eprintln!("Demo kann nicht starten / demo cannot start: {e}");
             std::process::exit(1)
         });
@@ -200,6 +198,9 @@ fn print_report(report: &audit::AuditReport) {
         }
         _ => {}
     }
+    if !report.complete {
+        println!("Achtung: Die Prüfung ist unvollständig, weil onOffice anders eingerichtet ist als erwartet (siehe unten).\n");
+    }
     println!("Systembenutzer:");
     for row in &report.users {
         let light = match row.light {
@@ -233,6 +234,21 @@ fn print_report(report: &audit::AuditReport) {
         }
         if list.len() > 25 {
             println!("  … und {} weitere", list.len() - 25);
+        }
+        println!();
+    }
+    let not_checked: Vec<&audit::MailboxRow> = report
+        .mailboxes
+        .iter()
+        .filter(|m| matches!(m.kind, audit::MailboxKind::CouldNotCheck { .. }))
+        .collect();
+    if !not_checked.is_empty() {
+        println!(
+            "Postfach-Art konnte nicht geprüft werden ({}), der DNS-Server hat nicht geantwortet. Bitte später erneut prüfen:",
+            not_checked.len()
+        );
+        for m in not_checked {
+            println!("  – {} ({})", m.email, m.names.join(", "));
         }
         println!();
     }
@@ -282,7 +298,11 @@ async fn run(a: Args) {
                 .await
                 .unwrap_or_else(|e| fail(&e));
             if a.json {
-                let out = serde_json::json!({"findings": report.findings, "stats": report.stats, "makler": report.makler});
+                let out = serde_json::json!({
+                    "findings": report.findings, "stats": report.stats, "makler": report.makler,
+                    "complete": report.complete, "assumptions": report.assumptions,
+                    "mailboxes": report.mailboxes,
+                });
                 println!("{}", serde_json::to_string_pretty(&out).unwrap());
             } else {
                 print_report(&report);
@@ -354,6 +374,45 @@ async fn run(a: Args) {
                 fixable(&report),
                 after.findings.len() - fixable(&after)
             );
+        }
+        "diagnose" => {
+            let (auditor, _sandbox) = connect(&a).await;
+            let d = auditor.diagnose().await;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&d).unwrap());
+            } else {
+                println!(
+                    "Verbindung prüfen: {} Anfragen, {} ms\n",
+                    d.requests, d.elapsed_ms
+                );
+                for x in &d.assumptions {
+                    let mark = match x.state {
+                        audit::AssumptionState::Holds => "✔",
+                        audit::AssumptionState::Fails => "✖",
+                        audit::AssumptionState::Unknown => "?",
+                    };
+                    println!("  {mark} {}: {}", x.title.de, x.seen.de);
+                    if x.state == audit::AssumptionState::Fails {
+                        println!(
+                            "      Bedeutung: {}\n      So geht's: {}",
+                            x.meaning.de, x.todo.de
+                        );
+                    }
+                }
+            }
+            if let Some(path) = &a.out {
+                let text = serde_json::to_string_pretty(&d).unwrap();
+                if let Err(e) = std::fs::write(path, text) {
+                    eprintln!(
+                        "Diagnose kann nicht gespeichert werden / cannot save the diagnosis: {e}"
+                    );
+                    std::process::exit(1);
+                }
+                eprintln!("Diagnose gespeichert: {}", path.display());
+            }
+            if !d.all_hold() {
+                std::process::exit(3);
+            }
         }
         "undo" => {
             let (auditor, _sandbox) = connect(&a).await;
