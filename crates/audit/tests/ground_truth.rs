@@ -80,3 +80,67 @@ async fn every_seed_variant_and_size() {
     check(13, 60, 1200).await;
     check(21, 120, 2600).await;
 }
+
+/// The account has no key `Makler` but a customer key labelled "Mitarbeiter": the candidates are offered, the person
+/// picks once (remembered in the settings), and the audit and the fixes then use that key.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_chosen_makler_key_is_used_by_audit_and_fixes() {
+    use audit::{MaklerKey, PlanChoices, Settings};
+    let sb = sandbox(12, 20, 120, Some(MaklerVariant::CustomKey)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let MaklerKey::Missing { candidates } = &report.makler else {
+        panic!("{:?}", report.makler)
+    };
+    let keys: Vec<(&str, &str)> = candidates
+        .iter()
+        .map(|c| (c.key.as_str(), c.label.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [(onoffice_sandbox::model::CUSTOM_BROKER_KEY, "Mitarbeiter")]
+    );
+    assert!(!report.complete);
+
+    auditor
+        .settings
+        .set_makler_key(Some(candidates[0].key.clone()));
+    auditor.diagnose().await;
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    assert!(matches!(report.makler, MaklerKey::Chosen { .. }));
+    assert!(report.complete);
+    let got = pairs(
+        report
+            .findings
+            .iter()
+            .map(|f| (f.kind.id(), f.subject.as_str())),
+    );
+    let want = pairs(
+        sb.planted_after_choice()
+            .iter()
+            .map(|p| (p.kind.as_str(), p.subject.as_str())),
+    );
+    assert!(got == want, "{}", diff(&got, &want));
+
+    let plan = auditor.plan(
+        &report,
+        |f| f.kind == FindingKind::NotMakler,
+        &PlanChoices::default(),
+    );
+    assert!(!plan.items.is_empty());
+    let all = plan.items.iter().map(|i| i.id).collect();
+    for r in auditor.apply(&report, &plan, &all).await {
+        assert!(matches!(r.outcome, audit::Outcome::Applied), "{r:?}");
+    }
+    let account = sb.account();
+    for item in &plan.items {
+        let audit::fix::Op::AddContactType { address, key, .. } = &item.op else {
+            panic!("{item:?}")
+        };
+        assert_eq!(key, onoffice_sandbox::model::CUSTOM_BROKER_KEY);
+        assert!(
+            account.is_broker(*address),
+            "address {address} is a broker now"
+        );
+    }
+}

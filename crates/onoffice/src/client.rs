@@ -560,7 +560,7 @@ mod tests {
         assert!(check_base_url("not a url")
             .unwrap_err()
             .message_de()
-            .contains("ungültig"));
+            .contains("Ungültige Adresse"));
         assert!(check_base_url("http://192.168.1.5/api.php")
             .unwrap_err()
             .message_de()

@@ -185,7 +185,7 @@ impl Error {
                 }
             }
             Error::BaseUrl { url, problem } => match problem {
-                BaseUrlProblem::Invalid => "Die API-Adresse ist ungültig. Bitte die Adresse aus der onOffice-Hilfe kopieren (Standard: https://api.onoffice.de/api/stable/api.php).".into(),
+                BaseUrlProblem::Invalid => "Ungültige Adresse: Das ist keine gültige API-Adresse. Bitte die Adresse aus der onOffice-Hilfe kopieren (Standard: https://api.onoffice.de/api/stable/api.php).".into(),
                 BaseUrlProblem::CredentialsInUrl => "Die API-Adresse enthält Benutzername oder Passwort und wird deshalb nicht verwendet. Bitte die Adresse ohne Zugangsdaten eingeben; Token und Secret gehören in die eigenen Felder.".into(),
                 BaseUrlProblem::NotHttps => format!(
                     "Die API-Adresse „{}“ wird nicht verwendet: nur https-Adressen (oder die Demo auf diesem PC) sind erlaubt.",
