@@ -85,7 +85,7 @@ async fn every_seed_variant_and_size() {
 /// picks once (remembered in the settings), and the audit and the fixes then use that key.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_chosen_makler_key_is_used_by_audit_and_fixes() {
-    use audit::{MaklerKey, PlanChoices, Settings};
+    use audit::{MaklerKey, PlanChoices};
     let sb = sandbox(12, 20, 120, Some(MaklerVariant::CustomKey)).await;
     let auditor = auditor(&sb);
     let report = auditor.audit(&ProgressSink::default()).await.unwrap();
