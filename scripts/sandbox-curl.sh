@@ -10,7 +10,7 @@ TS=$(date +%s)
 HMAC=$(printf '%s' "$TS$TOKEN$TYPE$ACTION" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64)
 curl -sS -X POST "$URL" -H 'Content-Type: application/json' -d @- <<JSON
 {"token":"$TOKEN","request":{"actions":[{"actionid":"$ACTION","identifier":"","resourceid":"","resourcetype":"$TYPE",
- "parameters":{"data":["Vorname","Name","ArtDaten","Email"],"filter":{"ArtDaten":[{"op":"=","val":"Systembenutzer"}]},"listlimit":3},
+ "parameters":{"data":["Vorname","Name","ArtDaten","Email"],"filter":{"ArtDaten":[{"op":"in","val":["Systembenutzer"]}]},"listlimit":3},
  "timestamp":$TS,"hmac_version":"2","hmac":"$HMAC"}]}}
 JSON
 echo
