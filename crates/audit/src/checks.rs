@@ -69,7 +69,10 @@ pub struct ListingRow {
     pub external_no: String,
     pub city: String,
     pub officer: Option<String>,
+    /// The first broker: the contact person the portals get.
     pub first_contact: Option<String>,
+    /// Contact persons in front of the first broker (or all, without one) that are no brokers: the portals skip them.
+    pub skipped_contacts: Vec<String>,
     pub findings: Vec<FindingKind>,
 }
 
@@ -544,11 +547,12 @@ Bitte prüfen Sie, ob er umbenannt oder entfernt wurde, und stellen Sie ihn wied
         // is skipped, and is named so the person understands what they see in onOffice.
         let portal_contact = snapshot.portal_contact(r.id);
         let first_name = portal_contact.map(name_of);
-        let skipped: Vec<String> = snapshot
+        let skipped_names: Vec<String> = snapshot
             .skipped_contacts(r.id)
             .into_iter()
-            .map(|c| format!("„{}“", name_of(c)))
+            .map(name_of)
             .collect();
+        let skipped: Vec<String> = skipped_names.iter().map(|n| format!("„{n}“")).collect();
         let skipped_en: Vec<String> = skipped
             .iter()
             .map(|n| n.replace(['„', '“'], "\""))
@@ -661,6 +665,7 @@ Bitte prüfen Sie, ob er umbenannt oder entfernt wurde, und stellen Sie ihn wied
                 city: r.city.clone(),
                 officer: officer.clone(),
                 first_contact: first_name,
+                skipped_contacts: skipped_names,
                 findings: kinds,
             });
         }
@@ -774,6 +779,68 @@ mod tests {
             .iter()
             .any(|f| f.kind == FindingKind::MailboxExternal && f.subject == "address:100"));
         assert_eq!(e.users[0].light, Light::Red);
+    }
+
+    #[test]
+    fn the_first_broker_counts_and_skipped_contacts_are_named() {
+        use crate::snapshot::RentalInfo;
+        let settings = MemorySettings::default();
+        settings.set_mail_booking_confirmed("anna@firma.de", Some("2026-11-27".into()));
+        let mut s = snapshot(MailboxKind::Microsoft365);
+        s.other_contacts.insert(
+            200,
+            AddressInfo {
+                id: 200,
+                name: "Erika Privat".into(),
+                contact_types: vec!["Privatkontakt".into()],
+                default_email: None,
+                emails: vec![],
+            },
+        );
+        for id in [1, 2, 3] {
+            s.rentals.insert(
+                id,
+                RentalInfo {
+                    id,
+                    title: format!("Objekt {id}"),
+                    external_no: String::new(),
+                    city: "Köln".into(),
+                    officer: Some(7),
+                },
+            );
+        }
+        // 1: a non-broker in front of a ready broker: the portals get the broker, no finding.
+        s.contacts.insert(1, vec![200, 100]);
+        s.brokers.insert(1, vec![100]);
+        // 2: only a non-broker: nobody is sent, and the finding names who stands there.
+        s.contacts.insert(2, vec![200]);
+        s.brokers.insert(2, vec![]);
+        // 3: nothing at all.
+        let e = evaluate(&s, &settings, &BTreeSet::new());
+        let subjects: Vec<(&str, FindingKind)> = e
+            .findings
+            .iter()
+            .map(|f| (f.subject.as_str(), f.kind))
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                ("estate:2", FindingKind::NoContact),
+                ("estate:3", FindingKind::NoContact)
+            ]
+        );
+        let two = &e.findings[0];
+        assert!(two.seen.de.contains("„Erika Privat“"), "{}", two.seen.de);
+        assert!(
+            two.seen.de.contains("niemand an die Portale"),
+            "{}",
+            two.seen.de
+        );
+        assert!(!e.findings[1].seen.de.contains("Eingetragen"));
+        let row = e.listings.iter().find(|l| l.estate_id == 2).unwrap();
+        assert_eq!(row.skipped_contacts, ["Erika Privat"]);
+        assert_eq!(row.first_contact, None);
+        assert!(!e.listings.iter().any(|l| l.estate_id == 1));
     }
 
     #[test]

@@ -4,4 +4,12 @@ import type { FindingKind } from "./FindingKind";
 /**
  * One rental listing with a contact person problem (or a pending transfer).
  */
-export type ListingRow = { estate_id: number, title: string, external_no: string, city: string, officer: string | null, first_contact: string | null, findings: Array<FindingKind>, };
+export type ListingRow = { estate_id: number, title: string, external_no: string, city: string, officer: string | null, 
+/**
+ * The first broker: the contact person the portals get.
+ */
+first_contact: string | null, 
+/**
+ * Contact persons in front of the first broker (or all, without one) that are no brokers: the portals skip them.
+ */
+skipped_contacts: Array<string>, findings: Array<FindingKind>, };

@@ -74,6 +74,7 @@ export function auditView(findings: Finding[] = [notMakler, external, noContact]
           city: "Köln",
           officer: "Thomas Lehmann",
           first_contact: null,
+          skipped_contacts: [],
           findings: ["estate.no_contact"],
         },
       ],
