@@ -60,6 +60,8 @@ pub struct Session {
     /// Keeps the demo's sandbox running.
     pub sandbox: Option<Sandbox>,
     pub report: Option<Arc<AuditReport>>,
+    /// Journal notes already shown in this session.
+    pub said_notes: BTreeSet<String>,
     pub checked_at: Option<String>,
     /// Findings of the report before the current one, for "new" and "fixed since the last check".
     pub previous: Option<BTreeSet<(FindingKind, String)>>,
@@ -75,6 +77,7 @@ impl Session {
             auditor: None,
             sandbox: None,
             report: None,
+            said_notes: BTreeSet::new(),
             checked_at: None,
             previous: None,
             plan: None,
@@ -140,16 +143,22 @@ impl AppState {
     /// Connects a session to a real account (credentials already checked).
     pub fn account_session(&self, credentials: &StoredCredentials) -> Result<Session> {
         let client = self.client(credentials)?;
-        // One journal per account; the token's start tells accounts apart without storing it.
-        let tag: String = credentials.token.chars().take(8).collect();
-        let journal = Journal::open(&self.config.data_dir.join(format!("journal-{tag}.jsonl")))
-            .map_err(|e| {
-                AppError::new(
-                    crate::error::ErrorCode::Unknown,
-                    format!("Das Änderungsprotokoll kann nicht geöffnet werden: {e}"),
-                    format!("The change journal cannot be opened: {e}"),
-                )
-            })?;
+        // One journal per account (API address and API user, hashed); undo refuses entries of another account.
+        let account = audit::journal::account_id(client.base_url(), &credentials.token);
+        let journal = Journal::open(
+            &self
+                .config
+                .data_dir
+                .join(format!("journal-{account}.jsonl")),
+            &account,
+        )
+        .map_err(|e| {
+            AppError::new(
+                crate::error::ErrorCode::Unknown,
+                format!("Das Änderungsprotokoll kann nicht geöffnet werden: {e}"),
+                format!("The change journal cannot be opened: {e}"),
+            )
+        })?;
         let auditor = Auditor::new(
             client,
             Arc::new(self.classifier(None)),

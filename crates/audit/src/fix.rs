@@ -15,6 +15,10 @@ use crate::snapshot::{Snapshot, CONTACT_TYPE_FIELD};
 use crate::text;
 use crate::text::Text;
 
+pub mod pipeline;
+pub mod reconcile;
+pub use pipeline::Pipeline;
+
 /// One change of a plan.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -470,307 +474,12 @@ impl Writer<'_> {
             .map(|e| e.seq)
     }
 
-    /// Applies one planned change. `affected` are the listings to re-transfer if it goes through.
-    pub async fn apply(
-        &self,
-        item: &PlannedChange,
-        affected: Vec<u64>,
-    ) -> (Outcome, Text, Option<u64>) {
-        match &item.op {
-            Op::AddContactType {
-                address,
-                key,
-                key_label,
-                ..
-            } => {
-                let current = match self.contact_types(*address).await {
-                    Ok(c) => c,
-                    Err(e) => return with_none(failed(&e)),
-                };
-                if current.iter().any(|k| k == key) {
-                    return (
-                        Outcome::AlreadyDone,
-                        text!(
-                            "„{key_label}“ ist bereits gesetzt.",
-                            "\"{key_label}\" is already set."
-                        ),
-                        None,
-                    );
-                }
-                let mut merged = current.clone();
-                merged.push(key.clone());
-                let write = self
-                    .client
-                    .modify_address(
-                        *address,
-                        &AddressChanges::new().multiselect(CONTACT_TYPE_FIELD, &merged),
-                    )
-                    .await;
-                if let Some(refused) = refused(&write) {
-                    return refused;
-                }
-                let back = match self.contact_types(*address).await {
-                    Ok(b) => b,
-                    Err(_) => return readback_failed(),
-                };
-                if !back.iter().any(|k| k == key) {
-                    return if write.is_err() {
-                        not_saved(Text::new(
-                            "Die Änderung wurde nicht gespeichert. Bitte erneut versuchen.",
-                            "The change was not saved. Please try again.",
-                        ))
-                    } else {
-                        (Outcome::Conflict, Text::new("Nach dem Speichern fehlt der Wert wieder: jemand hat den Datensatz gleichzeitig geändert. Bitte erneut prüfen.", "After saving, the value is missing again: someone changed the record at the same time. Please check again."), None)
-                    };
-                }
-                let seq = self.journal(
-                    &item.label,
-                    affected,
-                    Event::Applied {
-                        change: Change::ContactType {
-                            address: *address,
-                            key: key.clone(),
-                            before: current,
-                            after: back.clone(),
-                        },
-                    },
-                );
-                let lost: Vec<&String> = merged.iter().filter(|k| !back.contains(k)).collect();
-                if lost.is_empty() {
-                    (
-                        Outcome::Applied,
-                        text!("„{key_label}“ ergänzt.", "\"{key_label}\" added."),
-                        seq,
-                    )
-                } else {
-                    (Outcome::Conflict, Text::new("„Makler“ ist gesetzt, aber andere Werte haben sich gleichzeitig geändert. Bitte die Kontaktart prüfen.", "\"Makler\" is set, but other values changed at the same time. Please check the contact type."), seq)
-                }
-            }
-            Op::AddDefaultEmail { address, email } => {
-                let (default, entries) = match self.emails(*address).await {
-                    Ok(x) => x,
-                    Err(e) => return with_none(failed(&e)),
-                };
-                if let Some(existing) = default {
-                    return (
-                        Outcome::AlreadyDone,
-                        text!(
-                            "Inzwischen ist {existing} als Standard-E-Mail eingetragen.",
-                            "Meanwhile {existing} is the default e-mail."
-                        ),
-                        None,
-                    );
-                }
-                // An address already in one of the lists becomes the default; it is never added a second time.
-                let present = entries
-                    .iter()
-                    .filter(|e| e.eq_ignore_ascii_case(email))
-                    .count();
-                let changes = match present {
-                    0 => AddressChanges::new().add_email(email, true),
-                    1 => {
-                        let old = entries
-                            .iter()
-                            .find(|e| e.eq_ignore_ascii_case(email))
-                            .cloned()
-                            .unwrap_or_default();
-                        AddressChanges::new().modify_email(&old, &old, true)
-                    }
-                    _ => return (Outcome::Conflict, text!("{email} steht mehrfach in der Adresse. Bitte in onOffice einen Eintrag entfernen und ihn dann als Standard markieren.", "{email} appears more than once in the address. Please remove one entry in onOffice, then mark it as default."), None),
-                };
-                let write = self.client.modify_address(*address, &changes).await;
-                if let Some(refused) = refused(&write) {
-                    return refused;
-                }
-                let (back, _) = match self.emails(*address).await {
-                    Ok(x) => x,
-                    Err(_) => return readback_failed(),
-                };
-                if back.as_deref().map(|b| b.eq_ignore_ascii_case(email)) != Some(true) {
-                    return if write.is_err() && back.is_none() {
-                        not_saved(Text::new(
-                            "Die E-Mail wurde nicht gespeichert. Bitte erneut versuchen.",
-                            "The e-mail was not saved. Please try again.",
-                        ))
-                    } else {
-                        (Outcome::Conflict, text!("Nach dem Speichern ist eine andere Standard-E-Mail eingetragen ({}). Bitte prüfen.", "After saving, another default e-mail is set ({}). Please check.", back.clone().unwrap_or_default()), None)
-                    };
-                }
-                let seq = self.journal(
-                    &item.label,
-                    affected,
-                    Event::Applied {
-                        change: Change::DefaultEmail {
-                            address: *address,
-                            email: email.clone(),
-                            before: None,
-                            after: back,
-                            existed: present > 0,
-                        },
-                    },
-                );
-                (
-                    Outcome::Applied,
-                    text!(
-                        "{email} als Standard-E-Mail eingetragen.",
-                        "{email} set as default e-mail."
-                    ),
-                    seq,
-                )
-            }
-            Op::SetFirstContact {
-                estate,
-                address,
-                address_label,
-                remove,
-                create,
-                ..
-            } => {
-                let current = match self.contacts(*estate).await {
-                    Ok(c) => c,
-                    Err(e) => return with_none(failed(&e)),
-                };
-                if current.first() == Some(address) {
-                    // With nothing to link or remove, the Makler key added before made it the first broker.
-                    let outcome = if remove.is_empty() && !*create {
-                        Outcome::Applied
-                    } else {
-                        Outcome::AlreadyDone
-                    };
-                    return (
-                        outcome,
-                        text!(
-                            "{address_label} ist erster Ansprechpartner.",
-                            "{address_label} is the first contact person."
-                        ),
-                        None,
-                    );
-                }
-                let previewed: BTreeSet<u64> = remove.iter().copied().collect();
-                let (ahead, create_now) = match current.iter().position(|c| c == address) {
-                    Some(pos) => (current[..pos].to_vec(), false),
-                    None => (current.clone(), true),
-                };
-                if !ahead.iter().all(|a| previewed.contains(a)) || (create_now && !*create) {
-                    return (Outcome::Conflict, Text::new("Die Ansprechpartner wurden seit der Vorschau geändert. Es wurde nichts geändert; bitte erneut prüfen.", "The contact persons changed since the preview. Nothing was changed; please check again."), None);
-                }
-                // 1. Link the new contact first, so the listing always keeps a broker.
-                let mut create_lost = false;
-                if create_now {
-                    match self
-                        .client
-                        .create_relation(RELATION_CONTACT_PERSON, *estate, *address)
-                        .await
-                    {
-                        Ok(()) => {}
-                        Err(e) if e.class() == ErrorClass::UnknownOutcome => create_lost = true,
-                        Err(e) if e.code() == Some(263) => {
-                            return (Outcome::Conflict, text!("onOffice nimmt {address_label} nicht als Ansprechpartner, weil die Kontaktart „Makler“ fehlt (inzwischen entfernt?). Es wurde nichts geändert; bitte erneut prüfen.", "onOffice does not take {address_label} as contact person because the contact type \"Makler\" is missing (removed meanwhile?). Nothing was changed; please check again."), None)
-                        }
-                        Err(e) => return with_none(failed(&e)),
-                    }
-                }
-                // 2. Read the order back: where did the new link land, and who stands in front of it now?
-                let linked = match self.contacts(*estate).await {
-                    Ok(b) => b,
-                    Err(_) => return readback_failed(),
-                };
-                let Some(pos) = linked.iter().position(|c| c == address) else {
-                    return if create_lost {
-                        not_saved(text!(
-                            "{address_label} wurde nicht verknüpft. Bitte erneut versuchen.",
-                            "{address_label} was not linked. Please try again."
-                        ))
-                    } else {
-                        (Outcome::Conflict, text!("{address_label} steht nach dem Speichern nicht bei den Ansprechpartnern: jemand hat das Objekt gleichzeitig geändert. Bitte erneut prüfen.", "{address_label} is not among the contact persons after saving: someone changed the listing at the same time. Please check again."), None)
-                    };
-                };
-                let in_front = linked[..pos].to_vec();
-                let journal_now = |after: &Vec<u64>| {
-                    (after != &current)
-                        .then(|| {
-                            self.journal(
-                                &item.label,
-                                affected.clone(),
-                                Event::Applied {
-                                    change: Change::ContactPersons {
-                                        estate: *estate,
-                                        address: *address,
-                                        before: current.clone(),
-                                        after: after.clone(),
-                                    },
-                                },
-                            )
-                        })
-                        .flatten()
-                };
-                if !in_front.iter().all(|a| previewed.contains(a)) {
-                    let seq = journal_now(&linked);
-                    return (Outcome::Conflict, text!("{address_label} ist verknüpft, aber gleichzeitig wurde ein anderer Makler davor eingetragen. Er wurde nicht entfernt, weil er nicht in der Vorschau stand; bitte erneut prüfen.", "{address_label} is linked, but meanwhile another broker was put in front. It was not removed because it was not in the preview; please check again."), seq);
-                }
-                // 3. Only now remove the links still in front of it, exactly as previewed.
-                let mut trouble: Option<(Outcome, Text)> = None;
-                for r in &in_front {
-                    if let Err(e) = self
-                        .client
-                        .delete_relation(RELATION_CONTACT_PERSON_ALL, *estate, *r)
-                        .await
-                    {
-                        trouble = Some(if e.class() == ErrorClass::UnknownOutcome {
-                            unknown("Antwort verloren / answer lost")
-                        } else {
-                            failed(&e)
-                        });
-                        break;
-                    }
-                }
-                // 4. Read back and record what is there now.
-                let back = if in_front.is_empty() {
-                    linked.clone()
-                } else {
-                    match self.contacts(*estate).await {
-                        Ok(b) => b,
-                        Err(_) => {
-                            let seq = journal_now(&linked);
-                            let (o, t) = trouble.unwrap_or_else(|| unknown(READBACK_FAILED));
-                            return (o, t, seq);
-                        }
-                    }
-                };
-                let seq = journal_now(&back);
-                if back.first() == Some(address) {
-                    (
-                        Outcome::Applied,
-                        text!(
-                            "{address_label} ist jetzt erster Ansprechpartner.",
-                            "{address_label} is now the first contact person."
-                        ),
-                        seq,
-                    )
-                } else if let Some((o, t)) = trouble {
-                    // Partly done changes are in the journal, so they can be undone; the listing keeps a broker.
-                    if o == Outcome::Unknown {
-                        (
-                            Outcome::Failed {
-                                class: ErrorClass::Transient,
-                                code: None,
-                            },
-                            t,
-                            seq,
-                        )
-                    } else {
-                        (o, t, seq)
-                    }
-                } else {
-                    (Outcome::Conflict, Text::new("Nach dem Speichern ist ein anderer Ansprechpartner erster. Bitte prüfen.", "After saving, another contact person is first. Please check."), seq)
-                }
-            }
-        }
-    }
-
-    /// Reverts one applied change with the same care: re-read, change only what the fix changed, read back.
+    /// Reverts one applied change with the same care: its intent goes into the journal first (if that fails,
+    /// nothing is written), then re-read, check that the record still holds what the fix left (a colleague's newer
+    /// choice is never overridden: both values are shown and nothing is written), change only what the fix changed,
+    /// read back.
     pub async fn undo(&self, entry: &Entry) -> (Outcome, Text, Option<u64>) {
-        let Event::Applied { change } = &entry.event else {
+        let Event::Applied { change, .. } = &entry.event else {
             return (
                 Outcome::Skipped,
                 Text::new(
@@ -780,12 +489,59 @@ impl Writer<'_> {
                 None,
             );
         };
+        let intent = match self.journal.append(
+            &entry.label,
+            vec![],
+            Event::UndoIntent {
+                of: entry.seq,
+                change: change.clone(),
+            },
+        ) {
+            Ok(e) => e.seq,
+            Err(e) => {
+                return (
+                    Outcome::Failed {
+                        class: ErrorClass::Configuration,
+                        code: None,
+                    },
+                    e.text(),
+                    None,
+                )
+            }
+        };
+        let (outcome, message, seq) = self.undo_change(entry, change).await;
+        if seq.is_none() {
+            let event = if outcome == Outcome::Unknown {
+                Event::Unknown {
+                    intent,
+                    reason: message.de.clone(),
+                }
+            } else {
+                Event::NotApplied {
+                    intent,
+                    reason: message.de.clone(),
+                }
+            };
+            let _ = self.journal.append(&entry.label, vec![], event);
+        }
+        (outcome, message, seq)
+    }
+
+    async fn undo_change(&self, entry: &Entry, change: &Change) -> (Outcome, Text, Option<u64>) {
         match change {
-            Change::ContactType { address, key, .. } => {
+            Change::ContactType {
+                address,
+                key,
+                after,
+                ..
+            } => {
                 let current = match self.contact_types(*address).await {
                     Ok(c) => c,
                     Err(e) => return with_none(failed(&e)),
                 };
+                if current.iter().any(|k| k == key) && !same_set(&current, after) {
+                    return changed_since(&after.join(", "), &current.join(", "));
+                }
                 if !current.iter().any(|k| k == key) {
                     let seq = self.journal(
                         &entry.label,
@@ -859,6 +615,9 @@ impl Writer<'_> {
                     Ok(x) => x,
                     Err(e) => return with_none(failed(&e)),
                 };
+                if let Some(d) = default.as_deref().filter(|d| !d.eq_ignore_ascii_case(email)) {
+                    return changed_since(email, d);
+                }
                 let hits = all.iter().filter(|e| e.eq_ignore_ascii_case(email)).count();
                 if hits == 0 {
                     let seq = self.journal(
@@ -927,6 +686,15 @@ impl Writer<'_> {
                     Ok(c) => c,
                     Err(e) => return with_none(failed(&e)),
                 };
+                if current != *after && current != *before {
+                    let names = |l: &[u64]| {
+                        l.iter()
+                            .map(|a| format!("#{a}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    return changed_since(&names(after), &names(&current));
+                }
                 // Back to the order before the fix; contacts others added since are kept, after those.
                 let created: Vec<u64> = after
                     .iter()
@@ -1051,6 +819,24 @@ impl Writer<'_> {
             }
         }
     }
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    let a: BTreeSet<&String> = a.iter().collect();
+    let b: BTreeSet<&String> = b.iter().collect();
+    a == b
+}
+
+/// A colleague changed the record after the fix: undo shows both values and writes nothing.
+fn changed_since(left: &str, now: &str) -> (Outcome, Text, Option<u64>) {
+    (
+        Outcome::Conflict,
+        text!(
+            "Seit der Korrektur wurde der Datensatz geändert: die Korrektur hinterließ „{left}“, jetzt steht dort „{now}“. Rückgängig würde diese neuere Änderung überschreiben; es wurde nichts geändert.",
+            "The record changed since the fix: the fix left \"{left}\", now it holds \"{now}\". Undo would override that newer change; nothing was changed."
+        ),
+        None,
+    )
 }
 
 fn sorted(ids: &[u64]) -> Vec<u64> {

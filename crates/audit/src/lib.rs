@@ -229,54 +229,41 @@ impl Auditor {
         fix::plan(&report.snapshot, &picked, choices)
     }
 
-    /// Applies the selected items of a plan in order; an item whose prerequisite did not go through is skipped.
+    /// Applies the selected items of a plan through the write pipeline (intent first, bulk re-read, merge and
+    /// write, bulk read-back); an item whose prerequisite did not go through is skipped.
     pub async fn apply(
         &self,
         report: &AuditReport,
         plan: &FixPlan,
         selected: &BTreeSet<usize>,
     ) -> Vec<ItemResult> {
-        let writer = fix::Writer {
+        self.apply_with(report, plan, selected, &ProgressSink::default(), None)
+            .await
+    }
+
+    /// [`Auditor::apply`] with progress per round and a cancel flag that takes effect between rounds.
+    pub async fn apply_with(
+        &self,
+        report: &AuditReport,
+        plan: &FixPlan,
+        selected: &BTreeSet<usize>,
+        progress: &ProgressSink,
+        cancel: Option<&std::sync::atomic::AtomicBool>,
+    ) -> Vec<ItemResult> {
+        let items = plan
+            .items
+            .iter()
+            .filter(|i| selected.contains(&i.id))
+            .map(|i| (i, affected_estates(&report.snapshot, &i.op)))
+            .collect();
+        fix::Pipeline {
             client: &self.client,
             journal: &self.journal,
-        };
-        let mut done: BTreeMap<usize, Outcome> = BTreeMap::new();
-        let mut results = Vec::new();
-        for item in plan.items.iter().filter(|i| selected.contains(&i.id)) {
-            let prerequisite_ok = match item.requires {
-                None => true,
-                Some(r) => match done.get(&r) {
-                    Some(Outcome::Applied | Outcome::AlreadyDone) => true,
-                    Some(_) => false,
-                    // Not selected: it must already hold (the write will tell otherwise).
-                    None => !selected.contains(&r),
-                },
-            };
-            let (outcome, message, seq) = if prerequisite_ok {
-                writer
-                    .apply(item, affected_estates(&report.snapshot, &item.op))
-                    .await
-            } else {
-                (
-                    Outcome::Skipped,
-                    Text::new(
-                        "Übersprungen: die nötige vorherige Änderung hat nicht geklappt.",
-                        "Skipped: the change it needs did not go through.",
-                    ),
-                    None,
-                )
-            };
-            done.insert(item.id, outcome.clone());
-            results.push(ItemResult {
-                id: item.id,
-                subject: item.subject.clone(),
-                label: item.label.clone(),
-                outcome,
-                message,
-                journal_seq: seq,
-            });
+            progress,
+            cancel,
         }
-        results
+        .apply(items)
+        .await
     }
 
     /// Applies the selected items, then audits again so the touched records (and everything that depends on them,
@@ -299,34 +286,48 @@ impl Auditor {
         Some(self.undo(&entry).await)
     }
 
-    /// Reverts one applied change of the journal.
+    /// Reverts one applied change of the journal (intent first, then re-read, write, read back). An entry of
+    /// another account is refused.
     pub async fn undo(&self, entry: &journal::Entry) -> ItemResult {
         let writer = fix::Writer {
             client: &self.client,
             journal: &self.journal,
         };
-        let (outcome, message, seq) = writer.undo(entry).await;
+        let (outcome, message, seq) = if self.journal.is_ours(entry) {
+            writer.undo(entry).await
+        } else {
+            (
+                Outcome::Skipped,
+                Text::new(
+                    "Dieser Eintrag gehört zu einem anderen onOffice-Konto und wird hier nicht rückgängig gemacht.",
+                    "This entry belongs to another onOffice account and is not undone here.",
+                ),
+                None,
+            )
+        };
         ItemResult {
             id: entry.seq as usize,
             subject: match &entry.event {
-                journal::Event::Applied { change } | journal::Event::Undone { change, .. } => {
-                    match change {
-                        journal::Change::ContactType { address, .. }
-                        | journal::Change::DefaultEmail { address, .. } => {
-                            format!("address:{address}")
-                        }
-                        journal::Change::ContactPersons { estate, .. } => {
-                            format!("estate:{estate}")
-                        }
-                    }
-                }
+                journal::Event::Applied { change, .. }
+                | journal::Event::Undone { change, .. }
+                | journal::Event::Intent { change }
+                | journal::Event::UndoIntent { change, .. } => change.subject(),
                 journal::Event::TransferDone { estate } => format!("estate:{estate}"),
+                journal::Event::NotApplied { .. } | journal::Event::Unknown { .. } => {
+                    "account".into()
+                }
             },
             label: entry.label.clone(),
             outcome,
             message,
             journal_seq: seq,
         }
+    }
+
+    /// Checks the changes an interrupted run announced but never confirmed, against what onOffice holds now, and
+    /// records the outcome. Returns what it found, for the person.
+    pub async fn reconcile(&self) -> Vec<Text> {
+        fix::reconcile::reconcile(&self.client, &self.journal).await
     }
 
     /// Ticks a listing off as re-transferred to the portals.

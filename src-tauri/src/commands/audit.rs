@@ -34,6 +34,9 @@ pub struct AuditView {
     pub new_since_last: Vec<FindingRef>,
     /// Findings of the previous check that are gone.
     pub fixed_since_last: Vec<FindingRef>,
+    /// What the person should know about the change journal: a damaged line, or changes an interrupted run
+    /// announced and this start checked in onOffice.
+    pub journal_notes: Vec<audit::Text>,
 }
 
 fn refs(report: &AuditReport) -> BTreeSet<(FindingKind, String)> {
@@ -80,6 +83,7 @@ pub async fn remember(state: &AppState, report: AuditReport) -> AuditView {
         checked_at,
         new_since_last,
         fixed_since_last,
+        journal_notes: Vec::new(),
     }
 }
 
@@ -96,15 +100,25 @@ pub async fn run_audit<R: Runtime>(
     });
     let (tx, rx) = tokio::sync::oneshot::channel();
     let task = tauri::async_runtime::spawn(async move {
-        let _ = tx.send(auditor.audit(&sink).await);
+        // Changes an interrupted run announced but never confirmed are checked first (reads only).
+        let mut notes: Vec<audit::Text> = auditor.journal.warnings().to_vec();
+        notes.extend(auditor.reconcile().await);
+        let _ = tx.send((auditor.audit(&sink).await, notes));
     });
     if let Some(old) = state.running.lock().unwrap().replace(task) {
         old.abort();
     }
-    let result = rx.await.map_err(|_| AppError::cancelled())?;
+    let (result, notes) = rx.await.map_err(|_| AppError::cancelled())?;
     state.running.lock().unwrap().take();
     let report = result?;
-    Ok(remember(&state, report).await)
+    let mut view = remember(&state, report).await;
+    // Damaged-journal warnings are said once per session.
+    let mut session = state.session.lock().await;
+    view.journal_notes = notes
+        .into_iter()
+        .filter(|n| session.said_notes.insert(n.de.clone()))
+        .collect();
+    Ok(view)
 }
 
 /// Stops a running audit; nothing was written by it, so nothing is lost.

@@ -94,7 +94,10 @@ pub async fn apply_fixes(state: State<'_, AppState>, items: Vec<u32>) -> Result<
 
 fn summary(event: &Event) -> Text {
     match event {
-        Event::Applied { change } | Event::Undone { change, .. } => match change {
+        Event::Applied { change, .. }
+        | Event::Undone { change, .. }
+        | Event::Intent { change }
+        | Event::UndoIntent { change, .. } => match change {
             Change::ContactType { key, .. } => Text::new(
                 format!("Kontaktart „{key}“ ergänzt"),
                 format!("Contact type \"{key}\" added"),
@@ -111,6 +114,8 @@ fn summary(event: &Event) -> Text {
             "Objekt neu übertragen (abgehakt)",
             "Listing re-transferred (ticked off)",
         ),
+        Event::NotApplied { .. } => Text::new("Nicht übernommen", "Not applied"),
+        Event::Unknown { .. } => Text::new("Ergebnis unklar", "Outcome unclear"),
     }
 }
 
@@ -124,6 +129,14 @@ pub async fn fix_history(state: State<'_, AppState>) -> Result<Vec<HistoryItem>>
         .entries()
         .into_iter()
         .rev()
+        // The history shows what happened; announcements and refusals stay in the file for support.
+        .filter(|e| {
+            auditor.journal.is_ours(e)
+                && matches!(
+                    e.event,
+                    Event::Applied { .. } | Event::Undone { .. } | Event::TransferDone { .. }
+                )
+        })
         .map(|e| HistoryItem {
             seq: e.seq as u32,
             at: e.at.clone(),
@@ -132,6 +145,7 @@ pub async fn fix_history(state: State<'_, AppState>) -> Result<Vec<HistoryItem>>
                 Event::Applied { .. } => "applied",
                 Event::Undone { .. } => "undone",
                 Event::TransferDone { .. } => "transfer_done",
+                _ => "other",
             }
             .into(),
             summary: summary(&e.event),

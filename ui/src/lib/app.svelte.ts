@@ -86,6 +86,7 @@ class AppStore {
     const unlisten = await api.onProgress((p) => (this.progress = p));
     try {
       this.view = await api.runAudit();
+      if (this.view.journal_notes.length) this.notice = this.view.journal_notes.map((n) => this.tx(n)).join(" ");
     } catch (e) {
       const err = asAppError(e);
       if (err.code !== "cancelled") this.error = err;

@@ -49,6 +49,7 @@ export function auditView(findings: Finding[] = [notMakler, external, noContact]
     checked_at: "2026-11-27T10:00:00Z",
     new_since_last: [],
     fixed_since_last: [],
+    journal_notes: [],
     report: {
       findings,
       users: [

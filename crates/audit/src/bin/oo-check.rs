@@ -120,17 +120,6 @@ fn fail(e: &onoffice::Error) -> ! {
 async fn connect(a: &Args) -> (Auditor, Option<Sandbox>) {
     let settings: Arc<dyn Settings> = Arc::new(MemorySettings::default());
     settings.set_makler_key(a.makler_key.clone());
-    let journal_path = a
-        .journal
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("oo-check-journal.jsonl"));
-    let journal = match Journal::open(&journal_path) {
-        Ok(j) => Arc::new(j),
-        Err(e) => {
-            eprintln!("Journal kann nicht geöffnet werden / cannot open the journal: {e}");
-            std::process::exit(1);
-        }
-    };
     let (url, token, secret, dns, sandbox) = if a.demo {
         let sb = Sandbox::start(a.sandbox.clone()).await.unwrap_or_else(|e| {
             eprintln!("Demo kann nicht starten / demo cannot start: {e}");
@@ -156,6 +145,33 @@ async fn connect(a: &Args) -> (Auditor, Option<Sandbox>) {
             .unwrap_or_else(|| onoffice::DEFAULT_BASE_URL.to_string());
         (url, token, secret, a.dns, None)
     };
+    // One journal file may hold several accounts; every entry names its account and undo refuses the others'.
+    let default_journal = if a.demo {
+        "oo-check-demo-journal.jsonl"
+    } else {
+        "oo-check-journal.jsonl"
+    };
+    let journal_path = a
+        .journal
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(default_journal));
+    // The demo's address changes with its port; its account is the generated one.
+    let account = if a.demo {
+        let g = &a.sandbox.generate;
+        format!("demo-{}-{}-{}", g.seed, g.users, g.estates)
+    } else {
+        audit::journal::account_id(&url, &token)
+    };
+    let journal = match Journal::open(&journal_path, &account) {
+        Ok(j) => Arc::new(j),
+        Err(e) => {
+            eprintln!("Journal kann nicht geöffnet werden / cannot open the journal: {e}");
+            std::process::exit(1);
+        }
+    };
+    for w in journal.warnings() {
+        eprintln!("Hinweis: {}", w.de);
+    }
     let credentials = Credentials::new(&token, &secret).unwrap_or_else(|e| fail(&e));
     let client = Client::builder(credentials)
         .base_url(&url)
@@ -165,10 +181,11 @@ async fn connect(a: &Args) -> (Auditor, Option<Sandbox>) {
         Some(addr) => MailboxClassifier::with_server(addr),
         None => MailboxClassifier::system(),
     };
-    (
-        Auditor::new(client, Arc::new(classifier), settings, journal),
-        sandbox,
-    )
+    let auditor = Auditor::new(client, Arc::new(classifier), settings, journal);
+    for line in auditor.reconcile().await {
+        eprintln!("{}", line.de);
+    }
+    (auditor, sandbox)
 }
 
 fn progress(json: bool) -> ProgressSink {
