@@ -1,0 +1,409 @@
+//! The write pipeline and the journal against the sandbox: what a careful fix must never do, each caught by a test.
+//! An unwritable journal writes nothing; a torn or damaged journal is read and reported; another account's entries
+//! are refused; undo never overrides a colleague; an interrupted run is reconciled at the next start.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::sync::Arc;
+
+use audit::journal::{Change, Event, Journal};
+use audit::{
+    Auditor, FindingKind, MailboxClassifier, MemorySettings, Outcome, PlanChoices, ProgressSink,
+};
+use common::*;
+use onoffice::{Client, Credentials};
+use onoffice_sandbox::model::ContactLink;
+use onoffice_sandbox::{MaklerVariant, Sandbox};
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("pipeline-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn auditor_with_journal(sb: &Sandbox, journal: Journal) -> Auditor {
+    let c = &sb.connection;
+    Auditor::new(
+        Client::builder(Credentials::new(&c.token, &c.secret).unwrap())
+            .base_url(&c.url)
+            .build()
+            .unwrap(),
+        Arc::new(MailboxClassifier::with_server(sb.dns_addr)),
+        Arc::new(MemorySettings::default()),
+        Arc::new(journal),
+    )
+}
+
+fn state_json(sb: &Sandbox) -> String {
+    serde_json::to_string(&sb.account()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unwritable_journal_writes_nothing_to_onoffice() {
+    let sb = sandbox(51, 20, 120, Some(MaklerVariant::Standard)).await;
+    let dir = temp("unwritable");
+    // The journal's folder turns out to be a file: nothing can be written there, whatever the user's rights.
+    let journal = Journal::open(&dir.join("blocked").join("journal.jsonl"), "acc").unwrap();
+    std::fs::write(dir.join("blocked"), b"").unwrap();
+    let auditor = auditor_with_journal(&sb, journal);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let plan = auditor.plan(&report, |_| true, &PlanChoices::default());
+    assert!(plan.items.len() > 5);
+    let before = state_json(&sb);
+    let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
+    let results = auditor.apply(&report, &plan, &all).await;
+    for r in &results {
+        assert!(matches!(r.outcome, Outcome::Failed { .. }), "{r:?}");
+        assert!(r.message.de.contains("nichts geändert"), "{}", r.message.de);
+    }
+    assert_eq!(state_json(&sb), before, "nothing reached onOffice");
+    let kinds = sb.action_kinds();
+    assert!(kinds.keys().all(|k| k == "read" || k == "get"), "{kinds:?}");
+}
+
+#[test]
+fn a_torn_last_line_inside_an_umlaut_is_skipped_and_reported_and_its_number_not_reused() {
+    let dir = temp("torn");
+    let path = dir.join("journal.jsonl");
+    let j = Journal::open(&path, "acc").unwrap();
+    j.append("Jürgen Müller", vec![], Event::TransferDone { estate: 1 })
+        .unwrap();
+    // As entries are written: the sequence number first.
+    let line = r#"{"seq":2,"at":"2026-11-27T10:00:00Z","account":"acc","label":"Jürgen Weiß","affected_estates":[],"event":"transfer_done","estate":2}"#;
+    let bytes = line.as_bytes();
+    // Cut between the two bytes of "ü".
+    let cut = line.find('ü').unwrap() + 1;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    f.write_all(&bytes[..cut]).unwrap();
+    drop(f);
+    let again = Journal::open(&path, "acc").expect("a torn line never stops the app");
+    assert_eq!(again.entries().len(), 1);
+    assert_eq!(again.warnings().len(), 1);
+    assert!(again.warnings()[0].de.contains("letzte Zeile"));
+    let next = again
+        .append("Objekt", vec![], Event::TransferDone { estate: 3 })
+        .unwrap();
+    assert_eq!(
+        next.seq, 3,
+        "the torn entry's number is not handed out again"
+    );
+    let third = Journal::open(&path, "acc").unwrap();
+    assert_eq!(third.entries().len(), 2);
+    assert!(third.warnings().len() == 1 && third.warnings()[0].de.contains("Zeile 2"));
+}
+
+#[test]
+fn a_damaged_middle_line_is_reported_by_number() {
+    let dir = temp("damaged");
+    let path = dir.join("journal.jsonl");
+    let j = Journal::open(&path, "acc").unwrap();
+    j.append("A", vec![], Event::TransferDone { estate: 1 })
+        .unwrap();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(b"{\"seq\":7, kaputt}\n")
+        .unwrap();
+    let j = Journal::open(&path, "acc").unwrap();
+    j.append("B", vec![], Event::TransferDone { estate: 2 })
+        .unwrap();
+    let again = Journal::open(&path, "acc").unwrap();
+    assert_eq!(again.entries().len(), 2);
+    assert_eq!(again.warnings().len(), 1);
+    assert!(
+        again.warnings()[0].de.contains("Zeile 2"),
+        "{:?}",
+        again.warnings()
+    );
+    assert_eq!(again.entries()[1].seq, 8, "after the damaged seq 7");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn undo_refuses_another_accounts_entry() {
+    let sb = sandbox(52, 16, 60, Some(MaklerVariant::Standard)).await;
+    let dir = temp("accounts");
+    let path = dir.join("journal.jsonl");
+    let mine = auditor_with_journal(&sb, Journal::open(&path, "account-a").unwrap());
+    let report = mine.audit(&ProgressSink::default()).await.unwrap();
+    let plan = mine.plan(
+        &report,
+        |f| f.kind == FindingKind::NotMakler,
+        &PlanChoices::default(),
+    );
+    let all = plan.items.iter().map(|i| i.id).collect();
+    mine.apply(&report, &plan, &all).await;
+    let after_fix = state_json(&sb);
+    let other = auditor_with_journal(&sb, Journal::open(&path, "account-b").unwrap());
+    assert!(other.journal.undoable().is_empty());
+    assert!(other.undo_last().await.is_none());
+    let entry = mine.journal.undoable().remove(0);
+    let r = other.undo(&entry).await;
+    assert_eq!(r.outcome, Outcome::Skipped);
+    assert!(r.message.de.contains("anderen onOffice-Konto"));
+    assert_eq!(state_json(&sb), after_fix);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn undo_never_overrides_a_colleagues_newer_change() {
+    let sb = sandbox(53, 16, 60, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let plan = auditor.plan(
+        &report,
+        |f| matches!(f.kind, FindingKind::NotMakler | FindingKind::NoEmail),
+        &PlanChoices::default(),
+    );
+    let all = plan.items.iter().map(|i| i.id).collect();
+    for r in auditor.apply(&report, &plan, &all).await {
+        assert_eq!(r.outcome, Outcome::Applied, "{r:?}");
+    }
+    // A colleague ticks another contact type where Makler was added, and sets another default e-mail.
+    let (typed, mailed) = {
+        let mut typed = None;
+        let mut mailed = None;
+        for item in &plan.items {
+            match &item.op {
+                audit::fix::Op::AddContactType { address, .. } => typed = Some(*address),
+                audit::fix::Op::AddDefaultEmail { address, .. } => mailed = Some(*address),
+                _ => {}
+            }
+        }
+        (typed.unwrap(), mailed.unwrap())
+    };
+    sb.edit(|a| {
+        a.addresses
+            .get_mut(&typed)
+            .unwrap()
+            .contact_types
+            .push("Tippgeber".into());
+        let addr = a.addresses.get_mut(&mailed).unwrap();
+        for e in &mut addr.emails {
+            e.default = false;
+        }
+        addr.emails.push(onoffice_sandbox::model::EmailEntry {
+            id: 99_999,
+            address: "kollegin@firma-neu.de".into(),
+            default: true,
+            ..Default::default()
+        });
+    });
+    let before = state_json(&sb);
+    while let Some(r) = auditor.undo_last().await {
+        assert_eq!(r.outcome, Outcome::Conflict, "{r:?}");
+        assert!(
+            r.message.de.contains("jetzt steht dort"),
+            "{}",
+            r.message.de
+        );
+        if r.subject == format!("address:{typed}") || r.subject == format!("address:{mailed}") {
+            break;
+        }
+    }
+    assert_eq!(state_json(&sb), before, "nothing was overwritten");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn undo_takes_the_newest_entry_and_its_duplicate_email_guard_holds() {
+    let sb = sandbox(54, 16, 60, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let plan = auditor.plan(
+        &report,
+        |f| matches!(f.kind, FindingKind::NotMakler | FindingKind::NoEmail),
+        &PlanChoices::default(),
+    );
+    let all = plan.items.iter().map(|i| i.id).collect();
+    let results = auditor.apply(&report, &plan, &all).await;
+    let newest = auditor.journal.undoable()[0].clone();
+    assert_eq!(
+        newest.seq,
+        results.iter().filter_map(|r| r.journal_seq).max().unwrap()
+    );
+    let r = auditor.undo_last().await.unwrap();
+    assert_eq!(r.id as u64, newest.seq, "undo takes the newest entry first");
+    // A default e-mail that a colleague entered a second time is never deleted by undo.
+    let email_entry = auditor.journal.undoable().into_iter().find(|e| {
+        matches!(
+            &e.event,
+            Event::Applied {
+                change: Change::DefaultEmail { .. },
+                ..
+            }
+        )
+    });
+    if let Some(entry) = email_entry {
+        let Event::Applied {
+            change: Change::DefaultEmail { address, email, .. },
+            ..
+        } = &entry.event
+        else {
+            unreachable!()
+        };
+        sb.edit(|a| {
+            a.addresses
+                .get_mut(address)
+                .unwrap()
+                .emails
+                .push(onoffice_sandbox::model::EmailEntry {
+                    id: 88_888,
+                    address: email.clone(),
+                    default: false,
+                    ..Default::default()
+                })
+        });
+        let r = auditor.undo(&entry).await;
+        assert_eq!(r.outcome, Outcome::Conflict, "{r:?}");
+        let count = sb.account().addresses[address]
+            .emails
+            .iter()
+            .filter(|e| e.address == *email)
+            .count();
+        assert_eq!(count, 2);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_a_colleague_set_meanwhile_is_not_journaled_so_undo_cannot_remove_it() {
+    let sb = sandbox(55, 16, 60, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let plan = auditor.plan(
+        &report,
+        |f| f.kind == FindingKind::NotMakler,
+        &PlanChoices::default(),
+    );
+    let audit::fix::Op::AddContactType { address, .. } = plan.items[0].op.clone() else {
+        panic!()
+    };
+    sb.edit(|a| {
+        a.addresses
+            .get_mut(&address)
+            .unwrap()
+            .contact_types
+            .push("Makler".into())
+    });
+    let r = auditor
+        .apply(&report, &plan, &BTreeSet::from([plan.items[0].id]))
+        .await;
+    assert_eq!(r[0].outcome, Outcome::AlreadyDone);
+    assert!(auditor.journal.undoable().is_empty());
+    assert!(auditor.undo_last().await.is_none());
+    assert!(sb.account().addresses[&address]
+        .contact_types
+        .contains(&"Makler".to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broker_put_in_front_since_the_preview_is_a_conflict_and_stays() {
+    let sb = sandbox(56, 16, 80, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let plan = auditor.plan(
+        &report,
+        |f| f.kind == FindingKind::ContactNotSystemUser,
+        &PlanChoices::default(),
+    );
+    let item = plan
+        .items
+        .iter()
+        .find(|i| matches!(i.op, audit::fix::Op::SetFirstContact { .. }))
+        .unwrap();
+    let audit::fix::Op::SetFirstContact { estate, .. } = item.op else {
+        unreachable!()
+    };
+    // A colleague puts another broker record in front of everything.
+    let account = sb.account();
+    let other = account
+        .addresses
+        .values()
+        .find(|a| account.is_broker(a.id) && !account.contacts_of(estate, false).contains(&a.id))
+        .unwrap()
+        .id;
+    sb.edit(|a| {
+        a.contacts.insert(
+            0,
+            ContactLink {
+                estate,
+                address: other,
+            },
+        )
+    });
+    let mut pick = BTreeSet::from([item.id]);
+    pick.extend(item.requires);
+    let results = auditor.apply(&report, &plan, &pick).await;
+    let r = results.iter().find(|r| r.id == item.id).unwrap();
+    assert_eq!(r.outcome, Outcome::Conflict, "{r:?}");
+    assert_eq!(sb.account().contacts_of(estate, true).first(), Some(&other));
+}
+
+/// A run that stopped after announcing its changes (window closed, Ctrl-C, power cut): some writes landed, some
+/// did not. The next start reads the records and records what it found; undo then covers exactly what landed.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_run_is_reconciled_at_the_next_start() {
+    let sb = sandbox(57, 16, 60, Some(MaklerVariant::Standard)).await;
+    let dir = temp("reconcile");
+    let path = dir.join("journal.jsonl");
+    let first = auditor_with_journal(&sb, Journal::open(&path, "acc").unwrap());
+    let report = first.audit(&ProgressSink::default()).await.unwrap();
+    let plan = first.plan(
+        &report,
+        |f| matches!(f.kind, FindingKind::NotMakler | FindingKind::NoEmail),
+        &PlanChoices::default(),
+    );
+    assert!(plan.items.len() >= 2);
+    // The intents are on disk; the first write landed, then the process died.
+    let intents: Vec<_> = plan
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.label.clone(),
+                vec![],
+                Event::Intent {
+                    change: audit::fix::pipeline::planned_change(i),
+                },
+            )
+        })
+        .collect();
+    first.journal.append_all(intents).unwrap();
+    let (landed, key) = plan
+        .items
+        .iter()
+        .find_map(|i| match &i.op {
+            audit::fix::Op::AddContactType { address, key, .. } => Some((*address, key.clone())),
+            _ => None,
+        })
+        .unwrap();
+    sb.edit(|a| {
+        a.addresses
+            .get_mut(&landed)
+            .unwrap()
+            .contact_types
+            .push(key.clone())
+    });
+    drop(first);
+
+    let next = auditor_with_journal(&sb, Journal::open(&path, "acc").unwrap());
+    assert_eq!(next.journal.open_intents().len(), plan.items.len());
+    let said = next.reconcile().await;
+    assert_eq!(said.len(), plan.items.len());
+    let saved = said.iter().filter(|t| t.de.contains("gespeichert")).count();
+    let not_saved = said
+        .iter()
+        .filter(|t| t.de.contains("nicht in onOffice"))
+        .count();
+    assert_eq!((saved, not_saved), (1, plan.items.len() - 1), "{said:?}");
+    assert!(next.journal.open_intents().is_empty());
+    let undoable = next.journal.undoable();
+    assert_eq!(undoable.len(), 1);
+    let r = next.undo_last().await.unwrap();
+    assert_eq!(r.outcome, Outcome::Applied, "{r:?}");
+    assert!(!sb.account().addresses[&landed].contact_types.contains(&key));
+}
