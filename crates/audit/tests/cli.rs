@@ -274,3 +274,212 @@ fn unreachable_dns_is_reported_not_hidden() {
     );
     drop(sb);
 }
+
+fn connection_args(c: &onoffice_sandbox::Connection, dns: std::net::SocketAddr) -> Vec<String> {
+    vec![
+        "--url".into(),
+        c.url.clone(),
+        "--token".into(),
+        c.token.clone(),
+        "--secret".into(),
+        c.secret.clone(),
+        "--dns".into(),
+        dns.to_string(),
+    ]
+}
+
+fn run_args(
+    cmd: &str,
+    conn: &[String],
+    extra: &[&str],
+    dir: &std::path::Path,
+) -> (i32, String, String) {
+    let mut args: Vec<&str> = vec![cmd];
+    args.extend(conn.iter().map(String::as_str));
+    args.extend(extra);
+    oo_check(&args, dir)
+}
+
+/// `oo-check undo` against a real (sandbox) account: the key the fix added is gone again.
+#[test]
+fn undo_reverts_a_real_change() {
+    let dir = std::env::temp_dir().join(format!("oo-check-undo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt
+        .block_on(onoffice_sandbox::Sandbox::start(
+            onoffice_sandbox::SandboxConfig {
+                generate: onoffice_sandbox::GenConfig {
+                    seed: 61,
+                    users: 14,
+                    estates: 40,
+                    makler_variant: Some(onoffice_sandbox::MaklerVariant::Standard),
+                },
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    let conn = connection_args(&sb.connection, sb.dns_addr);
+    let missing = |sb: &onoffice_sandbox::Sandbox| {
+        let a = sb.account();
+        sb.planted()
+            .iter()
+            .filter(|p| p.kind == "user.not_makler")
+            .filter(|p| {
+                let id: u64 = p.subject["address:".len()..].parse().unwrap();
+                !a.addresses[&id].contact_types.iter().any(|k| k == "Makler")
+            })
+            .count()
+    };
+    let before = missing(&sb);
+    assert!(before > 0);
+    let (code, out, _) = run_args(
+        "fix",
+        &conn,
+        &["--kind", "user.not_makler", "--yes", "--journal", "u.jsonl"],
+        &dir,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(missing(&sb), 0);
+    let (code, out, _) = run_args("undo", &conn, &["--journal", "u.jsonl"], &dir);
+    assert_eq!(code, 0);
+    assert!(out.contains("erledigt"), "{out}");
+    assert_eq!(missing(&sb), 1, "the newest change was undone in onOffice");
+}
+
+/// The process is killed (SIGKILL) at several points of a large fix, then started again: every change in onOffice
+/// has a journal entry, no announced change stays open, and no listing that had a broker is left without one.
+#[test]
+fn killed_mid_fix_then_restarted_nothing_is_unjournaled_and_no_listing_loses_its_broker() {
+    use audit::journal::{Change, Event, Journal};
+    let dir = std::env::temp_dir().join(format!("oo-check-kill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt
+        .block_on(onoffice_sandbox::Sandbox::start(
+            onoffice_sandbox::SandboxConfig {
+                generate: onoffice_sandbox::GenConfig {
+                    seed: 31,
+                    users: 30,
+                    estates: 300,
+                    makler_variant: Some(onoffice_sandbox::MaklerVariant::Standard),
+                },
+                knobs: onoffice_sandbox::Knobs {
+                    latency: std::time::Duration::from_millis(40),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    let conn = connection_args(&sb.connection, sb.dns_addr);
+    let before = sb.account();
+    let with_broker: Vec<u64> = before
+        .estates
+        .keys()
+        .copied()
+        .filter(|e| !before.contacts_of(*e, true).is_empty())
+        .collect();
+    // Kill right after the pipeline announces a round (its progress goes to stderr as "[k/6] …"), a little later
+    // each time, so the kill lands while writes are in flight.
+    for (round, wait_ms) in [(2u8, 0u64), (4, 10), (6, 20), (2, 30), (4, 45), (6, 60)] {
+        use std::io::BufRead;
+        let mut args: Vec<String> = vec!["fix".into()];
+        args.extend(conn.iter().cloned());
+        args.extend(["--yes", "--journal", "k.jsonl"].map(String::from));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_oo-check"))
+            .args(&args)
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let marker = format!("[{round}/6]");
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        for line in stderr.lines() {
+            if line.map(|l| l.starts_with(&marker)).unwrap_or(true) {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        let now = sb.account();
+        for e in &with_broker {
+            assert!(
+                !now.contacts_of(*e, true).is_empty(),
+                "listing {e} lost its broker (killed in round {round})"
+            );
+        }
+    }
+    // The next start reconciles what the killed runs announced.
+    let (code, _, err) = run_args("audit", &conn, &["--json", "--journal", "k.jsonl"], &dir);
+    assert_eq!(code, 0, "{err}");
+    let account = audit::journal::account_id(&sb.connection.url, &sb.connection.token);
+    let journal = Journal::open(&dir.join("k.jsonl"), &account).unwrap();
+    assert!(
+        journal.open_intents().is_empty(),
+        "{:?}",
+        journal.open_intents()
+    );
+    let mut journaled_addresses = std::collections::BTreeSet::new();
+    let mut journaled_estates = std::collections::BTreeSet::new();
+    for e in journal.entries() {
+        if let Event::Applied { change, .. } = e.event {
+            match change {
+                Change::ContactType { address, .. } | Change::DefaultEmail { address, .. } => {
+                    journaled_addresses.insert(address);
+                }
+                Change::ContactPersons { estate, .. } => {
+                    journaled_estates.insert(estate);
+                }
+            }
+        }
+    }
+    let after = sb.account();
+    let mut changed = 0;
+    for (id, a) in &before.addresses {
+        let b = &after.addresses[id];
+        let emails = |x: &onoffice_sandbox::model::Address| {
+            x.emails
+                .iter()
+                .map(|e| (e.address.clone(), e.default))
+                .collect::<Vec<_>>()
+        };
+        if a.contact_types != b.contact_types || emails(a) != emails(b) {
+            changed += 1;
+            assert!(
+                journaled_addresses.contains(id),
+                "address {id} changed without a journal entry"
+            );
+        }
+    }
+    for id in before.estates.keys() {
+        if before.contacts_of(*id, false) != after.contacts_of(*id, false) {
+            changed += 1;
+            assert!(
+                journaled_estates.contains(id),
+                "listing {id} changed without a journal entry"
+            );
+        }
+    }
+    assert!(changed > 0, "the runs got far enough to change something");
+    // Some kills landed between an announcement and its confirmation, and the restart settled them.
+    let reconciled = journal
+        .entries()
+        .iter()
+        .filter(|e| match &e.event {
+            Event::NotApplied { reason, .. } => reason.starts_with("reconciled"),
+            Event::Applied {
+                intent: Some(i), ..
+            } => journal
+                .entries()
+                .iter()
+                .filter(|x| x.seq > *i && x.seq < e.seq)
+                .any(|x| matches!(x.event, Event::Intent { .. })),
+            _ => false,
+        })
+        .count();
+    assert!(reconciled > 0, "no kill landed mid-pipeline");
+}

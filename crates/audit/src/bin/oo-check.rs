@@ -369,7 +369,9 @@ async fn run(a: Args) {
                 }
             }
             let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
-            let results = auditor.apply(&report, &plan, &all).await;
+            let results = auditor
+                .apply_with(&report, &plan, &all, &progress(false), None)
+                .await;
             for r in &results {
                 println!(
                     "  {:>3}. {} – {}: {}",
