@@ -137,6 +137,49 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
         .unwrap_or("Makler")
         .to_string();
     let mut makler_items: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut email_items: BTreeMap<u64, usize> = BTreeMap::new();
+    // The e-mail a system user address would get: the person's choice, else the onOffice user's own.
+    let email_for = |address: u64| -> Option<String> {
+        let user_email = snapshot
+            .users
+            .values()
+            .find(|u| u.address_id == Some(address))
+            .map(|u| u.email.clone())
+            .filter(|e| valid_email(e));
+        choices
+            .emails
+            .get(&address)
+            .cloned()
+            .or(user_email)
+            .filter(|e| valid_email(e))
+            .map(|e| e.trim().to_string())
+    };
+    // Why a system user address cannot be a listing's first contact even after this plan, if it cannot.
+    let not_ready = |address: u64| -> Option<Text> {
+        let linked = snapshot
+            .users
+            .values()
+            .any(|u| u.active && u.address_id == Some(address));
+        let Some(a) = snapshot.system_addresses.get(&address).filter(|_| linked) else {
+            return Some(Text::new(
+                "keine Systembenutzer-Adresse eines aktiven Benutzers",
+                "not the system user address of an active user",
+            ));
+        };
+        match &a.default_email {
+            None if email_for(address).is_none() => {
+                Some(Text::new("keine E-Mail-Adresse", "no e-mail address"))
+            }
+            None => None,
+            Some(email) => match snapshot.mailbox_of(email) {
+                Some(crate::mailbox::MailboxKind::External { provider }) => Some(text!(
+                    "externes Postfach bei {provider} (keine Mailverbuchung möglich)",
+                    "external mailbox at {provider} (no mail booking possible)"
+                )),
+                _ => None,
+            },
+        }
+    };
 
     let add_makler = |plan: &mut FixPlan,
                       items: &mut BTreeMap<u64, usize>,
@@ -209,15 +252,12 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                 }),
             },
             FindingKind::NoEmail => {
-                let user_email = snapshot
-                    .users
-                    .values()
-                    .find(|u| u.address_id == Some(id))
-                    .map(|u| u.email.clone())
-                    .filter(|e| valid_email(e));
-                match choices.emails.get(&id).cloned().or(user_email) {
-                    Some(email) if valid_email(&email) => {
-                        let email = email.trim().to_string();
+                if email_items.contains_key(&id) {
+                    continue;
+                }
+                match email_for(id) {
+                    Some(email) => {
+                        email_items.insert(id, plan.items.len());
                         plan.items.push(PlannedChange {
                             id: plan.items.len(),
                             kind: f.kind,
@@ -231,7 +271,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                             requires: None,
                         });
                     }
-                    _ => plan.needs_input.push(NeedsInput {
+                    None => plan.needs_input.push(NeedsInput {
                         kind: f.kind,
                         subject: f.subject.clone(),
                         label: f.subject_label.clone(),
@@ -251,18 +291,92 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                     .filter(|u| u.active)
                     .and_then(|u| u.address_id)
                     .filter(|a| snapshot.system_addresses.contains_key(a));
-                let Some(target) = choices.contacts.get(&id).copied().or(officer_address) else {
+                let need = |plan: &mut FixPlan, reason: Text| {
                     plan.needs_input.push(NeedsInput {
                         kind: f.kind,
                         subject: f.subject.clone(),
                         label: f.subject_label.clone(),
-                        reason: Text::new(
-                            "Der Betreuer hat keine Systembenutzer-Adresse: bitte einen Systembenutzer wählen.",
-                            "The Betreuer has no system user address: please choose a system user.",
-                        ),
-                    });
-                    continue;
+                        reason,
+                    })
                 };
+                // Propose only ready contacts: the Betreuer if ready (or made ready by this plan), else the person
+                // chooses; a chosen contact that is not ready is refused here, not by onOffice later.
+                let target = match (choices.contacts.get(&id).copied(), officer_address) {
+                    (Some(chosen), _) => match not_ready(chosen) {
+                        None => chosen,
+                        Some(why) => {
+                            let name = snapshot
+                                .address(chosen)
+                                .map(|a| a.name.clone())
+                                .unwrap_or_else(|| format!("#{chosen}"));
+                            need(
+                                &mut plan,
+                                Text::new(
+                                    format!("{name} ist nicht bereit: {}. Bitte einen anderen Systembenutzer wählen.", why.de),
+                                    format!("{name} is not ready: {}. Please choose another system user.", why.en),
+                                ),
+                            );
+                            continue;
+                        }
+                    },
+                    (None, Some(officer)) => match not_ready(officer) {
+                        None => officer,
+                        Some(why) => {
+                            let name = snapshot
+                                .address(officer)
+                                .map(|a| a.name.clone())
+                                .unwrap_or_default();
+                            need(
+                                &mut plan,
+                                Text::new(
+                                    format!("Der Betreuer {name} ist nicht bereit: {}. Bitte einen bereiten Systembenutzer wählen.", why.de),
+                                    format!("The Betreuer {name} is not ready: {}. Please choose a ready system user.", why.en),
+                                ),
+                            );
+                            continue;
+                        }
+                    },
+                    (None, None) => {
+                        need(
+                            &mut plan,
+                            Text::new(
+                                "Der Betreuer hat keine Systembenutzer-Adresse: bitte einen Systembenutzer wählen.",
+                                "The Betreuer has no system user address: please choose a system user.",
+                            ),
+                        );
+                        continue;
+                    }
+                };
+                // Its e-mail comes with this plan when it has none yet.
+                if snapshot
+                    .system_addresses
+                    .get(&target)
+                    .is_some_and(|a| a.default_email.is_none())
+                    && !email_items.contains_key(&target)
+                {
+                    if let Some(email) = email_for(target) {
+                        let label = snapshot
+                            .address(target)
+                            .map(|a| a.name.clone())
+                            .unwrap_or_default();
+                        email_items.insert(target, plan.items.len());
+                        plan.items.push(PlannedChange {
+                            id: plan.items.len(),
+                            kind: FindingKind::NoEmail,
+                            subject: format!("address:{target}"),
+                            label,
+                            description: text!(
+                                "Standard-E-Mail: (keine) → {email}",
+                                "Default e-mail: (none) → {email}"
+                            ),
+                            op: Op::AddDefaultEmail {
+                                address: target,
+                                email,
+                            },
+                            requires: None,
+                        });
+                    }
+                }
                 let Some(key) = &makler_key else {
                     plan.needs_input.push(NeedsInput {
                         kind: f.kind,

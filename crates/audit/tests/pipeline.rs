@@ -407,3 +407,79 @@ async fn an_interrupted_run_is_reconciled_at_the_next_start() {
     assert_eq!(r.outcome, Outcome::Applied, "{r:?}");
     assert!(!sb.account().addresses[&landed].contact_types.contains(&key));
 }
+
+/// "Zuordnen" proposes only ready contacts: a chosen system user with an external mailbox is refused in the plan
+/// (not by onOffice later), and one without an e-mail gets the e-mail in the same plan.
+#[tokio::test(flavor = "multi_thread")]
+async fn only_ready_contacts_are_proposed() {
+    let sb = sandbox(58, 24, 120, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let listing = report
+        .findings_of(FindingKind::NoContact)
+        .next()
+        .unwrap()
+        .subject
+        .clone();
+    let estate: u64 = listing["estate:".len()..].parse().unwrap();
+    let external = report
+        .findings_of(FindingKind::MailboxExternal)
+        .next()
+        .unwrap()
+        .subject["address:".len()..]
+        .parse::<u64>()
+        .unwrap();
+    let mut choices = PlanChoices::default();
+    choices.contacts.insert(estate, external);
+    let plan = auditor.plan(&report, |f| f.subject == listing, &choices);
+    assert!(plan.items.is_empty(), "{:?}", plan.items);
+    assert!(plan.needs_input[0].reason.de.contains("externes Postfach"));
+
+    let no_email = report
+        .findings_of(FindingKind::NoEmail)
+        .map(|f| f.subject["address:".len()..].parse::<u64>().unwrap())
+        .find(|a| {
+            report
+                .snapshot
+                .users
+                .values()
+                .any(|u| u.address_id == Some(*a) && u.email.contains('@'))
+        })
+        .unwrap();
+    choices.contacts.insert(estate, no_email);
+    let plan = auditor.plan(&report, |f| f.subject == listing, &choices);
+    assert!(plan.needs_input.is_empty(), "{:?}", plan.needs_input);
+    assert!(plan.items.iter().any(
+        |i| matches!(i.op, audit::fix::Op::AddDefaultEmail { address, .. } if address == no_email)
+    ));
+    let all = plan.items.iter().map(|i| i.id).collect();
+    for r in auditor.apply(&report, &plan, &all).await {
+        assert_eq!(r.outcome, Outcome::Applied, "{r:?}");
+    }
+    let after = auditor.audit(&ProgressSink::default()).await.unwrap();
+    assert!(!after
+        .findings
+        .iter()
+        .any(|f| f.subject == listing && f.kind != FindingKind::PortalTransferPending));
+}
+
+/// Cancel takes effect between rounds: set before the first write, nothing is written, and every announced change
+/// is closed in the journal as not applied (nothing is left open for the next start).
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_before_the_writes_writes_nothing_and_leaves_no_open_intent() {
+    let sb = sandbox(59, 20, 100, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let plan = auditor.plan(&report, |_| true, &PlanChoices::default());
+    let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
+    let before = state_json(&sb);
+    let cancel = std::sync::atomic::AtomicBool::new(true);
+    let progress = ProgressSink::default();
+    let results = auditor
+        .apply_with(&report, &plan, &all, &progress, Some(&cancel))
+        .await;
+    assert!(results.iter().all(|r| r.outcome == Outcome::Skipped));
+    assert_eq!(state_json(&sb), before);
+    assert!(auditor.journal.open_intents().is_empty());
+    assert!(auditor.journal.undoable().is_empty());
+}

@@ -195,6 +195,11 @@ impl Client {
         self.inner.config.page_size
     }
 
+    /// Requests this client keeps in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.inner.config.max_in_flight
+    }
+
     /// Most actions this client now puts into one request (smaller after an error 15).
     pub fn batch_limit(&self) -> usize {
         self.inner.batch_limit.load(Ordering::Relaxed)

@@ -322,118 +322,135 @@ impl Pipeline<'_> {
             format!("Lese {} Adressen vor dem Schreiben …", address_ids.len()),
             format!("Reading {} addresses before writing …", address_ids.len()),
         );
-        let current = read_addresses(self.client, &address_ids).await;
-
-        // 3. Merge per record and write in bulk.
-        let mut changes: BTreeMap<u64, AddressChanges> = BTreeMap::new();
+        // 3. Merge per record and write. Addresses go in waves of as many records as one round of requests
+        //    carries, each re-read right before its write, so a colleague's edit can only slip in during one round
+        //    trip (the multiselect write replaces the whole list).
+        let wave_size = (self.client.batch_limit() * self.client.max_in_flight()).max(1);
         let mut touched: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
         let mut merged_types: BTreeMap<u64, Vec<String>> = BTreeMap::new();
         let mut before_types: BTreeMap<u64, Vec<String>> = BTreeMap::new();
         let mut existed: BTreeMap<u64, bool> = BTreeMap::new();
-        for (i, s) in slots.iter_mut().enumerate() {
-            let address = match &s.item.op {
-                Op::AddContactType { address, .. } | Op::AddDefaultEmail { address, .. } => {
-                    *address
-                }
-                Op::SetFirstContact { .. } => continue,
-            };
-            let rec = match &current {
-                Err(e) => {
-                    let (o, t) = failed(e);
-                    s.finish(o, t);
+        let mut write_results: BTreeMap<u64, onoffice::Result<()>> = BTreeMap::new();
+        let ids: Vec<u64> = address_ids.iter().copied().collect();
+        for (n, chunk) in ids.chunks(wave_size).enumerate() {
+            let wave: BTreeSet<u64> = chunk.iter().copied().collect();
+            let current = read_addresses(self.client, &wave).await;
+            let mut changes: BTreeMap<u64, AddressChanges> = BTreeMap::new();
+            for (i, s) in slots.iter_mut().enumerate() {
+                let address = match &s.item.op {
+                    Op::AddContactType { address, .. } | Op::AddDefaultEmail { address, .. } => {
+                        *address
+                    }
+                    Op::SetFirstContact { .. } => continue,
+                };
+                if !wave.contains(&address) || !s.is_open() {
                     continue;
                 }
-                Ok(map) => match map.get(&address) {
-                    Some(r) => r,
-                    None => {
-                        let (o, t) = failed(&onoffice::Error::Api {
-                            code: 80,
-                            message: "Unknown record".into(),
-                        });
+                let rec = match &current {
+                    Err(e) => {
+                        let (o, t) = failed(e);
                         s.finish(o, t);
                         continue;
                     }
-                },
-            };
-            match &s.item.op {
-                Op::AddContactType { key, key_label, .. } => {
-                    let have = contact_types(rec);
-                    before_types.insert(address, have.clone());
-                    if have.iter().any(|k| k == key) {
-                        s.finish(
-                            Outcome::AlreadyDone,
-                            text!(
-                                "„{key_label}“ ist bereits gesetzt.",
-                                "\"{key_label}\" is already set."
-                            ),
-                        );
-                        continue;
-                    }
-                    let merged = merged_types.entry(address).or_insert(have);
-                    if !merged.contains(key) {
-                        merged.push(key.clone());
-                    }
-                    let keys = merged.clone();
-                    let c = changes.remove(&address).unwrap_or_default();
-                    changes.insert(address, c.multiselect(CONTACT_TYPE_FIELD, &keys));
-                }
-                Op::AddDefaultEmail { email, .. } => {
-                    if let Some(existing) = default_email(rec) {
-                        s.finish(
-                            Outcome::AlreadyDone,
-                            text!(
-                                "Inzwischen ist {existing} als Standard-E-Mail eingetragen.",
-                                "Meanwhile {existing} is the default e-mail."
-                            ),
-                        );
-                        continue;
-                    }
-                    // An address already in one of the lists becomes the default; it is never added twice.
-                    let entries: Vec<String> =
-                        email_entries(rec).into_iter().map(|e| e.address).collect();
-                    let same: Vec<&String> = entries
-                        .iter()
-                        .filter(|e| e.eq_ignore_ascii_case(email))
-                        .collect();
-                    let c = changes.remove(&address).unwrap_or_default();
-                    let c = match same.len() {
-                        0 => c.add_email(email, true),
-                        1 => c.modify_email(same[0], same[0], true),
-                        _ => {
-                            changes.insert(address, c);
-                            s.finish(Outcome::Conflict, text!("{email} steht mehrfach in der Adresse. Bitte in onOffice einen Eintrag entfernen und ihn dann als Standard markieren.", "{email} appears more than once in the address. Please remove one entry in onOffice, then mark it as default."));
+                    Ok(map) => match map.get(&address) {
+                        Some(r) => r,
+                        None => {
+                            let (o, t) = failed(&onoffice::Error::Api {
+                                code: 80,
+                                message: "Unknown record".into(),
+                            });
+                            s.finish(o, t);
                             continue;
                         }
-                    };
-                    existed.insert(address, !same.is_empty());
-                    changes.insert(address, c);
+                    },
+                };
+                match &s.item.op {
+                    Op::AddContactType { key, key_label, .. } => {
+                        let have = contact_types(rec);
+                        before_types.insert(address, have.clone());
+                        if have.iter().any(|k| k == key) {
+                            s.finish(
+                                Outcome::AlreadyDone,
+                                text!(
+                                    "„{key_label}“ ist bereits gesetzt.",
+                                    "\"{key_label}\" is already set."
+                                ),
+                            );
+                            continue;
+                        }
+                        let merged = merged_types.entry(address).or_insert(have);
+                        if !merged.contains(key) {
+                            merged.push(key.clone());
+                        }
+                        let keys = merged.clone();
+                        let c = changes.remove(&address).unwrap_or_default();
+                        changes.insert(address, c.multiselect(CONTACT_TYPE_FIELD, &keys));
+                    }
+                    Op::AddDefaultEmail { email, .. } => {
+                        if let Some(existing) = default_email(rec) {
+                            s.finish(
+                                Outcome::AlreadyDone,
+                                text!(
+                                    "Inzwischen ist {existing} als Standard-E-Mail eingetragen.",
+                                    "Meanwhile {existing} is the default e-mail."
+                                ),
+                            );
+                            continue;
+                        }
+                        // An address already in one of the lists becomes the default; it is never added twice.
+                        let entries: Vec<String> =
+                            email_entries(rec).into_iter().map(|e| e.address).collect();
+                        let same: Vec<&String> = entries
+                            .iter()
+                            .filter(|e| e.eq_ignore_ascii_case(email))
+                            .collect();
+                        let c = changes.remove(&address).unwrap_or_default();
+                        let c = match same.len() {
+                            0 => c.add_email(email, true),
+                            1 => c.modify_email(same[0], same[0], true),
+                            _ => {
+                                changes.insert(address, c);
+                                s.finish(Outcome::Conflict, text!("{email} steht mehrfach in der Adresse. Bitte in onOffice einen Eintrag entfernen und ihn dann als Standard markieren.", "{email} appears more than once in the address. Please remove one entry in onOffice, then mark it as default."));
+                                continue;
+                            }
+                        };
+                        existed.insert(address, !same.is_empty());
+                        changes.insert(address, c);
+                    }
+                    Op::SetFirstContact { .. } => {}
                 }
-                Op::SetFirstContact { .. } => {}
+                touched.entry(address).or_default().push(i);
             }
-            touched.entry(address).or_default().push(i);
-        }
-        changes.retain(|_, c| !c.is_empty());
-        if self.cancelled() {
-            for s in slots.iter_mut().filter(|s| s.is_open()) {
-                s.finish(Outcome::Skipped, cancelled_text());
+            changes.retain(|_, c| !c.is_empty());
+            if self.cancelled() {
+                // Addresses of earlier waves were written: their read-back below decides them.
+                for s in slots.iter_mut().filter(|s| s.is_open()) {
+                    if let Op::AddContactType { address, .. }
+                    | Op::AddDefaultEmail { address, .. } = &s.item.op
+                    {
+                        if !write_results.contains_key(address) {
+                            s.finish(Outcome::Skipped, cancelled_text());
+                        }
+                    }
+                }
+                break;
             }
-            self.flush(&mut slots);
-            return results(slots);
+            self.step(
+                2,
+                format!("Schreibe {} Adressen (Teil {}) …", changes.len(), n + 1),
+                format!("Writing {} addresses (part {}) …", changes.len(), n + 1),
+            );
+            let (write_ids, write_actions): (Vec<u64>, Vec<_>) = changes
+                .iter()
+                .map(|(id, c)| (*id, actions::modify_address(*id, c)))
+                .unzip();
+            write_results.extend(
+                write_ids
+                    .into_iter()
+                    .zip(self.client.execute(write_actions).await)
+                    .map(|(id, r)| (id, r.map(|_| ()))),
+            );
         }
-        self.step(
-            2,
-            format!("Schreibe {} Adressen …", changes.len()),
-            format!("Writing {} addresses …", changes.len()),
-        );
-        let (write_ids, write_actions): (Vec<u64>, Vec<_>) = changes
-            .iter()
-            .map(|(id, c)| (*id, actions::modify_address(*id, c)))
-            .unzip();
-        let write_results: BTreeMap<u64, onoffice::Result<()>> = write_ids
-            .into_iter()
-            .zip(self.client.execute(write_actions).await)
-            .map(|(id, r)| (id, r.map(|_| ())))
-            .collect();
 
         // 4. Read back the written addresses, and re-read the brokers of the listings to change, together.
         let readback_ids: BTreeSet<u64> = write_results.keys().copied().collect();
