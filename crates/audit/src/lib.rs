@@ -339,17 +339,29 @@ impl Auditor {
 }
 
 /// Listings that must be re-transferred if this change goes through: the listing itself for a contact person
-/// change, and every rental whose portal contact (first broker) is the changed address for an address change.
+/// change; for a new default e-mail, every rental whose portal contact (first broker) is the address; for the Makler
+/// key, every rental where the address then becomes the first broker (it is on the listing with no broker in front).
 pub fn affected_estates(snapshot: &Snapshot, op: &fix::Op) -> Vec<u64> {
     match op {
         fix::Op::SetFirstContact { estate, .. } => vec![*estate],
-        fix::Op::AddContactType { address, .. } | fix::Op::AddDefaultEmail { address, .. } => {
-            snapshot
-                .rentals
-                .keys()
-                .filter(|e| snapshot.portal_contact(**e) == Some(*address))
-                .copied()
-                .collect()
-        }
+        fix::Op::AddDefaultEmail { address, .. } => snapshot
+            .rentals
+            .keys()
+            .filter(|e| snapshot.portal_contact(**e) == Some(*address))
+            .copied()
+            .collect(),
+        fix::Op::AddContactType { address, .. } => snapshot
+            .rentals
+            .keys()
+            .filter(|e| {
+                let all = snapshot.contacts.get(e).map(Vec::as_slice).unwrap_or(&[]);
+                let brokers = snapshot.brokers.get(e).map(Vec::as_slice).unwrap_or(&[]);
+                match all.iter().position(|c| c == address) {
+                    Some(pos) => !all[..pos].iter().any(|c| brokers.contains(c)),
+                    None => false,
+                }
+            })
+            .copied()
+            .collect(),
     }
 }

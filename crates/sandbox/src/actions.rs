@@ -698,3 +698,59 @@ pub fn colleague_edit(account: &mut Account, id: u64, rng: &mut Rng) -> Option<S
         None
     }
 }
+
+/// A colleague changes a listing's contact persons: mostly adds a broker record (never a system user, never one that
+/// is already there) behind the others; sometimes removes the last link, but never the only broker.
+pub fn colleague_edit_contacts(
+    account: &mut Account,
+    estate: u64,
+    rng: &mut Rng,
+) -> Option<SecondWriterChange> {
+    if !account.estates.contains_key(&estate) {
+        return None;
+    }
+    account.list_cache.clear();
+    let on_listing = account.contacts_of(estate, false);
+    let system: BTreeSet<u64> = account
+        .users
+        .values()
+        .filter_map(|u| u.address_id)
+        .collect();
+    if rng.chance(0.7) {
+        let candidates: Vec<u64> = account
+            .addresses
+            .values()
+            .filter(|a| {
+                account.is_broker(a.id)
+                    && !a.contact_types.iter().any(|k| k == "Systembenutzer")
+                    && !system.contains(&a.id)
+                    && !on_listing.contains(&a.id)
+            })
+            .map(|a| a.id)
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let address = *rng.pick(&candidates);
+        account.contacts.push(ContactLink { estate, address });
+        Some(SecondWriterChange {
+            address,
+            key: format!("contact:{estate}"),
+            added: true,
+        })
+    } else {
+        let last = *on_listing.last()?;
+        let brokers = account.contacts_of(estate, true);
+        if on_listing.len() < 2 || (brokers.len() == 1 && brokers[0] == last) {
+            return None;
+        }
+        account
+            .contacts
+            .retain(|c| !(c.estate == estate && c.address == last));
+        Some(SecondWriterChange {
+            address: last,
+            key: format!("contact:{estate}"),
+            added: false,
+        })
+    }
+}

@@ -402,6 +402,32 @@ fn handle_action(s: &Shared, action: &Value, now: i64, knobs: &Knobs) -> Value {
         );
     }
     let outcome = if matches!(kind, "read" | "get") {
+        // A colleague changed the contact persons of some of the listings asked about, just before this read (so
+        // the client sees it, but its preview did not).
+        let contact_read = knobs.second_writer_rate > 0.0
+            && kind == "get"
+            && resource_type == "idsfromrelation"
+            && params.get("relationtype").and_then(Value::as_str)
+                == Some(crate::model::RELATION_CONTACT_PERSON);
+        if contact_read {
+            let estates: Vec<u64> = params
+                .get("parentids")
+                .and_then(Value::as_array)
+                .map(|l| l.iter().filter_map(Value::as_u64).collect())
+                .unwrap_or_default();
+            let mut account = s.account.write().unwrap();
+            let mut rng = s.rng.lock().unwrap();
+            let mut log = s.second_writer_log.lock().unwrap();
+            for estate in estates {
+                if rng.chance(knobs.second_writer_rate) {
+                    if let Some(change) =
+                        actions::colleague_edit_contacts(&mut account, estate, &mut rng)
+                    {
+                        log.push(change);
+                    }
+                }
+            }
+        }
         let out = actions::run_read(
             &s.account.read().unwrap(),
             kind,
