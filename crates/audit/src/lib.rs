@@ -275,7 +275,9 @@ impl Auditor {
         selected: &BTreeSet<usize>,
         progress: &ProgressSink,
     ) -> (Vec<ItemResult>, onoffice::Result<AuditReport>) {
-        let results = self.apply(report, plan, selected).await;
+        let results = self
+            .apply_with(report, plan, selected, progress, None)
+            .await;
         let fresh = self.audit(progress).await;
         (results, fresh)
     }

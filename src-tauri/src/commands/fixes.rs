@@ -62,7 +62,11 @@ pub async fn plan_fixes(state: State<'_, AppState>, request: PlanRequest) -> Res
 
 /// Applies the ticked items of the current plan, then checks again.
 #[tauri::command]
-pub async fn apply_fixes(state: State<'_, AppState>, items: Vec<u32>) -> Result<ApplyView> {
+pub async fn apply_fixes<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    items: Vec<u32>,
+) -> Result<ApplyView> {
     let (auditor, report, plan) = {
         let session = state.session.lock().await;
         let plan = session.plan.clone().ok_or_else(|| {
@@ -79,8 +83,12 @@ pub async fn apply_fixes(state: State<'_, AppState>, items: Vec<u32>) -> Result<
         )
     };
     let selected: BTreeSet<usize> = items.into_iter().map(|i| i as usize).collect();
+    let sink = ProgressSink::new(move |p| {
+        use tauri::Emitter;
+        let _ = app.emit(crate::commands::audit::PROGRESS_EVENT, p);
+    });
     let (results, fresh) = auditor
-        .apply_and_recheck(&report, &plan, &selected, &ProgressSink::default())
+        .apply_and_recheck(&report, &plan, &selected, &sink)
         .await;
     let audit = match fresh {
         Ok(r) => Some(remember(&state, r).await),

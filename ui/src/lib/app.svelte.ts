@@ -145,12 +145,23 @@ class AppStore {
   async apply() {
     const d = this.dialog;
     if (!d?.plan) return;
-    await this.run(async () => {
-      const out = await api.applyFixes([...d.planTicked]);
-      d.results = out.results;
-      if (out.audit) this.view = out.audit;
-      this.historyVersion++;
-    });
+    // The write rounds and the check afterwards report progress like the audit does.
+    const unlisten = await api.onProgress((p) => (this.progress = p));
+    try {
+      await this.run(async () => {
+        const out = await api.applyFixes([...d.planTicked]);
+        d.results = out.results;
+        if (out.audit) this.view = out.audit;
+        this.historyVersion++;
+      });
+    } finally {
+      this.progress = null;
+      try {
+        unlisten();
+      } catch {
+        // the listener is gone with the window anyway
+      }
+    }
   }
 
   async undo(seq: number) {
