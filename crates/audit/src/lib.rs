@@ -291,12 +291,18 @@ impl Auditor {
     /// Reverts one applied change of the journal (intent first, then re-read, write, read back). An entry of
     /// another account is refused.
     pub async fn undo(&self, entry: &journal::Entry) -> ItemResult {
+        self.undo_with(entry, false).await
+    }
+
+    /// [`Auditor::undo`]; with `force` after the person saw that a colleague changed the record since the fix and
+    /// still wants it undone.
+    pub async fn undo_with(&self, entry: &journal::Entry, force: bool) -> ItemResult {
         let writer = fix::Writer {
             client: &self.client,
             journal: &self.journal,
         };
         let (outcome, message, seq) = if self.journal.is_ours(entry) {
-            writer.undo(entry).await
+            writer.undo(entry, force).await
         } else {
             (
                 Outcome::Skipped,

@@ -164,7 +164,11 @@ pub async fn fix_history(state: State<'_, AppState>) -> Result<Vec<HistoryItem>>
 
 /// Reverts one applied change (re-read, change back only what the fix changed, read back), then checks again.
 #[tauri::command]
-pub async fn undo_change(state: State<'_, AppState>, seq: u32) -> Result<ApplyView> {
+pub async fn undo_change(
+    state: State<'_, AppState>,
+    seq: u32,
+    force: Option<bool>,
+) -> Result<ApplyView> {
     let auditor = state.session.lock().await.auditor()?;
     let entry = auditor
         .journal
@@ -178,7 +182,7 @@ pub async fn undo_change(state: State<'_, AppState>, seq: u32) -> Result<ApplyVi
                 "This change is already undone.",
             )
         })?;
-    let result = auditor.undo(&entry).await;
+    let result = auditor.undo_with(&entry, force.unwrap_or(false)).await;
     let audit = match auditor.audit(&ProgressSink::default()).await {
         Ok(r) => Some(remember(&state, r).await),
         Err(_) => None,

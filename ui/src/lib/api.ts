@@ -33,7 +33,7 @@ export const api = {
   planFixes: (request: PlanRequest) => invoke<FixPlan>("plan_fixes", { request }),
   applyFixes: (items: number[]) => invoke<ApplyView>("apply_fixes", { items }),
   fixHistory: () => invoke<HistoryItem[]>("fix_history"),
-  undoChange: (seq: number) => invoke<ApplyView>("undo_change", { seq }),
+  undoChange: (seq: number, force = false) => invoke<ApplyView>("undo_change", { seq, force }),
   exportTarget: (format: ReportFormat) => invoke<string | null>("export_target", { format }),
   exportReport: (format: ReportFormat, path: string) => invoke<string>("export_report", { format, path }),
   getSettings: () => invoke<SettingsData>("get_settings"),

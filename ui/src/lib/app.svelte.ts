@@ -164,11 +164,15 @@ class AppStore {
     }
   }
 
-  async undo(seq: number) {
+  /** An undo a colleague's newer change stopped: the entry to offer "trotzdem rückgängig machen" for. */
+  undoBlocked: number | null = $state(null);
+
+  async undo(seq: number, force = false) {
     await this.run(async () => {
-      const out = await api.undoChange(seq);
+      const out = await api.undoChange(seq, force);
       if (out.audit) this.view = out.audit;
       this.notice = out.results.map((r) => `${r.label}: ${this.tx(r.message)}`).join(" · ");
+      this.undoBlocked = !force && out.results.some((r) => r.outcome.outcome === "conflict") ? seq : null;
       this.historyVersion++;
     });
   }

@@ -233,7 +233,7 @@ describe("fixes", () => {
     render(App);
     await fireEvent.click(await screen.findByTestId("tab-history"));
     await fireEvent.click(await screen.findByTestId("undo"));
-    await waitFor(() => expect(called("undo_change")[0]?.args).toEqual({ seq: 3 }));
+    await waitFor(() => expect(called("undo_change")[0]?.args).toEqual({ seq: 3, force: false }));
     expect(await screen.findByText(/Rückgängig gemacht/)).toBeTruthy();
   });
 });

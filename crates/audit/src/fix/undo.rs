@@ -99,7 +99,7 @@ impl Writer<'_> {
     /// nothing is written), then re-read, check that the record still holds what the fix left (a colleague's newer
     /// choice is never overridden: both values are shown and nothing is written), change only what the fix changed,
     /// read back.
-    pub async fn undo(&self, entry: &Entry) -> (Outcome, Text, Option<u64>) {
+    pub async fn undo(&self, entry: &Entry, force: bool) -> (Outcome, Text, Option<u64>) {
         let Event::Applied { change, .. } = &entry.event else {
             return (
                 Outcome::Skipped,
@@ -130,7 +130,7 @@ impl Writer<'_> {
                 )
             }
         };
-        let (outcome, message, seq) = self.undo_change(entry, change).await;
+        let (outcome, message, seq) = self.undo_change(entry, change, force).await;
         if seq.is_none() {
             let event = if outcome == Outcome::Unknown {
                 Event::Unknown {
@@ -148,7 +148,13 @@ impl Writer<'_> {
         (outcome, message, seq)
     }
 
-    async fn undo_change(&self, entry: &Entry, change: &Change) -> (Outcome, Text, Option<u64>) {
+    /// `force`: the person saw both values and wants the fix undone anyway.
+    async fn undo_change(
+        &self,
+        entry: &Entry,
+        change: &Change,
+        force: bool,
+    ) -> (Outcome, Text, Option<u64>) {
         match change {
             Change::ContactType {
                 address,
@@ -160,7 +166,7 @@ impl Writer<'_> {
                     Ok(c) => c,
                     Err(e) => return with_none(failed(&e)),
                 };
-                if current.iter().any(|k| k == key) && !same_set(&current, after) {
+                if !force && current.iter().any(|k| k == key) && !same_set(&current, after) {
                     return changed_since(&after.join(", "), &current.join(", "));
                 }
                 if !current.iter().any(|k| k == key) {
@@ -236,7 +242,10 @@ impl Writer<'_> {
                     Ok(x) => x,
                     Err(e) => return with_none(failed(&e)),
                 };
-                if let Some(d) = default.as_deref().filter(|d| !d.eq_ignore_ascii_case(email)) {
+                if let Some(d) = default
+                    .as_deref()
+                    .filter(|d| !force && !d.eq_ignore_ascii_case(email))
+                {
                     return changed_since(email, d);
                 }
                 let hits = all.iter().filter(|e| e.eq_ignore_ascii_case(email)).count();
@@ -307,7 +316,7 @@ impl Writer<'_> {
                     Ok(c) => c,
                     Err(e) => return with_none(failed(&e)),
                 };
-                if current != *after && current != *before {
+                if !force && current != *after && current != *before {
                     let names = |l: &[u64]| {
                         l.iter()
                             .map(|a| format!("#{a}"))
