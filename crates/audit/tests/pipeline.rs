@@ -207,6 +207,17 @@ async fn undo_never_overrides_a_colleagues_newer_change() {
         }
     }
     assert_eq!(state_json(&sb), before, "nothing was overwritten");
+    // Asked again, knowing both values, the person can still undo: the colleague's key stays, Makler goes.
+    let entry = auditor
+        .journal
+        .undoable()
+        .into_iter()
+        .find(|e| matches!(&e.event, Event::Applied { change: Change::ContactType { address, .. }, .. } if *address == typed))
+        .unwrap();
+    let r = auditor.undo_with(&entry, true).await;
+    assert_eq!(r.outcome, Outcome::Applied, "{r:?}");
+    let types = &sb.account().addresses[&typed].contact_types;
+    assert!(types.contains(&"Tippgeber".to_string()) && !types.contains(&"Makler".to_string()));
 }
 
 #[tokio::test(flavor = "multi_thread")]

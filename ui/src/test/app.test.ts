@@ -235,6 +235,28 @@ describe("fixes", () => {
     await fireEvent.click(await screen.findByTestId("undo"));
     await waitFor(() => expect(called("undo_change")[0]?.args).toEqual({ seq: 3, force: false }));
     expect(await screen.findByText(/Rückgängig gemacht/)).toBeTruthy();
+    expect(screen.queryByTestId("undo-force")).toBeNull();
+  });
+
+  it("shows both values when a colleague changed the record since, and undoes only when asked again", async () => {
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      undo_change: (args) =>
+        args.force
+          ? { results: [{ id: 3, subject: "address:1002", label: "Thomas Lehmann", outcome: { outcome: "applied" }, message: { de: "Rückgängig gemacht.", en: "Undone." }, journal_seq: 5 }], audit: auditView() }
+          : {
+              results: [{ id: 3, subject: "address:1002", label: "Thomas Lehmann", outcome: { outcome: "conflict" },
+                message: { de: "Seit der Korrektur wurde der Datensatz geändert: die Korrektur hinterließ „Makler, Systembenutzer“, jetzt steht dort „Makler, Systembenutzer, Tippgeber“.", en: "changed" }, journal_seq: null }],
+              audit: auditView(),
+            },
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-history"));
+    await fireEvent.click(await screen.findByTestId("undo"));
+    expect(await screen.findByText(/jetzt steht dort „Makler, Systembenutzer, Tippgeber“/)).toBeTruthy();
+    await fireEvent.click(await screen.findByTestId("undo-force"));
+    await waitFor(() => expect(called("undo_change")[1]?.args).toEqual({ seq: 3, force: true }));
+    expect(await screen.findByText(/Rückgängig gemacht/)).toBeTruthy();
   });
 });
 
