@@ -77,6 +77,14 @@ async function main() {
   await s.waitFor('[data-testid="mailbox"]');
   await s.screenshot(join(artifacts, "04-demo-mail-booking.png"));
   await s.click('[data-testid="tab-settings"]');
+  // "Verbindung prüfen": every assumption of the audit holds on the demo.
+  await s.click('[data-testid="check-connection"]');
+  await s.waitFor('[data-testid="assumptions"]');
+  const holding = await s.findAll('[data-testid="assumptions"] li.holds');
+  const failing = await s.findAll('[data-testid="assumptions"] li.fails');
+  assert.equal(failing.length, 0, "the demo passes the connection check");
+  assert.equal(holding.length, 7, "seven assumptions checked");
+  await s.screenshot(join(artifacts, "04b-connection-check.png"));
   await s.click('[data-testid="disconnect"]');
   await s.waitFor('[data-testid="go-connect"]');
   await s.end();
