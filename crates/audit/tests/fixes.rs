@@ -340,6 +340,12 @@ async fn under_injected_faults_every_fix_ends_honestly() {
     let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
     let results = auditor.apply(&report, &plan, &all).await;
     sb.set_knobs(Knobs::default());
+    // Every announced change got its outcome in the journal, whatever went wrong on the way.
+    assert!(
+        auditor.journal.open_intents().is_empty(),
+        "{:?}",
+        auditor.journal.open_intents()
+    );
     let state = sb.account();
     let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
     for (r, item) in results

@@ -490,6 +490,7 @@ async fn cancel_before_the_writes_writes_nothing_and_leaves_no_open_intent() {
         .apply_with(&report, &plan, &all, &progress, Some(&cancel))
         .await;
     assert!(results.iter().all(|r| r.outcome == Outcome::Skipped));
+    assert!(results.iter().all(|r| r.message.de.contains("Abgebrochen")));
     assert_eq!(state_json(&sb), before);
     assert!(auditor.journal.open_intents().is_empty());
     assert!(auditor.journal.undoable().is_empty());

@@ -52,7 +52,9 @@ impl Slot<'_> {
             Outcome::Conflict => Some("conflict"),
             Outcome::Failed { .. } => Some("failed"),
             Outcome::Skipped => Some("skipped"),
-            Outcome::Applied | Outcome::Unknown => None,
+            // An applied change is recorded with what was seen, through `applied`.
+            Outcome::Applied => Some("applied_without_record"),
+            Outcome::Unknown => None,
         };
         if let Some(reason) = reason {
             self.pending_event = Some(Event::NotApplied {
@@ -550,19 +552,23 @@ impl Pipeline<'_> {
                 Ok(map) => map.get(estate).cloned().unwrap_or_default(),
             };
             if current.first() == Some(address) {
-                // With nothing to link or remove, the Makler key added before made it the first broker.
-                let outcome = if remove.is_empty() && !*create {
-                    Outcome::Applied
-                } else {
-                    Outcome::AlreadyDone
-                };
-                s.finish(
-                    outcome,
-                    text!(
-                        "{address_label} ist erster Ansprechpartner.",
-                        "{address_label} is the first contact person."
-                    ),
+                let message = text!(
+                    "{address_label} ist erster Ansprechpartner.",
+                    "{address_label} is the first contact person."
                 );
+                if remove.is_empty() && !*create {
+                    // With nothing to link or remove, the Makler key added before made it the first broker: the
+                    // listing's portal contact changed, the links did not.
+                    let change = Change::ContactPersons {
+                        estate: *estate,
+                        address: *address,
+                        before: current.clone(),
+                        after: current,
+                    };
+                    s.applied(Outcome::Applied, message, change);
+                } else {
+                    s.finish(Outcome::AlreadyDone, message);
+                }
                 continue;
             }
             let previewed: BTreeSet<u64> = remove.iter().copied().collect();
@@ -942,4 +948,108 @@ fn results(slots: Vec<Slot<'_>>) -> Vec<ItemResult> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::FindingKind;
+
+    fn item(op: Op) -> PlannedChange {
+        PlannedChange {
+            id: 0,
+            kind: FindingKind::NoContact,
+            subject: "estate:1".into(),
+            label: "Objekt".into(),
+            description: Text::default(),
+            op,
+            requires: None,
+        }
+    }
+
+    #[test]
+    fn the_announced_contact_order_is_the_target_then_the_rest() {
+        let it = item(Op::SetFirstContact {
+            estate: 1,
+            address: 7,
+            address_label: "Anna".into(),
+            before: vec![3, 4, 7, 5],
+            remove: vec![3, 4],
+            create: false,
+        });
+        let Change::ContactPersons { before, after, .. } = planned_change(&it) else {
+            panic!()
+        };
+        assert_eq!(before, [3, 4, 7, 5]);
+        assert_eq!(after, [7, 5]);
+    }
+
+    #[test]
+    fn every_ending_closes_the_intent_with_the_right_entry() {
+        let it = item(Op::AddDefaultEmail {
+            address: 1,
+            email: "a@b.de".into(),
+        });
+        let slot = || Slot {
+            item: &it,
+            affected: vec![9],
+            intent: 42,
+            done: None,
+            pending_event: None,
+        };
+        let mut s = slot();
+        s.finish(Outcome::Unknown, readback_lost());
+        assert!(!s.is_open());
+        match s.pending_event {
+            Some(Event::Unknown { intent, reason }) => {
+                assert_eq!(intent, 42);
+                assert!(reason.contains("unklar"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        for (outcome, word) in [
+            (Outcome::AlreadyDone, "already_done"),
+            (Outcome::Conflict, "conflict"),
+            (Outcome::Skipped, "skipped"),
+            (
+                Outcome::Failed {
+                    class: ErrorClass::Transient,
+                    code: None,
+                },
+                "failed",
+            ),
+        ] {
+            let mut s = slot();
+            s.finish(outcome, cancelled_text());
+            match s.pending_event {
+                Some(Event::NotApplied { intent, reason }) => {
+                    assert_eq!(intent, 42);
+                    assert!(reason.starts_with(word), "{reason}");
+                    assert!(reason.contains("Abgebrochen"), "{reason}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        let mut s = slot();
+        s.applied(Outcome::Applied, Text::default(), planned_change(&it));
+        assert!(matches!(
+            s.pending_event,
+            Some(Event::Applied {
+                intent: Some(42),
+                ..
+            })
+        ));
+        assert_eq!(
+            event_affected(s.pending_event.as_ref().unwrap(), &s.affected),
+            [9]
+        );
+        assert!(event_affected(
+            &Event::NotApplied {
+                intent: 1,
+                reason: String::new()
+            },
+            &[9]
+        )
+        .is_empty());
+    }
 }
