@@ -495,3 +495,49 @@ async fn cancel_before_the_writes_writes_nothing_and_leaves_no_open_intent() {
     assert!(auditor.journal.open_intents().is_empty());
     assert!(auditor.journal.undoable().is_empty());
 }
+
+/// Addresses go in waves of one round of requests (actions per request × requests in flight), each wave re-read
+/// right before its write; every round reports progress.
+#[tokio::test(flavor = "multi_thread")]
+async fn addresses_are_written_in_waves_with_progress_per_round() {
+    let sb = sandbox(60, 40, 80, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor_with(&sb, |b| b.max_actions_per_request(3).max_in_flight(2));
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let plan = auditor.plan(
+        &report,
+        |f| matches!(f.kind, FindingKind::NotMakler | FindingKind::NoEmail),
+        &PlanChoices::default(),
+    );
+    let addresses: BTreeSet<u64> = plan
+        .items
+        .iter()
+        .filter_map(|i| match &i.op {
+            audit::fix::Op::AddContactType { address, .. }
+            | audit::fix::Op::AddDefaultEmail { address, .. } => Some(*address),
+            _ => None,
+        })
+        .collect();
+    assert!(addresses.len() > 6, "{}", addresses.len());
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let progress = ProgressSink::new(move |p| log.lock().unwrap().push(p));
+    let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
+    let results = auditor
+        .apply_with(&report, &plan, &all, &progress, None)
+        .await;
+    for r in &results {
+        assert_eq!(r.outcome, Outcome::Applied, "{r:?}");
+    }
+    let steps = seen.lock().unwrap().clone();
+    assert!(steps
+        .iter()
+        .all(|p| p.of == audit::fix::pipeline::FIX_STEPS));
+    let reported: BTreeSet<u8> = steps.iter().map(|p| p.step).collect();
+    assert_eq!(reported, (1..=6).collect());
+    let waves = steps.iter().filter(|p| p.step == 2).count();
+    assert_eq!(
+        waves,
+        addresses.len().div_ceil(3 * 2),
+        "one wave per round of 3 × 2 actions"
+    );
+}
