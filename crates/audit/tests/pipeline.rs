@@ -690,3 +690,36 @@ async fn a_contact_without_its_makler_fix_is_refused_by_onoffice_and_said_so() {
     assert!(r[0].message.de.contains("Makler"), "{}", r[0].message.de);
     assert_eq!(state_json(&sb), before);
 }
+
+/// A colleague linked the proposed contact meanwhile: "already done", and nothing journaled to undo.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_contact_a_colleague_linked_meanwhile_is_already_done() {
+    let sb = sandbox(64, 24, 120, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let plan = auditor.plan(
+        &report,
+        |f| f.kind == FindingKind::NoContact,
+        &PlanChoices::default(),
+    );
+    let (item, estate, address) = plan
+        .items
+        .iter()
+        .find_map(|i| match i.op {
+            audit::fix::Op::SetFirstContact {
+                estate,
+                address,
+                create: true,
+                ref remove,
+                ..
+            } if remove.is_empty() && i.requires.is_none() => Some((i, estate, address)),
+            _ => None,
+        })
+        .unwrap();
+    sb.edit(|a| a.contacts.push(ContactLink { estate, address }));
+    let r = auditor
+        .apply(&report, &plan, &BTreeSet::from([item.id]))
+        .await;
+    assert_eq!(r[0].outcome, Outcome::AlreadyDone, "{r:?}");
+    assert!(auditor.journal.undoable().is_empty());
+}
