@@ -346,12 +346,23 @@ async fn a_broker_put_in_front_since_the_preview_is_a_conflict_and_stays() {
             },
         )
     });
+    let links_before = sb.account().contacts_of(estate, false);
     let mut pick = BTreeSet::from([item.id]);
     pick.extend(item.requires);
     let results = auditor.apply(&report, &plan, &pick).await;
     let r = results.iter().find(|r| r.id == item.id).unwrap();
     assert_eq!(r.outcome, Outcome::Conflict, "{r:?}");
+    assert!(
+        r.message.de.contains("seit der Vorschau"),
+        "{}",
+        r.message.de
+    );
     assert_eq!(sb.account().contacts_of(estate, true).first(), Some(&other));
+    assert_eq!(
+        sb.account().contacts_of(estate, false),
+        links_before,
+        "nothing was linked or removed"
+    );
 }
 
 /// A run that stopped after announcing its changes (window closed, Ctrl-C, power cut): some writes landed, some
