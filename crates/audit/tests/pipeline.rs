@@ -734,3 +734,53 @@ async fn a_contact_a_colleague_linked_meanwhile_is_already_done() {
     assert_eq!(r[0].outcome, Outcome::AlreadyDone, "{r:?}");
     assert!(auditor.journal.undoable().is_empty());
 }
+
+/// onOffice refuses a write: the item says so with onOffice's code, nothing is journaled as applied.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_write_is_reported_with_its_code() {
+    let sb = sandbox(65, 30, 40, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let no_email: u64 = report
+        .findings_of(FindingKind::NoEmail)
+        .next()
+        .unwrap()
+        .subject["address:".len()..]
+        .parse()
+        .unwrap();
+    let mut choices = PlanChoices::default();
+    // Plausible to the app, refused by onOffice (two @).
+    choices.emails.insert(no_email, "anna@@firma.de".into());
+    let plan = auditor.plan(
+        &report,
+        |f| matches!(f.kind, FindingKind::NotMakler) || f.subject == format!("address:{no_email}"),
+        &choices,
+    );
+    assert!(plan
+        .items
+        .iter()
+        .any(|i| matches!(i.op, audit::fix::Op::AddDefaultEmail { .. })));
+    // Meanwhile the Makler value was removed from the account's contact types: every Makler write is refused.
+    sb.edit(|a| a.contact_type_values.retain(|(k, _)| k != "Makler"));
+    let before = state_json(&sb);
+    let all = plan.items.iter().map(|i| i.id).collect();
+    let results = auditor.apply(&report, &plan, &all).await;
+    for (r, item) in results.iter().zip(&plan.items) {
+        let code = match item.op {
+            audit::fix::Op::AddContactType { .. } => 76,
+            audit::fix::Op::AddDefaultEmail { .. } => 255,
+            _ => continue,
+        };
+        assert_eq!(
+            r.outcome,
+            Outcome::Failed {
+                class: onoffice::ErrorClass::Validation,
+                code: Some(code)
+            },
+            "{r:?}"
+        );
+    }
+    assert_eq!(state_json(&sb), before);
+    assert!(auditor.journal.undoable().is_empty());
+    assert!(auditor.journal.open_intents().is_empty());
+}
