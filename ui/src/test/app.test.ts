@@ -181,6 +181,27 @@ describe("fixes", () => {
     });
   });
 
+  it("marks system users who are not ready in the contact choice, and offers none with an external mailbox", async () => {
+    const view = auditView();
+    const base = view.report.users[0];
+    view.report.users = [
+      base,
+      { ...base, name: "Eva Extern", user_nr: 21, address_id: 1003, findings: ["user.mailbox_external"] },
+      { ...base, name: "Otto Ohnemail", user_nr: 23, address_id: 1004, email: null, findings: ["user.no_email"] },
+    ];
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => view });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-listings"));
+    const row = await screen.findByTestId("listing-row");
+    const options = [...row.querySelectorAll("option")];
+    const byValue = (v: string) => options.find((o) => o.value === v)!;
+    expect(byValue("1002").textContent?.trim()).toBe("Thomas Lehmann");
+    expect(byValue("1003").textContent).toContain("Eva Extern – nicht bereit: externes Postfach");
+    expect(byValue("1003").disabled).toBe(true);
+    expect(byValue("1004").textContent).toContain("Otto Ohnemail – nicht bereit: keine E-Mail");
+    expect(byValue("1004").disabled).toBe(false);
+  });
+
   it("asks for an e-mail address when the user has none, then previews with it", async () => {
     const noEmail = { ...notMakler, kind: "user.no_email" as const, subject: "address:1003", subject_label: "Sabine Schulz" };
     const withInput = { items: [], needs_input: [{ kind: "user.no_email" as const, subject: "address:1003", label: "Sabine Schulz", reason: { de: "Bitte eine gültige E-Mail-Adresse eingeben.", en: "x" } }] };
