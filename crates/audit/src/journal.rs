@@ -333,13 +333,7 @@ impl Journal {
     /// Applied changes of this account that have not been undone, newest first.
     pub fn undoable(&self) -> Vec<Entry> {
         let entries = self.entries.lock().unwrap();
-        let undone: BTreeSet<u64> = entries
-            .iter()
-            .filter_map(|e| match &e.event {
-                Event::Undone { of, .. } => Some(*of),
-                _ => None,
-            })
-            .collect();
+        let undone = undone_seqs(&entries);
         entries
             .iter()
             .rev()
@@ -370,13 +364,7 @@ impl Journal {
             }
         }
         // An undo intent is closed by its Undone entry, or a NotApplied/Unknown naming it.
-        let undone: BTreeSet<u64> = entries
-            .iter()
-            .filter_map(|e| match &e.event {
-                Event::Undone { of, .. } => Some(*of),
-                _ => None,
-            })
-            .collect();
+        let undone = undone_seqs(&entries);
         entries
             .iter()
             .filter(|e| self.is_ours(e) && !closed.contains(&e.seq))
@@ -411,6 +399,17 @@ impl Journal {
         }
         pending
     }
+}
+
+/// Sequence numbers of applied changes that were undone.
+fn undone_seqs(entries: &[Entry]) -> BTreeSet<u64> {
+    entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::Undone { of, .. } => Some(*of),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The current time as `YYYY-MM-DDTHH:MM:SSZ`.

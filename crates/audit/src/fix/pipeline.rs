@@ -153,14 +153,16 @@ pub fn planned_change(item: &PlannedChange) -> Change {
     }
 }
 
-fn contact_types(rec: &Record) -> Vec<String> {
+/// The contact type keys of an address record.
+pub(crate) fn contact_types(rec: &Record) -> Vec<String> {
     rec.elements
         .get(CONTACT_TYPE_FIELD)
         .map(onoffice::api::parse_multiselect)
         .unwrap_or_default()
 }
 
-fn default_email(rec: &Record) -> Option<String> {
+/// The default e-mail of an address record (`defaultemail`, else `Email`), if it has one.
+pub(crate) fn default_email(rec: &Record) -> Option<String> {
     rec.text("defaultemail")
         .filter(|e| !e.trim().is_empty())
         .or_else(|| rec.text("Email").filter(|e| !e.trim().is_empty()))

@@ -2,9 +2,10 @@
 //! checked against what onOffice holds now, and the journal gets the outcome that was found. It only reads from
 //! onOffice; it never writes there.
 
-use onoffice::api::{parse_multiselect, RELATION_CONTACT_PERSON};
+use onoffice::api::RELATION_CONTACT_PERSON;
 use onoffice::{Client, RelationSide};
 
+use super::pipeline::{contact_types, default_email};
 use crate::journal::{Change, Event, Journal};
 use crate::snapshot::CONTACT_TYPE_FIELD;
 use crate::text::Text;
@@ -21,11 +22,7 @@ async fn shows_result(client: &Client, change: &Change) -> onoffice::Result<(boo
             let recs = client
                 .read_addresses_by_id(&[*address], &[CONTACT_TYPE_FIELD])
                 .await?;
-            let now = recs
-                .first()
-                .and_then(|r| r.elements.get(CONTACT_TYPE_FIELD))
-                .map(parse_multiselect)
-                .unwrap_or_default();
+            let now = recs.first().map(contact_types).unwrap_or_default();
             let found = Change::ContactType {
                 address: *address,
                 key: key.clone(),
@@ -43,11 +40,7 @@ async fn shows_result(client: &Client, change: &Change) -> onoffice::Result<(boo
             let recs = client
                 .read_addresses_by_id(&[*address], &["defaultemail", "Email"])
                 .await?;
-            let now = recs.first().and_then(|r| {
-                r.text("defaultemail")
-                    .filter(|e| !e.trim().is_empty())
-                    .or_else(|| r.text("Email").filter(|e| !e.trim().is_empty()))
-            });
+            let now = recs.first().and_then(default_email);
             let found = Change::DefaultEmail {
                 address: *address,
                 email: email.clone(),
