@@ -356,14 +356,14 @@ impl Journal {
                 Event::Applied {
                     intent: Some(i), ..
                 }
-                | Event::NotApplied { intent: i, .. }
-                | Event::Unknown { intent: i, .. } => {
+                | Event::NotApplied { intent: i, .. } => {
                     closed.insert(*i);
                 }
+                // An `Unknown` outcome leaves the intent open: the next start reads the record and decides it.
                 _ => {}
             }
         }
-        // An undo intent is closed by its Undone entry, or a NotApplied/Unknown naming it.
+        // An undo intent is closed by its Undone entry, or a NotApplied naming it.
         let undone = undone_seqs(&entries);
         entries
             .iter()
@@ -532,6 +532,63 @@ mod tests {
         assert!(w[0].contains("Zeile 2"), "{w:?}");
         assert!(w[1].contains("letzte Zeile"), "{w:?}");
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn an_unknown_outcome_stays_open_for_the_next_start_and_a_decided_one_closes() {
+        let dir = std::env::temp_dir().join(format!("journal-open-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let j = Journal::open(&dir.join("journal.jsonl"), "acc").unwrap();
+        let change = Change::ContactType {
+            address: 1,
+            key: "Makler".into(),
+            before: vec![],
+            after: vec!["Makler".into()],
+        };
+        let intent = |j: &Journal| {
+            j.append(
+                "Anna",
+                vec![],
+                Event::Intent {
+                    change: change.clone(),
+                },
+            )
+            .unwrap()
+            .seq
+        };
+        let unknown = intent(&j);
+        j.append(
+            "Anna",
+            vec![],
+            Event::Unknown {
+                intent: unknown,
+                reason: "read-back failed".into(),
+            },
+        )
+        .unwrap();
+        let refused = intent(&j);
+        j.append(
+            "Anna",
+            vec![],
+            Event::NotApplied {
+                intent: refused,
+                reason: "failed".into(),
+            },
+        )
+        .unwrap();
+        let applied = intent(&j);
+        j.append(
+            "Anna",
+            vec![],
+            Event::Applied {
+                change: change.clone(),
+                intent: Some(applied),
+            },
+        )
+        .unwrap();
+        let open: Vec<u64> = j.open_intents().iter().map(|e| e.seq).collect();
+        assert_eq!(open, [unknown]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

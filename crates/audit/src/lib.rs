@@ -250,11 +250,11 @@ impl Auditor {
         progress: &ProgressSink,
         cancel: Option<&std::sync::atomic::AtomicBool>,
     ) -> Vec<ItemResult> {
-        let items = plan
+        let work = plan
             .items
             .iter()
             .filter(|i| selected.contains(&i.id))
-            .map(|i| (i, affected_estates(&report.snapshot, &i.op)))
+            .map(|i| fix::fix_work(i, affected_estates(&report.snapshot, &i.op)))
             .collect();
         fix::Pipeline {
             client: &self.client,
@@ -262,7 +262,7 @@ impl Auditor {
             progress,
             cancel,
         }
-        .apply(items)
+        .run(work)
         .await
     }
 
@@ -297,39 +297,40 @@ impl Auditor {
     /// [`Auditor::undo`]; with `force` after the person saw that a colleague changed the record since the fix and
     /// still wants it undone.
     pub async fn undo_with(&self, entry: &journal::Entry, force: bool) -> ItemResult {
-        let writer = fix::Writer {
-            client: &self.client,
-            journal: &self.journal,
-        };
-        let (outcome, message, seq) = if self.journal.is_ours(entry) {
-            writer.undo(entry, force).await
-        } else {
-            (
-                Outcome::Skipped,
-                Text::new(
-                    "Dieser Eintrag gehört zu einem anderen onOffice-Konto und wird hier nicht rückgängig gemacht.",
-                    "This entry belongs to another onOffice account and is not undone here.",
-                ),
+        let mut results = self
+            .undo_entries(
+                std::slice::from_ref(entry),
+                force,
+                &ProgressSink::default(),
                 None,
             )
-        };
-        ItemResult {
-            id: entry.seq as usize,
-            subject: match &entry.event {
-                journal::Event::Applied { change, .. }
-                | journal::Event::Undone { change, .. }
-                | journal::Event::Intent { change }
-                | journal::Event::UndoIntent { change, .. } => change.subject(),
-                journal::Event::TransferDone { estate } => format!("estate:{estate}"),
-                journal::Event::NotApplied { .. } | journal::Event::Unknown { .. } => {
-                    "account".into()
-                }
-            },
-            label: entry.label.clone(),
-            outcome,
-            message,
-            journal_seq: seq,
-        }
+            .await;
+        results.remove(0)
+    }
+
+    /// Reverts every applied change of this account that is not undone yet, newest first, through the pipeline.
+    pub async fn undo_all(&self, progress: &ProgressSink) -> Vec<ItemResult> {
+        let entries = self.journal.undoable();
+        self.undo_entries(&entries, false, progress, None).await
+    }
+
+    /// Reverts the entries (newest first) in batches through the write pipeline.
+    pub async fn undo_entries(
+        &self,
+        entries: &[journal::Entry],
+        force: bool,
+        progress: &ProgressSink,
+        cancel: Option<&std::sync::atomic::AtomicBool>,
+    ) -> Vec<ItemResult> {
+        fix::undo::undo(
+            &self.client,
+            &self.journal,
+            entries,
+            force,
+            progress,
+            cancel,
+        )
+        .await
     }
 
     /// Checks the changes an interrupted run announced but never confirmed, against what onOffice holds now, and

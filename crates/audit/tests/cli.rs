@@ -345,6 +345,16 @@ fn undo_reverts_a_real_change() {
     assert_eq!(code, 0);
     assert!(out.contains("erledigt"), "{out}");
     assert_eq!(missing(&sb), 1, "the newest change was undone in onOffice");
+    let (code, out, _) = run_args("undo", &conn, &["--all", "--journal", "u.jsonl"], &dir);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("erledigt")).count(),
+        before - 1,
+        "{out}"
+    );
+    assert_eq!(missing(&sb), before, "every change of the fix was undone");
+    let (_, out, _) = run_args("undo", &conn, &["--all", "--journal", "u.jsonl"], &dir);
+    assert!(out.contains("nichts rückgängig"), "{out}");
 }
 
 /// The process is killed (SIGKILL) at several points of a large fix, then started again: every change in onOffice

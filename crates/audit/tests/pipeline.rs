@@ -389,7 +389,7 @@ async fn an_interrupted_run_is_reconciled_at_the_next_start() {
                 i.label.clone(),
                 vec![],
                 Event::Intent {
-                    change: audit::fix::pipeline::planned_change(i),
+                    change: audit::fix::planned_change(i),
                 },
             )
         })

@@ -20,7 +20,7 @@ oo-check – prüft onOffice für den Vermietungsagenten / checks onOffice for t
 
   oo-check audit  (--url URL --token T --secret S [--dns HOST:PORT] | --demo [--seed N --users N --estates N]) [--json] [--makler-key KEY]
   oo-check fix    (… same connection options …) [--kind KIND]... [--yes] [--journal FILE]
-  oo-check undo   (… same connection options …) [--journal FILE]
+  oo-check undo   (… same connection options …) [--all] [--journal FILE]   (the newest change, or --all of them)
   oo-check diagnose (… same connection options …) [--out FILE]   (compatibility check; FILE for support)
   oo-check serve-sandbox [--port N] [--seed N] [--users N] [--estates N] [--latency-ms N] [--fault-rate F] [--max-actions N]
 
@@ -37,6 +37,7 @@ struct Args {
     demo: bool,
     json: bool,
     yes: bool,
+    all: bool,
     makler_key: Option<String>,
     kinds: Vec<FindingKind>,
     journal: Option<PathBuf>,
@@ -84,6 +85,7 @@ fn parse_args() -> Args {
             "--demo" => a.demo = true,
             "--json" => a.json = true,
             "--yes" => a.yes = true,
+            "--all" => a.all = true,
             "--makler-key" => a.makler_key = Some(value()),
             "--kind" => {
                 let v = value();
@@ -431,6 +433,23 @@ async fn run(a: Args) {
             }
             if !d.all_hold() {
                 std::process::exit(3);
+            }
+        }
+        "undo" if a.all => {
+            let (auditor, _sandbox) = connect(&a).await;
+            let results = auditor.undo_all(&progress(a.json)).await;
+            if results.is_empty() {
+                println!(
+                    "Im Journal ist nichts rückgängig zu machen. / Nothing to undo in the journal."
+                );
+            }
+            for r in &results {
+                println!(
+                    "{} – {}: {}",
+                    r.label,
+                    outcome_word(&r.outcome),
+                    r.message.de
+                );
             }
         }
         "undo" => {

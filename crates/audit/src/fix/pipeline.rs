@@ -1,23 +1,26 @@
-//! The one write pipeline every fix goes through, over the whole plan in rounds instead of item by item:
-//! (1) every item's intent is appended to the journal and flushed before anything is sent; if the journal cannot be
-//! written, nothing is written to onOffice; (2) all touched addresses are re-read in bulk, (3) merged per record and
-//! written in bulk, (4) read back in bulk together with the contact persons of the listings to change, (5) new contact
-//! persons are linked, (6) read back, (7) the brokers still in front of them are removed exactly as previewed, and
-//! (8) read back. Each item's outcome is decided by what the read-back shows, never by the write's answer alone, and
-//! is appended to the journal. Cancel takes effect between rounds. A listing never loses its broker: the new link is
-//! created before any old one is removed.
+//! The one write pipeline every fix and every undo goes through, over the whole batch in rounds instead of item by
+//! item. It knows rounds, the journal and onOffice's requests; what a change means is up to its operation
+//! ([`AddressOp`] for fields of an address, [`ListingOp`] for the contact persons of a listing).
+//!
+//! (1) Every item's intent is appended to the journal and flushed before anything is sent; if the journal cannot be
+//! written, nothing is written to onOffice. (2) The touched addresses are re-read in waves of one request round,
+//! each wave (3) merged per record and written right away, then (4) read back in bulk together with the contact
+//! persons of the listings to change. (5) Missing contact persons are linked first, (6) read back, (7) only then are
+//! the links the operation names removed, (8) links to reorder are moved, and the listings are read back. Each
+//! item's outcome is decided by what the read-back shows, never by the write's answer alone, and is appended to the
+//! journal. Cancel takes effect between rounds. A listing never loses its broker: links are created before any is
+//! removed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use onoffice::api::{actions, RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL};
-use onoffice::{email_entries, AddressChanges, Client, ErrorClass, Record, RelationSide};
+use onoffice::{Action, AddressChanges, Client, ErrorClass, Record, RelationSide};
 
-use super::{ItemResult, Op, Outcome, PlannedChange};
+use super::outcome::{failed, readback_lost, End, ItemResult, Outcome};
 use crate::journal::{Change, Event, Journal};
 use crate::progress::{Progress, ProgressSink};
 use crate::snapshot::CONTACT_TYPE_FIELD;
-use crate::text;
 use crate::text::Text;
 
 /// Steps the pipeline reports as progress.
@@ -25,6 +28,90 @@ pub const FIX_STEPS: u8 = 6;
 
 /// Fields a re-read of an address needs for every address operation.
 const ADDRESS_READ: &[&str] = &[CONTACT_TYPE_FIELD, "defaultemail", "Email", "email"];
+
+/// What this run will write to one address: merged from every item that touches it.
+#[derive(Debug, Default)]
+pub struct Draft {
+    /// The whole contact type list to write: every key the record holds now, with this run's keys added or removed.
+    pub contact_types: Option<Vec<String>>,
+    /// The e-mail change (one per write).
+    pub email: Option<AddressChanges>,
+}
+
+impl Draft {
+    fn changes(&self) -> AddressChanges {
+        let mut c = self.email.clone().unwrap_or_default();
+        if let Some(keys) = &self.contact_types {
+            c = c.multiselect(CONTACT_TYPE_FIELD, keys);
+        }
+        c
+    }
+}
+
+/// A change to fields of one address.
+pub trait AddressOp: Send + Sync {
+    fn address(&self) -> u64;
+    /// Checks the record as re-read right before the write and merges this item's change into the record's draft;
+    /// `Err` ends the item here (nothing of it is written).
+    fn merge(&self, seen: &Record, draft: &mut Draft) -> Result<(), End>;
+    /// Decides the item from the read-back. `write` is the write's answer (`None`: nothing was sent for the record).
+    fn judge(
+        &self,
+        seen: &Record,
+        draft: &Draft,
+        back: &Record,
+        write: Option<&onoffice::Result<()>>,
+    ) -> End;
+}
+
+/// A change to the contact persons (`contactPerson`, in onOffice's order) of one listing.
+pub trait ListingOp: Send + Sync {
+    fn estate(&self) -> u64;
+    /// From the brokers re-read before writing: the links to create (they land at the end); `Err` ends the item.
+    fn links_to_create(&self, current: &[u64]) -> Result<Vec<u64>, End>;
+    /// After creating and reading back (`now`): the links to remove; `Err` ends the item. `link_error` is a create
+    /// onOffice refused or whose answer was lost.
+    fn links_to_remove(
+        &self,
+        current: &[u64],
+        now: &[u64],
+        link_error: Option<&onoffice::Error>,
+    ) -> Result<Vec<u64>, End>;
+    /// After removing and reading back: links to move to the end, one after the other, to restore an order.
+    fn links_to_move(&self, _current: &[u64], _back: &[u64]) -> Vec<u64> {
+        Vec::new()
+    }
+    /// Decides the item from the final read-back. `trouble` is the first write onOffice refused or did not answer.
+    fn judge(
+        &self,
+        current: &[u64],
+        back: &[u64],
+        cancelled: bool,
+        trouble: Option<&onoffice::Error>,
+    ) -> End;
+    /// The final read-back failed: `now` is what was seen after linking.
+    fn readback_lost(&self, current: &[u64], now: &[u64]) -> End;
+}
+
+/// What an item changes.
+pub enum WorkOp {
+    Address(Box<dyn AddressOp>),
+    Listing(Box<dyn ListingOp>),
+}
+
+/// One item of a batch: a planned fix or the undo of a journal entry.
+pub struct Work {
+    pub id: usize,
+    pub subject: String,
+    pub label: String,
+    /// Listings to re-transfer to the portals if the item goes through.
+    pub affected: Vec<u64>,
+    /// The entry announcing it: [`Event::Intent`] for a fix, [`Event::UndoIntent`] for an undo.
+    pub intent: Event,
+    /// This item needs that item (by id) to have gone through first.
+    pub requires: Option<usize>,
+    pub op: WorkOp,
+}
 
 /// Everything one run of the pipeline needs.
 pub struct Pipeline<'a> {
@@ -36,62 +123,108 @@ pub struct Pipeline<'a> {
 }
 
 /// One item on its way through the rounds.
-struct Slot<'a> {
-    item: &'a PlannedChange,
-    affected: Vec<u64>,
+struct Slot {
+    work: Work,
     intent: u64,
     done: Option<(Outcome, Text, Option<u64>)>,
-    /// Journal events decided for this item, written at the end of the round that decided them.
+    /// The journal event decided for this item, written at the end of the round that decided it.
     pending_event: Option<Event>,
+    /// Listing items: the brokers re-read before writing, and after linking.
+    current: Vec<u64>,
+    now: Vec<u64>,
+    /// Listing items: links were sent for it (its order must be read back).
+    linked: bool,
+    link_error: Option<onoffice::Error>,
+    trouble: Option<onoffice::Error>,
+    moves: Vec<u64>,
 }
 
-impl Slot<'_> {
-    fn finish(&mut self, outcome: Outcome, message: Text) {
-        let reason = match &outcome {
-            Outcome::AlreadyDone => Some("already_done"),
-            Outcome::Conflict => Some("conflict"),
-            Outcome::Failed { .. } => Some("failed"),
-            Outcome::Skipped => Some("skipped"),
-            // An applied change is recorded with what was seen, through `applied`.
-            Outcome::Applied => Some("applied_without_record"),
-            Outcome::Unknown => None,
-        };
-        if let Some(reason) = reason {
-            self.pending_event = Some(Event::NotApplied {
-                intent: self.intent,
-                reason: format!("{reason}: {}", message.de),
-            });
-        } else if outcome == Outcome::Unknown {
-            self.pending_event = Some(Event::Unknown {
-                intent: self.intent,
-                reason: message.de.clone(),
-            });
+impl Slot {
+    fn new(work: Work, intent: u64) -> Self {
+        Slot {
+            work,
+            intent,
+            done: None,
+            pending_event: None,
+            current: Vec::new(),
+            now: Vec::new(),
+            linked: false,
+            link_error: None,
+            trouble: None,
+            moves: Vec::new(),
         }
-        self.done = Some((outcome, message, None));
     }
 
-    /// An applied change (or part of one), confirmed by reading back; journaled with what was seen.
-    fn applied(&mut self, outcome: Outcome, message: Text, change: Change) {
-        self.pending_event = Some(Event::Applied {
-            change,
-            intent: Some(self.intent),
-        });
-        self.done = Some((outcome, message, None));
+    /// Ends the item: a recorded change becomes `Applied` (a fix) or `Undone` (an undo) with what was seen; anything
+    /// else closes the intent as not applied, or as unknown for the next start to reconcile.
+    fn end(&mut self, end: End) {
+        match end {
+            End::Recorded(outcome, message, change) => {
+                self.pending_event = Some(match &self.work.intent {
+                    Event::UndoIntent { of, .. } => Event::Undone {
+                        of: *of,
+                        change: *change,
+                    },
+                    _ => Event::Applied {
+                        change: *change,
+                        intent: Some(self.intent),
+                    },
+                });
+                self.done = Some((outcome, message, None));
+            }
+            End::Closed(outcome, message) => {
+                let reason = match &outcome {
+                    Outcome::AlreadyDone => "already_done",
+                    Outcome::Conflict => "conflict",
+                    Outcome::Failed { .. } => "failed",
+                    Outcome::Skipped => "skipped",
+                    Outcome::Applied => "applied_without_record",
+                    Outcome::Unknown => "",
+                };
+                self.pending_event = Some(if outcome == Outcome::Unknown {
+                    Event::Unknown {
+                        intent: self.intent,
+                        reason: message.de.clone(),
+                    }
+                } else {
+                    Event::NotApplied {
+                        intent: self.intent,
+                        reason: format!("{reason}: {}", message.de),
+                    }
+                });
+                self.done = Some((outcome, message, None));
+            }
+        }
     }
 
     fn is_open(&self) -> bool {
         self.done.is_none()
     }
-}
 
-fn failed(e: &onoffice::Error) -> (Outcome, Text) {
-    (
-        Outcome::Failed {
-            class: e.class(),
-            code: e.code(),
-        },
-        Text::new(e.message_de(), e.message_en()),
-    )
+    fn address_op(&self) -> Option<&dyn AddressOp> {
+        match &self.work.op {
+            WorkOp::Address(op) => Some(op.as_ref()),
+            WorkOp::Listing(_) => None,
+        }
+    }
+
+    fn listing_op(&self) -> Option<&dyn ListingOp> {
+        match &self.work.op {
+            WorkOp::Listing(op) => Some(op.as_ref()),
+            WorkOp::Address(_) => None,
+        }
+    }
+
+    /// Which listings the item's journal entry marks for re-transfer: only changes that went through do.
+    fn event_affected(&self, event: &Event) -> Vec<u64> {
+        let through = matches!(event, Event::Applied { .. } | Event::Undone { .. })
+            && self.done.as_ref().map(|d| &d.0) != Some(&Outcome::AlreadyDone);
+        if through {
+            self.work.affected.clone()
+        } else {
+            Vec::new()
+        }
+    }
 }
 
 fn cancelled_text() -> Text {
@@ -101,84 +234,24 @@ fn cancelled_text() -> Text {
     )
 }
 
-fn readback_lost() -> Text {
-    Text::new(
-        "Ob die Änderung gespeichert wurde, ist unklar: das Rücklesen ist fehlgeschlagen. Beim nächsten Start prüft die App den Datensatz und trägt das Ergebnis ins Protokoll ein.",
-        "Whether the change was saved is unclear: reading it back failed. At the next start the app checks the record and records the result.",
-    )
-}
-
-/// The change an item announces in its intent entry, with the values as planned.
-pub fn planned_change(item: &PlannedChange) -> Change {
-    match &item.op {
-        Op::AddContactType {
-            address,
-            key,
-            before,
-            after,
-            ..
-        } => Change::ContactType {
-            address: *address,
-            key: key.clone(),
-            before: before.clone(),
-            after: after.clone(),
-        },
-        Op::AddDefaultEmail { address, email } => Change::DefaultEmail {
-            address: *address,
-            email: email.clone(),
-            before: None,
-            after: Some(email.clone()),
-            existed: false,
-        },
-        Op::SetFirstContact {
-            estate,
-            address,
-            before,
-            remove,
-            ..
-        } => {
-            let mut after = vec![*address];
-            after.extend(
-                before
-                    .iter()
-                    .filter(|b| !remove.contains(b) && *b != address),
-            );
-            Change::ContactPersons {
-                estate: *estate,
-                address: *address,
-                before: before.clone(),
-                after,
-            }
-        }
+fn unknown_record() -> onoffice::Error {
+    onoffice::Error::Api {
+        code: 80,
+        message: "Unknown record".into(),
     }
 }
 
-/// The contact type keys of an address record.
-pub(crate) fn contact_types(rec: &Record) -> Vec<String> {
-    rec.elements
-        .get(CONTACT_TYPE_FIELD)
-        .map(onoffice::api::parse_multiselect)
-        .unwrap_or_default()
-}
-
-/// The default e-mail of an address record (`defaultemail`, else `Email`), if it has one.
-pub(crate) fn default_email(rec: &Record) -> Option<String> {
-    rec.text("defaultemail")
-        .filter(|e| !e.trim().is_empty())
-        .or_else(|| rec.text("Email").filter(|e| !e.trim().is_empty()))
-        .map(|e| e.trim().to_string())
-}
-
 /// Reads addresses by id in bulk: id → record, or the error for all of them.
-async fn read_addresses(
+pub(crate) async fn read_addresses(
     client: &Client,
     ids: &BTreeSet<u64>,
+    fields: &[&str],
 ) -> onoffice::Result<BTreeMap<u64, Record>> {
     if ids.is_empty() {
         return Ok(BTreeMap::new());
     }
     let ids: Vec<u64> = ids.iter().copied().collect();
-    let records = client.read_addresses_by_id(&ids, ADDRESS_READ).await?;
+    let records = client.read_addresses_by_id(&ids, fields).await?;
     Ok(records
         .into_iter()
         .filter_map(|r| r.numeric_id().map(|id| (id, r)))
@@ -186,7 +259,7 @@ async fn read_addresses(
 }
 
 /// Reads the brokers (`contactPerson`, in onOffice's order) of listings in bulk.
-async fn read_brokers(
+pub(crate) async fn read_brokers(
     client: &Client,
     estates: &BTreeSet<u64>,
 ) -> onoffice::Result<BTreeMap<u64, Vec<u64>>> {
@@ -214,16 +287,12 @@ impl Pipeline<'_> {
 
     /// Writes the events the last round decided, with one flush. If that fails, every affected item says so: the
     /// change stands in onOffice, but the journal does not know it.
-    fn flush(&self, slots: &mut [Slot<'_>]) {
+    fn flush(&self, slots: &mut [Slot]) {
         let mut batch = Vec::new();
         let mut owners = Vec::new();
         for (i, s) in slots.iter_mut().enumerate() {
             if let Some(event) = s.pending_event.take() {
-                batch.push((
-                    s.item.label.clone(),
-                    event_affected(&event, &s.affected),
-                    event,
-                ));
+                batch.push((s.work.label.clone(), s.event_affected(&event), event));
                 owners.push(i);
             }
         }
@@ -233,7 +302,7 @@ impl Pipeline<'_> {
         match self.journal.append_all(batch) {
             Ok(entries) => {
                 for (i, e) in owners.into_iter().zip(entries) {
-                    if matches!(e.event, Event::Applied { .. }) {
+                    if matches!(e.event, Event::Applied { .. } | Event::Undone { .. }) {
                         if let Some(done) = &mut slots[i].done {
                             done.2 = Some(e.seq);
                         }
@@ -254,33 +323,33 @@ impl Pipeline<'_> {
         }
     }
 
-    /// Applies the items (in plan order; an item whose prerequisite did not go through is skipped). `affected` are
-    /// the listings to re-transfer if an item goes through.
-    pub async fn apply(&self, items: Vec<(&PlannedChange, Vec<u64>)>) -> Vec<ItemResult> {
-        let selected: BTreeSet<usize> = items.iter().map(|(i, _)| i.id).collect();
+    /// Sends actions in batches (several requests in flight); each answer goes back to the item that asked.
+    async fn send(&self, acts: Vec<(usize, Action)>) -> Vec<(usize, onoffice::Result<()>)> {
+        let (owners, acts): (Vec<usize>, Vec<Action>) = acts.into_iter().unzip();
+        owners
+            .into_iter()
+            .zip(self.client.execute(acts).await)
+            .map(|(i, r)| (i, r.map(|_| ())))
+            .collect()
+    }
+
+    /// Runs the batch (in order; an item whose prerequisite did not go through is skipped).
+    pub async fn run(&self, work: Vec<Work>) -> Vec<ItemResult> {
         // 1. Intent first: nothing is sent before every intent is on disk.
-        let intents = items
+        let intents = work
             .iter()
-            .map(|(item, affected)| {
-                (
-                    item.label.clone(),
-                    affected.clone(),
-                    Event::Intent {
-                        change: planned_change(item),
-                    },
-                )
-            })
+            .map(|w| (w.label.clone(), w.affected.clone(), w.intent.clone()))
             .collect::<Vec<_>>();
         let entries = match self.journal.append_all(intents) {
             Ok(e) => e,
             Err(err) => {
                 let text = err.text();
-                return items
-                    .iter()
-                    .map(|(item, _)| ItemResult {
-                        id: item.id,
-                        subject: item.subject.clone(),
-                        label: item.label.clone(),
+                return work
+                    .into_iter()
+                    .map(|w| ItemResult {
+                        id: w.id,
+                        subject: w.subject,
+                        label: w.label,
                         outcome: Outcome::Failed {
                             class: ErrorClass::Configuration,
                             code: None,
@@ -291,649 +360,377 @@ impl Pipeline<'_> {
                     .collect();
             }
         };
-        let mut slots: Vec<Slot> = items
+        let mut slots: Vec<Slot> = work
             .into_iter()
             .zip(entries)
-            .map(|((item, affected), e)| Slot {
-                item,
-                affected,
-                intent: e.seq,
-                done: None,
-                pending_event: None,
-            })
+            .map(|(w, e)| Slot::new(w, e.seq))
             .collect();
-
         if self.cancelled() {
-            for s in &mut slots {
-                s.finish(Outcome::Skipped, cancelled_text());
-            }
-            self.flush(&mut slots);
-            return results(slots);
+            return self.cancel_open(slots);
         }
-
-        // 2. Re-read every touched address in bulk, right before the writes.
-        let address_ids: BTreeSet<u64> = slots
+        let undo = slots
             .iter()
-            .filter_map(|s| match &s.item.op {
-                Op::AddContactType { address, .. } | Op::AddDefaultEmail { address, .. } => {
-                    Some(*address)
-                }
-                Op::SetFirstContact { .. } => None,
-            })
+            .any(|s| matches!(s.work.intent, Event::UndoIntent { .. }));
+        if undo {
+            // Undo goes the other way round: the contact persons first (a broker stays linkable while its Makler
+            // key is still there), then the addresses.
+            self.step(
+                3,
+                "Lese die Ansprechpartner der Objekte …".into(),
+                "Reading the contact persons of the listings …".into(),
+            );
+            let brokers = self.read_open_listings(&slots).await;
+            self.take_brokers(&mut slots, &brokers);
+            self.listings(&mut slots).await;
+            self.addresses(&mut slots, false).await;
+        } else {
+            self.addresses(&mut slots, true).await;
+            self.listings(&mut slots).await;
+        }
+        results(slots)
+    }
+
+    /// Keeps the brokers each open listing item re-read before writing (or ends it if they could not be read).
+    fn take_brokers(
+        &self,
+        slots: &mut [Slot],
+        brokers: &onoffice::Result<BTreeMap<u64, Vec<u64>>>,
+    ) {
+        for s in slots.iter_mut().filter(|s| s.is_open()) {
+            let Some(estate) = s.listing_op().map(|op| op.estate()) else {
+                continue;
+            };
+            match brokers {
+                Err(e) => s.end(End::from(failed(e))),
+                Ok(map) => s.current = map.get(&estate).cloned().unwrap_or_default(),
+            }
+        }
+        self.flush(slots);
+    }
+
+    /// Ends every open item as cancelled.
+    fn cancel_open(&self, mut slots: Vec<Slot>) -> Vec<ItemResult> {
+        for s in slots.iter_mut().filter(|s| s.is_open()) {
+            s.end(End::Closed(Outcome::Skipped, cancelled_text()));
+        }
+        self.flush(&mut slots);
+        results(slots)
+    }
+
+    /// Steps 2–4 for the address items; `with_brokers`: read the listings' brokers alongside the read-back.
+    async fn addresses(&self, slots: &mut [Slot], with_brokers: bool) {
+        let ids: Vec<u64> = slots
+            .iter()
+            .filter_map(|s| s.address_op().map(|op| op.address()))
+            .collect::<BTreeSet<u64>>()
+            .into_iter()
             .collect();
         self.step(
             1,
-            format!("Lese {} Adressen vor dem Schreiben …", address_ids.len()),
-            format!("Reading {} addresses before writing …", address_ids.len()),
+            format!("Lese {} Adressen vor dem Schreiben …", ids.len()),
+            format!("Reading {} addresses before writing …", ids.len()),
         );
-        // 3. Merge per record and write. Addresses go in waves of as many records as one round of requests
-        //    carries, each re-read right before its write, so a colleague's edit can only slip in during one round
-        //    trip (the multiselect write replaces the whole list).
+        // 2.–3. Waves of as many records as one round of requests carries, each re-read right before its write, so
+        // a colleague's edit can only slip in during one round trip (the multiselect write replaces the whole list).
         let wave_size = (self.client.batch_limit() * self.client.max_in_flight()).max(1);
-        let mut touched: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
-        let mut merged_types: BTreeMap<u64, Vec<String>> = BTreeMap::new();
-        let mut before_types: BTreeMap<u64, Vec<String>> = BTreeMap::new();
-        let mut existed: BTreeMap<u64, bool> = BTreeMap::new();
-        let mut write_results: BTreeMap<u64, onoffice::Result<()>> = BTreeMap::new();
-        let ids: Vec<u64> = address_ids.iter().copied().collect();
+        let mut drafts: BTreeMap<u64, (Record, Draft)> = BTreeMap::new();
+        let mut writes: BTreeMap<u64, onoffice::Result<()>> = BTreeMap::new();
         for (n, chunk) in ids.chunks(wave_size).enumerate() {
             let wave: BTreeSet<u64> = chunk.iter().copied().collect();
-            let current = read_addresses(self.client, &wave).await;
-            let mut changes: BTreeMap<u64, AddressChanges> = BTreeMap::new();
-            for (i, s) in slots.iter_mut().enumerate() {
-                let address = match &s.item.op {
-                    Op::AddContactType { address, .. } | Op::AddDefaultEmail { address, .. } => {
-                        *address
-                    }
-                    Op::SetFirstContact { .. } => continue,
-                };
-                if !wave.contains(&address) || !s.is_open() {
+            let current = read_addresses(self.client, &wave, ADDRESS_READ).await;
+            for s in slots.iter_mut().filter(|s| s.is_open()) {
+                let Some(op) = s.address_op() else { continue };
+                let address = op.address();
+                if !wave.contains(&address) {
                     continue;
                 }
-                let rec = match &current {
-                    Err(e) => {
-                        let (o, t) = failed(e);
-                        s.finish(o, t);
-                        continue;
-                    }
-                    Ok(map) => match map.get(&address) {
-                        Some(r) => r,
-                        None => {
-                            let (o, t) = failed(&onoffice::Error::Api {
-                                code: 80,
-                                message: "Unknown record".into(),
-                            });
-                            s.finish(o, t);
-                            continue;
-                        }
-                    },
+                let seen = match &current {
+                    Err(e) => Err(e.clone()),
+                    Ok(map) => map.get(&address).cloned().ok_or_else(unknown_record),
                 };
-                match &s.item.op {
-                    Op::AddContactType { key, key_label, .. } => {
-                        let have = contact_types(rec);
-                        before_types.insert(address, have.clone());
-                        if have.iter().any(|k| k == key) {
-                            s.finish(
-                                Outcome::AlreadyDone,
-                                text!(
-                                    "„{key_label}“ ist bereits gesetzt.",
-                                    "\"{key_label}\" is already set."
-                                ),
-                            );
-                            continue;
-                        }
-                        let merged = merged_types.entry(address).or_insert(have);
-                        if !merged.contains(key) {
-                            merged.push(key.clone());
-                        }
-                        let keys = merged.clone();
-                        let c = changes.remove(&address).unwrap_or_default();
-                        changes.insert(address, c.multiselect(CONTACT_TYPE_FIELD, &keys));
+                let end = match seen {
+                    Err(e) => Err(End::from(failed(&e))),
+                    Ok(seen) => {
+                        let (_, draft) = drafts
+                            .entry(address)
+                            .or_insert_with(|| (seen.clone(), Draft::default()));
+                        op.merge(&seen, draft)
                     }
-                    Op::AddDefaultEmail { email, .. } => {
-                        if let Some(existing) = default_email(rec) {
-                            s.finish(
-                                Outcome::AlreadyDone,
-                                text!(
-                                    "Inzwischen ist {existing} als Standard-E-Mail eingetragen.",
-                                    "Meanwhile {existing} is the default e-mail."
-                                ),
-                            );
-                            continue;
-                        }
-                        // An address already in one of the lists becomes the default; it is never added twice.
-                        let entries: Vec<String> =
-                            email_entries(rec).into_iter().map(|e| e.address).collect();
-                        let same: Vec<&String> = entries
-                            .iter()
-                            .filter(|e| e.eq_ignore_ascii_case(email))
-                            .collect();
-                        let c = changes.remove(&address).unwrap_or_default();
-                        let c = match same.len() {
-                            0 => c.add_email(email, true),
-                            1 => c.modify_email(same[0], same[0], true),
-                            _ => {
-                                changes.insert(address, c);
-                                s.finish(Outcome::Conflict, text!("{email} steht mehrfach in der Adresse. Bitte in onOffice einen Eintrag entfernen und ihn dann als Standard markieren.", "{email} appears more than once in the address. Please remove one entry in onOffice, then mark it as default."));
-                                continue;
-                            }
-                        };
-                        existed.insert(address, !same.is_empty());
-                        changes.insert(address, c);
-                    }
-                    Op::SetFirstContact { .. } => {}
+                };
+                if let Err(end) = end {
+                    s.end(end);
                 }
-                touched.entry(address).or_default().push(i);
             }
-            changes.retain(|_, c| !c.is_empty());
             if self.cancelled() {
-                // Addresses of earlier waves were written: their read-back below decides them.
+                // Earlier waves were written: their read-back below decides them; this wave's are not sent.
                 for s in slots.iter_mut().filter(|s| s.is_open()) {
-                    if let Op::AddContactType { address, .. }
-                    | Op::AddDefaultEmail { address, .. } = &s.item.op
-                    {
-                        if !write_results.contains_key(address) {
-                            s.finish(Outcome::Skipped, cancelled_text());
+                    if let Some(op) = s.address_op() {
+                        if !writes.contains_key(&op.address()) {
+                            s.end(End::Closed(Outcome::Skipped, cancelled_text()));
                         }
                     }
                 }
                 break;
             }
+            let acts: Vec<(usize, Action)> = wave
+                .iter()
+                .filter_map(|id| drafts.get(id).map(|(_, d)| (*id, d.changes())))
+                .filter(|(_, c)| !c.is_empty())
+                .map(|(id, c)| (id as usize, actions::modify_address(id, &c)))
+                .collect();
             self.step(
                 2,
-                format!("Schreibe {} Adressen (Teil {}) …", changes.len(), n + 1),
-                format!("Writing {} addresses (part {}) …", changes.len(), n + 1),
+                format!("Schreibe {} Adressen (Teil {}) …", acts.len(), n + 1),
+                format!("Writing {} addresses (part {}) …", acts.len(), n + 1),
             );
-            let (write_ids, write_actions): (Vec<u64>, Vec<_>) = changes
-                .iter()
-                .map(|(id, c)| (*id, actions::modify_address(*id, c)))
-                .unzip();
-            write_results.extend(
-                write_ids
+            writes.extend(
+                self.send(acts)
+                    .await
                     .into_iter()
-                    .zip(self.client.execute(write_actions).await)
-                    .map(|(id, r)| (id, r.map(|_| ()))),
+                    .map(|(id, r)| (id as u64, r)),
             );
         }
+        self.flush(slots);
 
-        // 4. Read back the written addresses, and re-read the brokers of the listings to change, together.
-        let readback_ids: BTreeSet<u64> = write_results.keys().copied().collect();
+        // 4. Read back the written addresses, and read the brokers of the listings to change, together.
+        let readback: BTreeSet<u64> = writes.keys().copied().collect();
         let estates: BTreeSet<u64> = slots
             .iter()
-            .filter_map(|s| match &s.item.op {
-                Op::SetFirstContact { estate, .. } => Some(*estate),
-                _ => None,
-            })
+            .filter(|s| with_brokers && s.is_open())
+            .filter_map(|s| s.listing_op().map(|op| op.estate()))
             .collect();
         self.step(
             3,
             format!(
                 "Lese {} Adressen zurück und die Ansprechpartner von {} Objekten …",
-                readback_ids.len(),
+                readback.len(),
                 estates.len()
             ),
             format!(
                 "Reading back {} addresses and the contact persons of {} listings …",
-                readback_ids.len(),
+                readback.len(),
                 estates.len()
             ),
         );
         let (back, brokers) = tokio::join!(
-            read_addresses(self.client, &readback_ids),
+            read_addresses(self.client, &readback, ADDRESS_READ),
             read_brokers(self.client, &estates)
         );
-        for (address, owners) in &touched {
-            let write = write_results.get(address);
-            for &i in owners {
-                let s = &mut slots[i];
-                if !s.is_open() {
-                    continue;
-                }
-                let rec = match &back {
-                    Ok(map) => map.get(address),
-                    Err(_) => None,
-                };
-                let Some(rec) = rec else {
-                    // The read-back decides; without it the outcome is unknown (or nothing was sent).
-                    match write {
+        for s in slots.iter_mut().filter(|s| s.is_open()) {
+            if let WorkOp::Address(op) = &s.work.op {
+                let address = op.address();
+                let write = writes.get(&address);
+                let rec = back.as_ref().ok().and_then(|map| map.get(&address));
+                let end = match (rec, drafts.get(&address)) {
+                    (Some(rec), Some((seen, draft))) => op.judge(seen, draft, rec, write),
+                    // The read-back decides; without it the outcome is unknown, unless onOffice refused.
+                    _ => match write {
                         Some(Err(e)) if e.class() != ErrorClass::UnknownOutcome => {
-                            let (o, t) = failed(e);
-                            s.finish(o, t);
+                            End::from(failed(e))
                         }
-                        _ => s.finish(Outcome::Unknown, readback_lost()),
-                    }
-                    continue;
+                        _ => End::Closed(Outcome::Unknown, readback_lost()),
+                    },
                 };
-                judge_address(s, rec, write, &before_types, &merged_types, &existed);
+                s.end(end);
             }
         }
-        self.flush(&mut slots);
+        self.flush(slots);
+        if with_brokers {
+            self.take_brokers(slots, &brokers);
+        }
+    }
 
-        // 5. Contact persons: link the new one first.
+    /// Steps 5–8 for the listing items: link first, read back, remove, move, read back.
+    async fn listings(&self, slots: &mut [Slot]) {
+        // 5. Link the missing contact persons first.
         let outcome_of: BTreeMap<usize, Outcome> = slots
             .iter()
-            .filter_map(|s| s.done.as_ref().map(|d| (s.item.id, d.0.clone())))
+            .filter_map(|s| s.done.as_ref().map(|d| (s.work.id, d.0.clone())))
             .collect();
-        let mut creates: Vec<(usize, onoffice::Action)> = Vec::new();
-        let mut current_brokers: BTreeMap<usize, Vec<u64>> = BTreeMap::new();
-        for (i, s) in slots.iter_mut().enumerate() {
-            let Op::SetFirstContact {
-                estate,
-                address,
-                address_label,
-                remove,
-                create,
-                ..
-            } = &s.item.op
-            else {
-                continue;
-            };
-            if let Some(r) = s.item.requires {
+        let in_batch: BTreeSet<usize> = slots.iter().map(|s| s.work.id).collect();
+        let mut creates: Vec<(usize, Action)> = Vec::new();
+        for (i, s) in slots.iter_mut().enumerate().filter(|(_, s)| s.is_open()) {
+            let Some(op) = s.listing_op() else { continue };
+            if let Some(r) = s.work.requires {
                 let ok = match outcome_of.get(&r) {
                     Some(Outcome::Applied | Outcome::AlreadyDone) => true,
                     Some(_) => false,
-                    None => !selected.contains(&r),
+                    None => !in_batch.contains(&r),
                 };
                 if !ok {
-                    s.finish(
+                    s.end(End::Closed(
                         Outcome::Skipped,
                         Text::new(
                             "Übersprungen: die nötige vorherige Änderung hat nicht geklappt.",
                             "Skipped: the change it needs did not go through.",
                         ),
-                    );
+                    ));
                     continue;
                 }
             }
-            let current = match &brokers {
-                Err(e) => {
-                    let (o, t) = failed(e);
-                    s.finish(o, t);
-                    continue;
+            let estate = op.estate();
+            match op.links_to_create(&s.current) {
+                Err(end) => s.end(end),
+                Ok(links) => {
+                    s.linked = !links.is_empty();
+                    creates.extend(links.into_iter().map(|a| {
+                        (
+                            i,
+                            actions::create_relation(RELATION_CONTACT_PERSON, estate, a),
+                        )
+                    }));
                 }
-                Ok(map) => map.get(estate).cloned().unwrap_or_default(),
-            };
-            if current.first() == Some(address) {
-                let message = text!(
-                    "{address_label} ist erster Ansprechpartner.",
-                    "{address_label} is the first contact person."
-                );
-                if remove.is_empty() && !*create {
-                    // With nothing to link or remove, the Makler key added before made it the first broker: the
-                    // listing's portal contact changed, the links did not.
-                    let change = Change::ContactPersons {
-                        estate: *estate,
-                        address: *address,
-                        before: current.clone(),
-                        after: current,
-                    };
-                    s.applied(Outcome::Applied, message, change);
-                } else {
-                    s.finish(Outcome::AlreadyDone, message);
-                }
-                continue;
             }
-            let previewed: BTreeSet<u64> = remove.iter().copied().collect();
-            let (ahead, create_now) = match current.iter().position(|c| c == address) {
-                Some(pos) => (current[..pos].to_vec(), false),
-                None => (current.clone(), true),
-            };
-            if !ahead.iter().all(|a| previewed.contains(a)) || (create_now && !*create) {
-                s.finish(Outcome::Conflict, Text::new("Die Ansprechpartner wurden seit der Vorschau geändert. Es wurde nichts geändert; bitte erneut prüfen.", "The contact persons changed since the preview. Nothing was changed; please check again."));
-                continue;
-            }
-            if create_now {
-                creates.push((
-                    i,
-                    actions::create_relation(RELATION_CONTACT_PERSON, *estate, *address),
-                ));
-            }
-            current_brokers.insert(i, current);
         }
-        self.flush(&mut slots);
+        self.flush(slots);
         if self.cancelled() {
             for s in slots.iter_mut().filter(|s| s.is_open()) {
-                s.finish(Outcome::Skipped, cancelled_text());
+                s.end(End::Closed(Outcome::Skipped, cancelled_text()));
             }
-            self.flush(&mut slots);
-            return results(slots);
+            self.flush(slots);
+            return;
         }
         self.step(
             4,
             format!("Verknüpfe {} Ansprechpartner …", creates.len()),
             format!("Linking {} contact persons …", creates.len()),
         );
-        let (create_owners, create_actions): (Vec<usize>, Vec<_>) = creates.into_iter().unzip();
-        let create_results: BTreeMap<usize, onoffice::Result<()>> = create_owners
-            .into_iter()
-            .zip(self.client.execute(create_actions).await)
-            .map(|(i, r)| (i, r.map(|_| ())))
-            .collect();
-        for (&i, r) in &create_results {
-            let s = &mut slots[i];
+        for (i, r) in self.send(creates).await {
             if let Err(e) = r {
-                let Op::SetFirstContact { address_label, .. } = &s.item.op else {
-                    continue;
-                };
-                if e.code() == Some(263) {
-                    s.finish(Outcome::Conflict, text!("onOffice nimmt {address_label} nicht als Ansprechpartner, weil die Kontaktart „Makler“ fehlt (inzwischen entfernt?). Es wurde nichts geändert; bitte erneut prüfen.", "onOffice does not take {address_label} as contact person because the contact type \"Makler\" is missing (removed meanwhile?). Nothing was changed; please check again."));
-                } else if e.class() != ErrorClass::UnknownOutcome {
-                    let (o, t) = failed(e);
-                    s.finish(o, t);
-                }
+                slots[i].link_error.get_or_insert(e);
             }
         }
-        self.flush(&mut slots);
 
         // 6. Read the order back: where did the new links land, who stands in front of them now?
-        let linked_estates: BTreeSet<u64> = create_results
-            .keys()
-            .filter(|i| slots[**i].is_open())
-            .filter_map(|i| match &slots[*i].item.op {
-                Op::SetFirstContact { estate, .. } => Some(*estate),
-                _ => None,
-            })
+        let open: BTreeSet<u64> = slots
+            .iter()
+            .filter(|s| s.is_open() && s.linked)
+            .filter_map(|s| s.listing_op().map(|op| op.estate()))
             .collect();
         self.step(
             5,
-            format!("Lese {} Objekte zurück …", linked_estates.len()),
-            format!("Reading back {} listings …", linked_estates.len()),
+            format!("Lese {} Objekte zurück …", open.len()),
+            format!("Reading back {} listings …", open.len()),
         );
-        let linked = read_brokers(self.client, &linked_estates).await;
-        let mut deletes: Vec<(usize, onoffice::Action)> = Vec::new();
-        let mut before_delete: BTreeMap<usize, Vec<u64>> = BTreeMap::new();
-        for (i, s) in slots.iter_mut().enumerate() {
-            if !s.is_open() {
-                continue;
-            }
-            let Op::SetFirstContact {
-                estate,
-                address,
-                address_label,
-                remove,
-                ..
-            } = &s.item.op
-            else {
-                continue;
-            };
-            let current = current_brokers.get(&i).cloned().unwrap_or_default();
-            let now = if create_results.contains_key(&i) {
-                match &linked {
-                    Ok(map) => map.get(estate).cloned().unwrap_or_default(),
-                    Err(_) => {
-                        s.finish(Outcome::Unknown, readback_lost());
-                        continue;
-                    }
-                }
-            } else {
-                current.clone()
-            };
-            let Some(pos) = now.iter().position(|c| c == address) else {
-                let lost = matches!(create_results.get(&i), Some(Err(_)));
-                if lost {
-                    s.finish(
-                        Outcome::Failed {
-                            class: ErrorClass::Transient,
-                            code: None,
-                        },
-                        text!(
-                            "{address_label} wurde nicht verknüpft. Bitte erneut versuchen.",
-                            "{address_label} was not linked. Please try again."
-                        ),
-                    );
-                } else {
-                    s.finish(Outcome::Conflict, text!("{address_label} steht nach dem Speichern nicht bei den Ansprechpartnern: jemand hat das Objekt gleichzeitig geändert. Bitte erneut prüfen.", "{address_label} is not among the contact persons after saving: someone changed the listing at the same time. Please check again."));
-                }
-                continue;
-            };
-            let previewed: BTreeSet<u64> = remove.iter().copied().collect();
-            let in_front = now[..pos].to_vec();
-            if !in_front.iter().all(|a| previewed.contains(a)) {
-                let change = Change::ContactPersons {
-                    estate: *estate,
-                    address: *address,
-                    before: current.clone(),
-                    after: now.clone(),
-                };
-                s.applied(Outcome::Conflict, text!("{address_label} ist verknüpft, aber gleichzeitig wurde ein anderer Makler davor eingetragen. Er wurde nicht entfernt, weil er nicht in der Vorschau stand; bitte erneut prüfen.", "{address_label} is linked, but meanwhile another broker was put in front. It was not removed because it was not in the preview; please check again."), change);
-                continue;
-            }
-            if in_front.is_empty() {
-                let change = Change::ContactPersons {
-                    estate: *estate,
-                    address: *address,
-                    before: current.clone(),
-                    after: now.clone(),
-                };
-                s.applied(
-                    Outcome::Applied,
-                    text!(
-                        "{address_label} ist jetzt erster Ansprechpartner.",
-                        "{address_label} is now the first contact person."
-                    ),
-                    change,
-                );
-                continue;
-            }
-            for r in in_front {
-                deletes.push((
-                    i,
-                    actions::delete_relation(RELATION_CONTACT_PERSON_ALL, *estate, r),
-                ));
-            }
-            before_delete.insert(i, now);
-        }
-        self.flush(&mut slots);
-        let cancelled = self.cancelled();
-
-        // 7. Only now remove the brokers still in front, exactly as previewed; 8. read back.
-        self.step(
-            6,
-            format!(
-                "Entferne {} Ansprechpartner, die davor stehen, und lese zurück …",
-                deletes.len()
-            ),
-            format!(
-                "Removing {} contact persons in front and reading back …",
-                deletes.len()
-            ),
-        );
-        let mut delete_errors: BTreeMap<usize, onoffice::Error> = BTreeMap::new();
-        if !cancelled {
-            let (owners, acts): (Vec<usize>, Vec<_>) = deletes.into_iter().unzip();
-            for (i, r) in owners.into_iter().zip(self.client.execute(acts).await) {
-                if let Err(e) = r {
-                    delete_errors.entry(i).or_insert(e);
-                }
-            }
-        }
-        let final_estates: BTreeSet<u64> = before_delete
-            .keys()
-            .filter_map(|i| match &slots[*i].item.op {
-                Op::SetFirstContact { estate, .. } => Some(*estate),
-                _ => None,
-            })
-            .collect();
-        let finals = read_brokers(self.client, &final_estates).await;
-        for (i, now) in before_delete {
-            let s = &mut slots[i];
-            let Op::SetFirstContact {
-                estate,
-                address,
-                address_label,
-                ..
-            } = &s.item.op
-            else {
-                continue;
-            };
-            let current = current_brokers.get(&i).cloned().unwrap_or_default();
-            let back = match &finals {
-                Ok(map) => map.get(estate).cloned().unwrap_or_default(),
+        let linked = read_brokers(self.client, &open).await;
+        let mut deletes: Vec<(usize, Action)> = Vec::new();
+        for (i, s) in slots.iter_mut().enumerate().filter(|(_, s)| s.is_open()) {
+            let Some(op) = s.listing_op() else { continue };
+            let estate = op.estate();
+            let now = match &linked {
+                _ if !s.linked => s.current.clone(),
+                Ok(map) => map.get(&estate).cloned().unwrap_or_default(),
                 Err(_) => {
-                    // The new link stands (read back before); whether the old ones went is unknown.
-                    let change = Change::ContactPersons {
-                        estate: *estate,
-                        address: *address,
-                        before: current,
-                        after: now,
-                    };
-                    s.applied(Outcome::Unknown, readback_lost(), change);
+                    s.end(End::Closed(Outcome::Unknown, readback_lost()));
                     continue;
                 }
             };
-            let change = Change::ContactPersons {
-                estate: *estate,
-                address: *address,
-                before: current,
-                after: back.clone(),
-            };
-            if back.first() == Some(address) {
-                s.applied(
-                    Outcome::Applied,
-                    text!(
-                        "{address_label} ist jetzt erster Ansprechpartner.",
-                        "{address_label} is now the first contact person."
-                    ),
-                    change,
-                );
-            } else if cancelled {
-                s.applied(Outcome::Conflict, text!("Abgebrochen: {address_label} ist verknüpft, die bisherigen Ansprechpartner stehen aber noch davor.", "Cancelled: {address_label} is linked, but the previous contact persons still stand in front."), change);
-            } else if let Some(e) = delete_errors.get(&i) {
-                let (o, t) = failed(e);
-                let o = if o == Outcome::Unknown {
-                    Outcome::Failed {
-                        class: ErrorClass::Transient,
-                        code: None,
-                    }
-                } else {
-                    o
-                };
-                s.applied(o, t, change);
-            } else {
-                s.applied(
-                    Outcome::Conflict,
-                    Text::new(
-                        "Nach dem Speichern ist ein anderer Ansprechpartner erster. Bitte prüfen.",
-                        "After saving, another contact person is first. Please check.",
-                    ),
-                    change,
-                );
+            match op.links_to_remove(&s.current, &now, s.link_error.as_ref()) {
+                Err(end) => s.end(end),
+                Ok(links) => deletes.extend(links.into_iter().map(|a| {
+                    (
+                        i,
+                        actions::delete_relation(RELATION_CONTACT_PERSON_ALL, estate, a),
+                    )
+                })),
             }
+            s.now = now;
         }
-        self.flush(&mut slots);
-        results(slots)
-    }
-}
+        self.flush(slots);
+        let cancelled = self.cancelled();
 
-/// Decides an address item from the read-back.
-fn judge_address(
-    s: &mut Slot<'_>,
-    rec: &Record,
-    write: Option<&onoffice::Result<()>>,
-    before_types: &BTreeMap<u64, Vec<String>>,
-    merged_types: &BTreeMap<u64, Vec<String>>,
-    existed: &BTreeMap<u64, bool>,
-) {
-    let write_refused = matches!(write, Some(Err(e)) if e.class() != ErrorClass::UnknownOutcome);
-    match &s.item.op {
-        Op::AddContactType {
-            address,
-            key,
-            key_label,
-            ..
-        } => {
-            let back = contact_types(rec);
-            if !back.iter().any(|k| k == key) {
-                match write {
-                    Some(Err(e)) if write_refused => {
-                        let (o, t) = failed(e);
-                        s.finish(o, t)
-                    }
-                    Some(Err(_)) => s.finish(
-                        Outcome::Failed {
-                            class: ErrorClass::Transient,
-                            code: None,
-                        },
-                        Text::new(
-                            "Die Änderung wurde nicht gespeichert. Bitte erneut versuchen.",
-                            "The change was not saved. Please try again.",
-                        ),
-                    ),
-                    _ => s.finish(Outcome::Conflict, Text::new("Nach dem Speichern fehlt der Wert wieder: jemand hat den Datensatz gleichzeitig geändert. Bitte erneut prüfen.", "After saving, the value is missing again: someone changed the record at the same time. Please check again.")),
+        // 7. Only now remove the links the operations name; 8. move the ones out of order; read back.
+        self.step(
+            6,
+            format!(
+                "Entferne {} Ansprechpartner und lese zurück …",
+                deletes.len()
+            ),
+            format!(
+                "Removing {} contact persons and reading back …",
+                deletes.len()
+            ),
+        );
+        if !cancelled {
+            for (i, r) in self.send(deletes).await {
+                if let Err(e) = r {
+                    slots[i].trouble.get_or_insert(e);
                 }
-                return;
-            }
-            let before = before_types.get(address).cloned().unwrap_or_default();
-            let merged = merged_types.get(address).cloned().unwrap_or_default();
-            let lost: Vec<&String> = merged.iter().filter(|k| !back.contains(k)).collect();
-            let change = Change::ContactType {
-                address: *address,
-                key: key.clone(),
-                before,
-                after: back.clone(),
-            };
-            if lost.is_empty() {
-                s.applied(
-                    Outcome::Applied,
-                    text!("„{key_label}“ ergänzt.", "\"{key_label}\" added."),
-                    change,
-                );
-            } else {
-                s.applied(Outcome::Conflict, Text::new("„Makler“ ist gesetzt, aber andere Werte haben sich gleichzeitig geändert. Bitte die Kontaktart prüfen.", "\"Makler\" is set, but other values changed at the same time. Please check the contact type."), change);
             }
         }
-        Op::AddDefaultEmail { address, email } => {
-            let back = default_email(rec);
-            if back.as_deref().map(|b| b.eq_ignore_ascii_case(email)) == Some(true) {
-                let change = Change::DefaultEmail {
-                    address: *address,
-                    email: email.clone(),
-                    before: None,
-                    after: back,
-                    existed: existed.get(address).copied().unwrap_or(false),
-                };
-                s.applied(
-                    Outcome::Applied,
-                    text!(
-                        "{email} als Standard-E-Mail eingetragen.",
-                        "{email} set as default e-mail."
-                    ),
-                    change,
-                );
-            } else if back.is_none() {
-                match write {
-                    Some(Err(e)) if write_refused => {
-                        let (o, t) = failed(e);
-                        s.finish(o, t)
-                    }
-                    _ => s.finish(
-                        Outcome::Failed {
-                            class: ErrorClass::Transient,
-                            code: None,
-                        },
-                        Text::new(
-                            "Die E-Mail wurde nicht gespeichert. Bitte erneut versuchen.",
-                            "The e-mail was not saved. Please try again.",
-                        ),
-                    ),
+        let mut finals = self.read_open_listings(slots).await;
+        if !cancelled {
+            if let Ok(map) = &finals {
+                for s in slots
+                    .iter_mut()
+                    .filter(|s| s.is_open() && s.trouble.is_none())
+                {
+                    let Some(op) = s.listing_op() else { continue };
+                    let back = map.get(&op.estate()).cloned().unwrap_or_default();
+                    s.moves = op.links_to_move(&s.current, &back);
                 }
-            } else {
-                s.finish(Outcome::Conflict, text!("Nach dem Speichern ist eine andere Standard-E-Mail eingetragen ({}). Bitte prüfen.", "After saving, another default e-mail is set ({}). Please check.", back.clone().unwrap_or_default()));
+            }
+            let rounds = slots.iter().map(|s| s.moves.len()).max().unwrap_or(0);
+            for k in 0..rounds {
+                // One link at a time per listing: it is gone only while the others stay, then comes back last.
+                for relation_step in [false, true] {
+                    let acts: Vec<(usize, Action)> = slots
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.trouble.is_none())
+                        .filter_map(|(i, s)| {
+                            let a = *s.moves.get(k)?;
+                            let estate = s.listing_op()?.estate();
+                            Some((
+                                i,
+                                if relation_step {
+                                    actions::create_relation(RELATION_CONTACT_PERSON, estate, a)
+                                } else {
+                                    actions::delete_relation(RELATION_CONTACT_PERSON_ALL, estate, a)
+                                },
+                            ))
+                        })
+                        .collect();
+                    for (i, r) in self.send(acts).await {
+                        if let Err(e) = r {
+                            slots[i].trouble.get_or_insert(e);
+                        }
+                    }
+                }
+            }
+            if rounds > 0 {
+                finals = self.read_open_listings(slots).await;
             }
         }
-        Op::SetFirstContact { .. } => {}
+        for s in slots.iter_mut().filter(|s| s.is_open()) {
+            let Some(op) = s.listing_op() else { continue };
+            let end = match &finals {
+                Ok(map) => {
+                    let back = map.get(&op.estate()).cloned().unwrap_or_default();
+                    let trouble = s.trouble.as_ref().or(s.link_error.as_ref());
+                    op.judge(&s.current, &back, cancelled, trouble)
+                }
+                Err(_) => op.readback_lost(&s.current, &s.now),
+            };
+            s.end(end);
+        }
+        self.flush(slots);
+    }
+
+    async fn read_open_listings(
+        &self,
+        slots: &[Slot],
+    ) -> onoffice::Result<BTreeMap<u64, Vec<u64>>> {
+        let estates: BTreeSet<u64> = slots
+            .iter()
+            .filter(|s| s.is_open())
+            .filter_map(|s| s.listing_op().map(|op| op.estate()))
+            .collect();
+        read_brokers(self.client, &estates).await
     }
 }
 
-/// Which listings an entry marks for re-transfer: only applied changes do.
-fn event_affected(event: &Event, affected: &[u64]) -> Vec<u64> {
-    match event {
-        Event::Applied { .. } => affected.to_vec(),
-        _ => Vec::new(),
-    }
-}
-
-fn results(slots: Vec<Slot<'_>>) -> Vec<ItemResult> {
+fn results(slots: Vec<Slot>) -> Vec<ItemResult> {
     slots
         .into_iter()
         .map(|s| {
@@ -941,9 +738,9 @@ fn results(slots: Vec<Slot<'_>>) -> Vec<ItemResult> {
                 s.done
                     .unwrap_or((Outcome::Unknown, Text::new("Unbekannt.", "Unknown."), None));
             ItemResult {
-                id: s.item.id,
-                subject: s.item.subject.clone(),
-                label: s.item.label.clone(),
+                id: s.work.id,
+                subject: s.work.subject,
+                label: s.work.label,
                 outcome,
                 message,
                 journal_seq: seq,
@@ -952,59 +749,70 @@ fn results(slots: Vec<Slot<'_>>) -> Vec<ItemResult> {
         .collect()
 }
 
+/// The change an item announces in its intent entry.
+pub fn announced(event: &Event) -> Option<&Change> {
+    match event {
+        Event::Intent { change } | Event::UndoIntent { change, .. } => Some(change),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::FindingKind;
 
-    fn item(op: Op) -> PlannedChange {
-        PlannedChange {
-            id: 0,
-            kind: FindingKind::NoContact,
-            subject: "estate:1".into(),
-            label: "Objekt".into(),
-            description: Text::default(),
-            op,
-            requires: None,
+    struct Nothing;
+    impl AddressOp for Nothing {
+        fn address(&self) -> u64 {
+            1
+        }
+        fn merge(&self, _: &Record, _: &mut Draft) -> Result<(), End> {
+            Ok(())
+        }
+        fn judge(
+            &self,
+            _: &Record,
+            _: &Draft,
+            _: &Record,
+            _: Option<&onoffice::Result<()>>,
+        ) -> End {
+            End::Closed(Outcome::AlreadyDone, Text::default())
+        }
+    }
+
+    fn slot(intent: Event) -> Slot {
+        Slot::new(
+            Work {
+                id: 0,
+                subject: "address:1".into(),
+                label: "Anna".into(),
+                affected: vec![9],
+                intent,
+                requires: None,
+                op: WorkOp::Address(Box::new(Nothing)),
+            },
+            42,
+        )
+    }
+
+    fn change() -> Change {
+        Change::ContactType {
+            address: 1,
+            key: "Makler".into(),
+            before: vec![],
+            after: vec!["Makler".into()],
         }
     }
 
     #[test]
-    fn the_announced_contact_order_is_the_target_then_the_rest() {
-        let it = item(Op::SetFirstContact {
-            estate: 1,
-            address: 7,
-            address_label: "Anna".into(),
-            before: vec![3, 4, 7, 5],
-            remove: vec![3, 4],
-            create: false,
-        });
-        let Change::ContactPersons { before, after, .. } = planned_change(&it) else {
-            panic!()
-        };
-        assert_eq!(before, [3, 4, 7, 5]);
-        assert_eq!(after, [7, 5]);
-    }
-
-    #[test]
     fn every_ending_closes_the_intent_with_the_right_entry() {
-        let it = item(Op::AddDefaultEmail {
-            address: 1,
-            email: "a@b.de".into(),
-        });
-        let slot = || Slot {
-            item: &it,
-            affected: vec![9],
-            intent: 42,
-            done: None,
-            pending_event: None,
-        };
-        let mut s = slot();
-        s.finish(Outcome::Unknown, readback_lost());
+        let fix = || slot(Event::Intent { change: change() });
+        let mut s = fix();
+        s.end(End::Closed(Outcome::Unknown, readback_lost()));
         assert!(!s.is_open());
-        match s.pending_event {
+        match &s.pending_event {
             Some(Event::Unknown { intent, reason }) => {
-                assert_eq!(intent, 42);
+                assert_eq!(*intent, 42);
                 assert!(reason.contains("unklar"), "{reason}");
             }
             other => panic!("{other:?}"),
@@ -1021,37 +829,68 @@ mod tests {
                 "failed",
             ),
         ] {
-            let mut s = slot();
-            s.finish(outcome, cancelled_text());
-            match s.pending_event {
-                Some(Event::NotApplied { intent, reason }) => {
-                    assert_eq!(intent, 42);
+            let mut s = fix();
+            s.end(End::Closed(outcome, cancelled_text()));
+            let event = s.pending_event.clone().unwrap();
+            match &event {
+                Event::NotApplied { intent, reason } => {
+                    assert_eq!(*intent, 42);
                     assert!(reason.starts_with(word), "{reason}");
                     assert!(reason.contains("Abgebrochen"), "{reason}");
                 }
                 other => panic!("{other:?}"),
             }
+            assert!(s.event_affected(&event).is_empty());
         }
-        let mut s = slot();
-        s.applied(Outcome::Applied, Text::default(), planned_change(&it));
+        let mut s = fix();
+        s.end(End::recorded(Outcome::Applied, Text::default(), change()));
+        let event = s.pending_event.clone().unwrap();
         assert!(matches!(
-            s.pending_event,
-            Some(Event::Applied {
+            event,
+            Event::Applied {
                 intent: Some(42),
                 ..
-            })
+            }
         ));
+        assert_eq!(s.event_affected(&event), [9]);
+    }
+
+    #[test]
+    fn an_undo_is_recorded_as_undone_and_marks_listings_only_if_it_changed_something() {
+        let undo = || {
+            slot(Event::UndoIntent {
+                of: 7,
+                change: change(),
+            })
+        };
+        let mut s = undo();
+        s.end(End::recorded(Outcome::Applied, Text::default(), change()));
+        let event = s.pending_event.clone().unwrap();
+        assert!(matches!(event, Event::Undone { of: 7, .. }), "{event:?}");
+        assert_eq!(s.event_affected(&event), [9]);
+        let mut s = undo();
+        s.end(End::recorded(
+            Outcome::AlreadyDone,
+            Text::default(),
+            change(),
+        ));
+        let event = s.pending_event.clone().unwrap();
+        assert!(matches!(event, Event::Undone { of: 7, .. }), "{event:?}");
+        assert!(s.event_affected(&event).is_empty());
+    }
+
+    #[test]
+    fn a_draft_writes_the_merged_list_and_the_email_change_together() {
+        let mut d = Draft::default();
+        assert!(d.changes().is_empty());
+        d.contact_types = Some(vec!["a".into(), "b".into()]);
+        d.email = Some(AddressChanges::new().delete_email("x@y.de"));
+        let c = d.changes();
         assert_eq!(
-            event_affected(s.pending_event.as_ref().unwrap(), &s.affected),
-            [9]
+            c,
+            AddressChanges::new()
+                .delete_email("x@y.de")
+                .multiselect(CONTACT_TYPE_FIELD, &["a".into(), "b".into()])
         );
-        assert!(event_affected(
-            &Event::NotApplied {
-                intent: 1,
-                reason: String::new()
-            },
-            &[9]
-        )
-        .is_empty());
     }
 }

@@ -5,7 +5,8 @@
 use onoffice::api::RELATION_CONTACT_PERSON;
 use onoffice::{Client, RelationSide};
 
-use super::pipeline::{contact_types, default_email};
+use super::contact_type::contact_types;
+use super::default_email::default_email;
 use crate::journal::{Change, Event, Journal};
 use crate::snapshot::CONTACT_TYPE_FIELD;
 use crate::text::Text;
