@@ -29,6 +29,7 @@ fn main() {
         "account", "wall s", "bound s", "target s", "requests", "actions", "rentals", "peak MiB"
     );
     let mut fix_line = None::<String>;
+    let mut undo_line = None::<String>;
     for (users, estates) in [(20usize, 200usize), (250, 20_000)] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_oo-check"))
             .args([
@@ -126,11 +127,31 @@ fn main() {
                     .map(|m| format!("{m:.1}"))
                     .unwrap_or_else(|| "n/a".into()),
             ));
+            // "Undo all": every applied change of that run, back through the same pipeline.
+            let (r0, a0) = auditor.client.counters();
+            let started = std::time::Instant::now();
+            let undone = runtime.block_on(auditor.undo_all(&audit::ProgressSink::default()));
+            let wall = started.elapsed().as_secs_f64();
+            let (r1, a1) = auditor.client.counters();
+            let ok = undone
+                .iter()
+                .filter(|r| matches!(r.outcome, audit::Outcome::Applied))
+                .count();
+            undo_line = Some(format!(
+                "undo all (250 users / 20000): {} entries ({} undone), {wall:.3} s, {} requests, {} actions, peak {} MiB",
+                undone.len(),
+                ok,
+                r1 - r0,
+                a1 - a0,
+                peak_rss_mib()
+                    .map(|m| format!("{m:.1}"))
+                    .unwrap_or_else(|| "n/a".into()),
+            ));
         }
         let _ = child.kill();
         let _ = child.wait();
     }
-    if let Some(line) = fix_line {
+    for line in [fix_line, undo_line].into_iter().flatten() {
         println!("{line}");
     }
 }

@@ -22,19 +22,22 @@ fn change(estate: u64, address: u64, before: &[u64], after: &[u64]) -> Change {
     }
 }
 
-/// A write error as the outcome of a link that stands: a lost answer still failed to finish the item.
+/// A write error as the outcome of an item whose read-back decided it: a lost answer whose change the read-back
+/// does not show simply did not go through (trying again is safe).
 fn trouble_outcome(e: &onoffice::Error) -> (Outcome, Text) {
-    let (o, t) = failed(e);
-    if o == Outcome::Unknown {
+    if e.class() == ErrorClass::UnknownOutcome {
         (
             Outcome::Failed {
                 class: ErrorClass::Transient,
                 code: None,
             },
-            t,
+            Text::new(
+                "Die Änderung der Ansprechpartner wurde nicht vollständig gespeichert. Bitte erneut prüfen und versuchen.",
+                "The change of contact persons was not saved completely. Please check and try again.",
+            ),
         )
     } else {
-        (o, t)
+        failed(e)
     }
 }
 
@@ -358,6 +361,92 @@ mod tests {
             r.links_to_create(&[3]),
             Err(End::Recorded(Outcome::AlreadyDone, ..))
         ));
+    }
+
+    fn make_first() -> MakeFirst {
+        MakeFirst {
+            estate: 1,
+            address: 7,
+            address_label: "Anna".into(),
+            remove: vec![3],
+            create: true,
+        }
+    }
+
+    fn closed(end: Result<Vec<u64>, End>) -> (Outcome, String) {
+        match end {
+            Err(End::Closed(o, t)) => (o, t.de),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_link_that_did_not_land_says_why() {
+        let m = make_first();
+        let api = |code| onoffice::Error::Api {
+            code,
+            message: String::new(),
+        };
+        let (o, t) = closed(m.links_to_remove(&[3], &[3], Some(&api(263))));
+        assert_eq!(o, Outcome::Conflict);
+        assert!(t.contains("Makler"), "{t}");
+        let (o, t) = closed(m.links_to_remove(&[3], &[3], Some(&api(183))));
+        assert_eq!(o, failed(&api(183)).0);
+        assert!(!t.contains("Makler"), "{t}");
+        let lost = onoffice::Error::UnknownOutcome {
+            detail: String::new(),
+        };
+        let (o, t) = closed(m.links_to_remove(&[3], &[3], Some(&lost)));
+        assert_eq!(
+            o,
+            Outcome::Failed {
+                class: ErrorClass::Transient,
+                code: None
+            }
+        );
+        assert!(t.contains("nicht verknüpft"), "{t}");
+        let (o, t) = closed(m.links_to_remove(&[3], &[3], None));
+        assert_eq!(o, Outcome::Conflict);
+        assert!(t.contains("gleichzeitig"), "{t}");
+    }
+
+    #[test]
+    fn the_ending_after_removing_names_what_happened() {
+        let m = make_first();
+        match m.judge(&[3], &[7], false, None) {
+            End::Recorded(Outcome::Applied, t, _) => {
+                assert!(t.de.contains("Anna ist jetzt erster"), "{}", t.de)
+            }
+            other => panic!("{other:?}"),
+        }
+        let lost = onoffice::Error::UnknownOutcome {
+            detail: String::new(),
+        };
+        // A removal whose answer was lost, and the old broker is still in front: failed, never "unknown".
+        match m.judge(&[3], &[3, 7], false, Some(&lost)) {
+            End::Recorded(o, _, _) => assert_eq!(
+                o,
+                Outcome::Failed {
+                    class: ErrorClass::Transient,
+                    code: None
+                }
+            ),
+            other => panic!("{other:?}"),
+        }
+        let refused = onoffice::Error::Api {
+            code: 183,
+            message: String::new(),
+        };
+        match m.judge(&[3], &[3, 7], false, Some(&refused)) {
+            End::Recorded(o, _, _) => assert_eq!(o, failed(&refused).0),
+            other => panic!("{other:?}"),
+        }
+        match m.judge(&[3], &[3, 7], true, None) {
+            End::Recorded(Outcome::Conflict, t, _) => {
+                assert!(t.de.starts_with("Abgebrochen"), "{}", t.de)
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
