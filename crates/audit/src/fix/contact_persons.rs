@@ -343,6 +343,23 @@ mod tests {
     }
 
     #[test]
+    fn a_restore_that_did_not_finish_says_whether_it_was_cancelled() {
+        let r = restore(&[3], &[7]);
+        // The old broker is back but the fix's one is still in front.
+        for (cancelled, word) in [(false, "gleichzeitig"), (true, "Abgebrochen")] {
+            match r.judge(&[7], &[7, 3], cancelled, None) {
+                End::Recorded(Outcome::Conflict, t, _) => assert!(t.de.contains(word), "{}", t.de),
+                other => panic!("{other:?}"),
+            }
+        }
+        // Nothing changed at all: closed, no undone entry.
+        assert!(matches!(
+            r.judge(&[7], &[7], false, None),
+            End::Closed(Outcome::Conflict, _)
+        ));
+    }
+
+    #[test]
     fn restoring_stops_at_a_colleagues_change_and_at_a_failed_link() {
         let r = restore(&[3], &[7]);
         match r.links_to_create(&[7, 9]) {

@@ -161,3 +161,97 @@ impl AddressOp for RemoveKey {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(keys: &[&str]) -> Record {
+        Record {
+            id: "1".into(),
+            record_type: Some("address".into()),
+            elements: json!({ CONTACT_TYPE_FIELD: keys })
+                .as_object()
+                .unwrap()
+                .clone(),
+        }
+    }
+
+    fn add() -> AddKey {
+        AddKey {
+            address: 1,
+            key: "Makler".into(),
+            key_label: "Makler".into(),
+        }
+    }
+
+    #[test]
+    fn a_lost_answer_whose_key_is_missing_after_reading_back_was_not_saved() {
+        let mut draft = Draft::default();
+        add().merge(&record(&["Kunde"]), &mut draft).unwrap();
+        assert_eq!(
+            draft.contact_types.as_deref(),
+            Some(&["Kunde".to_string(), "Makler".to_string()][..])
+        );
+        let lost: onoffice::Result<()> = Err(onoffice::Error::UnknownOutcome {
+            detail: String::new(),
+        });
+        match add().judge(
+            &record(&["Kunde"]),
+            &draft,
+            &record(&["Kunde"]),
+            Some(&lost),
+        ) {
+            End::Closed(o, t) => {
+                assert!(matches!(o, Outcome::Failed { .. }), "{o:?}");
+                assert!(t.de.contains("nicht gespeichert"), "{}", t.de);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Answered fine, but the key is gone again: someone changed the record at the same time.
+        match add().judge(
+            &record(&["Kunde"]),
+            &draft,
+            &record(&["Kunde"]),
+            Some(&Ok(())),
+        ) {
+            End::Closed(Outcome::Conflict, _) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn undo_takes_the_key_away_only_from_the_list_the_fix_left() {
+        let remove = |force| RemoveKey {
+            address: 1,
+            key: "Makler".into(),
+            left: vec!["Kunde".into(), "Makler".into()],
+            force,
+        };
+        let mut draft = Draft::default();
+        remove(false)
+            .merge(&record(&["Makler", "Kunde"]), &mut draft)
+            .unwrap();
+        assert_eq!(
+            draft.contact_types.as_deref(),
+            Some(&["Kunde".to_string()][..])
+        );
+        // A colleague added "Eigentümer" since: both lists shown, nothing written, unless forced.
+        let mut draft = Draft::default();
+        match remove(false).merge(&record(&["Kunde", "Makler", "Eigentuemer"]), &mut draft) {
+            Err(End::Closed(Outcome::Conflict, t)) => {
+                assert!(t.de.contains("Eigentuemer"), "{}", t.de)
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(draft.contact_types.is_none());
+        remove(true)
+            .merge(&record(&["Kunde", "Makler", "Eigentuemer"]), &mut draft)
+            .unwrap();
+        assert_eq!(
+            draft.contact_types.as_deref(),
+            Some(&["Kunde".to_string(), "Eigentuemer".to_string()][..])
+        );
+    }
+}

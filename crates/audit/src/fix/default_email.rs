@@ -178,3 +178,80 @@ impl AddressOp for DeleteAdded {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn record(default: &str, entries: &[&str]) -> Record {
+        let mut elements = serde_json::Map::new();
+        elements.insert("defaultemail".into(), Value::String(default.into()));
+        for (i, e) in entries.iter().enumerate() {
+            elements.insert(format!("email__{}", i + 10), json!(e));
+        }
+        Record {
+            id: "1".into(),
+            record_type: Some("address".into()),
+            elements,
+        }
+    }
+
+    #[test]
+    fn another_default_after_saving_is_a_conflict_not_a_success() {
+        let op = SetDefault {
+            address: 1,
+            email: "anna@firma.de".into(),
+        };
+        let mut draft = Draft::default();
+        op.merge(&record("", &[]), &mut draft).unwrap();
+        let end = op.judge(
+            &record("", &[]),
+            &draft,
+            &record("info@firma.de", &["info@firma.de"]),
+            Some(&Ok(())),
+        );
+        assert!(matches!(end, End::Closed(Outcome::Conflict, _)), "{end:?}");
+        let end = op.judge(
+            &record("", &[]),
+            &draft,
+            &record("Anna@Firma.de", &["Anna@Firma.de"]),
+            Some(&Ok(())),
+        );
+        assert!(
+            matches!(end, End::Recorded(Outcome::Applied, ..)),
+            "{end:?}"
+        );
+    }
+
+    #[test]
+    fn undo_of_an_email_someone_already_removed_is_done_and_a_duplicate_is_left_alone() {
+        let op = DeleteAdded {
+            address: 1,
+            email: "anna@firma.de".into(),
+            force: false,
+        };
+        let mut draft = Draft::default();
+        let end = op.merge(&record("", &["info@firma.de"]), &mut draft);
+        assert!(
+            matches!(end, Err(End::Recorded(Outcome::AlreadyDone, ..))),
+            "{end:?}"
+        );
+        assert!(draft.email.is_none());
+        let end = op.merge(
+            &record("anna@firma.de", &["anna@firma.de", "ANNA@firma.de"]),
+            &mut draft,
+        );
+        assert!(
+            matches!(end, Err(End::Closed(Outcome::Conflict, _))),
+            "{end:?}"
+        );
+        assert!(draft.email.is_none());
+        op.merge(&record("anna@firma.de", &["anna@firma.de"]), &mut draft)
+            .unwrap();
+        assert_eq!(
+            draft.email,
+            Some(AddressChanges::new().delete_email("anna@firma.de"))
+        );
+    }
+}
