@@ -7,6 +7,8 @@ packages=(
   libayatana-appindicator3-dev build-essential pkg-config libssl-dev libxdo-dev file curl openssl
   # tests: a virtual display, the WebKit WebDriver, a session bus and a keyring, screenshots, fonts
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring keyutils imagemagick fonts-dejavu-core
+  # the Windows type check (cargo check --target x86_64-pc-windows-gnu) links build scripts' C parts with MinGW
+  gcc-mingw-w64-x86-64
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::credentials::Credentials;
 use crate::envelope::{parse_response, Action, ActionResult, Record};
-use crate::error::{BaseUrlProblem, Error};
+use crate::error::{BaseUrlProblem, Blocker, Error};
 use crate::signing::hmac_v2;
 
 /// The stable production endpoint of the onOffice API.
@@ -34,6 +34,8 @@ pub struct ClientBuilder {
     backoff: Duration,
     page_size: u64,
     clock_skew_secs: i64,
+    /// A proxy to use instead of the system's (tests; an IT department's explicit setting).
+    proxy: Option<String>,
 }
 
 impl ClientBuilder {
@@ -48,6 +50,7 @@ impl ClientBuilder {
             backoff: Duration::from_millis(300),
             page_size: MAX_PAGE_SIZE,
             clock_skew_secs: 0,
+            proxy: None,
         }
     }
 
@@ -97,18 +100,37 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through this proxy (`http://host:port`) instead of the system's proxy settings.
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.proxy = Some(url.trim().to_owned());
+        self
+    }
+
     pub fn build(self) -> Result<Client> {
         check_base_url(&self.base_url)?;
+        // TLS through rustls with the operating system's certificate verifier (its trust store, so an office's own
+        // root certificate counts as it does for the browser), ring as the crypto provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         // No redirects: a redirect would re-post a signed request to an address the base-URL rule never checked.
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("agent-check/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Transport {
-                detail: e.to_string(),
+            .user_agent(concat!("agent-check/", env!("CARGO_PKG_VERSION")));
+        // The system's proxy settings count (environment, Windows and macOS settings), except for the demo on this
+        // PC, which no proxy can reach.
+        if let Some(proxy) = &self.proxy {
+            let proxy = reqwest::Proxy::all(proxy).map_err(|_| Error::BaseUrl {
+                url: None,
+                problem: BaseUrlProblem::Invalid,
             })?;
+            http = http.proxy(proxy);
+        } else if is_loopback(&self.base_url) {
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(|e| Error::Transport {
+            detail: e.to_string(),
+        })?;
         let batch_limit = AtomicUsize::new(self.max_actions_per_request);
         Ok(Client {
             inner: Arc::new(Inner {
@@ -124,6 +146,37 @@ impl ClientBuilder {
 
 /// Refuses every API address but https, or http on a loopback address. An address that carries credentials or
 /// cannot be parsed is never echoed back (it may hold something secret the person pasted by mistake).
+/// Whether the address points at this PC (the demo, the sandbox).
+fn is_loopback(raw: &str) -> bool {
+    match url::Url::parse(raw).ok().as_ref().and_then(|u| u.host()) {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    }
+}
+
+/// A proxy or a certificate that stops the connection, told apart from a network that is down.
+fn blocker(e: &reqwest::Error) -> Option<Blocker> {
+    let mut chain = Vec::new();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        chain.push(format!("{s} {s:?}").to_lowercase());
+        source = s.source();
+    }
+    let all = chain.join(" | ");
+    if all.contains("certificate")
+        || all.contains("unknownissuer")
+        || all.contains("notvalidforname")
+    {
+        Some(Blocker::Certificate)
+    } else if all.contains("proxy") || all.contains("tunnel") {
+        Some(Blocker::Proxy)
+    } else {
+        None
+    }
+}
+
 pub fn check_base_url(raw: &str) -> Result<()> {
     let hidden = |problem| Error::BaseUrl { url: None, problem };
     let url = url::Url::parse(raw).map_err(|_| hidden(BaseUrlProblem::Invalid))?;
@@ -385,13 +438,25 @@ impl Client {
             .send()
             .await
             .map_err(|e| {
-                if e.is_connect() {
+                if let Some(by) = blocker(&e) {
+                    // Stopped before onOffice saw anything; trying again does not help, the IT department does.
+                    Failure::Root(Error::Blocked {
+                        by,
+                        detail: e.to_string(),
+                    })
+                } else if e.is_connect() {
                     Failure::NotSent(e.to_string())
                 } else {
                     Failure::Lost(e.to_string())
                 }
             })?;
         let status = response.status();
+        if status == reqwest::StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            return Err(Failure::Root(Error::Blocked {
+                by: Blocker::Proxy,
+                detail: format!("HTTP {status}"),
+            }));
+        }
         if status.is_redirection() {
             // Never followed; the signed request is not sent anywhere else.
             return Err(Failure::Root(Error::Redirect {

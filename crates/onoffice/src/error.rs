@@ -83,6 +83,18 @@ pub enum Error {
     /// The answer was JSON but not of the documented shape.
     #[error("unexpected answer from onOffice: {detail}")]
     Unexpected { detail: String },
+    /// A proxy or a certificate stopped the connection before onOffice saw the request.
+    #[error("connection blocked ({by:?}): {detail}")]
+    Blocked { by: Blocker, detail: String },
+}
+
+/// What stopped a connection in an office network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blocker {
+    /// The server's certificate is not trusted by this PC (often a TLS-inspecting proxy whose root is missing).
+    Certificate,
+    /// A proxy refused to pass the connection (e.g. it wants a login).
+    Proxy,
 }
 
 /// Error codes onOffice uses for bad credentials (WP plugin `APIError.php`, plus 153 and 243).
@@ -150,7 +162,9 @@ impl Error {
     pub fn class(&self) -> ErrorClass {
         match self {
             Error::Credentials { .. } => ErrorClass::Credentials,
-            Error::BaseUrl { .. } | Error::Redirect { .. } => ErrorClass::Configuration,
+            Error::BaseUrl { .. } | Error::Redirect { .. } | Error::Blocked { .. } => {
+                ErrorClass::Configuration
+            }
             Error::Api { code, .. } => class_of_code(*code),
             Error::Transport { .. } => ErrorClass::Transient,
             Error::UnknownOutcome { .. } => ErrorClass::UnknownOutcome,
@@ -209,6 +223,8 @@ impl Error {
             Error::Transport { .. } => "onOffice ist gerade nicht erreichbar. Bitte Internetverbindung prüfen und erneut versuchen.".into(),
             Error::UnknownOutcome { .. } => "Die Antwort von onOffice ist unterwegs verloren gegangen. Ob die Änderung gespeichert wurde, ist unklar; die App liest den Datensatz neu, bevor sie weitermacht.".into(),
             Error::Unexpected { .. } => "onOffice hat unerwartet geantwortet. Es wurde nichts geändert. Bitte erneut versuchen; bleibt es so, den Bericht an den Support senden.".into(),
+            Error::Blocked { by: Blocker::Certificate, .. } => "Die Verbindung zu onOffice wurde nicht aufgebaut, weil dieser PC dem Sicherheitszertifikat nicht vertraut. In Firmennetzen prüft oft ein Proxy oder Virenscanner die Verbindungen mit einem eigenen Zertifikat: Bitte die IT bitten, dieses Zertifikat im System (Windows bzw. macOS) als vertrauenswürdig zu hinterlegen. Es wurde nichts gesendet.".into(),
+            Error::Blocked { by: Blocker::Proxy, .. } => "Ein Proxy-Server im Firmennetz lässt die Verbindung zu onOffice nicht durch (z. B. weil er eine Anmeldung verlangt). Die App nutzt die Proxy-Einstellungen des Systems; bitte die IT bitten, api.onoffice.de für diesen PC freizugeben. Es wurde nichts gesendet.".into(),
         }
     }
 
@@ -253,6 +269,8 @@ impl Error {
             Error::Transport { .. } => "onOffice cannot be reached right now. Please check the internet connection and try again.".into(),
             Error::UnknownOutcome { .. } => "The answer from onOffice was lost on the way. Whether the change was saved is unclear; the app reads the record again before going on.".into(),
             Error::Unexpected { .. } => "onOffice answered unexpectedly. Nothing was changed. Please try again; if it persists, send the report to support.".into(),
+            Error::Blocked { by: Blocker::Certificate, .. } => "The connection to onOffice was not made because this PC does not trust the security certificate. In office networks a proxy or virus scanner often inspects connections with its own certificate: please ask your IT to add that certificate as trusted to the system (Windows or macOS). Nothing was sent.".into(),
+            Error::Blocked { by: Blocker::Proxy, .. } => "A proxy server in the office network does not let the connection to onOffice through (e.g. it asks for a login). The app uses the system's proxy settings; please ask your IT to allow api.onoffice.de for this PC. Nothing was sent.".into(),
         }
     }
 }

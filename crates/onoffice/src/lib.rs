@@ -16,4 +16,4 @@ pub use api::{
 pub use client::{Client, ClientBuilder, Result, DEFAULT_BASE_URL};
 pub use credentials::{Credentials, Secret, Token};
 pub use envelope::{Action, ActionKind, ActionResult, Record};
-pub use error::{BaseUrlProblem, Error, ErrorClass};
+pub use error::{BaseUrlProblem, Blocker, Error, ErrorClass};

@@ -3,6 +3,16 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// An HTTP client for the raw protocol tests (rustls needs its crypto provider chosen first).
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
+async fn get(url: String) -> reqwest::Result<reqwest::Response> {
+    http().get(url).send().await
+}
+
 use onoffice_sandbox::server::hmac_v2;
 use onoffice_sandbox::{GenConfig, MaklerVariant, Sandbox, SandboxConfig};
 use serde_json::{json, Value};
@@ -67,7 +77,7 @@ async fn post(sb: &Sandbox, actions: Vec<Value>) -> Value {
 
 async fn post_with_status(sb: &Sandbox, actions: Vec<Value>) -> (u16, Value) {
     let body = json!({"token": sb.connection.token, "request": {"actions": actions}});
-    let r = reqwest::Client::new()
+    let r = http()
         .post(&sb.connection.url)
         .json(&body)
         .send()
@@ -103,7 +113,7 @@ async fn php_sdk_request_is_accepted() {
     assert_eq!(url.path(), "/api/stable/api.php");
     let latest = c.url.replace("/stable/", "/latest/");
     for target in [c.url.as_str(), latest.as_str()] {
-        let r = reqwest::Client::new()
+        let r = http()
             .post(target)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Accept", "*/*")
@@ -127,12 +137,7 @@ async fn php_sdk_request_is_accepted() {
         assert_eq!(first["elements"].as_object().unwrap().len(), 2);
     }
     let other = c.url.replace("/stable/", "/v9/");
-    let r = reqwest::Client::new()
-        .post(other)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let r = http().post(other).body(body).send().await.unwrap();
     assert_eq!(r.status(), 404);
 }
 
@@ -163,7 +168,7 @@ async fn authentication_errors() {
     assert_eq!(results[3]["data"]["records"].as_array().unwrap().len(), 20);
 
     let body = json!({"token": "0123456789abcdef0123456789abcdef", "request": {"actions": [action(&sb, READ, "estate", json!(""), json!({}), ts)]}});
-    let v: Value = reqwest::Client::new()
+    let v: Value = http()
         .post(&c.url)
         .json(&body)
         .send()
@@ -173,7 +178,7 @@ async fn authentication_errors() {
         .await
         .unwrap();
     assert_eq!(v["status"]["errorcode"], 22);
-    let v: Value = reqwest::Client::new()
+    let v: Value = http()
         .post(&c.url)
         .body("{not json")
         .send()
@@ -353,7 +358,7 @@ async fn inspection_routes() {
         .url
         .trim_end_matches("/api/stable/api.php")
         .to_string();
-    let planted: Vec<Value> = reqwest::get(format!("{base}/_sandbox/planted"))
+    let planted: Vec<Value> = get(format!("{base}/_sandbox/planted"))
         .await
         .unwrap()
         .json()
@@ -363,7 +368,7 @@ async fn inspection_routes() {
         .iter()
         .all(|p| p["kind"].is_string() && p["subject"].is_string()));
     assert_eq!(planted.len(), sb.planted().len());
-    let state: Value = reqwest::get(format!("{base}/_sandbox/state"))
+    let state: Value = get(format!("{base}/_sandbox/state"))
         .await
         .unwrap()
         .json()
@@ -378,7 +383,7 @@ async fn inspection_routes() {
         vec![action(&sb, READ, "estate", json!(""), json!({}), now())],
     )
     .await;
-    let stats: Value = reqwest::get(format!("{base}/_sandbox/stats"))
+    let stats: Value = get(format!("{base}/_sandbox/stats"))
         .await
         .unwrap()
         .json()

@@ -17,6 +17,7 @@ function backend(overrides: Record<string, Handler> = {}) {
     connection_status: () => ({ mode: "none", label: "", api_url: "" }),
     run_audit: () => auditView(),
     fix_history: () => history,
+    "plugin:app|version": () => "0.1.0",
   };
   mockIPC(
     (cmd, args) => {
@@ -327,6 +328,47 @@ describe("connection check", () => {
     await fireEvent.click(screen.getByTestId("save-diagnosis"));
     expect(await screen.findByText("Diagnose gespeichert: /tmp/diagnose.json")).toBeTruthy();
     expect(called("save_diagnosis")[0].args).toEqual({ path: "/tmp/diagnose.json" });
+  });
+});
+
+describe("about and updates", () => {
+  it("shows the version, says when it is current, installs a newer one and restarts", async () => {
+    let offer: unknown = null;
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      "plugin:updater|check": () => offer,
+      "plugin:updater|download_and_install": () => undefined,
+      "plugin:process|restart": () => undefined,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-settings"));
+    expect((await screen.findByTestId("app-version")).textContent).toBe("Version 0.1.0");
+    await fireEvent.click(screen.getByTestId("check-updates"));
+    expect((await screen.findByTestId("update-none")).textContent).toBe("Sie haben die neueste Version.");
+    expect(called("plugin:updater|download_and_install")).toHaveLength(0);
+    offer = { rid: 7, currentVersion: "0.1.0", version: "0.2.0", date: null, body: "Neu: Bericht als PDF", rawJson: {} };
+    await fireEvent.click(screen.getByTestId("check-updates"));
+    expect((await screen.findByTestId("update-available")).textContent).toBe("Version 0.2.0 ist verfügbar.");
+    expect(screen.getByText("Neu: Bericht als PDF")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("install-update"));
+    await waitFor(() => expect(called("plugin:process|restart")).toHaveLength(1));
+    expect(called("plugin:updater|download_and_install")[0].args.rid).toBe(7);
+  });
+
+  it("says in German when the update server cannot be reached, and installs nothing", async () => {
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      "plugin:updater|check": () => {
+        throw new Error("error sending request for url (https://github.com/...)");
+      },
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-settings"));
+    await fireEvent.click(screen.getByTestId("check-updates"));
+    const e = await screen.findByTestId("update-error");
+    expect(e.textContent).toContain("Die Suche nach Updates hat nicht geklappt");
+    expect(e.textContent).not.toContain("error sending");
+    expect(screen.queryByTestId("install-update")).toBeNull();
   });
 });
 
