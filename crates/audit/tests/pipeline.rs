@@ -147,6 +147,14 @@ async fn undo_refuses_another_accounts_entry() {
     let r = other.undo(&entry).await;
     assert_eq!(r.outcome, Outcome::Skipped);
     assert!(r.message.de.contains("anderen onOffice-Konto"));
+    // The result names the record and the entry, so the person sees which change was refused.
+    let Event::Applied { change, .. } = &entry.event else {
+        panic!("{entry:?}")
+    };
+    assert_eq!(r.subject, change.subject());
+    assert!(r.subject.starts_with("address:"), "{}", r.subject);
+    assert_eq!(r.id, entry.seq as usize);
+    assert_eq!(r.label, entry.label);
     assert_eq!(state_json(&sb), after_fix);
 }
 

@@ -247,11 +247,31 @@ mod tests {
             "{end:?}"
         );
         assert!(draft.email.is_none());
-        op.merge(&record("anna@firma.de", &["anna@firma.de"]), &mut draft)
-            .unwrap();
+        let seen = record("anna@firma.de", &["anna@firma.de"]);
+        op.merge(&seen, &mut draft).unwrap();
         assert_eq!(
             draft.email,
             Some(AddressChanges::new().delete_email("anna@firma.de"))
         );
+        // Still there after the write: not undone (and a refused write says onOffice's reason).
+        let end = op.judge(&seen, &draft, &seen, Some(&Ok(())));
+        assert!(
+            matches!(end, End::Closed(Outcome::Failed { .. }, _)),
+            "{end:?}"
+        );
+        let gone = record("", &[]);
+        match op.judge(&seen, &draft, &gone, Some(&Ok(()))) {
+            End::Recorded(Outcome::Applied, _, change) => assert_eq!(
+                *change,
+                Change::DefaultEmail {
+                    address: 1,
+                    email: "anna@firma.de".into(),
+                    before: Some("anna@firma.de".into()),
+                    after: None,
+                    existed: false,
+                }
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 }
