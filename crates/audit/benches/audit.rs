@@ -137,8 +137,16 @@ fn main() {
                 .iter()
                 .filter(|r| matches!(r.outcome, audit::Outcome::Applied))
                 .count();
+            let mut tally = std::collections::BTreeMap::<String, usize>::new();
+            for r in &undone {
+                let word = match &r.outcome {
+                    audit::Outcome::Failed { class, .. } => format!("failed ({class:?})"),
+                    other => format!("{other:?}"),
+                };
+                *tally.entry(word).or_default() += 1;
+            }
             undo_line = Some(format!(
-                "undo all (250 users / 20000): {} entries ({} undone), {wall:.3} s, {} requests, {} actions, peak {} MiB",
+                "undo all (250 users / 20000): {} entries ({} undone; {tally:?}), {wall:.3} s, {} requests, {} actions, peak {} MiB",
                 undone.len(),
                 ok,
                 r1 - r0,
