@@ -40,6 +40,7 @@ class AppStore {
     try {
       const settings = await api.getSettings();
       this.locale = settings.language === "en" ? "en" : "de";
+      document.documentElement.lang = this.locale;
       this.status = await api.connectionStatus();
       if (this.status.mode !== "none") {
         this.screen = "main";
@@ -52,6 +53,7 @@ class AppStore {
 
   async setLocale(locale: Locale) {
     this.locale = locale;
+    document.documentElement.lang = locale;
     await api.setLanguage(locale).catch(() => undefined);
   }
 
@@ -128,6 +130,12 @@ class AppStore {
       results: null,
       confirming: false,
     };
+  }
+
+  /** "Alle beheben": straight to the preview with every fix ticked (the preview is the safety, then one confirmation). */
+  async fixAll(offered: FindingRef[]) {
+    this.openFix(offered, true);
+    await this.preview();
   }
 
   async preview() {

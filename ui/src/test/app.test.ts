@@ -70,6 +70,24 @@ describe("connect", () => {
     expect(called("run_audit").length).toBe(1);
   });
 
+  it("says when token and secret are swapped, swaps them on request, and shows that it is testing", async () => {
+    let release: (v: unknown) => void = () => undefined;
+    backend({ test_connection: () => new Promise((r) => (release = r)) });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("go-connect"));
+    await fireEvent.input(screen.getByTestId("token"), { target: { value: "b".repeat(64) } });
+    await fireEvent.input(screen.getByTestId("secret"), { target: { value: "a".repeat(32) } });
+    expect(screen.getByTestId("swapped").textContent).toContain("Token und Secret vertauscht?");
+    await fireEvent.click(screen.getByTestId("swap"));
+    expect(screen.queryByTestId("swapped")).toBeNull();
+    expect((screen.getByTestId("token") as HTMLInputElement).value).toBe("a".repeat(32));
+    await fireEvent.click(screen.getByTestId("test"));
+    expect(screen.getByTestId("testing").textContent).toBe("Prüfe …");
+    expect(called("test_connection")[0].args).toEqual({ input: { token: "a".repeat(32), secret: "b".repeat(64), api_url: null } });
+    release({ users: 20 });
+    expect((await screen.findByTestId("test-result")).textContent).toBe("Verbindung klappt: 20 Benutzer gefunden.");
+  });
+
   it("shows the backend's German message for wrong credentials and stays on the form", async () => {
     backend({
       test_connection: () => {
@@ -138,34 +156,79 @@ describe("re-check", () => {
 });
 
 describe("fixes", () => {
-  it("starts with nothing ticked, previews, asks once more, applies and shows the result", async () => {
+  it("opens the preview with every fix ticked, applies only what stays ticked after one confirmation", async () => {
+    const three = {
+      ...plan,
+      items: [0, 1, 2].map((id) => ({ ...plan.items[0], id, subject: `address:${1002 + id}`, label: ["Thomas Lehmann", "Julia Meier", "Leon Krause"][id] })),
+    };
     backend({
       connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
-      plan_fixes: () => plan,
+      plan_fixes: () => three,
       apply_fixes: () => ({
         results: [{ id: 0, subject: "address:1002", label: "Thomas Lehmann", outcome: { outcome: "applied" }, message: { de: "„Makler“ ergänzt.", en: "added" }, journal_seq: 1 }],
         audit: auditView([]),
       }),
     });
     render(App);
-    await fireEvent.click(await screen.findByTestId("fix-all"));
-    const offers = screen.getAllByTestId("offer-item");
-    expect(offers.length).toBe(2);
-    expect(offers.every((o) => !(o.querySelector("input") as HTMLInputElement).checked)).toBe(true);
-    expect((screen.getByTestId("fix-preview") as HTMLButtonElement).disabled).toBe(true);
-    await fireEvent.click(offers[0].querySelector("input")!);
-    await fireEvent.click(screen.getByTestId("fix-preview"));
-    expect(await screen.findByText(/Systembenutzer, Kunde, Makler/)).toBeTruthy();
+    const fixAll = await screen.findByTestId("fix-all");
+    fixAll.focus();
+    await fireEvent.click(fixAll);
+    // Straight to the preview, everything ticked.
+    const items = await screen.findAllByTestId("plan-item");
+    expect(items.length).toBe(3);
+    expect(items.every((i) => (i.querySelector("input") as HTMLInputElement).checked)).toBe(true);
+    expect(screen.getByText("3 von 3 ausgewählt")).toBeTruthy();
     expect(called("plan_fixes")[0].args).toEqual({
-      request: { findings: [{ kind: "user.not_makler", subject: "address:1002" }], choices: { emails: {}, contacts: {} } },
+      request: {
+        findings: [
+          { kind: "user.not_makler", subject: "address:1002" },
+          { kind: "estate.no_contact", subject: "estate:2000" },
+        ],
+        choices: { emails: {}, contacts: {} },
+      },
     });
-    expect(called("apply_fixes").length).toBe(0);
+    // The main button has the focus.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("fix-confirm")));
+    await fireEvent.click(screen.getByTestId("tick-none"));
+    expect((screen.getByTestId("fix-confirm") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId("tick-all"));
+    await fireEvent.click(items[1].querySelector("input")!);
+    expect(screen.getByTestId("fix-confirm").textContent).toBe("2 Änderungen übernehmen …");
+    await fireEvent.click(items[2].querySelector("input")!);
+    expect(screen.getByTestId("fix-confirm").textContent).toBe("1 Änderung übernehmen …");
+    await fireEvent.click(items[2].querySelector("input")!);
     await fireEvent.click(screen.getByTestId("fix-confirm"));
     expect(called("apply_fixes").length).toBe(0);
+    // Where "übernehmen" was, "Nein, noch nicht" is now; the confirming button comes before it.
+    expect(screen.queryByTestId("fix-confirm")).toBeNull();
+    const buttons = [...screen.getByTestId("fix-dialog").querySelectorAll(".actions button")];
+    expect(buttons.at(-1)).toBe(screen.getByTestId("fix-not-yet"));
+    expect(buttons.indexOf(screen.getByTestId("fix-apply"))).toBe(buttons.length - 2);
+    await fireEvent.click(screen.getByTestId("fix-not-yet"));
+    expect(called("apply_fixes").length).toBe(0);
+    await fireEvent.click(screen.getByTestId("fix-confirm"));
     await fireEvent.click(screen.getByTestId("fix-apply"));
     const result = await screen.findByTestId("fix-result");
     expect(result.getAttribute("data-outcome")).toBe("applied");
-    expect(called("apply_fixes")[0].args).toEqual({ items: [0] });
+    expect(called("apply_fixes")[0].args).toEqual({ items: [0, 2] });
+    // No listing's contact changed: no re-transfer hint.
+    expect(screen.queryByTestId("transfer-hint")).toBeNull();
+    await fireEvent.click(screen.getByTestId("fix-close"));
+    expect(screen.queryByTestId("fix-dialog")).toBeNull();
+  });
+
+  it("closes the dialog with Escape, writes nothing, and gives the focus back", async () => {
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), plan_fixes: () => plan });
+    render(App);
+    const fixAll = await screen.findByTestId("fix-all");
+    fixAll.focus();
+    await fireEvent.click(fixAll);
+    await screen.findAllByTestId("plan-item");
+    await fireEvent.click(screen.getByTestId("fix-confirm"));
+    await fireEvent.keyDown(screen.getByTestId("fix-dialog"), { key: "Escape" });
+    expect(screen.queryByTestId("fix-dialog")).toBeNull();
+    expect(called("apply_fixes").length).toBe(0);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("fix-all")));
   });
 
   it("assigns a listing's contact person with the chosen system user", async () => {
@@ -215,8 +278,6 @@ describe("fixes", () => {
     });
     render(App);
     await fireEvent.click(await screen.findByTestId("fix-all"));
-    await fireEvent.click(screen.getAllByTestId("offer-item")[0].querySelector("input")!);
-    await fireEvent.click(screen.getByTestId("fix-preview"));
     const input = (await screen.findByPlaceholderText("name@firma.de")) as HTMLInputElement;
     expect(screen.getByText(/Bitte eine gültige E-Mail-Adresse eingeben/)).toBeTruthy();
     expect((screen.getByTestId("fix-confirm") as HTMLButtonElement).disabled).toBe(true);
