@@ -241,3 +241,40 @@ fn connection_check_and_diagnosis_file_on_the_demo() {
     let view = invoke(&w, "run_audit", json!({})).unwrap();
     assert_eq!(view["report"]["complete"], true);
 }
+
+/// "Seit der letzten Prüfung" counts from the checklist the person last asked for: confirmations (and the checks the
+/// app runs after them) add up; "Erneut prüfen" starts the count again.
+#[test]
+fn the_count_since_the_last_check_adds_up_over_confirmations() {
+    let (_app, w) = app(Arc::new(MemoryStore::default()));
+    invoke(&w, "start_demo", json!({})).unwrap();
+    let first = invoke(&w, "run_audit", json!({"recheck": true})).unwrap();
+    assert!(first["fixed_since_last"].as_array().unwrap().is_empty());
+    let unconfirmed: Vec<Value> = first["report"]["mailboxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["confirmed"].is_null() && m["kind"]["kind"] != "external")
+        .cloned()
+        .collect();
+    assert!(unconfirmed.len() >= 3, "{}", unconfirmed.len());
+    let mut view = first;
+    for (n, m) in unconfirmed.iter().take(3).enumerate() {
+        invoke(
+            &w,
+            "confirm_mail_booking",
+            json!({"email": m["email"], "confirmed": true}),
+        )
+        .unwrap();
+        view = invoke(&w, "run_audit", json!({})).unwrap();
+        let fixed = view["fixed_since_last"].as_array().unwrap();
+        let booking = fixed
+            .iter()
+            .filter(|f| f["kind"] == "user.mail_booking_unconfirmed")
+            .count();
+        assert!(booking > n, "after {} confirmations: {fixed:?}", n + 1);
+    }
+    let again = invoke(&w, "run_audit", json!({"recheck": true})).unwrap();
+    assert!(again["fixed_since_last"].as_array().unwrap().is_empty());
+    assert!(!view["fixed_since_last"].as_array().unwrap().is_empty());
+}

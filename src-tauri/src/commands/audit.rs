@@ -47,15 +47,18 @@ fn refs(report: &AuditReport) -> BTreeSet<(FindingKind, String)> {
         .collect()
 }
 
-/// Stores a fresh report in the session and compares it with the one before.
-pub async fn remember(state: &AppState, report: AuditReport) -> AuditView {
+/// Stores a fresh report in the session and compares it with the checklist the person last asked for. `recheck`:
+/// the person pressed "Erneut prüfen" (or connected), so the comparison starts from the checklist shown until now;
+/// the checks the app runs itself after a fix, an undo or a confirmation keep comparing with that same one, so
+/// "N erledigt" adds up over several confirmations instead of saying "1 erledigt" after each.
+pub async fn remember(state: &AppState, report: AuditReport, recheck: bool) -> AuditView {
     let mut session = state.session.lock().await;
     let now = refs(&report);
-    let previous = session
-        .report
-        .as_ref()
-        .map(|r| refs(r))
-        .or(session.previous.clone());
+    let shown = session.report.as_ref().map(|r| refs(r));
+    if recheck || session.previous.is_none() {
+        session.previous = shown;
+    }
+    let previous = session.previous.clone();
     let to_refs = |set: Vec<&(FindingKind, String)>| {
         set.into_iter()
             .map(|(k, s)| FindingRef {
@@ -71,7 +74,6 @@ pub async fn remember(state: &AppState, report: AuditReport) -> AuditView {
         ),
         None => (Vec::new(), Vec::new()),
     };
-    session.previous = previous;
     let checked_at = audit::journal::rfc3339_now();
     session.checked_at = Some(checked_at.clone());
     session.report = Some(Arc::new(report.clone()));
@@ -92,6 +94,7 @@ pub async fn remember(state: &AppState, report: AuditReport) -> AuditView {
 pub async fn run_audit<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    recheck: Option<bool>,
 ) -> Result<AuditView> {
     let auditor = state.session.lock().await.auditor()?;
     let emitter = app.clone();
@@ -111,7 +114,7 @@ pub async fn run_audit<R: Runtime>(
     let (result, notes) = rx.await.map_err(|_| AppError::cancelled())?;
     state.running.lock().unwrap().take();
     let report = result?;
-    let mut view = remember(&state, report).await;
+    let mut view = remember(&state, report, recheck.unwrap_or(false)).await;
     // Damaged-journal warnings are said once per session.
     let mut session = state.session.lock().await;
     view.journal_notes = notes

@@ -91,7 +91,7 @@ pub async fn apply_fixes<R: tauri::Runtime>(
         .apply_and_recheck(&report, &plan, &selected, &sink)
         .await;
     let audit = match fresh {
-        Ok(r) => Some(remember(&state, r).await),
+        Ok(r) => Some(remember(&state, r, false).await),
         Err(e) => {
             log::warn!("re-check after fixes failed: {e}");
             None
@@ -184,7 +184,7 @@ pub async fn undo_change(
         })?;
     let result = auditor.undo_with(&entry, force.unwrap_or(false)).await;
     let audit = match auditor.audit(&ProgressSink::default()).await {
-        Ok(r) => Some(remember(&state, r).await),
+        Ok(r) => Some(remember(&state, r, false).await),
         Err(_) => None,
     };
     Ok(ApplyView {

@@ -25,7 +25,8 @@ export const api = {
   disconnect: () => invoke<ConnectionStatus>("disconnect"),
   checkConnection: () => invoke<Diagnosis>("check_connection"),
   saveDiagnosis: (path: string) => invoke<string>("save_diagnosis", { path }),
-  runAudit: () => invoke<AuditView>("run_audit"),
+  /** `recheck`: the person asked for it ("Erneut prüfen"); "seit der letzten Prüfung" then starts from here. */
+  runAudit: (recheck = false) => invoke<AuditView>("run_audit", { recheck }),
   cancelAudit: () => invoke<void>("cancel_audit"),
   chooseMaklerKey: (key: string | null) => invoke<void>("choose_makler_key", { key }),
   confirmMailBooking: (email: string, confirmed: boolean) => invoke<void>("confirm_mail_booking", { email, confirmed }),

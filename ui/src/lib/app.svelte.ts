@@ -2,7 +2,8 @@
 // its actions; all backend calls go through `api`.
 import { api, asAppError } from "./api";
 import { pick, translate, type Locale, type MessageKey } from "./i18n";
-import type { AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, Text } from "../bindings";
+import { openUrl } from "@tauri-apps/plugin-opener";
+import type { AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, SupportMail, Text } from "../bindings";
 
 export type Tab = "users" | "listings" | "mail" | "history" | "settings";
 
@@ -19,6 +20,16 @@ export interface FixDialog {
 
 export const refKey = (r: FindingRef) => `${r.kind}|${r.subject}`;
 
+/** A link or mail that no program on this PC opened: shown in the app to copy instead. */
+export interface Outside {
+  url: string;
+  mail: SupportMail | null;
+}
+
+export function mailtoUrl(m: SupportMail): string {
+  return `mailto:${m.to}?subject=${encodeURIComponent(m.subject)}&body=${encodeURIComponent(m.body)}`;
+}
+
 class AppStore {
   locale: Locale = $state("de");
   status: ConnectionStatus = $state({ mode: "none", label: "", api_url: "" });
@@ -30,6 +41,7 @@ class AppStore {
   error: AppError | null = $state(null);
   notice: string | null = $state(null);
   dialog: FixDialog | null = $state(null);
+  outside: Outside | null = $state(null);
   historyVersion = $state(0);
 
   t = (key: MessageKey, vars: Record<string, string | number> = {}) => translate(this.locale, key, vars);
@@ -48,6 +60,16 @@ class AppStore {
       }
     } catch (e) {
       this.error = asAppError(e);
+    }
+  }
+
+  /** Opens a link or a mail in the PC's browser or mail program; if none opens, the app shows it to copy. */
+  async openOutside(url: string, mail: SupportMail | null = null) {
+    this.outside = null;
+    try {
+      await openUrl(url);
+    } catch {
+      this.outside = { url, mail };
     }
   }
 
@@ -81,13 +103,13 @@ class AppStore {
     });
   }
 
-  /** Runs the audit with progress; the window stays responsive and "Abbrechen" stops it. */
-  async audit() {
+  /** Runs the audit with progress; the window stays responsive and "Abbrechen" stops it. `recheck`: the person asked. */
+  async audit(recheck = false) {
     this.error = null;
     this.progress = { step: 0, of: 5, label: { de: "Verbinde …", en: "Connecting …" } };
     const unlisten = await api.onProgress((p) => (this.progress = p));
     try {
-      this.view = await api.runAudit();
+      this.view = await api.runAudit(recheck);
       if (this.view.journal_notes.length) this.notice = this.view.journal_notes.map((n) => this.tx(n)).join(" ");
     } catch (e) {
       const err = asAppError(e);

@@ -15,9 +15,9 @@ describe("words and numbers", () => {
   it("uses the singular for one and the plural otherwise", () => {
     expect(translate("de", "fix.apply", { n: 1 })).toBe("1 Änderung übernehmen …");
     expect(translate("de", "fix.apply", { n: 2 })).toBe("2 Änderungen übernehmen …");
-    expect(translate("de", "main.summary_open", { n: 1 })).toBe("1 offener Punkt");
-    expect(translate("de", "main.summary_open", { n: 0 })).toBe("0 offene Punkte");
-    expect(translate("en", "main.summary_open", { n: 1 })).toBe("1 open point");
+    expect(translate("de", "main.summary_rentals", { n: 1 })).toBe("1 aktives Vermietungsobjekt");
+    expect(translate("de", "main.summary_rentals", { n: 0 })).toBe("0 aktive Vermietungsobjekte");
+    expect(translate("en", "main.summary_rentals", { n: 1 })).toBe("1 active rental listing");
     expect(translate("en", "main.summary_users", { n: 3 })).toBe("3 users");
   });
 

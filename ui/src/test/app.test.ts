@@ -2,10 +2,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { openUrl } from "@tauri-apps/plugin-opener";
 import { emit } from "@tauri-apps/api/event";
 import App from "../App.svelte";
 import { app } from "../lib/app.svelte";
-import { auditView, history, noContact, notMakler, plan } from "./fixtures";
+import { auditView, external, history, noContact, notMakler, plan } from "./fixtures";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
@@ -34,6 +35,8 @@ const called = (cmd: string) => calls.filter((c) => c.cmd === cmd);
 
 beforeEach(() => {
   app.screen = "start";
+  app.tab = "users";
+  app.outside = null;
   app.view = null;
   app.error = null;
   app.notice = null;
@@ -392,6 +395,110 @@ describe("connection check", () => {
   });
 });
 
+describe("finish line", () => {
+  it("splits what is left: the app's part reaches zero, onOffice's and the re-transfers are named", async () => {
+    const transfer = { ...noContact, kind: "estate.portal_transfer_pending" as const, resolution: external.resolution };
+    let view = auditView();
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => view });
+    render(App);
+    expect((await screen.findByTestId("left-in-app")).textContent?.trim()).toBe("In der App zu tun: 2");
+    expect(screen.getByTestId("left-in-onoffice").textContent).toContain("In onOffice zu tun: 1");
+    expect(screen.getByTestId("left-in-onoffice").textContent).toContain("(");
+    expect(screen.getByTestId("left-transfers").textContent?.trim()).toBe("Objekte neu an die Portale übertragen: 0");
+    view = auditView([external, transfer]);
+    await fireEvent.click(screen.getByTestId("recheck"));
+    await waitFor(() => expect(screen.getByTestId("left-in-app").textContent?.trim()).toBe("In der App: erledigt ✓"));
+    expect(screen.getByTestId("left-transfers").textContent?.trim()).toBe("Objekte neu an die Portale übertragen: 1");
+    expect(called("run_audit").at(-1)!.args).toEqual({ recheck: true });
+    // The legend says what the symbols mean, and each cell says it in words for screen readers.
+    expect(screen.getByTestId("legend").textContent).toContain("nicht prüfbar");
+    expect(screen.getAllByTestId("user-row")[0].textContent).toContain("Problem: „Makler“ fehlt");
+  });
+});
+
+describe("mail booking", () => {
+  const unconfirmed = {
+    kind: "user.mail_booking_unconfirmed" as const,
+    subject: "address:1002",
+    subject_label: "Thomas Lehmann",
+    severity: "warning" as const,
+    title: { de: "Mailverbuchung nicht bestätigt", en: "x" },
+    seen: { de: "Ob für thomas@isar-wohnwerte.de die automatische Mailverbuchung aktiv ist, lässt sich nicht lesen.", en: "x" },
+    expected: { de: "Blauer Haken gesetzt und hier bestätigt.", en: "x" },
+    resolution: { type: "manual" as const, click_path: { de: "Extras > Einstellungen", en: "x" }, steps: [], support: null, help_url: null },
+  };
+  function withMailboxes() {
+    const view = auditView([unconfirmed]);
+    const m = view.report.mailboxes[0];
+    view.report.mailboxes = [
+      m,
+      { ...m, email: "julia@isar-wohnwerte.de", addresses: [1003], names: ["Julia Meier"] },
+      { ...m, email: "leon@gmx.de", kind: { kind: "external", provider: "GMX" }, addresses: [1004], names: ["Leon Krause"] },
+    ];
+    return view;
+  }
+
+  it("confirms several mailboxes from one list with one click, and asks nothing of an external one", async () => {
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => withMailboxes(),
+      confirm_mail_booking: () => undefined,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-mail"));
+    const ticks = await screen.findAllByTestId("mail-tick");
+    expect(ticks.length).toBe(2);
+    const rows = screen.getAllByTestId("mailbox");
+    expect(rows[2].textContent).toContain("keinen Haken zu setzen");
+    expect(rows[2].querySelector("input")).toBeNull();
+    expect((screen.getByTestId("mail-confirm") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId("mail-all"));
+    expect(screen.getByTestId("mail-confirm").textContent).toBe("Bestätigen (2)");
+    const audits = called("run_audit").length;
+    await fireEvent.click(screen.getByTestId("mail-confirm"));
+    await waitFor(() => expect(called("confirm_mail_booking").length).toBe(2));
+    expect(called("confirm_mail_booking").map((c) => c.args)).toEqual([
+      { email: "thomas@isar-wohnwerte.de", confirmed: true },
+      { email: "julia@isar-wohnwerte.de", confirmed: true },
+    ]);
+    // One check afterwards, not one per mailbox.
+    await waitFor(() => expect(called("run_audit").length).toBe(audits + 1));
+  });
+
+  it("confirms the blue tick from inside the user's finding", async () => {
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => withMailboxes(),
+      confirm_mail_booking: () => undefined,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("user-row"));
+    await fireEvent.click(await screen.findByTestId("finding-tick-set"));
+    await waitFor(() => expect(called("confirm_mail_booking").length).toBe(1));
+    expect(called("confirm_mail_booking")[0].args).toEqual({ email: "thomas@isar-wohnwerte.de", confirmed: true });
+  });
+});
+
+describe("opening things outside the app", () => {
+  it("shows the mail to copy when no mail program opens, never a raw error or a success banner", async () => {
+    vi.mocked(openUrl).mockRejectedValueOnce(new Error("No application is associated with mailto"));
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }) });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-mail"));
+    await fireEvent.click(await screen.findByText("Ich kann den Haken nicht setzen"));
+    await fireEvent.click(screen.getByText(/vertrieblichen Ansprechpartner|Vertrieb/, { selector: "button" }));
+    const panel = await screen.findByTestId("outside");
+    expect(panel.getAttribute("role")).toBe("alert");
+    expect(panel.textContent).toContain("kein E-Mail-Programm");
+    expect(panel.textContent).toContain("Ihr vertrieblicher Ansprechpartner bei onOffice");
+    expect(panel.textContent).toContain("Kontingent für die automatische Mailverbuchung");
+    expect(screen.getByTestId("outside-body").textContent).toContain("thomas@isar-wohnwerte.de");
+    expect(panel.textContent).not.toContain("No application");
+    expect(document.querySelector(".notice")).toBeNull();
+    expect(screen.getByTestId("copy-mail")).toBeTruthy();
+  });
+});
+
 describe("about and updates", () => {
   it("shows the version, says when it is current, installs a newer one and restarts", async () => {
     let offer: unknown = null;
@@ -403,7 +510,7 @@ describe("about and updates", () => {
     });
     render(App);
     await fireEvent.click(await screen.findByTestId("tab-settings"));
-    expect((await screen.findByTestId("app-version")).textContent).toBe("Version 0.1.0");
+    await waitFor(() => expect(screen.getByTestId("app-version").textContent).toBe("Version 0.1.0"));
     await fireEvent.click(screen.getByTestId("check-updates"));
     expect((await screen.findByTestId("update-none")).textContent).toBe("Sie haben die neueste Version.");
     expect(called("plugin:updater|download_and_install")).toHaveLength(0);
