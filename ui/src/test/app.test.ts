@@ -234,6 +234,21 @@ describe("fixes", () => {
     await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("fix-all")));
   });
 
+  it("asks inside the preview for a contact person where the Betreuer is not ready", async () => {
+    const withInput = {
+      items: [],
+      needs_input: [{ kind: "estate.no_contact" as const, subject: "estate:2000", label: "Helle 3-Zimmer-Wohnung (M-10000)", reason: { de: "Der Betreuer ist nicht bereit.", en: "x" } }],
+    };
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), plan_fixes: () => withInput });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("fix-all"));
+    const select = (await screen.findByTestId("needs-contact")) as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: "1002" } });
+    await fireEvent.click(screen.getByText("Vorschau aktualisieren"));
+    await waitFor(() => expect(called("plan_fixes").length).toBe(2));
+    expect((called("plan_fixes")[1].args.request as { choices: unknown }).choices).toEqual({ emails: {}, contacts: { 2000: 1002 } });
+  });
+
   it("assigns a listing's contact person with the chosen system user", async () => {
     backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), plan_fixes: () => plan });
     render(App);
