@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import assert from "node:assert/strict";
-import { Session, sleep } from "./webdriver.mjs";
+import { Session, driverPorts, sleep } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = join(root, "target/debug/agent-check");
@@ -48,13 +48,14 @@ async function main() {
   const exportDir = join(artifacts, "export");
   rmSync(exportDir, { recursive: true, force: true });
   mkdirSync(exportDir, { recursive: true });
-  start("tauri-driver", ["--port", "4444"], {
+  const ports = await driverPorts();
+  start("tauri-driver", ports.args, {
     XDG_DATA_HOME: join(home, "data"),
     XDG_CONFIG_HOME: join(home, "config"),
     AGENT_CHECK_DNS: conn.dns,
     AGENT_CHECK_EXPORT_DIR: exportDir,
   });
-  const driver = "http://127.0.0.1:4444";
+  const driver = ports.url;
   for (let i = 0; i < 50; i++) {
     if (await fetch(`${driver}/status`).then((r) => r.ok).catch(() => false)) break;
     await sleep(200);
@@ -89,6 +90,58 @@ async function main() {
   await s.waitFor('[data-testid="go-connect"]');
   await s.end();
   step("demo ok");
+
+  // 1b. The person's shortest path on the demo: from launch to "In der App: erledigt" in at most 15 clicks and key
+  //     presses, with a screenshot of each step.
+  s = current = await Session.start(driver, app);
+  const shot = (n, name) => s.screenshot(join(artifacts, `path-${String(n).padStart(2, "0")}-${name}.png`));
+  await s.waitFor('[data-testid="go-demo"]');
+  await shot(0, "start");
+  await s.click('[data-testid="go-demo"]');
+  await s.waitFor('[data-testid="summary"]', { timeout: 60000 });
+  await shot(1, "demo");
+  await s.click('[data-testid="fix-all"]');
+  await s.waitFor('[data-testid="plan-item"]', { timeout: 60000 });
+  // Listings whose Betreuer is not ready: pick a ready system user right in the preview.
+  const selects = await s.findAll('[data-testid="needs-contact"]');
+  for (const [n, sel] of selects.entries()) {
+    const pick = await s.exec(
+      `const opts = [...document.querySelectorAll('[data-testid="needs-contact"]')[arguments[0]].querySelectorAll("option")];
+       return opts.findIndex((o) => o.value && !o.disabled && !o.textContent.includes("nicht bereit"));`,
+      [n],
+    );
+    assert.ok(pick > 0, "a ready system user to choose");
+    const options = await s.cmd("POST", `/element/${sel}/elements`, { using: "css selector", value: "option" });
+    await s.clickElement(Object.values(options[pick])[0]);
+  }
+  await shot(2, "preview");
+  if (selects.length) {
+    await s.click('[data-testid="fix-refresh"]');
+    await sleep(300);
+    await s.waitFor('[data-testid="plan-item"]');
+    const stillOpen = await s.findAll('[data-testid="needs-contact"]');
+    assert.equal(stillOpen.length, 0, "every listing got its contact");
+  }
+  await s.click('[data-testid="fix-confirm"]');
+  await shot(3, "confirm");
+  await s.click('[data-testid="fix-apply"]');
+  await s.waitFor('[data-testid="fix-result"]', { timeout: 60000 });
+  await s.waitFor('[data-testid="fix-close"]');
+  await shot(4, "result");
+  await s.click('[data-testid="fix-close"]');
+  await s.click('[data-testid="tab-mail"]');
+  await s.waitFor('[data-testid="mail-bulk"]');
+  await s.click('[data-testid="mail-all"]');
+  await shot(5, "mailboxes");
+  await s.click('[data-testid="mail-confirm"]');
+  const done = await s.waitFor('[data-testid="left-in-app"]', { timeout: 60000, predicate: (t) => t.includes("erledigt") });
+  await shot(6, "finish-line");
+  assert.equal((await s.text(done)).trim(), "In der App: erledigt ✓");
+  const delta = await s.text(await s.find('[data-testid="delta"] summary'));
+  assert.match(delta, /Seit der letzten Prüfung: \d+ erledigt/);
+  assert.ok(s.actions <= 15, `the shortest path took ${s.actions} clicks and key presses`);
+  step(`shortest path on the demo: ${s.actions} clicks and key presses; ${await s.text(await s.find('[data-testid="finish-line"]'))}`);
+  await s.end();
 
   // 2. Connect to the test's sandbox.
   s = current = await Session.start(driver, app);

@@ -1,10 +1,33 @@
 // A small W3C WebDriver client over fetch (no dependencies), enough to drive the real app through tauri-driver.
 const ELEMENT = "element-6066-11e4-a52f-4f4bbf3d6f90";
 
+/** A TCP port nothing listens on right now (so two test runs on one machine do not collide). */
+export async function freePort() {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** tauri-driver's arguments for a free pair of ports, and the address to talk to it. */
+export async function driverPorts() {
+  const port = await freePort();
+  let native = await freePort();
+  while (native === port) native = await freePort();
+  return { args: ["--port", String(port), "--native-port", String(native)], url: `http://127.0.0.1:${port}`, native };
+}
+
 export class Session {
   constructor(base, id) {
     this.base = base;
     this.id = id;
+    /** Clicks and key presses (one per typed text) sent so far: what the person would have done. */
+    this.actions = 0;
   }
 
   static async start(base, application) {
@@ -51,17 +74,20 @@ export class Session {
   }
 
   async clickElement(el) {
+    this.actions++;
     await this.cmd("POST", `/element/${el}/click`, {});
   }
 
   /** Clicks through the DOM (for elements WebKit's driver will not click directly, such as table rows). */
   async jsClick(css) {
     await this.waitFor(css);
+    this.actions++;
     await this.exec("document.querySelector(arguments[0]).click()", [css]);
   }
 
   async type(css, text) {
     const el = await this.waitFor(css);
+    this.actions++;
     await this.cmd("POST", `/element/${el}/value`, { text });
   }
 

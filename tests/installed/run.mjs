@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import assert from "node:assert/strict";
-import { Session, sleep } from "../e2e/webdriver.mjs";
+import { Session, driverPorts, sleep } from "../e2e/webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = process.env.INSTALLED_APP ?? "/usr/bin/agent-check";
@@ -42,13 +42,14 @@ function treeRssMiB(pid) {
 const home = join(tmpdir(), `agent-check-installed-${process.pid}`);
 rmSync(home, { recursive: true, force: true });
 mkdirSync(home, { recursive: true });
-const driver = spawn("tauri-driver", ["--port", "4444"], {
+const ports = await driverPorts();
+const driver = spawn("tauri-driver", ports.args, {
   env: { ...process.env, XDG_DATA_HOME: join(home, "data"), XDG_CONFIG_HOME: join(home, "config") },
   stdio: "inherit",
 });
 let session = null;
 try {
-  const base = "http://127.0.0.1:4444";
+  const base = ports.url;
   for (let i = 0; i < 50; i++) {
     if (await fetch(`${base}/status`).then((r) => r.ok).catch(() => false)) break;
     await sleep(200);
@@ -82,6 +83,7 @@ try {
   await sleep(300);
   driver.kill("SIGKILL");
   try {
-    execFileSync("pkill", ["-f", "WebKitWebDriver"]);
+    // Only this run's WebKitWebDriver (another test run on the machine has its own port).
+    execFileSync("pkill", ["-f", `WebKitWebDriver.*${ports.native}`]);
   } catch {}
 }

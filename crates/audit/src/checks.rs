@@ -462,8 +462,19 @@ Bitte prüfen Sie, ob er umbenannt oder entfernt wurde, und stellen Sie ihn wied
                     },
                 };
                 checks.push(mailbox_check);
+                let external = matches!(kind, Some(MailboxKind::External { .. }));
                 mailbox = kind;
                 match settings.mail_booking_confirmed(email) {
+                    // An external mailbox never gets mail booking: nothing to confirm; its own finding says what
+                    // to do instead (an onOffice mailbox through support).
+                    _ if external => checks.push(Check {
+                        name: "booking".into(),
+                        state: CheckState::Problem,
+                        detail: Text::new(
+                            "Bei externem Postfach nicht möglich",
+                            "Not possible with an external mailbox",
+                        ),
+                    }),
                     Some(date) => checks.push(Check {
                         name: "booking".into(),
                         state: CheckState::Ok,
@@ -841,6 +852,35 @@ mod tests {
         assert_eq!(row.skipped_contacts, ["Erika Privat"]);
         assert_eq!(row.first_contact, None);
         assert!(!e.listings.iter().any(|l| l.estate_id == 1));
+    }
+
+    #[test]
+    fn an_external_mailbox_is_not_asked_for_a_blue_tick() {
+        let settings = MemorySettings::default();
+        let e = evaluate(
+            &snapshot(MailboxKind::External {
+                provider: "GMX".into(),
+            }),
+            &settings,
+            &BTreeSet::new(),
+        );
+        let kinds: Vec<FindingKind> = e.findings.iter().map(|f| f.kind).collect();
+        assert!(kinds.contains(&FindingKind::MailboxExternal), "{kinds:?}");
+        assert!(
+            !kinds.contains(&FindingKind::MailBookingUnconfirmed),
+            "{kinds:?}"
+        );
+        let booking = e.users[0]
+            .checks
+            .iter()
+            .find(|c| c.name == "booking")
+            .unwrap();
+        assert_eq!(booking.state, CheckState::Problem);
+        assert!(
+            booking.detail.de.contains("extern"),
+            "{}",
+            booking.detail.de
+        );
     }
 
     #[test]

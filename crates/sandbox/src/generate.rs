@@ -476,8 +476,10 @@ pub fn generate(cfg: &GenConfig) -> Generated {
                         if matches!(case, UserCase::FreeMail | UserCase::ExternalDomain) {
                             plant("user.mailbox_external", format!("address:{id}"));
                             open = true;
+                        } else {
+                            // An external mailbox never gets mail booking: nothing to confirm there.
+                            plant("user.mail_booking_unconfirmed", format!("address:{id}"));
                         }
-                        plant("user.mail_booking_unconfirmed", format!("address:{id}"));
                         if rng.chance(0.2) {
                             a.emails.push(EmailEntry {
                                 id: account.next_email_id,
