@@ -133,11 +133,16 @@ fn demo_audit_fix_undo_and_report() {
     let saved = invoke(
         &w,
         "export_report",
-        json!({"format": "csv", "path": path.to_string_lossy()}),
+        json!({"format": "csv", "path": path.to_string_lossy(), "checkedAt": "27.11.2026, 14:05 (Europe/Berlin)"}),
     )
     .unwrap();
     let csv = std::fs::read_to_string(saved.as_str().unwrap()).unwrap();
     assert!(csv.contains("Kontaktart „Makler“ fehlt") && csv.contains("Demo: "));
+    assert!(
+        csv.contains("27.11.2026, 14:05 (Europe/Berlin)"),
+        "{}",
+        &csv[..200]
+    );
     let html_path = dir.join(format!("agent-check-report-{}.html", std::process::id()));
     invoke(
         &w,
@@ -145,9 +150,15 @@ fn demo_audit_fix_undo_and_report() {
         json!({"format": "html", "path": html_path.to_string_lossy()}),
     )
     .unwrap();
-    assert!(std::fs::read_to_string(&html_path)
-        .unwrap()
-        .contains("<h2>Systembenutzer</h2>"));
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.contains("<h2>Systembenutzer</h2>"));
+    // Printable on A4 with repeated table headers; statuses in words, not only symbols; the time zone named.
+    assert!(html.contains("size:A4") && html.contains("thead{display:table-header-group}"));
+    assert!(html.contains("muss behoben werden") || html.contains("noch zu bestätigen"));
+    assert!(
+        html.contains("(UTC)"),
+        "without the UI's local time the report says UTC"
+    );
     let _ = std::fs::remove_file(path);
     let _ = std::fs::remove_file(html_path);
 }

@@ -87,9 +87,14 @@ pub fn html(report: &AuditReport, account: &str, checked_at: &str) -> String {
             audit::Light::Yellow => "🟡",
             audit::Light::Red => "🔴",
         };
+        let status = match u.light {
+            audit::Light::Green => "bereit",
+            audit::Light::Yellow => "noch zu bestätigen",
+            audit::Light::Red => "muss behoben werden",
+        };
         let problems: Vec<String> = u.findings.iter().map(|k| esc(&k.title().de)).collect();
         rows.push_str(&format!(
-            "<tr><td>{light}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{light} {status}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&u.name),
             esc(u.email.as_deref().unwrap_or("–")),
             if problems.is_empty() {
@@ -112,10 +117,11 @@ pub fn html(report: &AuditReport, account: &str, checked_at: &str) -> String {
     format!(
         "<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>Agent-Check – {account}</title>\
 <style>body{{font-family:sans-serif;margin:2rem}}table{{border-collapse:collapse;width:100%;margin-bottom:2rem}}\
-td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}@media print{{a{{color:black}}}}</style></head>\
+td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}thead{{display:table-header-group}}\
+tr{{break-inside:avoid}}@page{{size:A4;margin:15mm}}@media print{{body{{margin:0;font-size:10pt}}a{{color:black}}}}</style></head>\
 <body><h1>Agent-Check für onOffice</h1><p>Konto: {account}<br>Geprüft am: {checked_at}</p>\
-<h2>Systembenutzer</h2><table><tr><th></th><th>Name</th><th>E-Mail</th><th>Offene Punkte</th></tr>{rows}</table>\
-<h2>Alle Befunde ({n})</h2><table><tr><th>Prüfung</th><th>Betrifft</th><th>Gesehen</th><th>Was tun</th></tr>{findings}</table>\
+<h2>Systembenutzer</h2><table><thead><tr><th>Status</th><th>Name</th><th>E-Mail</th><th>Offene Punkte</th></tr></thead><tbody>{rows}</tbody></table>\
+<h2>Alle Befunde ({n})</h2><table><thead><tr><th>Prüfung</th><th>Betrifft</th><th>Gesehen</th><th>Was tun</th></tr></thead><tbody>{findings}</tbody></table>\
 </body></html>",
         account = esc(account),
         checked_at = esc(checked_at),
@@ -137,16 +143,21 @@ pub fn export_target(state: State<'_, AppState>, format: ReportFormat) -> Option
     })
 }
 
-/// Writes the last checklist to `path`.
+/// Writes the last checklist to `path`. `checked_at`: when it was checked, as the UI writes it in the person's
+/// language and time zone (e.g. "27.11.2026, 14:05 (Europe/Berlin)"); without it the time is given in UTC.
 #[tauri::command]
 pub async fn export_report(
     state: State<'_, AppState>,
     format: ReportFormat,
     path: String,
+    checked_at: Option<String>,
 ) -> Result<String> {
     let session = state.session.lock().await;
     let report = session.report()?;
-    let checked_at = session.checked_at.clone().unwrap_or_default();
+    let checked_at = checked_at.unwrap_or_else(|| {
+        let at = session.checked_at.clone().unwrap_or_default();
+        format!("{} (UTC)", at.replace('T', " ").trim_end_matches('Z'))
+    });
     let content = match format {
         ReportFormat::Csv => csv(&report, &session.label, &checked_at),
         ReportFormat::Html => html(&report, &session.label, &checked_at),

@@ -36,7 +36,7 @@ export const api = {
   fixHistory: () => invoke<HistoryItem[]>("fix_history"),
   undoChange: (seq: number, force = false) => invoke<ApplyView>("undo_change", { seq, force }),
   exportTarget: (format: ReportFormat) => invoke<string | null>("export_target", { format }),
-  exportReport: (format: ReportFormat, path: string) => invoke<string>("export_report", { format, path }),
+  exportReport: (format: ReportFormat, path: string, checkedAt: string) => invoke<string>("export_report", { format, path, checkedAt }),
   getSettings: () => invoke<SettingsData>("get_settings"),
   setLanguage: (language: string) => invoke<SettingsData>("set_language", { language }),
   onProgress: (f: (p: Progress) => void): Promise<UnlistenFn> => listen<Progress>("audit-progress", (e) => f(e.payload)),

@@ -2,7 +2,7 @@
 // its actions; all backend calls go through `api`.
 import { api, asAppError } from "./api";
 import { pick, translate, type Locale, type MessageKey } from "./i18n";
-import { openUrl } from "@tauri-apps/plugin-opener";
+import { openPath, openUrl } from "@tauri-apps/plugin-opener";
 import type { AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, SupportMail, Text } from "../bindings";
 
 export type Tab = "users" | "listings" | "mail" | "history" | "settings";
@@ -70,6 +70,15 @@ class AppStore {
       await openUrl(url);
     } catch {
       this.outside = { url, mail };
+    }
+  }
+
+  /** Opens a saved file (the printable report) with the PC's default program; if none opens, shows the path. */
+  async openPath(path: string) {
+    try {
+      await openPath(path);
+    } catch {
+      this.outside = { url: path, mail: null };
     }
   }
 

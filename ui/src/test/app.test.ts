@@ -371,7 +371,28 @@ describe("report", () => {
     render(App);
     await fireEvent.click(await screen.findByTestId("export-csv"));
     expect(await screen.findByText("Gespeichert: /tmp/bericht.csv")).toBeTruthy();
-    expect(called("export_report")[0].args).toEqual({ format: "csv", path: "/tmp/bericht.csv" });
+    const args = called("export_report")[0].args;
+    expect(args.format).toBe("csv");
+    expect(args.path).toBe("/tmp/bericht.csv");
+    // When it was checked, in German local form with the time zone named.
+    expect(args.checkedAt).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} \(.+\)$/);
+  });
+
+  it("saves the printable report and opens it in the browser; if none opens, shows where it is", async () => {
+    vi.mocked(openUrl).mockClear();
+    const { openPath } = await import("@tauri-apps/plugin-opener");
+    vi.mocked(openPath).mockRejectedValueOnce(new Error("no handler"));
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      export_target: () => null,
+      export_report: (args) => args.path,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("export-html"));
+    expect(await screen.findByText(/Bericht gespeichert: \/tmp\/diagnose.json/)).toBeTruthy();
+    expect(vi.mocked(openPath)).toHaveBeenCalledWith("/tmp/diagnose.json");
+    expect((await screen.findByTestId("outside")).textContent).toContain("kein Browser");
+    expect(screen.getByTestId("outside-url").textContent).toBe("/tmp/diagnose.json");
   });
 });
 
@@ -556,4 +577,4 @@ describe("about and updates", () => {
 });
 
 vi.mock("@tauri-apps/plugin-dialog", () => ({ save: vi.fn(async () => "/tmp/diagnose.json") }));
-vi.mock("@tauri-apps/plugin-opener", () => ({ openUrl: vi.fn(async () => undefined) }));
+vi.mock("@tauri-apps/plugin-opener", () => ({ openUrl: vi.fn(async () => undefined), openPath: vi.fn(async () => undefined) }));
