@@ -792,3 +792,68 @@ async fn a_refused_write_is_reported_with_its_code() {
     assert!(auditor.journal.undoable().is_empty());
     assert!(auditor.journal.open_intents().is_empty());
 }
+
+/// A contact the person chooses who would not be ready after the plan (no e-mail anywhere) is not linked: the preview
+/// says so with the reason, instead of failing later.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_preview_marks_a_chosen_contact_who_is_not_ready() {
+    let sb = sandbox(58, 24, 120, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let listing = report
+        .findings_of(FindingKind::NoContact)
+        .next()
+        .unwrap()
+        .subject
+        .clone();
+    let estate: u64 = listing["estate:".len()..].parse().unwrap();
+    let bare = report
+        .findings_of(FindingKind::NoEmail)
+        .map(|f| f.subject["address:".len()..].parse::<u64>().unwrap())
+        .next()
+        .unwrap();
+    // Nowhere an e-mail for this user: not on the user, not in the address.
+    sb.edit(|a| {
+        for u in a.users.values_mut() {
+            if u.address_id == Some(bare) {
+                u.email.clear();
+            }
+        }
+        a.addresses.get_mut(&bare).unwrap().emails.clear();
+    });
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let mut choices = PlanChoices::default();
+    choices.contacts.insert(estate, bare);
+    let plan = auditor.plan(&report, |f| f.subject == listing, &choices);
+    assert!(
+        !plan
+            .items
+            .iter()
+            .any(|i| matches!(i.op, audit::fix::Op::SetFirstContact { .. })),
+        "{plan:?}"
+    );
+    assert!(
+        plan.needs_input[0]
+            .reason
+            .de
+            .contains("ist nicht bereit: keine E-Mail-Adresse"),
+        "{:?}",
+        plan.needs_input
+    );
+    // A ready contact is planned, and nothing in the preview calls it not ready.
+    let ready = report
+        .users
+        .iter()
+        .find(|u| u.findings.is_empty() || u.findings == [FindingKind::MailBookingUnconfirmed])
+        .and_then(|u| u.address_id)
+        .unwrap();
+    choices.contacts.insert(estate, ready);
+    let plan = auditor.plan(&report, |f| f.subject == listing, &choices);
+    for i in &plan.items {
+        assert!(
+            !i.description.de.contains("nicht bereit"),
+            "{}",
+            i.description.de
+        );
+    }
+}

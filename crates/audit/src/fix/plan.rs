@@ -432,8 +432,8 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                     )
                 } else {
                     text!(
-                        "Ansprechpartner: {target_name} wird erster Makler; nicht mehr Ansprechpartner dieses Objekts: {}",
-                        "Contact person: {target_name} becomes the first broker; no longer contact person of this listing: {}",
+                        "Ansprechpartner: {target_name} wird erster Makler; nicht mehr Ansprechpartner dieses Objekts (nur die Verknüpfung wird gelöst, die Adresse bleibt erhalten): {}",
+                        "Contact person: {target_name} becomes the first broker; no longer contact person of this listing (only the link is removed, the address stays): {}",
                         removed.join(", ")
                     )
                 };
