@@ -71,6 +71,9 @@ pub struct ListingRow {
     pub officer: Option<String>,
     /// The first broker: the contact person the portals get.
     pub first_contact: Option<String>,
+    /// Its address, to go to that system user from the listing.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub first_contact_id: Option<u64>,
     /// Contact persons in front of the first broker (or all, without one) that are no brokers: the portals skip them.
     pub skipped_contacts: Vec<String>,
     pub findings: Vec<FindingKind>,
@@ -647,18 +650,68 @@ Bitte prüfen Sie, ob er umbenannt oder entfernt wurde, und stellen Sie ihn wied
             Some(first) if open.contains(&first) => {
                 kinds.push(FindingKind::ContactNotReady);
                 let name = first_name.clone().unwrap_or_default();
+                // Which of the points is open, from that system user's row.
+                let points: Vec<(&str, &str)> = out
+                    .users
+                    .iter()
+                    .find(|u| u.address_id == Some(first))
+                    .map(|u| {
+                        u.findings
+                            .iter()
+                            .filter_map(|k| match k {
+                                FindingKind::NotMakler => Some((
+                                    "Kontaktart „Makler“ fehlt",
+                                    "contact type \"Makler\" missing",
+                                )),
+                                FindingKind::NoEmail => {
+                                    Some(("keine E-Mail-Adresse", "no e-mail address"))
+                                }
+                                FindingKind::MailboxExternal => {
+                                    Some(("externes Postfach", "external mailbox"))
+                                }
+                                _ => None,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let (de, en) = if points.is_empty() {
+                    (
+                        "Makler, E-Mail oder Postfach".to_string(),
+                        "broker, e-mail or mailbox".to_string(),
+                    )
+                } else {
+                    (
+                        points.iter().map(|p| p.0).collect::<Vec<_>>().join(", "),
+                        points.iter().map(|p| p.1).collect::<Vec<_>>().join(", "),
+                    )
+                };
                 out.findings.push(finding(
                     FindingKind::ContactNotReady,
                     subject.clone(),
                     &label,
                     Text::new(
-                        format!("Erster Makler-Ansprechpartner „{name}“ hat noch offene Punkte (Makler, E-Mail oder Postfach).{}", skipped_note.de),
-                        format!("The first broker contact person \"{name}\" still has open points (broker, e-mail or mailbox).{}", skipped_note.en),
+                        format!(
+                            "Erster Makler-Ansprechpartner „{name}“ ist nicht bereit: {de}.{}",
+                            skipped_note.de
+                        ),
+                        format!(
+                            "The first broker contact person \"{name}\" is not ready: {en}.{}",
+                            skipped_note.en
+                        ),
                     ),
-                    Text::new("Der Ansprechpartner ist vollständig eingerichtet.", "The contact person is fully set up."),
+                    Text::new(
+                        "Der Ansprechpartner ist vollständig eingerichtet.",
+                        "The contact person is fully set up.",
+                    ),
                     manual(
-                        text!("Checkliste > Systembenutzer > {name}", "Checklist > system users > {name}"),
-                        vec![Text::new("Die offenen Punkte dieses Systembenutzers beheben.", "Fix the open points of this system user.")],
+                        text!(
+                            "Checkliste > Systembenutzer > {name}",
+                            "Checklist > system users > {name}"
+                        ),
+                        vec![Text::new(
+                            "Die offenen Punkte dieses Systembenutzers beheben.",
+                            "Fix the open points of this system user.",
+                        )],
                         None,
                     ),
                 ));
@@ -676,6 +729,7 @@ Bitte prüfen Sie, ob er umbenannt oder entfernt wurde, und stellen Sie ihn wied
                 city: r.city.clone(),
                 officer: officer.clone(),
                 first_contact: first_name,
+                first_contact_id: portal_contact,
                 skipped_contacts: skipped_names,
                 findings: kinds,
             });
@@ -790,6 +844,44 @@ mod tests {
             .iter()
             .any(|f| f.kind == FindingKind::MailboxExternal && f.subject == "address:100"));
         assert_eq!(e.users[0].light, Light::Red);
+    }
+
+    #[test]
+    fn a_listing_whose_first_broker_is_not_ready_names_the_open_point_and_the_user() {
+        use crate::snapshot::RentalInfo;
+        let settings = MemorySettings::default();
+        let mut s = snapshot(MailboxKind::External {
+            provider: "GMX".into(),
+        });
+        s.rentals.insert(
+            1,
+            RentalInfo {
+                id: 1,
+                title: "Objekt 1".into(),
+                external_no: String::new(),
+                city: "Köln".into(),
+                officer: Some(7),
+            },
+        );
+        s.contacts.insert(1, vec![100]);
+        s.brokers.insert(1, vec![100]);
+        let e = evaluate(&s, &settings, &BTreeSet::new());
+        let f = e
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::ContactNotReady)
+            .unwrap();
+        assert!(
+            f.seen.de.contains("ist nicht bereit: externes Postfach."),
+            "{}",
+            f.seen.de
+        );
+        assert!(
+            f.seen.en.contains("is not ready: external mailbox."),
+            "{}",
+            f.seen.en
+        );
+        assert_eq!(e.listings[0].first_contact_id, Some(100));
     }
 
     #[test]

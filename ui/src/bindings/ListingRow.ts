@@ -10,6 +10,10 @@ export type ListingRow = { estate_id: number, title: string, external_no: string
  */
 first_contact: string | null, 
 /**
+ * Its address, to go to that system user from the listing.
+ */
+first_contact_id: number | null, 
+/**
  * Contact persons in front of the first broker (or all, without one) that are no brokers: the portals skip them.
  */
 skipped_contacts: Array<string>, findings: Array<FindingKind>, };

@@ -42,6 +42,13 @@ class AppStore {
   notice: string | null = $state(null);
   dialog: FixDialog | null = $state(null);
   outside: Outside | null = $state(null);
+  /** A system user to show opened in the checklist (from a listing whose first contact is not ready). */
+  focusUser: number | null = $state(null);
+
+  showUser(address: number) {
+    this.focusUser = address;
+    this.tab = "users";
+  }
   historyVersion = $state(0);
 
   t = (key: MessageKey, vars: Record<string, string | number> = {}) => translate(this.locale, key, vars);

@@ -452,6 +452,33 @@ describe("finish line", () => {
   });
 });
 
+describe("listings", () => {
+  it("says which point of a not-ready first contact is open and goes to that user", async () => {
+    const view = auditView([notMakler]);
+    view.report.listings = [
+      {
+        ...view.report.listings[0],
+        first_contact: "Thomas Lehmann",
+        first_contact_id: 1002,
+        findings: ["estate.contact_not_ready"],
+      },
+    ];
+    view.report.findings.push({
+      ...noContact,
+      kind: "estate.contact_not_ready",
+      seen: { de: "Erster Makler-Ansprechpartner „Thomas Lehmann“ ist nicht bereit: Kontaktart „Makler“ fehlt.", en: "x" },
+      resolution: external.resolution,
+    });
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => view });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-listings"));
+    expect((await screen.findByTestId("listing-row")).textContent).toContain("ist nicht bereit: Kontaktart „Makler“ fehlt");
+    await fireEvent.click(screen.getByTestId("show-user"));
+    // The users tab, with that user's row opened on its finding.
+    expect(await screen.findByTestId("finding-user.not_makler")).toBeTruthy();
+  });
+});
+
 describe("mail booking", () => {
   const unconfirmed = {
     kind: "user.mail_booking_unconfirmed" as const,

@@ -75,6 +75,7 @@ export function auditView(findings: Finding[] = [notMakler, external, noContact]
           city: "Köln",
           officer: "Thomas Lehmann",
           first_contact: null,
+          first_contact_id: null,
           skipped_contacts: [],
           findings: ["estate.no_contact"],
         },
