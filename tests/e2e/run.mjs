@@ -157,6 +157,8 @@ async function main() {
   await s.waitFor('[data-testid="summary"]', { timeout: 60000 });
   const connectedAs = await s.text(await s.find('[data-testid="connected-as"]'));
   assert.ok(!connectedAs.includes(conn.secret) && !connectedAs.includes(conn.token), "the UI never shows the credentials");
+  const agency = (await json(`${base}/_sandbox/state`)).agency;
+  assert.ok(connectedAs.includes(agency), `the header names the company: ${connectedAs}`);
   step("connected and audited");
 
   const planted = await json(`${base}/_sandbox/planted`);
@@ -231,7 +233,7 @@ async function main() {
   const csvPath = join(exportDir, "agent-check-bericht.csv");
   for (let t = 0; t < 50 && !existsSync(join(exportDir, "agent-check-bericht.html")); t++) await sleep(200);
   const csv = readFileSync(csvPath, "utf8");
-  assert.ok(csv.includes("Prüfung") && csv.includes("API-Benutzer"), "CSV has the header and the account");
+  assert.ok(csv.includes("Prüfung") && csv.includes(agency), "CSV has the header and the account (its company)");
   assert.ok(!csv.includes(conn.secret) && !csv.includes(conn.token), "no credentials in the report");
   const html = readFileSync(join(exportDir, "agent-check-bericht.html"), "utf8");
   assert.ok(html.includes("<h2>Systembenutzer</h2>"));

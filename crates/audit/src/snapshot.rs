@@ -139,6 +139,9 @@ pub struct Snapshot {
     pub other_contacts: BTreeMap<u64, AddressInfo>,
     /// Mailbox kind per e-mail domain.
     pub mailboxes: BTreeMap<String, MailboxKind>,
+    /// The agency's name: the company (`Firma`) most system user addresses carry, if any.
+    #[serde(default)]
+    pub company: Option<String>,
 }
 
 impl Snapshot {
@@ -367,17 +370,28 @@ pub async fn read(
     for u in user_records.iter().filter_map(parse_user) {
         snapshot.users.insert(u.nr, u);
     }
-    for a in lists
+    let mut companies: BTreeMap<String, usize> = BTreeMap::new();
+    for (a, company) in lists
         .next()
         .unwrap_or_default()
         .iter()
-        .filter_map(parse_address)
+        .filter_map(|r| parse_address(r).map(|a| (a, r.text("Firma"))))
     {
         // The filter asked for it, but check anyway: odd data must not turn into false alarms.
         if a.contact_types.iter().any(|k| k == SYSTEM_USER_KEY) {
+            if let Some(c) = company
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+            {
+                *companies.entry(c).or_default() += 1;
+            }
             snapshot.system_addresses.insert(a.id, a);
         }
     }
+    snapshot.company = companies
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(c, _)| c);
     for e in lists
         .next()
         .unwrap_or_default()

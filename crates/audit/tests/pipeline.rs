@@ -445,6 +445,11 @@ async fn only_ready_contacts_are_proposed() {
     let sb = sandbox(58, 24, 120, Some(MaklerVariant::Standard)).await;
     let auditor = auditor(&sb);
     let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    // The account is named by the company its system users' addresses carry.
+    assert_eq!(
+        report.snapshot.company.as_deref(),
+        Some(sb.account().agency.as_str())
+    );
     let listing = report
         .findings_of(FindingKind::NoContact)
         .next()

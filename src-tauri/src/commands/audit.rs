@@ -59,6 +59,12 @@ pub async fn remember(state: &AppState, report: AuditReport, recheck: bool) -> A
         session.previous = shown;
     }
     let previous = session.previous.clone();
+    // A real account is named by its company (from the system users' addresses) rather than part of the token.
+    if session.mode == crate::state::Mode::Account {
+        if let Some(company) = &report.snapshot.company {
+            session.label = company.clone();
+        }
+    }
     let to_refs = |set: Vec<&(FindingKind, String)>| {
         set.into_iter()
             .map(|(k, s)| FindingRef {

@@ -126,6 +126,8 @@ class AppStore {
     const unlisten = await api.onProgress((p) => (this.progress = p));
     try {
       this.view = await api.runAudit(recheck);
+      // The header names the account as the audit found it (the company, not part of the token).
+      this.status = { ...this.status, label: this.view.account };
       if (this.view.journal_notes.length) this.notice = this.view.journal_notes.map((n) => this.tx(n)).join(" ");
     } catch (e) {
       const err = asAppError(e);

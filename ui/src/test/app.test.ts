@@ -69,7 +69,8 @@ describe("connect", () => {
     expect(called("test_connection")[0].args).toEqual({ input: { token: "a".repeat(32), secret: "b".repeat(64), api_url: null } });
     await fireEvent.click(screen.getByTestId("save"));
     expect(await screen.findByTestId("summary")).toBeTruthy();
-    expect(screen.getByTestId("connected-as").textContent).toContain("API-Benutzer abcd…");
+    // After the audit the header names the company the account belongs to, not part of the token.
+    expect(screen.getByTestId("connected-as").textContent).toBe("verbunden als Demo: Isar Wohnwerte GmbH");
     expect(called("run_audit").length).toBe(1);
   });
 
