@@ -122,7 +122,7 @@ fn external_mailbox_mail(email: &str, provider: &str) -> SupportMail {
         to: ONOFFICE_SUPPORT.to_string(),
         subject: "Bitte onOffice-Postfach für den Vermietungsagenten einrichten".into(),
         body: format!(
-            "Guten Tag,\n\nunsere Adresse {email} liegt bei {provider} (kein Microsoft-Postfach). Dafür lässt sich die \
+            "Guten Tag,\n\nunsere E-Mail-Adresse {email} liegt bei {provider} (kein Microsoft-Postfach). Dafür lässt sich die \
 automatische Mailverbuchung nicht aktivieren.\n\nBitte richten Sie uns ein onOffice-eigenes Postfach ein \
 (z. B. vermietung@{domain}) und aktivieren Sie dafür die automatische Mailverbuchung.\n\nVielen Dank\n"
         ),
@@ -432,7 +432,7 @@ Bitte prüfen Sie, ob er umbenannt oder entfernt wurde, und stellen Sie ihn wied
                                 Text::new("onOffice-Support: onOffice-eigenes Postfach einrichten lassen", "onOffice support: have an onOffice mailbox set up"),
                                 vec![
                                     Text::new("Den Support bitten, ein onOffice-Postfach (z. B. vermietung@ihre-domain.de) einzurichten und die Mailverbuchung zu aktivieren.", "Ask support to set up an onOffice mailbox (e.g. vermietung@your-domain.de) with mail booking."),
-                                    Text::new("Danach diese Adresse als Standard-E-Mail in der Systembenutzer-Adresse eintragen.", "Then enter that address as the default e-mail of the system user address."),
+                                    Text::new("Danach diese E-Mail-Adresse als Standard-E-Mail in der Systembenutzer-Adresse eintragen.", "Then enter that e-mail address as the default e-mail of the system user address."),
                                 ],
                                 Some(external_mailbox_mail(email, provider)),
                             ),

@@ -60,7 +60,10 @@ class AppStore {
       const settings = await api.getSettings();
       this.locale = settings.language === "en" ? "en" : "de";
       document.documentElement.lang = this.locale;
-      this.status = await api.connectionStatus();
+      const status = await api.connectionStatus();
+      // A click on "Demo ansehen" while this was loading wins.
+      if (this.status.mode !== "none") return;
+      this.status = status;
       if (this.status.mode !== "none") {
         this.screen = "main";
         await this.audit();

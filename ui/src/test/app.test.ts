@@ -563,6 +563,62 @@ describe("opening things outside the app", () => {
   });
 });
 
+describe("start, settings and leaving", () => {
+  it("starts the demo with one click and audits it", async () => {
+    backend({ start_demo: () => ({ mode: "demo", label: "Demo: Isar Wohnwerte GmbH", api_url: "" }) });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("go-demo"));
+    expect(await screen.findByTestId("demo-banner")).toBeTruthy();
+    await screen.findByTestId("summary");
+    expect(called("start_demo").length).toBe(1);
+    expect(called("run_audit").length).toBe(1);
+  });
+
+  it("switches the language, and the page's lang with it", async () => {
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      set_language: (args) => ({ language: args.language, makler_key: null, mail_booking: {} }),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-settings"));
+    await fireEvent.click(screen.getByText("English"));
+    expect(called("set_language")[0].args).toEqual({ language: "en" });
+    expect(screen.getByTestId("tab-users").textContent?.trim()).toBe("System users");
+    expect(document.documentElement.lang).toBe("en");
+    await fireEvent.click(screen.getByText("Deutsch"));
+    expect(document.documentElement.lang).toBe("de");
+  });
+
+  it("resets a chosen Makler value and checks again", async () => {
+    const view = auditView();
+    view.report.makler = { status: "chosen", key: "Vermittler", label: "Vermittler" };
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => view,
+      choose_makler_key: () => undefined,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-settings"));
+    expect(await screen.findByText(/Gewählt: „Vermittler“/)).toBeTruthy();
+    await fireEvent.click(screen.getByText("Auswahl zurücksetzen"));
+    await waitFor(() => expect(called("choose_makler_key")[0]?.args).toEqual({ key: null }));
+    await waitFor(() => expect(called("run_audit").length).toBe(2));
+  });
+
+  it("disconnects and is back at the start", async () => {
+    backend({
+      connection_status: () => ({ mode: "account", label: "Isar Wohnwerte GmbH", api_url: "https://api.onoffice.de/api/stable/api.php" }),
+      disconnect: () => ({ mode: "none", label: "", api_url: "" }),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-settings"));
+    expect(screen.getByText(/aus dem Schlüsselbund gelöscht/)).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("disconnect"));
+    expect(await screen.findByTestId("go-connect")).toBeTruthy();
+    expect(called("disconnect").length).toBe(1);
+  });
+});
+
 describe("about and updates", () => {
   it("shows the version, says when it is current, installs a newer one and restarts", async () => {
     let offer: unknown = null;
