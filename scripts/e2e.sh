@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 cargo build --locked -q -p agent-check -p onoffice-sandbox
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver missing: apt-get install webkit2gtk-driver" >&2; exit 1; }
-exec xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- bash -c '
+exec xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- bash -c '
   set -e
   # A keyring for this session only (in a temporary data folder), created and unlocked with an empty password.
   export XDG_DATA_HOME="$(mktemp -d)"

@@ -94,6 +94,8 @@ async function main() {
   // 1b. The person's shortest path on the demo: from launch to "In der App: erledigt" in at most 15 clicks and key
   //     presses, with a screenshot of each step.
   s = current = await Session.start(driver, app);
+  // The laptop size our users often have.
+  await s.cmd("POST", "/window/rect", { x: 0, y: 0, width: 1366, height: 768 });
   const shot = (n, name) => s.screenshot(join(artifacts, `path-${String(n).padStart(2, "0")}-${name}.png`));
   await s.waitFor('[data-testid="go-demo"]');
   await shot(0, "start");
