@@ -29,6 +29,20 @@ async function firstLine(child) {
   throw new Error("no output");
 }
 
+/** Waits until the app from the last session has exited: a new one started earlier would hand over to it. */
+async function appGone() {
+  const { execFileSync } = await import("node:child_process");
+  for (let i = 0; i < 75; i++) {
+    try {
+      execFileSync("pgrep", ["-f", `^${app}`]);
+    } catch {
+      return;
+    }
+    await sleep(200);
+  }
+  throw new Error("the app did not exit after its session ended");
+}
+
 async function json(url) {
   const r = await fetch(url);
   return r.json();
@@ -89,6 +103,7 @@ async function main() {
   await s.click('[data-testid="disconnect"]');
   await s.waitFor('[data-testid="go-connect"]');
   await s.end();
+  await appGone();
   step("demo ok");
 
   // 1b. The person's shortest path on the demo: from launch to "In der App: erledigt" in at most 15 clicks and key
@@ -144,6 +159,7 @@ async function main() {
   assert.ok(s.actions <= 15, `the shortest path took ${s.actions} clicks and key presses`);
   step(`shortest path on the demo: ${s.actions} clicks and key presses; ${await s.text(await s.find('[data-testid="finish-line"]'))}`);
   await s.end();
+  await appGone();
 
   // 2. Connect to the test's sandbox.
   s = current = await Session.start(driver, app);
@@ -246,6 +262,7 @@ async function main() {
   await s.click('[data-testid="disconnect"]');
   await s.waitFor('[data-testid="go-connect"]');
   await s.end();
+  await appGone();
   step("all passed");
 }
 
