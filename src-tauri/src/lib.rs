@@ -58,7 +58,31 @@ pub fn create_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
 
 pub fn run() {
     let demo_on_start = std::env::args().any(|a| a == "--demo");
-    let builder = tauri::Builder::default()
+    // Started again while the previous window is still closing, the single-instance check cannot hand over to it
+    // (it no longer answers): wait a moment and start normally instead of failing.
+    let mut attempt = 0;
+    let app = loop {
+        match builder(demo_on_start)
+            .invoke_handler(handlers!())
+            .build(tauri::generate_context!())
+        {
+            Ok(app) => break app,
+            Err(tauri::Error::PluginInitialization(plugin, reason))
+                if plugin == "single-instance" && attempt < 3 =>
+            {
+                log::warn!("single instance: {reason}; trying again");
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(700));
+            }
+            Err(e) => panic!("the app cannot start: {e}"),
+        }
+    };
+    app.run(|_, _| {});
+}
+
+/// The app's builder with its plugins and setup (everything but the commands).
+fn builder(demo_on_start: bool) -> tauri::Builder<tauri::Wry> {
+    tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.unminimize();
@@ -111,10 +135,5 @@ pub fn run() {
             }
             app.manage(state);
             Ok(())
-        });
-    let app = builder
-        .invoke_handler(handlers!())
-        .build(tauri::generate_context!())
-        .expect("the app can be built");
-    app.run(|_, _| {});
+        })
 }
