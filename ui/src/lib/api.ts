@@ -1,6 +1,7 @@
 // The one place that talks to the Rust side. Components call these functions, never `invoke` directly.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { save } from "@tauri-apps/plugin-dialog";
 import type {
   AppError,
   ApplyView,
@@ -18,6 +19,9 @@ import type {
 } from "../bindings";
 
 export const api = {
+  /** The native save dialog: the path the person chose, or null. */
+  askSavePath: (defaultPath: string, filterName: string, extension: string) =>
+    save({ defaultPath, filters: [{ name: filterName, extensions: [extension] }] }),
   connectionStatus: () => invoke<ConnectionStatus>("connection_status"),
   testConnection: (input: CredentialsInput) => invoke<ConnectionTest>("test_connection", { input }),
   connect: (input: CredentialsInput) => invoke<ConnectionStatus>("connect", { input }),
