@@ -29,6 +29,15 @@ pub struct AppConfig {
 
 impl AppConfig {
     pub fn from_env(data_dir: PathBuf) -> Self {
+        // The hooks are for tests, which drive debug builds; an installed (release) app never reads them, so nothing
+        // in a user's environment can redirect its DNS or its reports.
+        if !cfg!(debug_assertions) {
+            return AppConfig {
+                dns: None,
+                export_dir: None,
+                data_dir,
+            };
+        }
         AppConfig {
             dns: std::env::var("AGENT_CHECK_DNS")
                 .ok()
