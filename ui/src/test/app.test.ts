@@ -546,7 +546,17 @@ describe("mail booking", () => {
 describe("opening things outside the app", () => {
   it("shows the mail to copy when no mail program opens, never a raw error or a success banner", async () => {
     vi.mocked(openUrl).mockRejectedValueOnce(new Error("No application is associated with mailto"));
-    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }) });
+    const quota = {
+      to: "",
+      subject: "Kontingent für die automatische Mailverbuchung",
+      body: "Guten Tag,\n\nwir möchten für das Postfach thomas@isar-wohnwerte.de die automatische Mailverbuchung aktivieren.",
+    };
+    const unconfirmed = {
+      ...notMakler,
+      kind: "user.mail_booking_unconfirmed" as const,
+      resolution: { type: "manual" as const, click_path: { de: "x", en: "x" }, steps: [], support: quota, help_url: null },
+    };
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => auditView([unconfirmed]) });
     render(App);
     await fireEvent.click(await screen.findByTestId("tab-mail"));
     await fireEvent.click(await screen.findByText("Ich kann den Haken nicht setzen"));
