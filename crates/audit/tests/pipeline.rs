@@ -862,3 +862,52 @@ async fn the_preview_marks_a_chosen_contact_who_is_not_ready() {
         );
     }
 }
+
+/// Linking a contact to a listing without one writes exactly one link and removes nothing; its undo removes exactly
+/// that link. (A pipeline that moved or re-created links it need not would make extra writes a colleague could
+/// trip over.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_contact_is_one_write_and_its_undo_one_more() {
+    let sb = sandbox(64, 24, 120, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let plan = auditor.plan(
+        &report,
+        |f| f.kind == FindingKind::NoContact,
+        &PlanChoices::default(),
+    );
+    let item = plan
+        .items
+        .iter()
+        .find(|i| {
+            matches!(&i.op, audit::fix::Op::SetFirstContact { create: true, remove, .. } if remove.is_empty())
+                && i.requires.is_none()
+        })
+        .unwrap();
+    let writes = |sb: &Sandbox| {
+        let k = sb.action_kinds();
+        (
+            k.get("create").copied().unwrap_or(0),
+            k.get("delete").copied().unwrap_or(0),
+            k.get("modify").copied().unwrap_or(0),
+        )
+    };
+    let (c0, d0, m0) = writes(&sb);
+    let r = auditor
+        .apply(&report, &plan, &BTreeSet::from([item.id]))
+        .await;
+    assert_eq!(r[0].outcome, Outcome::Applied, "{r:?}");
+    assert_eq!(
+        writes(&sb),
+        (c0 + 1, d0, m0),
+        "one link created, nothing else"
+    );
+    let entry = auditor.journal.undoable().remove(0);
+    let u = auditor.undo(&entry).await;
+    assert_eq!(u.outcome, Outcome::Applied, "{u:?}");
+    assert_eq!(
+        writes(&sb),
+        (c0 + 1, d0 + 1, m0),
+        "the undo removes that link only"
+    );
+}
