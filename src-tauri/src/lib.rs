@@ -58,24 +58,23 @@ pub fn create_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
 
 pub fn run() {
     let demo_on_start = std::env::args().any(|a| a == "--demo");
-    // Started again while the previous window is still closing, the single-instance check cannot hand over to it
-    // (it no longer answers): wait a moment and start normally instead of failing.
-    let mut attempt = 0;
-    let app = loop {
-        match builder(demo_on_start)
-            .invoke_handler(handlers!())
-            .build(tauri::generate_context!())
-        {
-            Ok(app) => break app,
-            Err(tauri::Error::PluginInitialization(plugin, reason))
-                if plugin == "single-instance" && attempt < 3 =>
-            {
-                log::warn!("single instance: {reason}; trying again");
-                attempt += 1;
-                std::thread::sleep(std::time::Duration::from_millis(700));
-            }
-            Err(e) => panic!("the app cannot start: {e}"),
+    let app = match builder(demo_on_start)
+        .invoke_handler(handlers!())
+        .build(tauri::generate_context!())
+    {
+        Ok(app) => app,
+        // Started again in the moment the previous window closes, the hand-over to it cannot succeed (it no longer
+        // answers). A second build in this process cannot work either (the window toolkit is already set up), so say
+        // so plainly instead of crashing.
+        Err(tauri::Error::PluginInitialization(plugin, reason)) if plugin == "single-instance" => {
+            log::warn!("single instance: {reason}");
+            eprintln!(
+                "Agent-Check wird gerade noch beendet. Bitte in ein paar Sekunden erneut starten. / \
+                 Agent-Check is still closing. Please start it again in a few seconds."
+            );
+            std::process::exit(1);
         }
+        Err(e) => panic!("the app cannot start: {e}"),
     };
     app.run(|_, _| {});
 }

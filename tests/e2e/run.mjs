@@ -43,6 +43,20 @@ async function appGone() {
   throw new Error("the app did not exit after its session ended");
 }
 
+/** Waits until the session bus has let go of the app's single-instance name (it may lag behind the exit). */
+async function nameReleased() {
+  const { execFileSync } = await import("node:child_process");
+  for (let i = 0; i < 75; i++) {
+    const out = execFileSync("dbus-send", [
+      "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+      "org.freedesktop.DBus.NameHasOwner", "string:de.agentcheck.desktop.SingleInstance",
+    ]).toString();
+    if (out.includes("boolean false")) return;
+    await sleep(200);
+  }
+  throw new Error("the single-instance name stayed taken after the app exited");
+}
+
 async function json(url) {
   const r = await fetch(url);
   return r.json();
@@ -104,6 +118,7 @@ async function main() {
   await s.waitFor('[data-testid="go-connect"]');
   await s.end();
   await appGone();
+  await nameReleased();
   step("demo ok");
 
   // 1b. The person's shortest path on the demo: from launch to "In der App: erledigt" in at most 15 clicks and key
@@ -160,6 +175,7 @@ async function main() {
   step(`shortest path on the demo: ${s.actions} clicks and key presses; ${await s.text(await s.find('[data-testid="finish-line"]'))}`);
   await s.end();
   await appGone();
+  await nameReleased();
 
   // 2. Connect to the test's sandbox.
   s = current = await Session.start(driver, app);
@@ -263,6 +279,7 @@ async function main() {
   await s.waitFor('[data-testid="go-connect"]');
   await s.end();
   await appGone();
+  await nameReleased();
   step("all passed");
 }
 
