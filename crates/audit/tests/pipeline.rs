@@ -911,3 +911,68 @@ async fn a_new_contact_is_one_write_and_its_undo_one_more() {
         "the undo removes that link only"
     );
 }
+
+/// A contact already on the listing behind a broker that is not a system user: the fix removes the one in front
+/// (nothing is linked); its undo links that broker again, which lands last, and then moves links one at a time
+/// until the old order stands again.
+#[tokio::test(flavor = "multi_thread")]
+async fn undo_restores_the_order_by_moving_links() {
+    let sb = sandbox(64, 24, 120, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let listing = report
+        .findings_of(FindingKind::ContactNotSystemUser)
+        .next()
+        .unwrap()
+        .subject
+        .clone();
+    let estate: u64 = listing["estate:".len()..].parse().unwrap();
+    // A ready system user (Makler key, e-mail, mailbox fine), linked behind the others.
+    let ready = report
+        .users
+        .iter()
+        .find(|u| u.findings.is_empty() || u.findings == [FindingKind::MailBookingUnconfirmed])
+        .and_then(|u| u.address_id)
+        .unwrap();
+    sb.edit(|a| {
+        a.contacts.push(ContactLink {
+            estate,
+            address: ready,
+        })
+    });
+    let brokers_before = sb.account().contacts_of(estate, true);
+    assert_eq!(brokers_before.last(), Some(&ready), "{brokers_before:?}");
+    assert!(brokers_before.len() >= 2);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let mut choices = PlanChoices::default();
+    choices.contacts.insert(estate, ready);
+    let plan = auditor.plan(&report, |f| f.subject == listing, &choices);
+    let item = plan
+        .items
+        .iter()
+        .find(|i| matches!(&i.op, audit::fix::Op::SetFirstContact { create: false, remove, .. } if !remove.is_empty()))
+        .unwrap_or_else(|| panic!("{plan:?}"));
+    let removed = match &item.op {
+        audit::fix::Op::SetFirstContact { remove, .. } => remove.len() as u64,
+        _ => unreachable!(),
+    };
+    let kinds = |sb: &Sandbox| {
+        let k = sb.action_kinds();
+        (
+            k.get("create").copied().unwrap_or(0),
+            k.get("delete").copied().unwrap_or(0),
+        )
+    };
+    let (c0, d0) = kinds(&sb);
+    let r = auditor
+        .apply(&report, &plan, &BTreeSet::from([item.id]))
+        .await;
+    assert_eq!(r[0].outcome, Outcome::Applied, "{r:?}");
+    assert_eq!(sb.account().contacts_of(estate, true), [ready]);
+    // Exactly the previewed removals, nothing linked or moved.
+    assert_eq!(kinds(&sb), (c0, d0 + removed));
+    let entry = auditor.journal.undoable().remove(0);
+    let u = auditor.undo(&entry).await;
+    assert_eq!(u.outcome, Outcome::Applied, "{u:?}");
+    assert_eq!(sb.account().contacts_of(estate, true), brokers_before);
+}

@@ -18,7 +18,7 @@ use onoffice::api::{actions, RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_AL
 use onoffice::{Action, AddressChanges, Client, ErrorClass, Record, RelationSide};
 
 use super::outcome::{failed, readback_lost, End, ItemResult, Outcome};
-use crate::journal::{Change, Event, Journal};
+use crate::journal::{Event, Journal};
 use crate::progress::{Progress, ProgressSink};
 use crate::snapshot::CONTACT_TYPE_FIELD;
 use crate::text::Text;
@@ -749,17 +749,10 @@ fn results(slots: Vec<Slot>) -> Vec<ItemResult> {
         .collect()
 }
 
-/// The change an item announces in its intent entry.
-pub fn announced(event: &Event) -> Option<&Change> {
-    match event {
-        Event::Intent { change } | Event::UndoIntent { change, .. } => Some(change),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::journal::Change;
 
     struct Nothing;
     impl AddressOp for Nothing {
