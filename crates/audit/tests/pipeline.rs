@@ -37,6 +37,23 @@ fn auditor_with_journal(sb: &Sandbox, journal: Journal) -> Auditor {
     )
 }
 
+/// The first listing with this finding: its subject and its id.
+fn first_of(report: &audit::AuditReport, kind: FindingKind) -> (String, u64) {
+    let subject = report.findings_of(kind).next().unwrap().subject.clone();
+    let id = subject["estate:".len()..].parse().unwrap();
+    (subject, id)
+}
+
+/// A system user with nothing open but the mail booking confirmation: one a listing may get as first contact.
+fn a_ready_system_user(report: &audit::AuditReport) -> u64 {
+    report
+        .users
+        .iter()
+        .find(|u| u.findings.is_empty() || u.findings == [FindingKind::MailBookingUnconfirmed])
+        .and_then(|u| u.address_id)
+        .unwrap()
+}
+
 fn state_json(sb: &Sandbox) -> String {
     serde_json::to_string(&sb.account()).unwrap()
 }
@@ -450,13 +467,7 @@ async fn only_ready_contacts_are_proposed() {
         report.snapshot.company.as_deref(),
         Some(sb.account().agency.as_str())
     );
-    let listing = report
-        .findings_of(FindingKind::NoContact)
-        .next()
-        .unwrap()
-        .subject
-        .clone();
-    let estate: u64 = listing["estate:".len()..].parse().unwrap();
+    let (listing, estate) = first_of(&report, FindingKind::NoContact);
     let external = report
         .findings_of(FindingKind::MailboxExternal)
         .next()
@@ -805,13 +816,7 @@ async fn the_preview_marks_a_chosen_contact_who_is_not_ready() {
     let sb = sandbox(58, 24, 120, Some(MaklerVariant::Standard)).await;
     let auditor = auditor(&sb);
     let report = auditor.audit(&ProgressSink::default()).await.unwrap();
-    let listing = report
-        .findings_of(FindingKind::NoContact)
-        .next()
-        .unwrap()
-        .subject
-        .clone();
-    let estate: u64 = listing["estate:".len()..].parse().unwrap();
+    let (listing, estate) = first_of(&report, FindingKind::NoContact);
     let bare = report
         .findings_of(FindingKind::NoEmail)
         .map(|f| f.subject["address:".len()..].parse::<u64>().unwrap())
@@ -846,12 +851,7 @@ async fn the_preview_marks_a_chosen_contact_who_is_not_ready() {
         plan.needs_input
     );
     // A ready contact is planned, and nothing in the preview calls it not ready.
-    let ready = report
-        .users
-        .iter()
-        .find(|u| u.findings.is_empty() || u.findings == [FindingKind::MailBookingUnconfirmed])
-        .and_then(|u| u.address_id)
-        .unwrap();
+    let ready = a_ready_system_user(&report);
     choices.contacts.insert(estate, ready);
     let plan = auditor.plan(&report, |f| f.subject == listing, &choices);
     for i in &plan.items {
@@ -920,20 +920,9 @@ async fn undo_restores_the_order_by_moving_links() {
     let sb = sandbox(64, 24, 120, Some(MaklerVariant::Standard)).await;
     let auditor = auditor(&sb);
     let report = auditor.audit(&ProgressSink::default()).await.unwrap();
-    let listing = report
-        .findings_of(FindingKind::ContactNotSystemUser)
-        .next()
-        .unwrap()
-        .subject
-        .clone();
-    let estate: u64 = listing["estate:".len()..].parse().unwrap();
+    let (listing, estate) = first_of(&report, FindingKind::ContactNotSystemUser);
     // A ready system user (Makler key, e-mail, mailbox fine), linked behind the others.
-    let ready = report
-        .users
-        .iter()
-        .find(|u| u.findings.is_empty() || u.findings == [FindingKind::MailBookingUnconfirmed])
-        .and_then(|u| u.address_id)
-        .unwrap();
+    let ready = a_ready_system_user(&report);
     sb.edit(|a| {
         a.contacts.push(ContactLink {
             estate,
