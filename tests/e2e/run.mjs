@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import assert from "node:assert/strict";
-import { Session, driverPorts, sleep } from "./webdriver.mjs";
+import { Session, driverPorts, driverReady, sleep } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = join(root, "target/debug/agent-check");
@@ -84,10 +84,7 @@ async function main() {
     AGENT_CHECK_EXPORT_DIR: exportDir,
   });
   const driver = ports.url;
-  for (let i = 0; i < 50; i++) {
-    if (await fetch(`${driver}/status`).then((r) => r.ok).catch(() => false)) break;
-    await sleep(200);
-  }
+  await driverReady(driver);
 
   // 1. The demo.
   let s = (current = await Session.start(driver, app));

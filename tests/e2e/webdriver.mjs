@@ -14,6 +14,14 @@ export async function freePort() {
   });
 }
 
+/** Waits until tauri-driver answers at `url`. */
+export async function driverReady(url) {
+  for (let i = 0; i < 50; i++) {
+    if (await fetch(`${url}/status`).then((r) => r.ok).catch(() => false)) return;
+    await sleep(200);
+  }
+}
+
 /** tauri-driver's arguments for a free pair of ports, and the address to talk to it. */
 export async function driverPorts() {
   const port = await freePort();

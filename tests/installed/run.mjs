@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import assert from "node:assert/strict";
-import { Session, driverPorts, sleep } from "../e2e/webdriver.mjs";
+import { Session, driverPorts, driverReady, sleep } from "../e2e/webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = process.env.INSTALLED_APP ?? "/usr/bin/agent-check";
@@ -50,10 +50,7 @@ const driver = spawn("tauri-driver", ports.args, {
 let session = null;
 try {
   const base = ports.url;
-  for (let i = 0; i < 50; i++) {
-    if (await fetch(`${base}/status`).then((r) => r.ok).catch(() => false)) break;
-    await sleep(200);
-  }
+  await driverReady(base);
   const started = Date.now();
   session = await Session.start(base, app);
   await session.waitFor('[data-testid="go-demo"]', { timeout: 60000 });

@@ -54,6 +54,13 @@ fn a_ready_system_user(report: &audit::AuditReport) -> u64 {
         .unwrap()
 }
 
+/// Write actions the sandbox has served so far: (create, delete, modify).
+fn writes(sb: &Sandbox) -> (u64, u64, u64) {
+    let k = sb.action_kinds();
+    let n = |kind: &str| k.get(kind).copied().unwrap_or(0);
+    (n("create"), n("delete"), n("modify"))
+}
+
 fn state_json(sb: &Sandbox) -> String {
     serde_json::to_string(&sb.account()).unwrap()
 }
@@ -884,14 +891,6 @@ async fn a_new_contact_is_one_write_and_its_undo_one_more() {
                 && i.requires.is_none()
         })
         .unwrap();
-    let writes = |sb: &Sandbox| {
-        let k = sb.action_kinds();
-        (
-            k.get("create").copied().unwrap_or(0),
-            k.get("delete").copied().unwrap_or(0),
-            k.get("modify").copied().unwrap_or(0),
-        )
-    };
     let (c0, d0, m0) = writes(&sb);
     let r = auditor
         .apply(&report, &plan, &BTreeSet::from([item.id]))
@@ -945,21 +944,15 @@ async fn undo_restores_the_order_by_moving_links() {
         audit::fix::Op::SetFirstContact { remove, .. } => remove.len() as u64,
         _ => unreachable!(),
     };
-    let kinds = |sb: &Sandbox| {
-        let k = sb.action_kinds();
-        (
-            k.get("create").copied().unwrap_or(0),
-            k.get("delete").copied().unwrap_or(0),
-        )
-    };
-    let (c0, d0) = kinds(&sb);
+    let (c0, d0, _) = writes(&sb);
     let r = auditor
         .apply(&report, &plan, &BTreeSet::from([item.id]))
         .await;
     assert_eq!(r[0].outcome, Outcome::Applied, "{r:?}");
     assert_eq!(sb.account().contacts_of(estate, true), [ready]);
     // Exactly the previewed removals, nothing linked or moved.
-    assert_eq!(kinds(&sb), (c0, d0 + removed));
+    let (c1, d1, _) = writes(&sb);
+    assert_eq!((c1, d1), (c0, d0 + removed));
     let entry = auditor.journal.undoable().remove(0);
     let u = auditor.undo(&entry).await;
     assert_eq!(u.outcome, Outcome::Applied, "{u:?}");

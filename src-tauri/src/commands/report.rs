@@ -82,15 +82,10 @@ fn esc(s: &str) -> String {
 pub fn html(report: &AuditReport, account: &str, checked_at: &str) -> String {
     let mut rows = String::new();
     for u in &report.users {
-        let light = match u.light {
-            audit::Light::Green => "🟢",
-            audit::Light::Yellow => "🟡",
-            audit::Light::Red => "🔴",
-        };
-        let status = match u.light {
-            audit::Light::Green => "bereit",
-            audit::Light::Yellow => "noch zu bestätigen",
-            audit::Light::Red => "muss behoben werden",
+        let (light, status) = match u.light {
+            audit::Light::Green => ("🟢", "bereit"),
+            audit::Light::Yellow => ("🟡", "noch zu bestätigen"),
+            audit::Light::Red => ("🔴", "muss behoben werden"),
         };
         let problems: Vec<String> = u.findings.iter().map(|k| esc(&k.title().de)).collect();
         rows.push_str(&format!(
