@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use audit::{AuditReport, Auditor, FindingKind, FixPlan, Journal, MailboxClassifier};
+use audit::{AuditReport, Auditor, FixPlan, Journal, MailboxClassifier};
 use onoffice::{Client, Credentials};
 use onoffice_sandbox::{GenConfig, Sandbox, SandboxConfig};
 use serde::Serialize;
@@ -73,7 +73,7 @@ pub struct Session {
     pub said_notes: BTreeSet<String>,
     pub checked_at: Option<String>,
     /// Findings of the report before the current one, for "new" and "fixed since the last check".
-    pub previous: Option<BTreeSet<(FindingKind, String)>>,
+    pub previous: Option<BTreeSet<audit::history::FindingRef>>,
     pub plan: Option<FixPlan>,
 }
 

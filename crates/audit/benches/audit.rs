@@ -21,7 +21,40 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// Set on the child process: serve the sandbox for "USERS,ESTATES" and print its connection as one JSON line.
+const SANDBOX_MODE: &str = "AUDIT_BENCH_SANDBOX";
+
+fn serve_sandbox(spec: &str) {
+    let (users, estates) = spec.split_once(',').expect("USERS,ESTATES");
+    let config = onoffice_sandbox::SandboxConfig {
+        generate: onoffice_sandbox::GenConfig {
+            seed: 11,
+            users: users.parse().expect("users"),
+            estates: estates.parse().expect("estates"),
+            ..Default::default()
+        },
+        knobs: onoffice_sandbox::Knobs {
+            latency: Duration::from_millis(LATENCY_MS),
+            max_actions: 100,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let sandbox = onoffice_sandbox::Sandbox::start(config)
+            .await
+            .expect("sandbox starts");
+        println!("{}", serde_json::to_string(&sandbox.connection).unwrap());
+        // Serves until the benchmark kills it.
+        std::future::pending::<()>().await;
+    });
+}
+
 fn main() {
+    if let Ok(spec) = std::env::var(SANDBOX_MODE) {
+        return serve_sandbox(&spec);
+    }
     let runtime = tokio::runtime::Runtime::new().unwrap();
     println!("audit benchmark, sandbox latency {LATENCY_MS} ms per request");
     println!(
@@ -31,22 +64,10 @@ fn main() {
     let mut fix_line = None::<String>;
     let mut undo_line = None::<String>;
     for (users, estates) in [(20usize, 200usize), (250, 20_000)] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_oo-check"))
-            .args([
-                "serve-sandbox",
-                "--seed",
-                "11",
-                "--users",
-                &users.to_string(),
-                "--estates",
-                &estates.to_string(),
-            ])
-            .args([
-                "--latency-ms",
-                &LATENCY_MS.to_string(),
-                "--max-actions",
-                "100",
-            ])
+        // The sandbox runs in its own process (this benchmark started again in sandbox mode), so the peak memory
+        // below is the audit's alone.
+        let mut child = Command::new(std::env::current_exe().expect("own path"))
+            .env(SANDBOX_MODE, format!("{users},{estates}"))
             .stdout(Stdio::piped())
             .spawn()
             .expect("sandbox starts");

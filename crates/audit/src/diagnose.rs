@@ -23,11 +23,12 @@ use crate::snapshot::{
     parse_user, rental_filter, resolve_makler_key, system_address_filter, MaklerKey,
     CONTACT_TYPE_FIELD, ESTATE_FIELDS, SYSTEM_USER_KEY, USER_FIELDS,
 };
+use crate::subject::Subject;
 use crate::text::Text;
 
 /// The assumptions the audit makes, in the order they are shown.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssumptionId {
     /// Users can be listed (right "Benutzerdaten über API auslesen").
@@ -47,6 +48,20 @@ pub enum AssumptionId {
 }
 
 impl AssumptionId {
+    pub const ALL: [AssumptionId; 7] = [
+        AssumptionId::UsersReadable,
+        AssumptionId::SystemUserValue,
+        AssumptionId::MaklerKey,
+        AssumptionId::RentalValue,
+        AssumptionId::EstateFields,
+        AssumptionId::UserAddressLink,
+        AssumptionId::ContactRelations,
+    ];
+
+    pub fn from_id(id: &str) -> Option<AssumptionId> {
+        AssumptionId::ALL.into_iter().find(|a| a.id() == id)
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             AssumptionId::UsersReadable => "users_readable",
@@ -162,7 +177,7 @@ impl Diagnosis {
             .filter(|a| a.state == AssumptionState::Fails && a.id != AssumptionId::MaklerKey)
             .map(|a| Finding {
                 kind: FindingKind::ApiAssumption,
-                subject: format!("account:{}", a.id.id()),
+                subject: Subject::Assumption(a.id),
                 subject_label: "onOffice".into(),
                 severity: FindingKind::ApiAssumption.severity(),
                 title: a.title.clone(),

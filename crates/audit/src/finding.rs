@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::subject::Subject;
 use crate::text::Text;
 
 /// Every finding kind, with the stable id used by the audit output and the sandbox's planted list.
@@ -233,8 +234,8 @@ pub enum FixKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub kind: FindingKind,
-    /// `account`, `user:<Nr>`, `address:<id>` or `estate:<id>`.
-    pub subject: String,
+    /// `account`, `user:<Nr>`, `address:<id>` or `estate:<id>` on the wire.
+    pub subject: Subject,
     /// Whom or what it is about, in words (a name, a listing title).
     pub subject_label: String,
     pub severity: Severity,

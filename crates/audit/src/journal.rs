@@ -11,6 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::subject::Subject;
 use crate::text::Text;
 
 /// One change to onOffice data, with what was there before.
@@ -45,13 +46,13 @@ pub enum Change {
 }
 
 impl Change {
-    /// The record it changes, as `address:<id>` or `estate:<id>`.
-    pub fn subject(&self) -> String {
+    /// The record it changes.
+    pub fn subject(&self) -> Subject {
         match self {
             Change::ContactType { address, .. } | Change::DefaultEmail { address, .. } => {
-                format!("address:{address}")
+                Subject::Address(*address)
             }
-            Change::ContactPersons { estate, .. } => format!("estate:{estate}"),
+            Change::ContactPersons { estate, .. } => Subject::Estate(*estate),
         }
     }
 }

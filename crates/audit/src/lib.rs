@@ -6,11 +6,14 @@ pub mod checks;
 pub mod diagnose;
 pub mod finding;
 pub mod fix;
+pub mod history;
 pub mod journal;
 pub mod mailbox;
 pub mod progress;
+pub mod report;
 pub mod settings;
 pub mod snapshot;
+pub mod subject;
 pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,15 +23,17 @@ use std::time::Instant;
 use onoffice::Client;
 use serde::{Deserialize, Serialize};
 
-pub use checks::{Check, CheckState, Light, ListingRow, SystemUserRow};
+pub use checks::{Check, CheckName, CheckState, Light, ListingRow, SystemUserRow};
 pub use diagnose::{Assumption, AssumptionId, AssumptionState, Diagnosis};
 pub use finding::{Finding, FindingKind, Resolution, Severity, SupportMail};
 pub use fix::{FixPlan, ItemResult, Outcome, PlanChoices, PlannedChange};
 pub use journal::Journal;
 pub use mailbox::{MailboxClassifier, MailboxKind};
 pub use progress::{Progress, ProgressSink};
+pub use report::ReportFormat;
 pub use settings::{MemorySettings, Settings};
 pub use snapshot::{MaklerKey, Snapshot};
+pub use subject::Subject;
 pub use text::Text;
 
 /// Figures of one audit run.
@@ -71,6 +76,8 @@ pub struct MailboxRow {
 pub struct AuditReport {
     pub findings: Vec<Finding>,
     pub users: Vec<SystemUserRow>,
+    /// The checks of a system user, in the order the checklist shows them as columns.
+    pub user_checks: Vec<CheckName>,
     pub listings: Vec<ListingRow>,
     pub mailboxes: Vec<MailboxRow>,
     pub makler: MaklerKey,
@@ -205,6 +212,7 @@ impl Auditor {
             assumptions: diagnosis.map(|d| d.assumptions).unwrap_or_default(),
             findings: eval.findings,
             users: eval.users,
+            user_checks: CheckName::ALL.to_vec(),
             listings: eval.listings,
             mailboxes,
             makler: snapshot.makler.clone().unwrap_or(MaklerKey::Missing {

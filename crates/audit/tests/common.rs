@@ -50,7 +50,9 @@ pub fn auditor_with(
     )
 }
 
-pub fn pairs<'a>(it: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeSet<(String, String)> {
+pub fn pairs(
+    it: impl Iterator<Item = (impl ToString, impl ToString)>,
+) -> BTreeSet<(String, String)> {
     it.map(|(k, s)| (k.to_string(), s.to_string())).collect()
 }
 

@@ -74,9 +74,9 @@ async fn broken_assumptions_become_account_findings_and_an_incomplete_checklist(
     let auditor = auditor(&sb);
     let report = auditor.audit(&ProgressSink::default()).await.unwrap();
     assert!(!report.complete);
-    let failed: Vec<&str> = report
+    let failed: Vec<String> = report
         .findings_of(FindingKind::ApiAssumption)
-        .map(|f| f.subject.as_str())
+        .map(|f| f.subject.to_string())
         .collect();
     assert_eq!(
         failed,

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use audit::journal::{Change, Event};
-use audit::{FindingKind, Outcome, PlanChoices, ProgressSink};
+use audit::{FindingKind, Outcome, PlanChoices, ProgressSink, Subject};
 use common::*;
 use onoffice_sandbox::model::Account;
 use onoffice_sandbox::{FaultKind, Knobs, MaklerVariant};
@@ -38,11 +38,7 @@ async fn fix_all_leaves_only_manual_kinds_and_nothing_else_changes() {
         for n in &plan.needs_input {
             assert!(n.reason.de.contains("nicht bereit"), "{n:?}");
         }
-        let waiting: BTreeSet<&str> = plan
-            .needs_input
-            .iter()
-            .map(|n| n.subject.as_str())
-            .collect();
+        let waiting: BTreeSet<Subject> = plan.needs_input.iter().map(|n| n.subject).collect();
         let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
         let results = auditor.apply(&report, &plan, &all).await;
         for r in &results {
@@ -52,7 +48,7 @@ async fn fix_all_leaves_only_manual_kinds_and_nothing_else_changes() {
         let left: BTreeSet<FindingKind> = after_report.findings.iter().map(|f| f.kind).collect();
         for f in after_report.findings.iter().filter(|f| f.kind.is_fixable()) {
             assert!(
-                waiting.contains(f.subject.as_str()),
+                waiting.contains(&f.subject),
                 "fixable {} left after fix all: {}",
                 f.kind,
                 f.subject
@@ -471,13 +467,13 @@ async fn under_injected_faults_every_fix_ends_honestly() {
         auditor.undo_all(&ProgressSink::default()).await;
     }
     let undone = sb.account();
-    let unknown: BTreeSet<String> = results
+    let unknown: BTreeSet<Subject> = results
         .iter()
         .filter(|r| r.outcome == Outcome::Unknown)
-        .map(|r| r.subject.clone())
+        .map(|r| r.subject)
         .collect();
     for (id, a) in &undone.addresses {
-        if !unknown.contains(&format!("address:{id}")) {
+        if !unknown.contains(&Subject::Address(*id)) {
             assert_eq!(
                 a.contact_types, original.addresses[id].contact_types,
                 "address {id}"

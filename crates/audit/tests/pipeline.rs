@@ -11,6 +11,7 @@ use std::sync::Arc;
 use audit::journal::{Change, Event, Journal};
 use audit::{
     Auditor, FindingKind, MailboxClassifier, MemorySettings, Outcome, PlanChoices, ProgressSink,
+    Subject,
 };
 use common::*;
 use onoffice::{Client, Credentials};
@@ -38,10 +39,9 @@ fn auditor_with_journal(sb: &Sandbox, journal: Journal) -> Auditor {
 }
 
 /// The first listing with this finding: its subject and its id.
-fn first_of(report: &audit::AuditReport, kind: FindingKind) -> (String, u64) {
-    let subject = report.findings_of(kind).next().unwrap().subject.clone();
-    let id = subject["estate:".len()..].parse().unwrap();
-    (subject, id)
+fn first_of(report: &audit::AuditReport, kind: FindingKind) -> (Subject, u64) {
+    let subject = report.findings_of(kind).next().unwrap().subject;
+    (subject, subject.estate().unwrap())
 }
 
 /// A system user with nothing open but the mail booking confirmation: one a listing may get as first contact.
@@ -176,7 +176,7 @@ async fn undo_refuses_another_accounts_entry() {
         panic!("{entry:?}")
     };
     assert_eq!(r.subject, change.subject());
-    assert!(r.subject.starts_with("address:"), "{}", r.subject);
+    assert!(r.subject.address().is_some(), "{}", r.subject);
     assert_eq!(r.id, entry.seq as usize);
     assert_eq!(r.label, entry.label);
     assert_eq!(state_json(&sb), after_fix);
@@ -479,8 +479,8 @@ async fn only_ready_contacts_are_proposed() {
         .findings_of(FindingKind::MailboxExternal)
         .next()
         .unwrap()
-        .subject["address:".len()..]
-        .parse::<u64>()
+        .subject
+        .address()
         .unwrap();
     let mut choices = PlanChoices::default();
     choices.contacts.insert(estate, external);
@@ -490,7 +490,7 @@ async fn only_ready_contacts_are_proposed() {
 
     let no_email = report
         .findings_of(FindingKind::NoEmail)
-        .map(|f| f.subject["address:".len()..].parse::<u64>().unwrap())
+        .map(|f| f.subject.address().unwrap())
         .find(|a| {
             report
                 .snapshot
@@ -594,8 +594,8 @@ async fn an_existing_email_becomes_the_default_instead_of_a_second_entry() {
         .findings_of(FindingKind::NoEmail)
         .next()
         .unwrap()
-        .subject["address:".len()..]
-        .parse()
+        .subject
+        .address()
         .unwrap();
     let user_email = report
         .snapshot
@@ -698,21 +698,21 @@ async fn a_contact_without_its_makler_fix_is_refused_by_onoffice_and_said_so() {
     let auditor = auditor(&sb);
     let report = auditor.audit(&ProgressSink::default()).await.unwrap();
     // A system user who lacks only the Makler key, chosen for a listing it is not on yet.
-    let open: BTreeSet<&str> = report
+    let open: BTreeSet<Subject> = report
         .findings
         .iter()
         .filter(|f| matches!(f.kind, FindingKind::NoEmail | FindingKind::MailboxExternal))
-        .map(|f| f.subject.as_str())
+        .map(|f| f.subject)
         .collect();
     let chosen: u64 = report
         .findings_of(FindingKind::NotMakler)
-        .find(|f| !open.contains(f.subject.as_str()))
+        .find(|f| !open.contains(&f.subject))
         .unwrap()
-        .subject["address:".len()..]
-        .parse()
+        .subject
+        .address()
         .unwrap();
     let listing = report.findings_of(FindingKind::NoContact).next().unwrap();
-    let estate: u64 = listing.subject["estate:".len()..].parse().unwrap();
+    let estate: u64 = listing.subject.estate().unwrap();
     let mut choices = PlanChoices::default();
     choices.contacts.insert(estate, chosen);
     let plan = auditor.plan(&report, |f| f.subject == listing.subject, &choices);
@@ -776,8 +776,8 @@ async fn a_refused_write_is_reported_with_its_code() {
         .findings_of(FindingKind::NoEmail)
         .next()
         .unwrap()
-        .subject["address:".len()..]
-        .parse()
+        .subject
+        .address()
         .unwrap();
     let mut choices = PlanChoices::default();
     // Plausible to the app, refused by onOffice (two @).
@@ -826,7 +826,7 @@ async fn the_preview_marks_a_chosen_contact_who_is_not_ready() {
     let (listing, estate) = first_of(&report, FindingKind::NoContact);
     let bare = report
         .findings_of(FindingKind::NoEmail)
-        .map(|f| f.subject["address:".len()..].parse::<u64>().unwrap())
+        .map(|f| f.subject.address().unwrap())
         .next()
         .unwrap();
     // Nowhere an e-mail for this user: not on the user, not in the address.

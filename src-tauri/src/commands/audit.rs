@@ -1,11 +1,11 @@
 //! Running the audit (with progress events and cancel), the Makler key choice, and the person's confirmations
 //! (blue tick per mailbox, listing re-transferred).
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use audit::{AuditReport, FindingKind, ProgressSink, Settings};
-use serde::{Deserialize, Serialize};
+use audit::history::{self, FindingRef};
+use audit::{AuditReport, ProgressSink, Settings};
+use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use ts_rs::TS;
 
@@ -13,14 +13,6 @@ use crate::error::{AppError, Result};
 use crate::state::AppState;
 
 pub const PROGRESS_EVENT: &str = "audit-progress";
-
-/// A finding as `kind` + `subject`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct FindingRef {
-    pub kind: FindingKind,
-    pub subject: String,
-}
 
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
@@ -39,22 +31,14 @@ pub struct AuditView {
     pub journal_notes: Vec<audit::Text>,
 }
 
-fn refs(report: &AuditReport) -> BTreeSet<(FindingKind, String)> {
-    report
-        .findings
-        .iter()
-        .map(|f| (f.kind, f.subject.clone()))
-        .collect()
-}
-
 /// Stores a fresh report in the session and compares it with the checklist the person last asked for. `recheck`:
 /// the person pressed "Erneut prüfen" (or connected), so the comparison starts from the checklist shown until now;
 /// the checks the app runs itself after a fix, an undo or a confirmation keep comparing with that same one, so
 /// "N erledigt" adds up over several confirmations instead of saying "1 erledigt" after each.
 pub async fn remember(state: &AppState, report: AuditReport, recheck: bool) -> AuditView {
     let mut session = state.session.lock().await;
-    let now = refs(&report);
-    let shown = session.report.as_ref().map(|r| refs(r));
+    let now = history::refs(&report);
+    let shown = session.report.as_ref().map(|r| history::refs(r));
     if recheck || session.previous.is_none() {
         session.previous = shown;
     }
@@ -65,21 +49,7 @@ pub async fn remember(state: &AppState, report: AuditReport, recheck: bool) -> A
             session.label = company.clone();
         }
     }
-    let to_refs = |set: Vec<&(FindingKind, String)>| {
-        set.into_iter()
-            .map(|(k, s)| FindingRef {
-                kind: *k,
-                subject: s.clone(),
-            })
-            .collect::<Vec<_>>()
-    };
-    let (new_since_last, fixed_since_last) = match &previous {
-        Some(prev) => (
-            to_refs(now.difference(prev).collect()),
-            to_refs(prev.difference(&now).collect()),
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
+    let since = history::since_last(previous.as_ref(), &now);
     let checked_at = audit::journal::rfc3339_now();
     session.checked_at = Some(checked_at.clone());
     session.report = Some(Arc::new(report.clone()));
@@ -89,8 +59,8 @@ pub async fn remember(state: &AppState, report: AuditReport, recheck: bool) -> A
         account: session.label.clone(),
         demo: session.mode == crate::state::Mode::Demo,
         checked_at,
-        new_since_last,
-        fixed_since_last,
+        new_since_last: since.new,
+        fixed_since_last: since.fixed,
         journal_notes: Vec::new(),
     }
 }

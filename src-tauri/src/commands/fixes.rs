@@ -2,13 +2,13 @@
 
 use std::collections::BTreeSet;
 
-use audit::journal::{Change, Event};
-use audit::{FixPlan, ItemResult, PlanChoices, ProgressSink, Text};
+use audit::history::{FindingRef, HistoryItem};
+use audit::{FixPlan, ItemResult, PlanChoices, ProgressSink};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
-use super::audit::{remember, AuditView, FindingRef};
+use super::audit::{remember, AuditView};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::state::AppState;
 
@@ -27,33 +27,21 @@ pub struct ApplyView {
     pub audit: Option<AuditView>,
 }
 
-#[derive(Clone, Debug, Serialize, TS)]
-#[ts(export)]
-pub struct HistoryItem {
-    pub seq: u32,
-    pub at: String,
-    pub label: String,
-    /// "applied", "undone" or "transfer_done".
-    pub event: String,
-    pub summary: Text,
-    /// An applied change that is not undone yet.
-    pub undoable: bool,
-}
-
 /// The preview: every change with its value before and after. Nothing is written.
 #[tauri::command]
 pub async fn plan_fixes(state: State<'_, AppState>, request: PlanRequest) -> Result<FixPlan> {
     let mut session = state.session.lock().await;
     let auditor = session.auditor()?;
     let report = session.report()?;
-    let wanted: BTreeSet<(audit::FindingKind, String)> = request
-        .findings
-        .iter()
-        .map(|f| (f.kind, f.subject.clone()))
-        .collect();
+    let wanted: BTreeSet<FindingRef> = request.findings.iter().copied().collect();
     let plan = auditor.plan(
         &report,
-        |f| wanted.contains(&(f.kind, f.subject.clone())),
+        |f| {
+            wanted.contains(&FindingRef {
+                kind: f.kind,
+                subject: f.subject,
+            })
+        },
         &request.choices,
     );
     session.plan = Some(plan.clone());
@@ -100,66 +88,11 @@ pub async fn apply_fixes<R: tauri::Runtime>(
     Ok(ApplyView { results, audit })
 }
 
-fn summary(event: &Event) -> Text {
-    match event {
-        Event::Applied { change, .. }
-        | Event::Undone { change, .. }
-        | Event::Intent { change }
-        | Event::UndoIntent { change, .. } => match change {
-            Change::ContactType { key, .. } => Text::new(
-                format!("Kontaktart „{key}“ ergänzt"),
-                format!("Contact type \"{key}\" added"),
-            ),
-            Change::DefaultEmail { email, .. } => Text::new(
-                format!("Standard-E-Mail {email} eingetragen"),
-                format!("Default e-mail {email} set"),
-            ),
-            Change::ContactPersons { .. } => {
-                Text::new("Ansprechpartner geändert", "Contact person changed")
-            }
-        },
-        Event::TransferDone { .. } => Text::new(
-            "Objekt neu übertragen (abgehakt)",
-            "Listing re-transferred (ticked off)",
-        ),
-        Event::NotApplied { .. } => Text::new("Nicht übernommen", "Not applied"),
-        Event::Unknown { .. } => Text::new("Ergebnis unklar", "Outcome unclear"),
-    }
-}
-
 /// Every change this app made to the account, newest first.
 #[tauri::command]
 pub async fn fix_history(state: State<'_, AppState>) -> Result<Vec<HistoryItem>> {
     let auditor = state.session.lock().await.auditor()?;
-    let undoable: BTreeSet<u64> = auditor.journal.undoable().iter().map(|e| e.seq).collect();
-    Ok(auditor
-        .journal
-        .entries()
-        .into_iter()
-        .rev()
-        // The history shows what happened; announcements and refusals stay in the file for support.
-        .filter(|e| {
-            auditor.journal.is_ours(e)
-                && matches!(
-                    e.event,
-                    Event::Applied { .. } | Event::Undone { .. } | Event::TransferDone { .. }
-                )
-        })
-        .map(|e| HistoryItem {
-            seq: e.seq as u32,
-            at: e.at.clone(),
-            label: e.label.clone(),
-            event: match &e.event {
-                Event::Applied { .. } => "applied",
-                Event::Undone { .. } => "undone",
-                Event::TransferDone { .. } => "transfer_done",
-                _ => "other",
-            }
-            .into(),
-            summary: summary(&e.event),
-            undoable: undoable.contains(&e.seq),
-        })
-        .collect())
+    Ok(audit::history::history(&auditor.journal))
 }
 
 /// Reverts one applied change (re-read, change back only what the fix changed, read back), then checks again.

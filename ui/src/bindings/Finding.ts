@@ -2,6 +2,7 @@
 import type { FindingKind } from "./FindingKind";
 import type { Resolution } from "./Resolution";
 import type { Severity } from "./Severity";
+import type { Subject } from "./Subject";
 import type { Text } from "./Text";
 
 /**
@@ -9,9 +10,9 @@ import type { Text } from "./Text";
  */
 export type Finding = { kind: FindingKind, 
 /**
- * `account`, `user:<Nr>`, `address:<id>` or `estate:<id>`.
+ * `account`, `user:<Nr>`, `address:<id>` or `estate:<id>` on the wire.
  */
-subject: string, 
+subject: Subject, 
 /**
  * Whom or what it is about, in words (a name, a listing title).
  */

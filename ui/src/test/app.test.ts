@@ -286,7 +286,7 @@ describe("fixes", () => {
   });
 
   it("asks for an e-mail address when the user has none, then previews with it", async () => {
-    const noEmail = { ...notMakler, kind: "user.no_email" as const, subject: "address:1003", subject_label: "Sabine Schulz" };
+    const noEmail = { ...notMakler, kind: "user.no_email" as const, subject: "address:1003" as const, subject_label: "Sabine Schulz" };
     const withInput = { items: [], needs_input: [{ kind: "user.no_email" as const, subject: "address:1003", label: "Sabine Schulz", reason: { de: "Bitte eine gültige E-Mail-Adresse eingeben.", en: "x" } }] };
     const planned = { ...plan, items: [{ ...plan.items[0], kind: "user.no_email" as const, subject: "address:1003", label: "Sabine Schulz", description: { de: "Standard-E-Mail: (keine) → sabine@isar-wohnwerte.de", en: "x" }, op: { op: "add_default_email" as const, address: 1003, email: "sabine@isar-wohnwerte.de" } }] };
     let n = 0;
@@ -483,7 +483,7 @@ describe("listings", () => {
 describe("mail booking", () => {
   const unconfirmed = {
     kind: "user.mail_booking_unconfirmed" as const,
-    subject: "address:1002",
+    subject: "address:1002" as const,
     subject_label: "Thomas Lehmann",
     severity: "warning" as const,
     title: { de: "Mailverbuchung nicht bestätigt", en: "x" },

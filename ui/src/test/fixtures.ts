@@ -67,6 +67,7 @@ export function auditView(findings: Finding[] = [notMakler, external, noContact]
           findings: ["user.not_makler"],
         },
       ],
+      user_checks: ["linked", "makler", "email", "mailbox", "booking"],
       listings: [
         {
           estate_id: 2000,

@@ -98,7 +98,7 @@ pub fn fix_work(item: &PlannedChange, affected: Vec<u64>) -> Work {
     };
     Work {
         id: item.id,
-        subject: item.subject.clone(),
+        subject: item.subject,
         label: item.label.clone(),
         affected,
         intent: Event::Intent {
@@ -114,13 +114,14 @@ mod tests {
     use super::*;
     use crate::finding::FindingKind;
     use crate::text::Text;
+    use crate::Subject;
 
     #[test]
     fn the_announced_contact_order_is_the_target_then_the_rest() {
         let it = PlannedChange {
             id: 0,
             kind: FindingKind::NoContact,
-            subject: "estate:1".into(),
+            subject: Subject::Estate(1),
             label: "Objekt".into(),
             description: Text::default(),
             op: Op::SetFirstContact {

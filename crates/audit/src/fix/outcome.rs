@@ -5,6 +5,7 @@ use onoffice::ErrorClass;
 use serde::{Deserialize, Serialize};
 
 use crate::journal::Change;
+use crate::subject::Subject;
 use crate::text::Text;
 
 /// How one item ended.
@@ -35,7 +36,7 @@ pub enum Outcome {
 pub struct ItemResult {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: usize,
-    pub subject: String,
+    pub subject: Subject,
     pub label: String,
     pub outcome: Outcome,
     pub message: Text,

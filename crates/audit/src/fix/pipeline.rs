@@ -21,6 +21,7 @@ use super::outcome::{failed, readback_lost, End, ItemResult, Outcome};
 use crate::journal::{Event, Journal};
 use crate::progress::{Progress, ProgressSink};
 use crate::snapshot::CONTACT_TYPE_FIELD;
+use crate::subject::Subject;
 use crate::text::Text;
 
 /// Steps the pipeline reports as progress.
@@ -102,7 +103,7 @@ pub enum WorkOp {
 /// One item of a batch: a planned fix or the undo of a journal entry.
 pub struct Work {
     pub id: usize,
-    pub subject: String,
+    pub subject: Subject,
     pub label: String,
     /// Listings to re-transfer to the portals if the item goes through.
     pub affected: Vec<u64>,
@@ -777,7 +778,7 @@ mod tests {
         Slot::new(
             Work {
                 id: 0,
-                subject: "address:1".into(),
+                subject: Subject::Address(1),
                 label: "Anna".into(),
                 affected: vec![9],
                 intent,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::{Finding, FindingKind};
 use crate::snapshot::Snapshot;
+use crate::subject::Subject;
 use crate::text;
 use crate::text::Text;
 
@@ -62,7 +63,7 @@ pub struct PlannedChange {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: usize,
     pub kind: FindingKind,
-    pub subject: String,
+    pub subject: Subject,
     pub label: String,
     /// Field, value before and after, in words.
     pub description: Text,
@@ -77,7 +78,7 @@ pub struct PlannedChange {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NeedsInput {
     pub kind: FindingKind,
-    pub subject: String,
+    pub subject: Subject,
     pub label: String,
     pub reason: Text,
 }
@@ -97,10 +98,6 @@ pub struct PlanChoices {
     pub emails: BTreeMap<u64, String>,
     #[cfg_attr(feature = "ts", ts(type = "Record<number, number>"))]
     pub contacts: BTreeMap<u64, u64>,
-}
-
-fn subject_id(subject: &str) -> Option<u64> {
-    subject.split_once(':').and_then(|(_, id)| id.parse().ok())
 }
 
 /// A plausible e-mail address (the person may type one).
@@ -194,7 +191,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
         plan.items.push(PlannedChange {
             id,
             kind,
-            subject: format!("address:{address}"),
+            subject: Subject::Address(address),
             label: a.name.clone(),
             description: text!(
                 "Kontaktart: „{}“ → „{}“",
@@ -224,7 +221,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
             )
         });
     for f in address_findings.into_iter().chain(listing_findings) {
-        let Some(id) = subject_id(&f.subject) else {
+        let (Subject::Address(id) | Subject::Estate(id)) = f.subject else {
             continue;
         };
         match f.kind {
@@ -234,7 +231,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                 }
                 None => plan.needs_input.push(NeedsInput {
                     kind: f.kind,
-                    subject: f.subject.clone(),
+                    subject: f.subject,
                     label: f.subject_label.clone(),
                     reason: Text::new(
                         "Erst den Makler-Wert wählen.",
@@ -252,7 +249,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                         plan.items.push(PlannedChange {
                             id: plan.items.len(),
                             kind: f.kind,
-                            subject: f.subject.clone(),
+                            subject: f.subject,
                             label: f.subject_label.clone(),
                             description: text!(
                                 "Standard-E-Mail: (keine) → {email}",
@@ -264,7 +261,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                     }
                     None => plan.needs_input.push(NeedsInput {
                         kind: f.kind,
-                        subject: f.subject.clone(),
+                        subject: f.subject,
                         label: f.subject_label.clone(),
                         reason: Text::new(
                             "Bitte eine gültige E-Mail-Adresse eingeben.",
@@ -285,7 +282,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                 let need = |plan: &mut FixPlan, reason: Text| {
                     plan.needs_input.push(NeedsInput {
                         kind: f.kind,
-                        subject: f.subject.clone(),
+                        subject: f.subject,
                         label: f.subject_label.clone(),
                         reason,
                     })
@@ -354,7 +351,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                         plan.items.push(PlannedChange {
                             id: plan.items.len(),
                             kind: FindingKind::NoEmail,
-                            subject: format!("address:{target}"),
+                            subject: Subject::Address(target),
                             label,
                             description: text!(
                                 "Standard-E-Mail: (keine) → {email}",
@@ -371,7 +368,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                 let Some(key) = &makler_key else {
                     plan.needs_input.push(NeedsInput {
                         kind: f.kind,
-                        subject: f.subject.clone(),
+                        subject: f.subject,
                         label: f.subject_label.clone(),
                         reason: Text::new(
                             "Erst den Makler-Wert wählen.",
@@ -440,7 +437,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                 plan.items.push(PlannedChange {
                     id: plan.items.len(),
                     kind: f.kind,
-                    subject: f.subject.clone(),
+                    subject: f.subject,
                     label: f.subject_label.clone(),
                     description,
                     op: Op::SetFirstContact {

@@ -14,6 +14,7 @@ use super::pipeline::{Pipeline, Work, WorkOp};
 use super::{ItemResult, Outcome};
 use crate::journal::{Change, Entry, Event, Journal};
 use crate::progress::ProgressSink;
+use crate::subject::Subject;
 use crate::text;
 use crate::text::Text;
 
@@ -85,14 +86,14 @@ fn undo_work(journal: &Journal, entry: &Entry, force: bool) -> Result<Work, Text
     })
 }
 
-fn subject(entry: &Entry) -> String {
+fn subject(entry: &Entry) -> Subject {
     match &entry.event {
         Event::Applied { change, .. }
         | Event::Undone { change, .. }
         | Event::Intent { change }
         | Event::UndoIntent { change, .. } => change.subject(),
-        Event::TransferDone { estate } => format!("estate:{estate}"),
-        Event::NotApplied { .. } | Event::Unknown { .. } => "account".into(),
+        Event::TransferDone { estate } => Subject::Estate(*estate),
+        Event::NotApplied { .. } | Event::Unknown { .. } => Subject::Account,
     }
 }
 
@@ -124,9 +125,8 @@ pub async fn undo(
     }
     while !waiting.is_empty() {
         let mut records = BTreeSet::new();
-        let (pass, later): (Vec<Work>, Vec<Work>) = waiting
-            .into_iter()
-            .partition(|w| records.insert(w.subject.clone()));
+        let (pass, later): (Vec<Work>, Vec<Work>) =
+            waiting.into_iter().partition(|w| records.insert(w.subject));
         waiting = later;
         let pipeline = Pipeline {
             client,

@@ -493,3 +493,63 @@ fn killed_mid_fix_then_restarted_nothing_is_unjournaled_and_no_listing_loses_its
         .count();
     assert!(reconciled > 0, "no kill landed mid-pipeline");
 }
+
+/// Every subcommand answers `--help` with its own options; a wrong finding kind is answered with the valid ones.
+#[test]
+fn help_on_every_subcommand_and_the_valid_kinds_on_a_wrong_one() {
+    let dir = std::env::temp_dir().join(format!("oo-check-help-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (cmd, own) in [
+        ("audit", "--json"),
+        ("fix", "--kind"),
+        ("undo", "--all"),
+        ("diagnose", "--out"),
+        ("report", "--format"),
+    ] {
+        let (code, out, _) = oo_check(&[cmd, "--help"], &dir);
+        assert_eq!(code, 0, "{cmd}");
+        assert!(out.contains(own) && out.contains("--demo"), "{cmd}: {out}");
+        assert!(out.contains("ONOFFICE_SECRET"), "{cmd}: {out}");
+    }
+    let (code, _, err) = oo_check(&["fix", "--demo", "--kind", "user.nicht_makler"], &dir);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("user.nicht_makler")
+            && err.contains("user.not_makler")
+            && err.contains("estate.no_contact"),
+        "{err}"
+    );
+    let (code, _, err) = oo_check(&["audit"], &dir);
+    assert_eq!(code, 2);
+    assert!(err.contains("ONOFFICE_TOKEN"), "{err}");
+    let (code, _, err) = oo_check(&["audit", "--seed", "3"], &dir);
+    assert_eq!(code, 2, "the demo's size only with --demo: {err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `oo-check report` writes the same CSV the app writes: one row per finding of the audit.
+#[test]
+fn report_writes_the_apps_csv() {
+    let dir = std::env::temp_dir().join(format!("oo-check-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, out, _) = oo_check(&["audit", "--demo", "--json"], &dir);
+    assert_eq!(code, 0);
+    let findings = serde_json::from_str::<serde_json::Value>(&out).unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .len();
+    let (code, _, err) = oo_check(
+        &["report", "--demo", "--format", "csv", "--out", "r.csv"],
+        &dir,
+    );
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read_to_string(dir.join("r.csv")).unwrap();
+    assert_eq!(csv.trim_end().split("\r\n").count(), findings + 2);
+    assert!(csv.contains("\"Agent-Check für onOffice\""));
+    let (code, _, _) = oo_check(&["report", "--demo", "--out", "r.html"], &dir);
+    assert_eq!(code, 0);
+    assert!(std::fs::read_to_string(dir.join("r.html"))
+        .unwrap()
+        .starts_with("<!doctype html>"));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,176 @@
+//! The checks of the product spec as a pure function of a snapshot: findings with evidence and resolution, plus one
+//! checklist row per system user and per rental listing. No I/O here, so every rule is easy to test. The rules live
+//! per subject (`account`, `system_user`, `listing`); the wording they share in `wording`. A new check goes into the
+//! module of its subject, with its finding kind in `finding.rs`.
+
+mod account;
+mod listing;
+mod system_user;
+#[cfg(test)]
+mod tests;
+pub mod wording;
+
+pub use wording::quota_mail;
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Finding, FindingKind, Resolution, SupportMail, HELP_ARTICLE};
+use crate::mailbox::MailboxKind;
+use crate::settings::Settings;
+use crate::snapshot::{MaklerKey, Snapshot};
+use crate::subject::Subject;
+use crate::text::Text;
+
+/// Traffic light of a checklist row.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Light {
+    Green,
+    Yellow,
+    Red,
+}
+
+/// State of one of the five checks of a system user.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckState {
+    Ok,
+    Problem,
+    /// Could not be checked (DNS failure, unknown Makler key, ...).
+    Unknown,
+    /// Only a person can confirm it.
+    Manual,
+}
+
+/// The five checks of a system user, in the checklist's column order.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckName {
+    /// The user is linked to a system user address.
+    Linked,
+    /// The address carries the Makler key.
+    Makler,
+    /// It has a default e-mail address.
+    Email,
+    /// That mailbox is one mail booking works with (Microsoft 365 or onOffice).
+    Mailbox,
+    /// The person confirmed the blue tick for automatic mail booking.
+    Booking,
+}
+
+impl CheckName {
+    pub const ALL: [CheckName; 5] = [
+        CheckName::Linked,
+        CheckName::Makler,
+        CheckName::Email,
+        CheckName::Mailbox,
+        CheckName::Booking,
+    ];
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    pub name: CheckName,
+    pub state: CheckState,
+    pub detail: Text,
+}
+
+/// One row of the system user checklist.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemUserRow {
+    pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub user_nr: Option<u64>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub address_id: Option<u64>,
+    pub email: Option<String>,
+    pub mailbox: Option<MailboxKind>,
+    pub light: Light,
+    pub checks: Vec<Check>,
+    pub findings: Vec<FindingKind>,
+}
+
+/// One rental listing with a contact person problem (or a pending transfer).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingRow {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub estate_id: u64,
+    pub title: String,
+    pub external_no: String,
+    pub city: String,
+    pub officer: Option<String>,
+    /// The first broker: the contact person the portals get.
+    pub first_contact: Option<String>,
+    /// Its address, to go to that system user from the listing.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub first_contact_id: Option<u64>,
+    /// Contact persons in front of the first broker (or all, without one) that are no brokers: the portals skip them.
+    pub skipped_contacts: Vec<String>,
+    pub findings: Vec<FindingKind>,
+}
+
+/// The result of evaluating a snapshot.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub users: Vec<SystemUserRow>,
+    pub listings: Vec<ListingRow>,
+}
+
+fn manual(click_path: Text, steps: Vec<Text>, support: Option<SupportMail>) -> Resolution {
+    Resolution::Manual {
+        click_path,
+        steps,
+        support,
+        help_url: Some(HELP_ARTICLE.to_string()),
+    }
+}
+
+fn finding(
+    kind: FindingKind,
+    subject: Subject,
+    label: &str,
+    seen: Text,
+    expected: Text,
+    resolution: Resolution,
+) -> Finding {
+    Finding {
+        kind,
+        subject,
+        subject_label: label.to_string(),
+        severity: kind.severity(),
+        title: kind.title(),
+        seen,
+        expected,
+        resolution,
+    }
+}
+
+/// Evaluates every check. `pending_transfers` are the listings a fix touched that the person has not ticked off.
+pub fn evaluate(
+    snapshot: &Snapshot,
+    settings: &dyn Settings,
+    pending_transfers: &BTreeSet<u64>,
+) -> Evaluation {
+    let mut out = Evaluation::default();
+    let makler = snapshot.makler.clone().unwrap_or(MaklerKey::Missing {
+        candidates: Vec::new(),
+    });
+    let makler_key = makler.key().map(str::to_owned);
+    let makler_label = makler.label().unwrap_or("Makler").to_string();
+    account::makler_key(&makler, &mut out);
+    let users = system_user::evaluate(snapshot, settings, &makler_key, &makler_label, &mut out);
+    listing::evaluate(snapshot, &users, &makler_label, pending_transfers, &mut out);
+    listing::transfers_pending(snapshot, pending_transfers, &mut out);
+    out.findings
+        .sort_by(|a, b| (a.kind, &a.subject).cmp(&(b.kind, &b.subject)));
+    out
+}

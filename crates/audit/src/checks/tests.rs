@@ -1,0 +1,216 @@
+//! Tests of the rules on hand-made snapshots.
+
+use super::*;
+use crate::settings::MemorySettings;
+use crate::snapshot::{AddressInfo, UserInfo};
+
+fn snapshot(kind: MailboxKind) -> Snapshot {
+    let mut s = Snapshot {
+        makler: Some(MaklerKey::Found {
+            key: "Makler".into(),
+            label: "Makler".into(),
+        }),
+        ..Snapshot::default()
+    };
+    s.users.insert(
+        7,
+        UserInfo {
+            nr: 7,
+            username: "aweber".into(),
+            name: "Anna Weber".into(),
+            email: "anna@firma.de".into(),
+            address_id: Some(100),
+            status: "active".into(),
+            active: true,
+        },
+    );
+    s.system_addresses.insert(
+        100,
+        AddressInfo {
+            id: 100,
+            name: "Anna Weber".into(),
+            contact_types: vec!["Systembenutzer".into(), "Makler".into()],
+            default_email: Some("anna@firma.de".into()),
+            emails: vec!["anna@firma.de".into()],
+        },
+    );
+    s.mailboxes.insert("firma.de".into(), kind);
+    s
+}
+
+#[test]
+fn dns_failure_is_shown_not_alarmed() {
+    let settings = MemorySettings::default();
+    let e = evaluate(
+        &snapshot(MailboxKind::CouldNotCheck {
+            reason: "timeout".into(),
+        }),
+        &settings,
+        &BTreeSet::new(),
+    );
+    assert!(!e
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::MailboxExternal));
+    let row = &e.users[0];
+    let mailbox = row
+        .checks
+        .iter()
+        .find(|c| c.name == CheckName::Mailbox)
+        .unwrap();
+    assert_eq!(mailbox.state, CheckState::Unknown);
+    assert_eq!(mailbox.detail.de, "Konnte nicht geprüft werden");
+    // The same address on an external provider is a finding.
+    let e = evaluate(
+        &snapshot(MailboxKind::External {
+            provider: "IONOS".into(),
+        }),
+        &settings,
+        &BTreeSet::new(),
+    );
+    assert!(e
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::MailboxExternal && f.subject == "address:100"));
+    assert_eq!(e.users[0].light, Light::Red);
+}
+
+#[test]
+fn a_listing_whose_first_broker_is_not_ready_names_the_open_point_and_the_user() {
+    use crate::snapshot::RentalInfo;
+    let settings = MemorySettings::default();
+    let mut s = snapshot(MailboxKind::External {
+        provider: "GMX".into(),
+    });
+    s.rentals.insert(
+        1,
+        RentalInfo {
+            id: 1,
+            title: "Objekt 1".into(),
+            external_no: String::new(),
+            city: "Köln".into(),
+            officer: Some(7),
+        },
+    );
+    s.contacts.insert(1, vec![100]);
+    s.brokers.insert(1, vec![100]);
+    let e = evaluate(&s, &settings, &BTreeSet::new());
+    let f = e
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::ContactNotReady)
+        .unwrap();
+    assert!(
+        f.seen.de.contains("ist nicht bereit: externes Postfach."),
+        "{}",
+        f.seen.de
+    );
+    assert!(
+        f.seen.en.contains("is not ready: external mailbox."),
+        "{}",
+        f.seen.en
+    );
+    assert_eq!(e.listings[0].first_contact_id, Some(100));
+}
+
+#[test]
+fn the_first_broker_counts_and_skipped_contacts_are_named() {
+    use crate::snapshot::RentalInfo;
+    let settings = MemorySettings::default();
+    settings.set_mail_booking_confirmed("anna@firma.de", Some("2026-11-27".into()));
+    let mut s = snapshot(MailboxKind::Microsoft365);
+    s.other_contacts.insert(
+        200,
+        AddressInfo {
+            id: 200,
+            name: "Erika Privat".into(),
+            contact_types: vec!["Privatkontakt".into()],
+            default_email: None,
+            emails: vec![],
+        },
+    );
+    for id in [1, 2, 3] {
+        s.rentals.insert(
+            id,
+            RentalInfo {
+                id,
+                title: format!("Objekt {id}"),
+                external_no: String::new(),
+                city: "Köln".into(),
+                officer: Some(7),
+            },
+        );
+    }
+    // 1: a non-broker in front of a ready broker: the portals get the broker, no finding.
+    s.contacts.insert(1, vec![200, 100]);
+    s.brokers.insert(1, vec![100]);
+    // 2: only a non-broker: nobody is sent, and the finding names who stands there.
+    s.contacts.insert(2, vec![200]);
+    s.brokers.insert(2, vec![]);
+    // 3: nothing at all.
+    let e = evaluate(&s, &settings, &BTreeSet::new());
+    let subjects: Vec<(Subject, FindingKind)> =
+        e.findings.iter().map(|f| (f.subject, f.kind)).collect();
+    assert_eq!(
+        subjects,
+        [
+            (Subject::Estate(2), FindingKind::NoContact),
+            (Subject::Estate(3), FindingKind::NoContact)
+        ]
+    );
+    let two = &e.findings[0];
+    assert!(two.seen.de.contains("„Erika Privat“"), "{}", two.seen.de);
+    assert!(
+        two.seen.de.contains("niemand an die Portale"),
+        "{}",
+        two.seen.de
+    );
+    assert!(!e.findings[1].seen.de.contains("Eingetragen"));
+    let row = e.listings.iter().find(|l| l.estate_id == 2).unwrap();
+    assert_eq!(row.skipped_contacts, ["Erika Privat"]);
+    assert_eq!(row.first_contact, None);
+    assert!(!e.listings.iter().any(|l| l.estate_id == 1));
+}
+
+#[test]
+fn an_external_mailbox_is_not_asked_for_a_blue_tick() {
+    let settings = MemorySettings::default();
+    let e = evaluate(
+        &snapshot(MailboxKind::External {
+            provider: "GMX".into(),
+        }),
+        &settings,
+        &BTreeSet::new(),
+    );
+    let kinds: Vec<FindingKind> = e.findings.iter().map(|f| f.kind).collect();
+    assert!(kinds.contains(&FindingKind::MailboxExternal), "{kinds:?}");
+    assert!(
+        !kinds.contains(&FindingKind::MailBookingUnconfirmed),
+        "{kinds:?}"
+    );
+    let booking = e.users[0]
+        .checks
+        .iter()
+        .find(|c| c.name == CheckName::Booking)
+        .unwrap();
+    assert_eq!(booking.state, CheckState::Problem);
+    assert!(
+        booking.detail.de.contains("extern"),
+        "{}",
+        booking.detail.de
+    );
+}
+
+#[test]
+fn confirmed_blue_tick_turns_the_row_green() {
+    let settings = MemorySettings::default();
+    let s = snapshot(MailboxKind::Microsoft365);
+    assert_eq!(
+        evaluate(&s, &settings, &BTreeSet::new()).users[0].light,
+        Light::Yellow
+    );
+    settings.set_mail_booking_confirmed("Anna@Firma.de", Some("2026-11-27".into()));
+    let e = evaluate(&s, &settings, &BTreeSet::new());
+    assert_eq!(e.users[0].light, Light::Green);
+    assert!(e.findings.is_empty());
+}

@@ -1,0 +1,412 @@
+//! `oo-check`: the audit engine on the command line, for support staff. Audit, fix, undo, diagnose and the same
+//! reports the app writes. It never prints the API secret; token and secret are best given through ONOFFICE_TOKEN
+//! and ONOFFICE_SECRET so they stay out of the shell history.
+
+mod output;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use audit::{
+    Auditor, FindingKind, Journal, MailboxClassifier, MemorySettings, PlanChoices, ProgressSink,
+    Settings,
+};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use onoffice::{Client, Credentials};
+use onoffice_sandbox::{GenConfig, Sandbox, SandboxConfig};
+
+use output::{fail, outcome_word, print_report};
+
+#[derive(Parser)]
+#[command(
+    name = "oo-check",
+    version,
+    about = "Prüft onOffice für den Vermietungsagenten / checks onOffice for the rental agent",
+    after_help = "Zugang / access: ONOFFICE_TOKEN und ONOFFICE_SECRET als Umgebungsvariablen (bleiben aus der \
+                  Shell-Historie), sonst --token und --secret / as environment variables (they stay out of the shell \
+                  history), otherwise --token and --secret.\n\
+                  Beispiele / examples: oo-check audit --demo · oo-check fix --help"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Prüft das Konto und zeigt die Checkliste / audits the account and prints the checklist
+    Audit {
+        #[command(flatten)]
+        account: Account,
+        /// Ergebnis als JSON / the result as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Behebt, was die API beheben kann, nach einer Vorschau / fixes what the API can fix, after a preview
+    Fix {
+        #[command(flatten)]
+        account: Account,
+        /// Nur diese Art von Befund (mehrfach möglich) / only this kind of finding (repeatable)
+        #[arg(long = "kind", value_name = "KIND", value_parser = finding_kind())]
+        kinds: Vec<FindingKind>,
+        /// Ohne Rückfrage ändern / change without asking
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Macht die neueste Änderung rückgängig (oder mit --all alle) / undoes the newest change (or all with --all)
+    Undo {
+        #[command(flatten)]
+        account: Account,
+        /// Alle Änderungen im Journal / every change in the journal
+        #[arg(long)]
+        all: bool,
+    },
+    /// Prüft die Verbindung und die Annahmen über das Konto / checks the connection and the account's assumptions
+    Diagnose {
+        #[command(flatten)]
+        account: Account,
+        /// Ergebnis als JSON / the result as JSON
+        #[arg(long)]
+        json: bool,
+        /// Datei für den Support / a file for support
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Schreibt den Prüfbericht als CSV oder HTML (wie die App) / writes the audit report as CSV or HTML (as the app)
+    Report {
+        #[command(flatten)]
+        account: Account,
+        /// csv oder html / csv or html
+        #[arg(long, value_enum, default_value = "html")]
+        format: Format,
+        /// Zieldatei / target file
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Csv,
+    Html,
+}
+
+impl From<Format> for audit::ReportFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Csv => audit::ReportFormat::Csv,
+            Format::Html => audit::ReportFormat::Html,
+        }
+    }
+}
+
+/// Which account to work on: a real one (token and secret) or the built-in demo.
+#[derive(Args, Clone)]
+struct Account {
+    /// Das eingebaute Demo-Konto (Sandbox im Prozess); Token und Secret werden nicht gebraucht
+    /// / the built-in demo account (sandbox in-process); no token or secret needed
+    #[arg(long)]
+    demo: bool,
+    /// API-Token (32 Zeichen). Besser die Umgebungsvariable ONOFFICE_TOKEN setzen, dann bleibt er aus der
+    /// Shell-Historie / API token (32 characters). Better set ONOFFICE_TOKEN; it then stays out of the shell history
+    #[arg(long, env = "ONOFFICE_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// API-Secret (64 Zeichen). Besser die Umgebungsvariable ONOFFICE_SECRET setzen; diese Option nur, wo das nicht
+    /// geht / API secret (64 characters). Better set ONOFFICE_SECRET; this option only where that is not possible
+    #[arg(long, env = "ONOFFICE_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+    /// API-Adresse / API address
+    #[arg(long, default_value = onoffice::DEFAULT_BASE_URL)]
+    url: String,
+    /// DNS-Server für die Postfach-Prüfung / DNS server for the mailbox check (HOST:PORT)
+    #[arg(long, value_name = "HOST:PORT")]
+    dns: Option<SocketAddr>,
+    /// Schlüssel des Kontaktart-Werts, der als „Makler“ gilt / key of the contact type value that counts as "Makler"
+    #[arg(long, value_name = "KEY")]
+    makler_key: Option<String>,
+    /// Journal der Änderungen / journal of changes [Standard / default: ./oo-check-journal.jsonl,
+    /// ./oo-check-demo-journal.jsonl for --demo]
+    #[arg(long, value_name = "FILE")]
+    journal: Option<PathBuf>,
+    /// Demo: Startwert / demo: seed
+    #[arg(long, default_value_t = GenConfig::default().seed, requires = "demo")]
+    seed: u64,
+    /// Demo: Anzahl Benutzer / demo: number of users
+    #[arg(long, default_value_t = GenConfig::default().users, requires = "demo")]
+    users: usize,
+    /// Demo: Anzahl Objekte / demo: number of listings
+    #[arg(long, default_value_t = GenConfig::default().estates, requires = "demo")]
+    estates: usize,
+}
+
+/// `--kind` accepts exactly the finding ids; a wrong one is answered with the list of valid ones.
+fn finding_kind() -> impl TypedValueParser<Value = FindingKind> {
+    PossibleValuesParser::new(FindingKind::ALL.map(FindingKind::id))
+        .map(|id| FindingKind::from_id(&id).expect("only listed ids pass"))
+}
+
+fn usage_error(msg: &str) -> ! {
+    eprintln!("Fehler / error: {msg}\n\nMehr / more: oo-check --help");
+    std::process::exit(2);
+}
+
+/// Connects to the account the flags name (or the demo) and returns the auditor and the sandbox it may own.
+async fn connect(a: &Account) -> (Auditor, Option<Sandbox>) {
+    let settings: Arc<dyn Settings> = Arc::new(MemorySettings::default());
+    settings.set_makler_key(a.makler_key.clone());
+    let generate = GenConfig {
+        seed: a.seed,
+        users: a.users,
+        estates: a.estates,
+        ..GenConfig::default()
+    };
+    let (url, token, secret, dns, sandbox) = if a.demo {
+        let config = SandboxConfig {
+            generate: generate.clone(),
+            ..SandboxConfig::default()
+        };
+        let sb = Sandbox::start(config).await.unwrap_or_else(|e| {
+            eprintln!("Demo kann nicht starten / demo cannot start: {e}");
+            std::process::exit(1)
+        });
+        let c = sb.connection.clone();
+        (c.url, c.token, c.secret, Some(sb.dns_addr), Some(sb))
+    } else {
+        let present = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+        let token = present(&a.token)
+            .unwrap_or_else(|| usage_error("--token oder/or ONOFFICE_TOKEN fehlt / missing"));
+        let secret = present(&a.secret)
+            .unwrap_or_else(|| usage_error("--secret oder/or ONOFFICE_SECRET fehlt / missing"));
+        (a.url.clone(), token, secret, a.dns, None)
+    };
+    // One journal file may hold several accounts; every entry names its account and undo refuses the others'.
+    let default_journal = if a.demo {
+        "oo-check-demo-journal.jsonl"
+    } else {
+        "oo-check-journal.jsonl"
+    };
+    let journal_path = a
+        .journal
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(default_journal));
+    // The demo's address changes with its port; its account is the generated one.
+    let account = if a.demo {
+        format!(
+            "demo-{}-{}-{}",
+            generate.seed, generate.users, generate.estates
+        )
+    } else {
+        audit::journal::account_id(&url, &token)
+    };
+    let journal = match Journal::open(&journal_path, &account) {
+        Ok(j) => Arc::new(j),
+        Err(e) => {
+            eprintln!("Journal kann nicht geöffnet werden / cannot open the journal: {e}");
+            std::process::exit(1);
+        }
+    };
+    for w in journal.warnings() {
+        eprintln!("Hinweis: {}", w.de);
+    }
+    let credentials = Credentials::new(&token, &secret).unwrap_or_else(|e| fail(&e));
+    let client = Client::builder(credentials)
+        .base_url(&url)
+        .build()
+        .unwrap_or_else(|e| fail(&e));
+    let classifier = match dns {
+        Some(addr) => MailboxClassifier::with_server(addr),
+        None => MailboxClassifier::system(),
+    };
+    let auditor = Auditor::new(client, Arc::new(classifier), settings, journal);
+    for line in auditor.reconcile().await {
+        eprintln!("{}", line.de);
+    }
+    (auditor, sandbox)
+}
+
+fn progress(quiet: bool) -> ProgressSink {
+    if quiet {
+        ProgressSink::default()
+    } else {
+        ProgressSink::new(|p| eprintln!("[{}/{}] {}", p.step, p.of, p.label.de))
+    }
+}
+
+async fn audit_cmd(account: &Account, json: bool) {
+    let (auditor, _sandbox) = connect(account).await;
+    let report = auditor
+        .audit(&progress(json))
+        .await
+        .unwrap_or_else(|e| fail(&e));
+    if json {
+        let out = serde_json::json!({
+            "findings": report.findings, "stats": report.stats, "makler": report.makler,
+            "complete": report.complete, "assumptions": report.assumptions,
+            "mailboxes": report.mailboxes,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("serialisable")
+        );
+    } else {
+        print_report(&report);
+    }
+}
+
+fn confirmed() -> bool {
+    print!("Jetzt in onOffice ändern? [j/N] ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "j" | "ja" | "y" | "yes"
+    )
+}
+
+async fn fix_cmd(account: &Account, kinds: &[FindingKind], yes: bool) {
+    let (auditor, _sandbox) = connect(account).await;
+    let report = auditor
+        .audit(&progress(false))
+        .await
+        .unwrap_or_else(|e| fail(&e));
+    let kinds: BTreeSet<FindingKind> = kinds.iter().copied().collect();
+    let plan = auditor.plan(
+        &report,
+        |f| kinds.is_empty() || kinds.contains(&f.kind),
+        &PlanChoices::default(),
+    );
+    if plan.items.is_empty() {
+        println!("Nichts zu beheben. / Nothing to fix.");
+    }
+    println!("Geplante Änderungen ({}):", plan.items.len());
+    for item in &plan.items {
+        println!(
+            "  {:>3}. {} – {}",
+            item.id + 1,
+            item.label,
+            item.description.de
+        );
+    }
+    for n in &plan.needs_input {
+        println!("  offen: {} – {}", n.label, n.reason.de);
+    }
+    if plan.items.is_empty() {
+        return;
+    }
+    if !yes && !confirmed() {
+        println!("Abgebrochen, nichts geändert. / Cancelled, nothing changed.");
+        return;
+    }
+    let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
+    let results = auditor
+        .apply_with(&report, &plan, &all, &progress(false), None)
+        .await;
+    for r in &results {
+        println!(
+            "  {:>3}. {} – {}: {}",
+            r.id + 1,
+            r.label,
+            outcome_word(&r.outcome),
+            r.message.de
+        );
+    }
+    let after = auditor
+        .audit(&ProgressSink::default())
+        .await
+        .unwrap_or_else(|e| fail(&e));
+    let fixable =
+        |r: &audit::AuditReport| r.findings.iter().filter(|f| f.kind.is_fixable()).count();
+    println!(
+        "\nNach den Änderungen: {} Punkte für die App (vorher {}), {} Schritte in onOffice (z. B. Objekte neu übertragen).",
+        fixable(&after),
+        fixable(&report),
+        after.findings.len() - fixable(&after)
+    );
+}
+
+async fn undo_cmd(account: &Account, all: bool) {
+    let (auditor, _sandbox) = connect(account).await;
+    let results = if all {
+        auditor.undo_all(&progress(false)).await
+    } else {
+        auditor.undo_last().await.into_iter().collect()
+    };
+    if results.is_empty() {
+        println!("Im Journal ist nichts rückgängig zu machen. / Nothing to undo in the journal.");
+    }
+    for r in &results {
+        println!(
+            "{} – {}: {}",
+            r.label,
+            outcome_word(&r.outcome),
+            r.message.de
+        );
+    }
+}
+
+async fn diagnose_cmd(account: &Account, json: bool, out: Option<&PathBuf>) {
+    let (auditor, _sandbox) = connect(account).await;
+    let d = auditor.diagnose().await;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&d).expect("serialisable")
+        );
+    } else {
+        output::print_diagnosis(&d);
+    }
+    if let Some(path) = out {
+        let text = serde_json::to_string_pretty(&d).expect("serialisable");
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("Diagnose kann nicht gespeichert werden / cannot save the diagnosis: {e}");
+            std::process::exit(1);
+        }
+        eprintln!("Diagnose gespeichert: {}", path.display());
+    }
+    if !d.all_hold() {
+        std::process::exit(3);
+    }
+}
+
+async fn report_cmd(account: &Account, format: Format, out: &PathBuf) {
+    let (auditor, _sandbox) = connect(account).await;
+    let report = auditor
+        .audit(&progress(false))
+        .await
+        .unwrap_or_else(|e| fail(&e));
+    let text = output::report_text(&report, format.into());
+    if let Err(e) = std::fs::write(out, text) {
+        eprintln!("Bericht kann nicht gespeichert werden / cannot save the report: {e}");
+        std::process::exit(1);
+    }
+    eprintln!("Bericht gespeichert / report saved: {}", out.display());
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    runtime.block_on(async {
+        match &cli.command {
+            Command::Audit { account, json } => audit_cmd(account, *json).await,
+            Command::Fix {
+                account,
+                kinds,
+                yes,
+            } => fix_cmd(account, kinds, *yes).await,
+            Command::Undo { account, all } => undo_cmd(account, *all).await,
+            Command::Diagnose { account, json, out } => {
+                diagnose_cmd(account, *json, out.as_ref()).await
+            }
+            Command::Report {
+                account,
+                format,
+                out,
+            } => report_cmd(account, *format, out).await,
+        }
+    });
+}

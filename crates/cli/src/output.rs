@@ -1,0 +1,140 @@
+//! What `oo-check` prints: the checklist in German, outcomes in words, the compatibility check, and errors.
+
+use audit::{FindingKind, Outcome};
+
+/// An error from the client, in German and English; exit code 1.
+pub fn fail(e: &onoffice::Error) -> ! {
+    eprintln!("Fehler: {}\nError: {}", e.message_de(), e.message_en());
+    std::process::exit(1);
+}
+
+pub fn print_report(report: &audit::AuditReport) {
+    let s = &report.stats;
+    println!(
+        "onOffice-Prüfung: {} Benutzer, {} Systembenutzer-Adressen, {} aktive Vermietungsobjekte ({} Anfragen, {} s)\n",
+        s.users,
+        s.system_addresses,
+        s.rentals,
+        s.requests,
+        format!("{:.1}", s.elapsed_ms as f64 / 1000.0).replace('.', ",")
+    );
+    match &report.makler {
+        audit::MaklerKey::Found { label, .. } if label != "Makler" => {
+            println!("Makler-Wert: „{label}“ (Schlüssel Makler)\n")
+        }
+        audit::MaklerKey::Chosen { key, label } => {
+            println!("Makler-Wert: „{label}“ (gewählt, Schlüssel {key})\n")
+        }
+        _ => {}
+    }
+    if !report.complete {
+        println!("Achtung: Die Prüfung ist unvollständig, weil onOffice anders eingerichtet ist als erwartet (siehe unten).\n");
+    }
+    println!("Systembenutzer:");
+    for row in &report.users {
+        let light = match row.light {
+            audit::Light::Green => "grün",
+            audit::Light::Yellow => "gelb",
+            audit::Light::Red => "rot ",
+        };
+        let problems: Vec<String> = row.findings.iter().map(|k| k.title().de).collect();
+        println!(
+            "  [{light}] {:<28} {}",
+            row.name,
+            if problems.is_empty() {
+                "alles in Ordnung".into()
+            } else {
+                problems.join("; ")
+            }
+        );
+    }
+    println!();
+    for kind in FindingKind::ALL {
+        let list: Vec<_> = report.findings_of(kind).collect();
+        if list.is_empty() {
+            continue;
+        }
+        println!("{} ({}):", kind.title().de, list.len());
+        for f in list.iter().take(25) {
+            println!("  – {}: {}", f.subject_label, f.seen.de);
+            if let audit::Resolution::Manual { click_path, .. } = &f.resolution {
+                println!("    So geht's: {}", click_path.de);
+            }
+        }
+        if list.len() > 25 {
+            println!("  … und {} weitere", list.len() - 25);
+        }
+        println!();
+    }
+    let not_checked: Vec<&audit::MailboxRow> = report
+        .mailboxes
+        .iter()
+        .filter(|m| matches!(m.kind, audit::MailboxKind::CouldNotCheck { .. }))
+        .collect();
+    if !not_checked.is_empty() {
+        println!(
+            "Postfach-Art konnte nicht geprüft werden ({}), der DNS-Server hat nicht geantwortet. Bitte später erneut prüfen:",
+            not_checked.len()
+        );
+        for m in not_checked {
+            println!("  – {} ({})", m.email, m.names.join(", "));
+        }
+        println!();
+    }
+    let fixable = report
+        .findings
+        .iter()
+        .filter(|f| f.kind.is_fixable())
+        .count();
+    if fixable > 0 {
+        println!("{fixable} Punkte lassen sich mit „oo-check fix“ beheben.");
+    }
+}
+
+pub fn outcome_word(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Applied => "erledigt",
+        Outcome::AlreadyDone => "war schon erledigt",
+        Outcome::Conflict => "Konflikt",
+        Outcome::Failed { .. } => "fehlgeschlagen",
+        Outcome::Unknown => "unklar",
+        Outcome::Skipped => "übersprungen",
+    }
+}
+
+/// The compatibility check in words, with what to do for each assumption that fails.
+pub fn print_diagnosis(d: &audit::Diagnosis) {
+    println!(
+        "Verbindung prüfen: {} Anfragen, {} ms\n",
+        d.requests, d.elapsed_ms
+    );
+    for x in &d.assumptions {
+        let mark = match x.state {
+            audit::AssumptionState::Holds => "✔",
+            audit::AssumptionState::Fails => "✖",
+            audit::AssumptionState::Unknown => "?",
+        };
+        println!("  {mark} {}: {}", x.title.de, x.seen.de);
+        if x.state == audit::AssumptionState::Fails {
+            println!(
+                "      Bedeutung: {}\n      So geht's: {}",
+                x.meaning.de, x.todo.de
+            );
+        }
+    }
+}
+
+/// The same report the app writes, dated in UTC (the command line has no reader's time zone to go by).
+pub fn report_text(report: &audit::AuditReport, format: audit::ReportFormat) -> String {
+    let checked_at = audit::journal::rfc3339_now();
+    let checked_at = format!(
+        "{} (UTC)",
+        checked_at.replace('T', " ").trim_end_matches('Z')
+    );
+    let account = report
+        .snapshot
+        .company
+        .clone()
+        .unwrap_or_else(|| "onOffice".into());
+    format.render(report, &account, &checked_at)
+}
