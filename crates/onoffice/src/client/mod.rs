@@ -2,7 +2,6 @@
 //! few requests in flight, paging list reads to the end, and retrying what is safe to retry. Reads are retried on
 //! transient failures; writes only when onOffice provably did not run them (connection refused, clock refusal).
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -11,8 +10,8 @@ use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
 use crate::credentials::Credentials;
-use crate::envelope::{parse_response, Action, ActionResult, Record};
-use crate::error::{BaseUrlProblem, Blocker, Error};
+use crate::envelope::{parse_response, Action, ActionResult};
+use crate::error::{Blocker, Error};
 use crate::signing::hmac_v2;
 
 /// The stable production endpoint of the onOffice API.
@@ -22,183 +21,12 @@ pub const MAX_PAGE_SIZE: u64 = 500;
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Builds a [`Client`]. Every limit has a sensible default.
-#[derive(Clone, Debug)]
-pub struct ClientBuilder {
-    base_url: String,
-    credentials: Credentials,
-    timeout: Duration,
-    max_actions_per_request: usize,
-    max_in_flight: usize,
-    max_retries: u32,
-    backoff: Duration,
-    page_size: u64,
-    clock_skew_secs: i64,
-    /// A proxy to use instead of the system's (tests; an IT department's explicit setting).
-    proxy: Option<String>,
-}
+mod builder;
+mod paging;
 
-impl ClientBuilder {
-    pub fn new(credentials: Credentials) -> Self {
-        ClientBuilder {
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            credentials,
-            timeout: Duration::from_secs(30),
-            max_actions_per_request: 20,
-            max_in_flight: 4,
-            max_retries: 3,
-            backoff: Duration::from_millis(300),
-            page_size: MAX_PAGE_SIZE,
-            clock_skew_secs: 0,
-            proxy: None,
-        }
-    }
-
-    /// Another endpoint: https anywhere, or http on a loopback address (the sandbox).
-    pub fn base_url(mut self, url: &str) -> Self {
-        self.base_url = url.trim().to_owned();
-        self
-    }
-
-    /// How long one HTTP request may take before it counts as lost.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    pub fn max_actions_per_request(mut self, n: usize) -> Self {
-        self.max_actions_per_request = n.max(1);
-        self
-    }
-
-    pub fn max_in_flight(mut self, n: usize) -> Self {
-        self.max_in_flight = n.max(1);
-        self
-    }
-
-    /// Retries after the first attempt, for reads (and for writes onOffice provably did not run).
-    pub fn max_retries(mut self, n: u32) -> Self {
-        self.max_retries = n;
-        self
-    }
-
-    /// The first backoff; it doubles with every retry.
-    pub fn backoff(mut self, base: Duration) -> Self {
-        self.backoff = base;
-        self
-    }
-
-    /// Records per page of a list read (at most 500).
-    pub fn page_size(mut self, n: u64) -> Self {
-        self.page_size = n.clamp(1, MAX_PAGE_SIZE);
-        self
-    }
-
-    /// Shifts the timestamps this client signs with. For tests and for diagnosing clock trouble only.
-    pub fn clock_skew_secs(mut self, secs: i64) -> Self {
-        self.clock_skew_secs = secs;
-        self
-    }
-
-    /// Sends every request through this proxy (`http://host:port`) instead of the system's proxy settings.
-    pub fn proxy(mut self, url: &str) -> Self {
-        self.proxy = Some(url.trim().to_owned());
-        self
-    }
-
-    pub fn build(self) -> Result<Client> {
-        check_base_url(&self.base_url)?;
-        // TLS through rustls with the operating system's certificate verifier (its trust store, so an office's own
-        // root certificate counts as it does for the browser), ring as the crypto provider.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        // No redirects: a redirect would re-post a signed request to an address the base-URL rule never checked.
-        let mut http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("agent-check/", env!("CARGO_PKG_VERSION")));
-        // The system's proxy settings count (environment, Windows and macOS settings), except for the demo on this
-        // PC, which no proxy can reach.
-        if let Some(proxy) = &self.proxy {
-            let proxy = reqwest::Proxy::all(proxy).map_err(|_| Error::BaseUrl {
-                url: None,
-                problem: BaseUrlProblem::Invalid,
-            })?;
-            http = http.proxy(proxy);
-        } else if is_loopback(&self.base_url) {
-            http = http.no_proxy();
-        }
-        let http = http.build().map_err(|e| Error::Transport {
-            detail: e.to_string(),
-        })?;
-        let batch_limit = AtomicUsize::new(self.max_actions_per_request);
-        Ok(Client {
-            inner: Arc::new(Inner {
-                batch_limit,
-                config: self,
-                http,
-                requests: AtomicU64::new(0),
-                actions: AtomicU64::new(0),
-            }),
-        })
-    }
-}
-
-/// Refuses every API address but https, or http on a loopback address. An address that carries credentials or
-/// cannot be parsed is never echoed back (it may hold something secret the person pasted by mistake).
-/// Whether the address points at this PC (the demo, the sandbox).
-fn is_loopback(raw: &str) -> bool {
-    match url::Url::parse(raw).ok().as_ref().and_then(|u| u.host()) {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    }
-}
-
-/// A proxy or a certificate that stops the connection, told apart from a network that is down.
-fn blocker(e: &reqwest::Error) -> Option<Blocker> {
-    let mut chain = Vec::new();
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = source {
-        chain.push(format!("{s} {s:?}").to_lowercase());
-        source = s.source();
-    }
-    let all = chain.join(" | ");
-    if all.contains("certificate")
-        || all.contains("unknownissuer")
-        || all.contains("notvalidforname")
-    {
-        Some(Blocker::Certificate)
-    } else if all.contains("proxy") || all.contains("tunnel") {
-        Some(Blocker::Proxy)
-    } else {
-        None
-    }
-}
-
-pub fn check_base_url(raw: &str) -> Result<()> {
-    let hidden = |problem| Error::BaseUrl { url: None, problem };
-    let url = url::Url::parse(raw).map_err(|_| hidden(BaseUrlProblem::Invalid))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(hidden(BaseUrlProblem::CredentialsInUrl));
-    }
-    let not_https = || Error::BaseUrl {
-        url: Some(url.to_string()),
-        problem: BaseUrlProblem::NotHttps,
-    };
-    match url.scheme() {
-        "https" if url.host().is_some() => Ok(()),
-        "https" => Err(hidden(BaseUrlProblem::Invalid)),
-        "http" => match url.host() {
-            Some(url::Host::Ipv4(ip)) if ip.is_loopback() => Ok(()),
-            Some(url::Host::Ipv6(ip)) if ip.is_loopback() => Ok(()),
-            Some(url::Host::Domain("localhost")) => Ok(()),
-            _ => Err(not_https()),
-        },
-        _ => Err(not_https()),
-    }
-}
+use builder::blocker;
+pub use builder::{check_base_url, ClientBuilder};
+pub use paging::paged;
 
 struct Inner {
     config: ClientBuilder,
@@ -487,117 +315,11 @@ impl Client {
             Err(e) => Err(Failure::Lost(format!("answer is not JSON: {e}"))),
         }
     }
-
-    /// Reads every record of a list read: the first page, then all remaining pages together.
-    pub async fn read_all(&self, action: Action) -> Result<Vec<Record>> {
-        self.read_all_many(vec![action])
-            .await
-            .pop()
-            .expect("one result per action")
-    }
-
-    /// Reads every record of several list reads. First pages go out together, then the remaining pages.
-    pub async fn read_all_many(&self, actions: Vec<Action>) -> Vec<Result<Vec<Record>>> {
-        let page = self.inner.config.page_size;
-        let firsts: Vec<Action> = actions.iter().map(|a| paged(a, page, 0)).collect();
-        let first_results = self.execute(firsts).await;
-        self.read_remaining(&actions, first_results).await
-    }
-
-    /// Given the first page of each list read, reads the rest. With a total (`cntabsolute`) every remaining page goes
-    /// out at once; without one (user reads), pages are read a few at a time until one comes back shorter than the
-    /// limit. Records are de-duplicated by id (a record added between two pages shifts the rest by one).
-    pub async fn read_remaining(
-        &self,
-        lists: &[Action],
-        firsts: Vec<Result<ActionResult>>,
-    ) -> Vec<Result<Vec<Record>>> {
-        let page = self.inner.config.page_size;
-        let ahead = self.inner.config.max_in_flight as u64;
-        let mut out: Vec<Result<Vec<Record>>> = Vec::with_capacity(lists.len());
-        // Lists without a total whose last page was full: (list, next offset).
-        let mut open_ended: Vec<(usize, u64)> = Vec::new();
-        let mut follow_ups: Vec<(usize, Action)> = Vec::new();
-        for (i, result) in firsts.into_iter().enumerate() {
-            match result {
-                Ok(r) => {
-                    match r.cnt_absolute {
-                        Some(total) => {
-                            let mut offset = page;
-                            while offset < total {
-                                follow_ups.push((i, paged(&lists[i], page, offset)));
-                                offset += page;
-                            }
-                        }
-                        None if r.records.len() as u64 >= page => open_ended.push((i, page)),
-                        None => {}
-                    }
-                    out.push(Ok(r.records));
-                }
-                Err(e) => out.push(Err(e)),
-            }
-        }
-        loop {
-            // Without a total, read the next few pages of each open list in the same round.
-            let mut round_owner: Vec<(usize, bool)> = Vec::new();
-            let mut pages: Vec<Action> = Vec::new();
-            for (owner, action) in follow_ups.drain(..) {
-                round_owner.push((owner, false));
-                pages.push(action);
-            }
-            for &(i, offset) in &open_ended {
-                for k in 0..ahead {
-                    round_owner.push((i, true));
-                    pages.push(paged(&lists[i], page, offset + k * page));
-                }
-            }
-            if pages.is_empty() {
-                break;
-            }
-            let mut still_open: BTreeMap<usize, bool> =
-                open_ended.iter().map(|&(i, _)| (i, true)).collect();
-            for ((owner, open), result) in round_owner.into_iter().zip(self.execute(pages).await) {
-                match (&mut out[owner], result) {
-                    (Ok(records), Ok(r)) => {
-                        if open && (r.records.len() as u64) < page {
-                            still_open.insert(owner, false);
-                        }
-                        records.extend(r.records);
-                    }
-                    (slot @ Ok(_), Err(e)) => {
-                        still_open.insert(owner, false);
-                        *slot = Err(e);
-                    }
-                    (Err(_), _) => {
-                        still_open.insert(owner, false);
-                    }
-                }
-            }
-            open_ended = open_ended
-                .into_iter()
-                .filter(|(i, _)| still_open.get(i) == Some(&true))
-                .map(|(i, offset)| (i, offset + ahead * page))
-                .collect();
-        }
-        for records in out.iter_mut().flatten() {
-            let mut seen = std::collections::HashSet::new();
-            records.retain(|r| seen.insert(r.id.clone()));
-        }
-        out
-    }
 }
 
 /// Whether a JSON body is onOffice's envelope (a root `status` or `response`).
 fn has_envelope(value: &Value) -> bool {
     value.get("status").is_some_and(Value::is_object) || value.get("response").is_some()
-}
-
-/// A list read limited to one page.
-pub fn paged(action: &Action, limit: u64, offset: u64) -> Action {
-    action
-        .clone()
-        .param("listlimit", limit)
-        .param("listoffset", offset)
 }
 
 fn unix_now() -> i64 {
@@ -608,44 +330,4 @@ fn unix_now() -> i64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_url_rule() {
-        for ok in [
-            DEFAULT_BASE_URL,
-            "https://api.onoffice.de/api/latest/api.php",
-            "http://127.0.0.1:8080/api/stable/api.php",
-            "http://[::1]:80/api/stable/api.php",
-            "http://localhost:1/api/stable/api.php",
-        ] {
-            assert!(check_base_url(ok).is_ok(), "{ok}");
-        }
-        let hidden =
-            check_base_url("https://user:geheim@api.onoffice.de/api/stable/api.php").unwrap_err();
-        assert!(
-            !format!("{hidden:?}{}{}", hidden.message_de(), hidden.message_en()).contains("geheim")
-        );
-        assert!(check_base_url("not a url")
-            .unwrap_err()
-            .message_de()
-            .contains("Ungültige Adresse"));
-        assert!(check_base_url("http://192.168.1.5/api.php")
-            .unwrap_err()
-            .message_de()
-            .contains("nur https"));
-        for bad in [
-            "http://api.onoffice.de/api/stable/api.php",
-            "http://192.168.1.5/api.php",
-            "ftp://127.0.0.1/api.php",
-            "file:///etc/passwd",
-            "https://user:pw@api.onoffice.de/api/stable/api.php",
-            "not a url",
-            "http://127.0.0.1.evil.example/api.php",
-        ] {
-            let err = check_base_url(bad).unwrap_err();
-            assert_eq!(err.class(), crate::ErrorClass::Configuration, "{bad}");
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,203 @@
+//! Reads everything one audit needs in as few sequential round trips as the data allows:
+//! (1) field metadata and the first page of users, system user addresses and active rentals together,
+//! (2) every remaining page together (lists without a total, such as users, until a short page), (3) both contact
+//! person relations of all rentals (`contactPerson`, brokers only, whose first entry the portals get, and
+//! `contactPersonAll`, who else sits on the listing), the user-address links if the user read lacked them, and the
+//! mailbox DNS look-ups together, (4) the addresses of contacts that are not system users.
+//! Nothing is read once per record, and nothing is written: an audit sends only `read` and `get` actions.
+
+use super::*;
+
+/// Reads one audit's data. Errors are the client's typed errors (credentials, clock, permission, ...).
+pub async fn read(
+    client: &Client,
+    classifier: &MailboxClassifier,
+    settings: &dyn Settings,
+    progress: &ProgressSink,
+) -> onoffice::Result<Snapshot> {
+    let page = client.page_size();
+    progress.report(Progress::step(
+        1,
+        Text::new(
+            "Lese Feldkonfiguration, Benutzer, Systembenutzer-Adressen und Vermietungsobjekte …",
+            "Reading field settings, users, system user addresses and rental listings …",
+        ),
+    ));
+    let lists: Vec<Action> = vec![
+        actions::read_users(USER_FIELDS),
+        actions::read_addresses(&system_address_filter(), ADDRESS_FIELDS),
+        actions::read_estates(&rental_filter(), ESTATE_FIELDS),
+    ];
+    let mut first_round = vec![actions::get_fields(
+        &["address"],
+        true,
+        &[CONTACT_TYPE_FIELD],
+    )];
+    first_round.extend(lists.iter().map(|a| paged(a, page, 0)));
+    let mut results = client.execute(first_round).await.into_iter();
+    let fields =
+        onoffice::FieldCatalog::from_records(&results.next().expect("fields result")?.records)?;
+    let firsts: Vec<onoffice::Result<onoffice::ActionResult>> = results.collect();
+    let more = firsts.iter().any(|r| {
+        r.as_ref().is_ok_and(|r| {
+            r.cnt_absolute
+                .map_or(r.records.len() as u64 >= page, |t| t > page)
+        })
+    });
+    if more {
+        progress.report(Progress::step(
+            2,
+            Text::new("Lese weitere Seiten …", "Reading more pages …"),
+        ));
+    }
+    let mut records: Vec<Vec<Record>> = Vec::new();
+    for list in client.read_remaining(&lists, firsts).await {
+        records.push(list?);
+    }
+    let mut snapshot = Snapshot::default();
+    let permitted = fields
+        .field("address", CONTACT_TYPE_FIELD)
+        .map(|f| f.permitted.clone())
+        .unwrap_or_default();
+    snapshot.makler = Some(resolve_makler_key(&permitted, settings.makler_key()));
+    let mut lists = records.into_iter();
+    let user_records = lists.next().unwrap_or_default();
+    let has_link_field = user_records
+        .iter()
+        .any(|r| r.elements.contains_key("adrId:adressen.ID"));
+    for u in user_records.iter().filter_map(parse_user) {
+        snapshot.users.insert(u.nr, u);
+    }
+    let mut companies: BTreeMap<String, usize> = BTreeMap::new();
+    for (a, company) in lists
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| parse_address(r).map(|a| (a, r.text("Firma"))))
+    {
+        // The filter asked for it, but check anyway: odd data must not turn into false alarms.
+        if a.contact_types.iter().any(|k| k == SYSTEM_USER_KEY) {
+            if let Some(c) = company
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+            {
+                *companies.entry(c).or_default() += 1;
+            }
+            snapshot.system_addresses.insert(a.id, a);
+        }
+    }
+    snapshot.company = companies
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(c, _)| c);
+    for e in lists
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(parse_rental)
+    {
+        snapshot.rentals.insert(e.id, e);
+    }
+
+    progress.report(Progress::step(
+        3,
+        Text::new(
+            format!(
+                "Lese Ansprechpartner von {} Vermietungsobjekten und prüfe E-Mail-Postfächer …",
+                snapshot.rentals.len()
+            ),
+            format!(
+                "Reading contact persons of {} rental listings and checking mailboxes …",
+                snapshot.rentals.len()
+            ),
+        ),
+    ));
+    let rental_ids: Vec<u64> = snapshot.rentals.keys().copied().collect();
+    let user_nrs: Vec<u64> = snapshot.users.keys().copied().collect();
+    let emails: Vec<String> = snapshot
+        .system_addresses
+        .values()
+        .filter_map(|a| a.default_email.clone())
+        .collect();
+    let contacts = read_contact_relations(client, &rental_ids);
+    let links = async {
+        if has_link_field || user_nrs.is_empty() {
+            Ok(None)
+        } else {
+            client
+                .ids_from_relation(RELATION_USER_ADDRESS, RelationSide::Parents, &user_nrs)
+                .await
+                .map(Some)
+        }
+    };
+    let (contacts, links, mailboxes) =
+        tokio::join!(contacts, links, classifier.classify_all(emails));
+    (snapshot.brokers, snapshot.contacts) = contacts?;
+    if let Some(links) = links? {
+        for (nr, addresses) in links {
+            if let Some(u) = snapshot.users.get_mut(&nr) {
+                u.address_id = addresses.first().copied();
+            }
+        }
+    }
+    snapshot.mailboxes = mailboxes;
+
+    let others: BTreeSet<u64> = snapshot
+        .rentals
+        .keys()
+        .flat_map(|&e| {
+            snapshot
+                .portal_contact(e)
+                .into_iter()
+                .chain(snapshot.skipped_contacts(e))
+        })
+        .filter(|id| !snapshot.system_addresses.contains_key(id))
+        .collect();
+    if !others.is_empty() {
+        progress.report(Progress::step(
+            4,
+            Text::new(
+                format!("Lese {} weitere Ansprechpartner-Adressen …", others.len()),
+                format!("Reading {} other contact person addresses …", others.len()),
+            ),
+        ));
+        let ids: Vec<u64> = others.into_iter().collect();
+        for a in client
+            .read_addresses_by_id(&ids, ADDRESS_FIELDS)
+            .await?
+            .iter()
+            .filter_map(parse_address)
+        {
+            snapshot.other_contacts.insert(a.id, a);
+        }
+    }
+    Ok(snapshot)
+}
+
+/// Both contact person relations of the given listings, read together: `(contactPerson, contactPersonAll)`.
+pub async fn read_contact_relations(
+    client: &Client,
+    estates: &[u64],
+) -> onoffice::Result<(BTreeMap<u64, Vec<u64>>, BTreeMap<u64, Vec<u64>>)> {
+    let mut calls = Vec::new();
+    for relation in [RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL] {
+        for chunk in estates.chunks(MAX_RELATION_IDS) {
+            calls.push((
+                relation,
+                actions::ids_from_relation(relation, RelationSide::Parents, chunk),
+            ));
+        }
+    }
+    let (kinds, calls): (Vec<&str>, Vec<Action>) = calls.into_iter().unzip();
+    let mut brokers = BTreeMap::new();
+    let mut all = BTreeMap::new();
+    for (relation, result) in kinds.into_iter().zip(client.execute(calls).await) {
+        let map = parse_related_ids(&result?.records)?;
+        if relation == RELATION_CONTACT_PERSON {
+            brokers.extend(map);
+        } else {
+            all.extend(map);
+        }
+    }
+    Ok((brokers, all))
+}

@@ -1,0 +1,353 @@
+//! The read actions: list reads of addresses, estates and users (filter, `data` selection, paging), `get fields` and
+//! `get idsfromrelation`.
+
+use super::*;
+
+/// Looks up a pseudo-field (`email`, `defaultemail`) of a record by id.
+type PseudoFields<'a> = dyn Fn(u64, &str) -> Option<Map<String, Value>> + 'a;
+/// All elements of a record by id.
+type Elements<'a> = dyn Fn(u64) -> Option<Map<String, Value>> + 'a;
+
+/// Filter, count, page and shape a list read. The matching ids of a filter are kept in the account's cache until the
+/// next write, so reading page 40 of a list costs what reading page 1 does (as with a database index).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn list_read(
+    cache: &ListCache,
+    type_name: &str,
+    ids: Vec<u64>,
+    elements_of: &Elements,
+    params: &Map<String, Value>,
+    multiselect: &[&str],
+    pseudo: &PseudoFields,
+) -> Result<Done, ActionError> {
+    let filter = params.get("filter").cloned().unwrap_or(Value::Null);
+    let limit = match params.get("listlimit") {
+        None => 20,
+        Some(v) => match id_of(v) {
+            Some(n) => n.min(500),
+            None => return err(255, "Invalid value for parameter: listlimit"),
+        },
+    } as usize;
+    let offset = params.get("listoffset").and_then(id_of).unwrap_or(0) as usize;
+    let data: Option<Vec<String>> = match params.get("data") {
+        Some(Value::Array(items)) if !items.is_empty() => Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+        ),
+        _ => None,
+    };
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        ids.hash(&mut h);
+        format!("{type_name}|{filter}|{}|{:x}", ids.len(), h.finish())
+    };
+    let cached = cache.filters.lock().unwrap().get(&key).cloned();
+    let matched: Arc<Vec<u64>> =
+        match cached {
+            Some(m) => m,
+            None => {
+                match &filter {
+                    Value::Null => {}
+                    Value::Array(a) if a.is_empty() => {}
+                    Value::Object(_) => {
+                        let mut known = ids
+                            .first()
+                            .and_then(|id| elements_of(*id))
+                            .unwrap_or_default();
+                        if type_name == "address" {
+                            known.insert("defaultemail".into(), Value::String(String::new()));
+                        }
+                        if !known.is_empty() {
+                            filter::validate(&filter, &known)?;
+                        }
+                    }
+                    _ => return err(
+                        257,
+                        "An error occurred while validating the filter: filter must be an object",
+                    ),
+                }
+                let matched: Vec<u64> = ids
+                    .iter()
+                    .copied()
+                    .filter(|id| {
+                        if !filter.is_object() {
+                            return true;
+                        }
+                        let Some(mut el) = elements_of(*id) else {
+                            return false;
+                        };
+                        if let Some(extra) = pseudo(*id, "defaultemail") {
+                            el.extend(extra);
+                        }
+                        filter::matches(&filter, &el, multiselect)
+                    })
+                    .collect();
+                let matched = Arc::new(matched);
+                cache.filters.lock().unwrap().insert(key, matched.clone());
+                matched
+            }
+        };
+    let mut done = Done {
+        cnt_absolute: Some(matched.len() as u64),
+        ..Done::default()
+    };
+    for &id in matched.iter().skip(offset).take(limit) {
+        let Some(el) = elements_of(id) else { continue };
+        let elements = match &data {
+            None => el,
+            Some(fields) => {
+                let mut out = Map::new();
+                for f in fields {
+                    if let Some(v) = el.get(f) {
+                        out.insert(f.clone(), v.clone());
+                    } else if let Some(extra) = pseudo(id, f) {
+                        out.extend(extra);
+                    }
+                    // Unknown names in `data` are dropped silently, as onOffice does.
+                }
+                out
+            }
+        };
+        if type_name == "address" {
+            done.listed_addresses.push(id);
+        }
+        done.records
+            .push(json!({"id": id, "type": type_name, "elements": elements}));
+    }
+    Ok(done)
+}
+
+pub(super) fn selected_ids(
+    resource_id: &Value,
+    params: &Map<String, Value>,
+) -> Result<Option<BTreeSet<u64>>, ActionError> {
+    if let Some(id) = id_of(resource_id) {
+        return Ok(Some([id].into()));
+    }
+    match params.get("recordids") {
+        None => Ok(None),
+        Some(v) => match id_list(v) {
+            Some(ids) if ids.len() > 500 => err(302, "This action support only up to 500 Ids"),
+            Some(ids) => Ok(Some(ids.into_iter().collect())),
+            None => err(255, "Invalid value for parameter: recordids"),
+        },
+    }
+}
+
+pub(super) fn read_addresses(
+    account: &Account,
+    resource_id: &Value,
+    params: &Map<String, Value>,
+) -> Result<Done, ActionError> {
+    let only = selected_ids(resource_id, params)?;
+    let ids = account
+        .addresses
+        .keys()
+        .copied()
+        .filter(|id| only.as_ref().is_none_or(|s| s.contains(id)))
+        .collect();
+    let elements = |id: u64| account.addresses.get(&id).map(Address::elements);
+    let lookup = |id: u64, field: &str| {
+        account
+            .addresses
+            .get(&id)
+            .and_then(|a| a.pseudo_elements(field))
+    };
+    list_read(
+        &account.list_cache,
+        "address",
+        ids,
+        &elements,
+        params,
+        &["ArtDaten"],
+        &lookup,
+    )
+}
+
+pub(super) fn read_estates(
+    account: &Account,
+    resource_id: &Value,
+    params: &Map<String, Value>,
+) -> Result<Done, ActionError> {
+    let only = selected_ids(resource_id, params)?;
+    let ids = account
+        .estates
+        .keys()
+        .copied()
+        .filter(|id| only.as_ref().is_none_or(|s| s.contains(id)))
+        .collect();
+    let elements = |id: u64| {
+        account
+            .estates
+            .get(&id)
+            .map(|e| account.readable(e.elements()))
+    };
+    list_read(
+        &account.list_cache,
+        "estate",
+        ids,
+        &elements,
+        params,
+        &[],
+        &|_, _| None,
+    )
+}
+
+pub(super) fn read_users(
+    account: &Account,
+    resource_id: &Value,
+    params: &Map<String, Value>,
+) -> Result<Done, ActionError> {
+    if !account.can_read_users {
+        return err(170, "No read permission for this user");
+    }
+    let only = id_of(resource_id);
+    let ids = account
+        .users
+        .keys()
+        .copied()
+        .filter(|n| only.is_none_or(|o| o == *n))
+        .collect();
+    let elements = |id: u64| {
+        account
+            .users
+            .get(&id)
+            .map(|u| account.readable(u.elements()))
+    };
+    let mut done = list_read(
+        &account.list_cache,
+        "user",
+        ids,
+        &elements,
+        params,
+        &[],
+        &|_, _| None,
+    )?;
+    // Recorded user reads carry no total: a page shorter than the limit is the only end marker.
+    done.cnt_absolute = None;
+    Ok(done)
+}
+
+pub(super) fn get_fields(
+    account: &Account,
+    params: &Map<String, Value>,
+) -> Result<Done, ActionError> {
+    let labels = truthy(params.get("labels"));
+    let modules: Vec<String> = match params.get("modules") {
+        Some(Value::Array(m)) => m
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => vec!["address".into(), "estate".into(), "user".into()],
+    };
+    let field_list: Option<BTreeSet<String>> = match params.get("fieldList") {
+        Some(Value::Array(f)) if !f.is_empty() => Some(
+            f.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+        ),
+        _ => None,
+    };
+    let mut done = Done::default();
+    for module in modules {
+        let Some(mut fields) =
+            account.field_metadata(&module, labels, truthy(params.get("realDataTypes")))
+        else {
+            continue;
+        };
+        if let Some(keep) = &field_list {
+            fields.retain(|k, _| k == "label" || keep.contains(k));
+        }
+        done.records
+            .push(json!({"id": module, "type": null, "elements": fields}));
+    }
+    Ok(done)
+}
+
+pub(super) fn ids_from_relation(
+    account: &Account,
+    params: &Map<String, Value>,
+) -> Result<Done, ActionError> {
+    let relation = params
+        .get("relationtype")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let parents = params.get("parentids");
+    let children = params.get("childids");
+    let (ids, from_parent) = match (parents, children) {
+        (Some(_), Some(_)) => {
+            return err(
+                255,
+                "Invalid value for parameter: either parentids or childids",
+            )
+        }
+        (Some(p), None) => (id_list(p), true),
+        (None, Some(c)) => (id_list(c), false),
+        (None, None) => return err(254, "Missing mandatory field: parentids or childids"),
+    };
+    let Some(ids) = ids else {
+        return err(255, "Invalid value for parameter: ids");
+    };
+    if ids.len() > 500 {
+        return err(302, "This action support only up to 500 Ids");
+    }
+    let by_estate = account.list_cache.contacts_by_estate(&account.contacts);
+    let related = |id: u64| -> Result<Vec<u64>, ActionError> {
+        Ok(match (relation, from_parent) {
+            (RELATION_CONTACT_PERSON, true) => by_estate
+                .get(&id)
+                .map(|l| {
+                    l.iter()
+                        .copied()
+                        .filter(|a| account.is_broker(*a))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            (RELATION_CONTACT_PERSON_ALL, true) => by_estate.get(&id).cloned().unwrap_or_default(),
+            (RELATION_CONTACT_PERSON, false) => account.estates_of_contact(id, true),
+            (RELATION_CONTACT_PERSON_ALL, false) => account.estates_of_contact(id, false),
+            (RELATION_USER_ADDRESS, true) => account
+                .users
+                .get(&id)
+                .and_then(|u| u.address_id)
+                .into_iter()
+                .collect(),
+            (RELATION_USER_ADDRESS, false) => account
+                .users
+                .values()
+                .filter(|u| u.address_id == Some(id))
+                .map(|u| u.nr)
+                .collect(),
+            (RELATION_ESTATE_OFFICER, true) => account
+                .estates
+                .get(&id)
+                .map(|e| e.officer)
+                .into_iter()
+                .collect(),
+            (RELATION_ESTATE_OFFICER, false) => account
+                .estates
+                .values()
+                .filter(|e| e.officer == id)
+                .map(|e| e.id)
+                .collect(),
+            _ => return err(132, "No or unknown relation given"),
+        })
+    };
+    let mut elements = Map::new();
+    for id in ids {
+        let list: Vec<Value> = related(id)?
+            .into_iter()
+            .map(|r| Value::String(r.to_string()))
+            .collect();
+        elements.insert(id.to_string(), Value::Array(list));
+    }
+    Ok(Done {
+        records: vec![json!({"id": "relatedIds", "type": "", "elements": elements})],
+        cnt_absolute: None,
+        listed_addresses: Vec::new(),
+    })
+}

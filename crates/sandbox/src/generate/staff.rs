@@ -1,0 +1,286 @@
+//! The people of the account: users in every case the audit must tell apart, their system user addresses, orphaned
+//! system user addresses, wrong contacts, and the bulk of an address book.
+
+use super::names::{initial, mail_local, new_address, person, FREE_MAIL, OTHER_TYPES};
+use super::{Builder, UserCase};
+use crate::model::*;
+
+impl Builder<'_> {
+    /// Users in every case (a few forced first so small accounts hold every finding kind) with their system user addresses.
+    pub(super) fn users(&mut self) {
+        let broker_key = self.broker_key.clone();
+        // Every user case appears once before the random mix, so small accounts hold every finding kind.
+        let forced = [
+            UserCase::Fine,
+            UserCase::NoAddress,
+            UserCase::NotMakler,
+            UserCase::NoEmail,
+            UserCase::FreeMail,
+            UserCase::ExternalDomain,
+            UserCase::Fine,
+            UserCase::OnlyNonDefaultEmail,
+            UserCase::UnknownDomain,
+            UserCase::Deactivated,
+        ];
+        for i in 0..self.cfg.users {
+            let case = if i < forced.len() {
+                forced[i]
+            } else {
+                let roll = self.rng.below(100);
+                match roll {
+                    0..=3 => UserCase::Deactivated,
+                    4..=7 => UserCase::NoAddress,
+                    8..=17 => UserCase::NotMakler,
+                    18..=22 => UserCase::NoEmail,
+                    23..=25 => UserCase::OnlyNonDefaultEmail,
+                    26..=31 => UserCase::FreeMail,
+                    32..=37 => UserCase::ExternalDomain,
+                    38..=42 => UserCase::UnknownDomain,
+                    _ => UserCase::Fine,
+                }
+            };
+            let nr = 17 + i as u64 * 2;
+            let (first, last) = person(&mut self.rng);
+            let mut username = mail_local(&format!("{}{}", initial(&first), last));
+            while !self.used_usernames.insert(username.clone()) {
+                username.push_str(&(self.rng.below(9) + 1).to_string());
+            }
+            let work_mail = format!(
+                "{}.{}@{}",
+                mail_local(&first),
+                mail_local(&last),
+                self.domain
+            );
+            let mut user = User {
+                nr,
+                username: username.clone(),
+                first_name: first.clone(),
+                last_name: last.clone(),
+                kuerzel: format!("{}{}", initial(&first), initial(&last)).to_uppercase(),
+                email: work_mail.clone(),
+                address_id: None,
+                status: "active".into(),
+            };
+            match case {
+                UserCase::Deactivated => {
+                    user.status = if self.rng.chance(0.5) {
+                        "deactivated"
+                    } else {
+                        "locked"
+                    }
+                    .into();
+                }
+                UserCase::NoAddress => self.plant("user.address_missing", format!("user:{nr}")),
+                _ => {
+                    let id = self.next_address;
+                    self.next_address += 1;
+                    let mut a = new_address(&mut self.rng, id, &first, &last, self.agency);
+                    a.contact_types.push("Systembenutzer".into());
+                    if self.rng.chance(0.3) {
+                        a.contact_types.push(self.rng.pick(OTHER_TYPES).to_string());
+                    }
+                    let mut open = false;
+                    if let Some(key) = &broker_key {
+                        if case == UserCase::NotMakler {
+                            self.without_broker_key.push(id);
+                            if self.makler_findings {
+                                self.plant("user.not_makler", format!("address:{id}"));
+                                open = true;
+                            }
+                        } else {
+                            // The broker key sits anywhere in the list, as people tick it in any order.
+                            let pos = self.rng.below(a.contact_types.len() + 1);
+                            a.contact_types.insert(pos, key.clone());
+                        }
+                    }
+                    let email = match case {
+                        UserCase::NoEmail => None,
+                        UserCase::OnlyNonDefaultEmail => {
+                            a.emails.push(EmailEntry {
+                                id: self.account.next_email_id,
+                                address: format!(
+                                    "{}@{}",
+                                    mail_local(&first),
+                                    self.rng.pick(FREE_MAIL)
+                                ),
+                                default: false,
+                                ..EmailEntry::default()
+                            });
+                            self.account.next_email_id += 1;
+                            None
+                        }
+                        UserCase::FreeMail => Some(format!(
+                            "{}.{}{}@{}",
+                            mail_local(&first),
+                            mail_local(&last),
+                            self.rng.below(90) + 10,
+                            self.rng.pick(FREE_MAIL)
+                        )),
+                        UserCase::ExternalDomain => Some(format!(
+                            "{}.{}@{}",
+                            mail_local(&first),
+                            mail_local(&last),
+                            self.external_domain
+                        )),
+                        UserCase::UnknownDomain => {
+                            Some(format!("{}@{}", mail_local(&first), self.unknown_domain))
+                        }
+                        _ => Some(work_mail.clone()),
+                    };
+                    match email {
+                        None => {
+                            self.plant("user.no_email", format!("address:{id}"));
+                            open = true;
+                        }
+                        Some(addr) => {
+                            if matches!(case, UserCase::FreeMail | UserCase::ExternalDomain) {
+                                self.plant("user.mailbox_external", format!("address:{id}"));
+                                open = true;
+                            } else {
+                                // An external mailbox never gets mail booking: nothing to confirm there.
+                                self.plant(
+                                    "user.mail_booking_unconfirmed",
+                                    format!("address:{id}"),
+                                );
+                            }
+                            if self.rng.chance(0.2) {
+                                a.emails.push(EmailEntry {
+                                    id: self.account.next_email_id,
+                                    address: format!(
+                                        "{}.privat@{}",
+                                        mail_local(&first),
+                                        self.rng.pick(FREE_MAIL)
+                                    ),
+                                    default: false,
+                                    ..EmailEntry::default()
+                                });
+                                self.account.next_email_id += 1;
+                            }
+                            let pos = self.rng.below(a.emails.len() + 1);
+                            a.emails.insert(
+                                pos,
+                                EmailEntry {
+                                    id: self.account.next_email_id,
+                                    address: addr,
+                                    default: true,
+                                    ..EmailEntry::default()
+                                },
+                            );
+                            self.account.next_email_id += 1;
+                        }
+                    }
+                    if open {
+                        self.not_ready.insert(id);
+                    } else {
+                        self.ready.push(id);
+                    }
+                    user.address_id = Some(id);
+                    self.account.addresses.insert(id, a);
+                }
+            }
+            self.account.users.insert(nr, user);
+        }
+    }
+
+    /// Systembenutzer addresses no user points to (left over from former staff).
+    pub(super) fn orphans(&mut self) {
+        let broker_key = self.broker_key.clone();
+        // Systembenutzer addresses no user points to (left over from former staff).
+        let orphans = (self.cfg.users / 15).max(1);
+        for _ in 0..orphans {
+            let id = self.next_id();
+            let (first, last) = person(&mut self.rng);
+            let mut a = new_address(&mut self.rng, id, &first, &last, self.agency);
+            a.contact_types = vec!["Systembenutzer".into()];
+            if let Some(key) = &broker_key {
+                a.contact_types.push(key.clone());
+            }
+            self.account.addresses.insert(id, a);
+            self.plant("address.user_missing", format!("address:{id}"));
+        }
+    }
+
+    /// Separate broker records and private addresses of staff, used as wrong contacts of listings. Returns their ids.
+    pub(super) fn wrong_contacts(&mut self) -> Vec<u64> {
+        let broker_key = self.broker_key.clone();
+        // Separate broker records (not linked to a user) and private addresses of staff, used as wrong contacts.
+        let mut wrong_contacts = Vec::new();
+        for n in 0..(3 + self.cfg.users / 10) {
+            let id = self.next_id();
+            let (first, last) = person(&mut self.rng);
+            let mut a = new_address(
+                &mut self.rng,
+                id,
+                &first,
+                &last,
+                if n % 2 == 0 { self.agency } else { "" },
+            );
+            if n % 2 == 0 {
+                if let Some(key) = &broker_key {
+                    a.contact_types.push(key.clone());
+                }
+                a.emails.push(EmailEntry {
+                    id: self.account.next_email_id,
+                    address: format!("{}@{}", mail_local(&last), self.domain),
+                    default: true,
+                    ..EmailEntry::default()
+                });
+            } else {
+                a.contact_types.push("Privatkontakt".into());
+                a.emails.push(EmailEntry {
+                    id: self.account.next_email_id,
+                    address: format!(
+                        "{}.{}@{}",
+                        mail_local(&first),
+                        mail_local(&last),
+                        self.rng.pick(FREE_MAIL)
+                    ),
+                    default: true,
+                    ..EmailEntry::default()
+                });
+            }
+            self.account.next_email_id += 1;
+            self.account.addresses.insert(id, a);
+            wrong_contacts.push(id);
+        }
+        wrong_contacts
+    }
+
+    /// Customers, owners and prospects: the bulk of a real address book.
+    pub(super) fn address_book(&mut self) {
+        // Customers, owners and prospects: the bulk of a real address book.
+        for _ in 0..(20 + self.cfg.estates / 2) {
+            let id = self.next_id();
+            let (first, last) = person(&mut self.rng);
+            let mut a = new_address(&mut self.rng, id, &first, &last, "");
+            a.contact_types.push(
+                self.rng
+                    .pick(&[
+                        "Eigentümer",
+                        "Interessent Miete",
+                        "Interessent Kauf",
+                        "Kunde",
+                    ])
+                    .to_string(),
+            );
+            if self.rng.chance(0.3) {
+                a.contact_types.push("Newsletter-Empfänger".into());
+            }
+            if self.rng.chance(0.8) {
+                a.emails.push(EmailEntry {
+                    id: self.account.next_email_id,
+                    address: format!(
+                        "{}.{}@{}",
+                        mail_local(&first),
+                        mail_local(&last),
+                        self.rng.pick(FREE_MAIL)
+                    ),
+                    default: true,
+                    ..EmailEntry::default()
+                });
+                self.account.next_email_id += 1;
+            }
+            self.account.addresses.insert(id, a);
+        }
+    }
+}
