@@ -7,7 +7,6 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -413,34 +412,28 @@ fn undone_seqs(entries: &[Entry]) -> BTreeSet<u64> {
         .collect()
 }
 
-/// The current time as `YYYY-MM-DDTHH:MM:SSZ`.
+/// The current time in UTC to the second, as `YYYY-MM-DDTHH:MM:SSZ` (what the journal, the diagnosis and the
+/// checklist's "geprüft am" carry).
 pub fn rfc3339_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    rfc3339(secs)
+    rfc3339(jiff::Timestamp::now())
 }
 
-pub fn rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+/// A moment in UTC to the second, as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn rfc3339(at: jiff::Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Today's date in UTC, as `YYYY-MM-DD` (when the person confirmed a blue tick).
+pub fn today() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
+}
+
+/// A moment as someone without a time zone to go by reads it: `YYYY-MM-DD HH:MM:SS (UTC)`.
+pub fn utc_label(rfc3339: &str) -> String {
+    match rfc3339.parse::<jiff::Timestamp>() {
+        Ok(at) => at.strftime("%Y-%m-%d %H:%M:%S (UTC)").to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
 }
 
 #[cfg(test)]

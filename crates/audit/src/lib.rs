@@ -40,20 +40,13 @@ pub use text::Text;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditStats {
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub elapsed_ms: u64,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub requests: u64,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub actions: u64,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub users: usize,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub system_addresses: usize,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rentals: usize,
     /// Mailboxes whose kind could not be checked (DNS did not answer): shown as such, never as fine.
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub mailboxes_not_checked: usize,
 }
 
@@ -63,7 +56,6 @@ pub struct AuditStats {
 pub struct MailboxRow {
     pub email: String,
     pub kind: MailboxKind,
-    #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
     pub addresses: Vec<u64>,
     pub names: Vec<String>,
     /// When the person confirmed the blue tick, if ever.

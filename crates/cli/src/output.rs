@@ -126,11 +126,7 @@ pub fn print_diagnosis(d: &audit::Diagnosis) {
 
 /// The same report the app writes, dated in UTC (the command line has no reader's time zone to go by).
 pub fn report_text(report: &audit::AuditReport, format: audit::ReportFormat) -> String {
-    let checked_at = audit::journal::rfc3339_now();
-    let checked_at = format!(
-        "{} (UTC)",
-        checked_at.replace('T', " ").trim_end_matches('Z')
-    );
+    let checked_at = audit::journal::utc_label(&audit::journal::rfc3339_now());
     let account = report
         .snapshot
         .company

@@ -9,16 +9,9 @@ use crate::client::{Client, Result};
 use crate::envelope::{value_as_i64, value_as_text, Action, ActionKind, Record};
 use crate::error::Error;
 
-/// Contact person of an estate, brokers only (estate = parent, address = child). Portals get the first one.
-pub const RELATION_CONTACT_PERSON: &str =
-    "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:contactPerson";
-/// Every contact person of an estate; the type onOffice's own plugin deletes contact persons with.
-pub const RELATION_CONTACT_PERSON_ALL: &str =
-    "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:contactPersonAll";
-/// onOffice user (parent) to its address (child).
-pub const RELATION_USER_ADDRESS: &str = "urn:onoffice-de-ns:smart:2.5:relationTypes:user:address";
-/// Most ids one `idsfromrelation` action takes (error 302 above).
-pub const MAX_RELATION_IDS: usize = 500;
+pub use onoffice_protocol::{
+    MAX_RELATION_IDS, RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL, RELATION_USER_ADDRESS,
+};
 
 /// A record filter: `{"field": [{"op": "...", "val": ...}]}`; all expressions must hold.
 #[derive(Clone, Debug, Default, PartialEq)]

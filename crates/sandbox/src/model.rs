@@ -6,13 +6,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-pub const RELATION_CONTACT_PERSON: &str =
-    "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:contactPerson";
-pub const RELATION_CONTACT_PERSON_ALL: &str =
-    "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:contactPersonAll";
-pub const RELATION_USER_ADDRESS: &str = "urn:onoffice-de-ns:smart:2.5:relationTypes:user:address";
-pub const RELATION_ESTATE_OFFICER: &str =
-    "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:user:officer";
+pub use onoffice_protocol::{
+    RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL, RELATION_ESTATE_OFFICER,
+    RELATION_USER_ADDRESS,
+};
 
 /// An onOffice user (a login).
 #[derive(Clone, Debug, Serialize)]

@@ -117,7 +117,7 @@ pub fn choose_makler_key(state: State<'_, AppState>, key: Option<String>) {
 /// "Haken ist gesetzt" (with today's date) or taking it back.
 #[tauri::command]
 pub fn confirm_mail_booking(state: State<'_, AppState>, email: String, confirmed: bool) {
-    let date = confirmed.then(|| audit::journal::rfc3339_now()[..10].to_string());
+    let date = confirmed.then(audit::journal::today);
     state.settings.set_mail_booking_confirmed(&email, date);
 }
 

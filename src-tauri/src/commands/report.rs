@@ -31,8 +31,7 @@ pub async fn export_report(
     let session = state.session.lock().await;
     let report = session.report()?;
     let checked_at = checked_at.unwrap_or_else(|| {
-        let at = session.checked_at.clone().unwrap_or_default();
-        format!("{} (UTC)", at.replace('T', " ").trim_end_matches('Z'))
+        audit::journal::utc_label(session.checked_at.as_deref().unwrap_or_default())
     });
     let content = format.render(&report, &session.label, &checked_at);
     let path = PathBuf::from(path);

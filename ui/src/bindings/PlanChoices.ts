@@ -3,4 +3,4 @@
 /**
  * Answers the person gave: an e-mail per address, a contact person per listing.
  */
-export type PlanChoices = { emails: Record<number, string>, contacts: Record<number, number>, };
+export type PlanChoices = { emails: { [key in number]: string }, contacts: { [key in number]: number }, };

@@ -86,9 +86,7 @@ pub struct Check {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SystemUserRow {
     pub name: String,
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub user_nr: Option<u64>,
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub address_id: Option<u64>,
     pub email: Option<String>,
     pub mailbox: Option<MailboxKind>,
@@ -101,7 +99,6 @@ pub struct SystemUserRow {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingRow {
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub estate_id: u64,
     pub title: String,
     pub external_no: String,
@@ -110,7 +107,6 @@ pub struct ListingRow {
     /// The first broker: the contact person the portals get.
     pub first_contact: Option<String>,
     /// Its address, to go to that system user from the listing.
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub first_contact_id: Option<u64>,
     /// Contact persons in front of the first broker (or all, without one) that are no brokers: the portals skip them.
     pub skipped_contacts: Vec<String>,

@@ -126,12 +126,9 @@ pub struct Assumption {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadFigure {
     pub what: String,
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub error_code: Option<i64>,
     pub error_class: Option<onoffice::ErrorClass>,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub records: u64,
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub total: Option<u64>,
 }
 
@@ -150,9 +147,7 @@ pub struct Diagnosis {
     pub fields: BTreeMap<String, Vec<String>>,
     /// Value keys of the select fields the audit relies on (`address.ArtDaten`, `estate.vermarktungsart`).
     pub value_keys: BTreeMap<String, Vec<String>>,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub requests: u64,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub elapsed_ms: u64,
 }
 

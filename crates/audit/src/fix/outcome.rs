@@ -22,7 +22,6 @@ pub enum Outcome {
     /// onOffice refused or could not be reached; nothing was written.
     Failed {
         class: ErrorClass,
-        #[cfg_attr(feature = "ts", ts(type = "number | null"))]
         code: Option<i64>,
     },
     /// Whether the write happened is unknown (answer lost, read-back failed): check before trying again.
@@ -34,14 +33,12 @@ pub enum Outcome {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemResult {
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: usize,
     pub subject: Subject,
     pub label: String,
     pub outcome: Outcome,
     pub message: Text,
     /// The journal entry written for it.
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub journal_seq: Option<u64>,
 }
 

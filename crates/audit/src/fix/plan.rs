@@ -18,7 +18,6 @@ use crate::text::Text;
 pub enum Op {
     /// Add `key` to `ArtDaten`; `before`/`after` as seen at planning time.
     AddContactType {
-        #[cfg_attr(feature = "ts", ts(type = "number"))]
         address: u64,
         key: String,
         key_label: String,
@@ -26,21 +25,13 @@ pub enum Op {
         after: Vec<String>,
     },
     /// Add `email` as the default e-mail.
-    AddDefaultEmail {
-        #[cfg_attr(feature = "ts", ts(type = "number"))]
-        address: u64,
-        email: String,
-    },
+    AddDefaultEmail { address: u64, email: String },
     /// Make `address` the first contact person: remove `remove`, then create the link if `create`.
     SetFirstContact {
-        #[cfg_attr(feature = "ts", ts(type = "number"))]
         estate: u64,
-        #[cfg_attr(feature = "ts", ts(type = "number"))]
         address: u64,
         address_label: String,
-        #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
         before: Vec<u64>,
-        #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
         remove: Vec<u64>,
         create: bool,
     },
@@ -60,7 +51,6 @@ impl Op {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedChange {
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: usize,
     pub kind: FindingKind,
     pub subject: Subject,
@@ -69,7 +59,6 @@ pub struct PlannedChange {
     pub description: Text,
     pub op: Op,
     /// This item needs that item applied first (the Makler key before a contact person link).
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub requires: Option<usize>,
 }
 
@@ -94,9 +83,7 @@ pub struct FixPlan {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PlanChoices {
-    #[cfg_attr(feature = "ts", ts(type = "Record<number, string>"))]
     pub emails: BTreeMap<u64, String>,
-    #[cfg_attr(feature = "ts", ts(type = "Record<number, number>"))]
     pub contacts: BTreeMap<u64, u64>,
 }
 

@@ -4,9 +4,24 @@ use super::*;
 
 #[test]
 fn dates() {
-    assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-    assert_eq!(rfc3339(1_646_228_220), "2022-03-02T13:37:00Z");
-    assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    let at = |secs: i64| jiff::Timestamp::from_second(secs).unwrap();
+    assert_eq!(rfc3339(at(0)), "1970-01-01T00:00:00Z");
+    assert_eq!(rfc3339(at(1_646_228_220)), "2022-03-02T13:37:00Z");
+    assert_eq!(rfc3339(at(951_782_400)), "2000-02-29T00:00:00Z");
+    // Fractions of a second are cut, not shown.
+    assert_eq!(
+        rfc3339(jiff::Timestamp::new(951_782_400, 999_999_999).unwrap()),
+        "2000-02-29T00:00:00Z"
+    );
+    assert_eq!(
+        utc_label("2026-11-27T14:05:09Z"),
+        "2026-11-27 14:05:09 (UTC)"
+    );
+    assert_eq!(utc_label("kaputt"), "kaputt");
+    let now = rfc3339_now();
+    assert_eq!(now.len(), 20);
+    assert!(now.ends_with('Z'));
+    assert_eq!(today(), now[..10]);
 }
 
 #[test]

@@ -17,7 +17,7 @@ use crate::signing::hmac_v2;
 /// The stable production endpoint of the onOffice API.
 pub const DEFAULT_BASE_URL: &str = "https://api.onoffice.de/api/stable/api.php";
 /// onOffice returns at most this many records per list read.
-pub const MAX_PAGE_SIZE: u64 = 500;
+pub use onoffice_protocol::MAX_PAGE_SIZE;
 
 pub type Result<T> = std::result::Result<T, Error>;
 

@@ -1,6 +1,8 @@
 //! The read actions: list reads of addresses, estates and users (filter, `data` selection, paging), `get fields` and
 //! `get idsfromrelation`.
 
+use onoffice_protocol::{MAX_PAGE_SIZE, MAX_RELATION_IDS};
+
 use super::*;
 
 /// Looks up a pseudo-field (`email`, `defaultemail`) of a record by id.
@@ -24,7 +26,7 @@ pub(super) fn list_read(
     let limit = match params.get("listlimit") {
         None => 20,
         Some(v) => match id_of(v) {
-            Some(n) => n.min(500),
+            Some(n) => n.min(MAX_PAGE_SIZE),
             None => return err(255, "Invalid value for parameter: listlimit"),
         },
     } as usize;
@@ -130,7 +132,9 @@ pub(super) fn selected_ids(
     match params.get("recordids") {
         None => Ok(None),
         Some(v) => match id_list(v) {
-            Some(ids) if ids.len() > 500 => err(302, "This action support only up to 500 Ids"),
+            Some(ids) if ids.len() > MAX_RELATION_IDS => {
+                err(302, "This action support only up to 500 Ids")
+            }
             Some(ids) => Ok(Some(ids.into_iter().collect())),
             None => err(255, "Invalid value for parameter: recordids"),
         },
@@ -292,7 +296,7 @@ pub(super) fn ids_from_relation(
     let Some(ids) = ids else {
         return err(255, "Invalid value for parameter: ids");
     };
-    if ids.len() > 500 {
+    if ids.len() > MAX_RELATION_IDS {
         return err(302, "This action support only up to 500 Ids");
     }
     let by_estate = account.list_cache.contacts_by_estate(&account.contacts);
