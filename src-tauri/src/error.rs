@@ -1,7 +1,10 @@
 //! The one error type of the app's commands. It reaches the UI as `{code, message, message_en}`; `code` has only the
 //! cases the UI branches on. Messages tell a non-technical person what to do and never contain a secret.
 
+use audit::journal::JournalError;
 use onoffice::ErrorClass;
+
+use crate::secrets::KeychainError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -19,6 +22,8 @@ pub enum ErrorCode {
     NotConnected,
     Cancelled,
     Keychain,
+    /// A file could not be written or read (a report, the diagnosis, the change journal).
+    File,
     Configuration,
     Unknown,
 }
@@ -60,13 +65,61 @@ impl AppError {
         )
     }
 
-    pub fn keychain(detail: impl std::fmt::Display) -> Self {
-        log::warn!("keychain: {detail}");
+    /// A file the person chose could not be written (disk full, no rights, a folder that went away).
+    pub fn file_not_saved(what_de: &str, what_en: &str, e: std::io::Error) -> Self {
         AppError::new(
-            ErrorCode::Keychain,
-            "Der Schlüsselbund dieses PCs ist nicht erreichbar; Token und Secret konnten nicht sicher gespeichert werden. Bitte den PC neu anmelden und erneut versuchen.",
-            "This PC's keychain is not available; token and secret could not be stored safely. Please sign in again and retry.",
+            ErrorCode::File,
+            format!(
+                "{what_de} konnte nicht gespeichert werden: {e}. Bitte einen anderen Ort wählen."
+            ),
+            format!("{what_en} could not be saved: {e}. Please choose another place."),
         )
+    }
+
+    /// The built-in demo account did not start (no free port on loopback).
+    pub fn demo_failed(e: std::io::Error) -> Self {
+        AppError::new(
+            ErrorCode::Unknown,
+            format!("Die Demo konnte nicht starten: {e}"),
+            format!("The demo could not start: {e}"),
+        )
+    }
+
+    /// The checklist the person looks at is needed (a fix plan, a report).
+    pub fn no_checklist() -> Self {
+        AppError::new(
+            ErrorCode::Conflict,
+            "Bitte zuerst prüfen.",
+            "Please run the check first.",
+        )
+    }
+}
+
+impl From<KeychainError> for AppError {
+    fn from(e: KeychainError) -> Self {
+        log::warn!("keychain: {e}");
+        let (de, en) = match e {
+            KeychainError::Denied(_) => (
+                "Der Zugriff auf den Schlüsselbund dieses PCs wurde verweigert; Token und Secret konnten nicht sicher gespeichert werden. Bitte den Zugriff erlauben und erneut versuchen.",
+                "Access to this PC's keychain was denied; token and secret could not be stored safely. Please allow access and retry.",
+            ),
+            KeychainError::Damaged(_) => (
+                "Die gespeicherten Zugangsdaten im Schlüsselbund sind beschädigt. Bitte Token und Secret neu eingeben.",
+                "The credentials stored in the keychain are damaged. Please enter token and secret again.",
+            ),
+            KeychainError::Unavailable(_) => (
+                "Der Schlüsselbund dieses PCs ist nicht erreichbar; Token und Secret konnten nicht sicher gespeichert werden. Bitte den PC neu anmelden und erneut versuchen.",
+                "This PC's keychain is not available; token and secret could not be stored safely. Please sign in again and retry.",
+            ),
+        };
+        AppError::new(ErrorCode::Keychain, de, en)
+    }
+}
+
+impl From<JournalError> for AppError {
+    fn from(e: JournalError) -> Self {
+        let text = e.text();
+        AppError::new(ErrorCode::File, text.de, text.en)
     }
 }
 

@@ -2,8 +2,10 @@
 //! Commands, state, the OS keychain, the settings store and events live here. It never hands the API secret to
 //! the webview.
 
+#[macro_use]
 pub mod commands;
 pub mod error;
+pub mod files;
 pub mod secrets;
 pub mod settings;
 pub mod state;
@@ -16,52 +18,25 @@ use crate::secrets::{KeyringStore, SecretStore};
 use crate::settings::{AppSettings, SettingsData};
 use crate::state::{AppConfig, AppState};
 
-/// Registers the commands; every one of them is listed in the capability file too.
-macro_rules! handlers {
-    () => {
-        tauri::generate_handler![
-            commands::connection::connection_status,
-            commands::connection::test_connection,
-            commands::connection::connect,
-            commands::connection::start_demo,
-            commands::connection::disconnect,
-            commands::connection::check_connection,
-            commands::connection::save_diagnosis,
-            commands::audit::run_audit,
-            commands::audit::cancel_audit,
-            commands::audit::choose_makler_key,
-            commands::audit::confirm_mail_booking,
-            commands::audit::confirm_transfer,
-            commands::fixes::plan_fixes,
-            commands::fixes::apply_fixes,
-            commands::fixes::fix_history,
-            commands::fixes::undo_change,
-            commands::report::export_target,
-            commands::report::export_report,
-            commands::settings::get_settings,
-            commands::settings::set_language,
-        ]
-    };
-}
-
 #[cfg(test)]
 mod tests;
 
-/// Builds the app on any runtime with the given state, so command tests can use the mock runtime.
-pub fn create_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::App<R> {
+/// The app on any runtime: its commands and its configuration. The installed app (with its plugins, `run`) and the
+/// command tests (mock runtime, `create_app`) are built by this one function.
+pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<tauri::App<R>> {
     builder
-        .manage(state)
-        .invoke_handler(handlers!())
+        .invoke_handler(commands::handler())
         .build(tauri::generate_context!())
-        .expect("the app can be built")
+}
+
+/// The app with the given state, for command tests on the mock runtime.
+pub fn create_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::App<R> {
+    build(builder.manage(state)).expect("the app can be built")
 }
 
 pub fn run() {
     let demo_on_start = std::env::args().any(|a| a == "--demo");
-    let app = match builder(demo_on_start)
-        .invoke_handler(handlers!())
-        .build(tauri::generate_context!())
-    {
+    let app = match build(with_plugins(demo_on_start)) {
         Ok(app) => app,
         // Started again in the moment the previous window closes, the hand-over to it cannot succeed (it no longer
         // answers). A second build in this process cannot work either (the window toolkit is already set up), so say
@@ -79,8 +54,9 @@ pub fn run() {
     app.run(|_, _| {});
 }
 
-/// The app's builder with its plugins and setup (everything but the commands).
-fn builder(demo_on_start: bool) -> tauri::Builder<tauri::Wry> {
+/// The installed app's builder: its plugins and the setup that creates the state (keychain, settings store, data
+/// folder).
+fn with_plugins(demo_on_start: bool) -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(w) = app.get_webview_window("main") {

@@ -1,15 +1,17 @@
 //! Token and secret in the OS keychain (Keychain on macOS, Credential Manager on Windows, Secret Service on Linux),
-//! behind a small trait so tests use memory. Nothing here ever hands the secret to the webview.
+//! behind a small trait so tests use memory. The secret is held in the client's `Secret` type, which never prints
+//! it; nothing here ever hands it to the webview.
 
 use std::sync::Mutex;
 
+use onoffice::Secret;
 use serde::{Deserialize, Serialize};
 
 /// What is kept in the keychain: the credentials and the API address they belong to.
-#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct StoredCredentials {
     pub token: String,
-    pub secret: String,
+    pub secret: Secret,
     pub api_url: String,
 }
 
@@ -21,10 +23,44 @@ impl std::fmt::Debug for StoredCredentials {
     }
 }
 
+/// The keychain entry's JSON; exists only between the keychain and `StoredCredentials`.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    token: String,
+    secret: String,
+    api_url: String,
+}
+
+/// Why the keychain could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeychainError {
+    /// No keychain service (Linux without a Secret Service, a locked keychain, a sandboxed session).
+    #[error("keychain not available: {0}")]
+    Unavailable(String),
+    /// The keychain refused access (the person denied it, missing entitlement).
+    #[error("keychain refused access: {0}")]
+    Denied(String),
+    /// The stored entry is not ours or is damaged.
+    #[error("keychain entry unreadable: {0}")]
+    Damaged(String),
+}
+
+impl From<keyring::Error> for KeychainError {
+    fn from(e: keyring::Error) -> Self {
+        match e {
+            keyring::Error::NoStorageAccess(inner) => KeychainError::Denied(inner.to_string()),
+            keyring::Error::BadEncoding(_) | keyring::Error::Invalid(..) => {
+                KeychainError::Damaged(e.to_string())
+            }
+            other => KeychainError::Unavailable(other.to_string()),
+        }
+    }
+}
+
 pub trait SecretStore: Send + Sync {
-    fn save(&self, credentials: &StoredCredentials) -> Result<(), String>;
-    fn load(&self) -> Result<Option<StoredCredentials>, String>;
-    fn delete(&self) -> Result<(), String>;
+    fn save(&self, credentials: &StoredCredentials) -> Result<(), KeychainError>;
+    fn load(&self) -> Result<Option<StoredCredentials>, KeychainError>;
+    fn delete(&self) -> Result<(), KeychainError>;
 }
 
 const SERVICE: &str = "de.agentcheck.desktop";
@@ -34,49 +70,105 @@ const ACCOUNT: &str = "onoffice-api";
 pub struct KeyringStore;
 
 impl KeyringStore {
-    fn entry() -> Result<keyring::Entry, String> {
-        keyring::Entry::new(SERVICE, ACCOUNT).map_err(|e| e.to_string())
+    fn entry() -> Result<keyring::Entry, KeychainError> {
+        Ok(keyring::Entry::new(SERVICE, ACCOUNT)?)
     }
+}
+
+/// The keychain entry's text for these credentials.
+fn encode(credentials: &StoredCredentials) -> String {
+    serde_json::to_string(&Entry {
+        token: credentials.token.clone(),
+        secret: credentials.secret.expose().to_string(),
+        api_url: credentials.api_url.clone(),
+    })
+    .expect("strings serialise")
+}
+
+/// Credentials from a keychain entry's text.
+fn decode(text: &str) -> Result<StoredCredentials, KeychainError> {
+    let entry: Entry =
+        serde_json::from_str(text).map_err(|e| KeychainError::Damaged(e.to_string()))?;
+    let secret = Secret::new(&entry.secret)
+        .map_err(|_| KeychainError::Damaged("the stored secret has the wrong shape".into()))?;
+    Ok(StoredCredentials {
+        token: entry.token,
+        secret,
+        api_url: entry.api_url,
+    })
 }
 
 impl SecretStore for KeyringStore {
-    fn save(&self, credentials: &StoredCredentials) -> Result<(), String> {
-        let json = serde_json::to_string(credentials).map_err(|e| e.to_string())?;
-        Self::entry()?
-            .set_password(&json)
-            .map_err(|e| e.to_string())
+    fn save(&self, credentials: &StoredCredentials) -> Result<(), KeychainError> {
+        Ok(Self::entry()?.set_password(&encode(credentials))?)
     }
 
-    fn load(&self) -> Result<Option<StoredCredentials>, String> {
+    fn load(&self) -> Result<Option<StoredCredentials>, KeychainError> {
         match Self::entry()?.get_password() {
-            Ok(json) => Ok(serde_json::from_str(&json).ok()),
+            Ok(text) => decode(&text).map(Some),
             Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.into()),
         }
     }
 
-    fn delete(&self) -> Result<(), String> {
+    fn delete(&self) -> Result<(), KeychainError> {
         match Self::entry()?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.into()),
         }
     }
 }
 
-/// Memory only: tests, and the fallback the app never uses silently.
+/// Memory only: tests, and the fallback the app never uses silently. Keeps the entry's text, as the keychain does.
 #[derive(Default)]
-pub struct MemoryStore(Mutex<Option<StoredCredentials>>);
+pub struct MemoryStore(Mutex<Option<String>>);
 
 impl SecretStore for MemoryStore {
-    fn save(&self, credentials: &StoredCredentials) -> Result<(), String> {
-        *self.0.lock().unwrap() = Some(credentials.clone());
+    fn save(&self, credentials: &StoredCredentials) -> Result<(), KeychainError> {
+        *self.0.lock().unwrap() = Some(encode(credentials));
         Ok(())
     }
-    fn load(&self) -> Result<Option<StoredCredentials>, String> {
-        Ok(self.0.lock().unwrap().clone())
+    fn load(&self) -> Result<Option<StoredCredentials>, KeychainError> {
+        self.0.lock().unwrap().as_deref().map(decode).transpose()
     }
-    fn delete(&self) -> Result<(), String> {
+    fn delete(&self) -> Result<(), KeychainError> {
         *self.0.lock().unwrap() = None;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn credentials() -> StoredCredentials {
+        StoredCredentials {
+            token: "a".repeat(32),
+            secret: Secret::new(&"b".repeat(64)).unwrap(),
+            api_url: onoffice::DEFAULT_BASE_URL.into(),
+        }
+    }
+
+    #[test]
+    fn round_trips_and_never_prints_the_secret() {
+        let store = MemoryStore::default();
+        assert!(store.load().unwrap().is_none());
+        store.save(&credentials()).unwrap();
+        let back = store.load().unwrap().unwrap();
+        assert_eq!(back, credentials());
+        assert!(!format!("{back:?}").contains("bbbb"));
+        store.delete().unwrap();
+        assert!(store.load().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_damaged_entry_is_a_typed_error() {
+        assert!(matches!(decode("not json"), Err(KeychainError::Damaged(_))));
+        let short = r#"{"token":"t","secret":"short","api_url":"x"}"#;
+        assert!(matches!(decode(short), Err(KeychainError::Damaged(_))));
+        let e: KeychainError = keyring::Error::NoStorageAccess("locked".into()).into();
+        assert!(matches!(e, KeychainError::Denied(_)));
+        let e: KeychainError = keyring::Error::PlatformFailure("no dbus".into()).into();
+        assert!(matches!(e, KeychainError::Unavailable(_)));
     }
 }

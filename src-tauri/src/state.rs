@@ -1,11 +1,12 @@
-//! What the app holds while it runs: the connection (an auditor over the client, or the demo sandbox), the last
-//! report, the current fix plan, the running audit (so it can be cancelled), settings and the keychain.
+//! What the app holds while it runs: the session (not connected, or connected to an account or the demo, with the
+//! checklist the person looks at), the running audit (so it can be cancelled), settings and the keychain.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use audit::history::FindingRef;
 use audit::{AuditReport, Auditor, FixPlan, Journal, MailboxClassifier};
 use onoffice::{Client, Credentials};
 use onoffice_sandbox::{GenConfig, Sandbox, SandboxConfig};
@@ -16,12 +17,13 @@ use crate::error::{AppError, Result};
 use crate::secrets::{SecretStore, StoredCredentials};
 use crate::settings::AppSettings;
 
-/// Test and diagnosis hooks, read from the environment at start (never from the webview).
+/// Test hooks, read from the environment at start (never from the webview), in debug builds only.
 #[derive(Clone, Debug, Default)]
 pub struct AppConfig {
     /// DNS server for the mailbox check (`AGENT_CHECK_DNS`, e.g. a test sandbox's); the system's otherwise.
     pub dns: Option<std::net::SocketAddr>,
-    /// Write exported reports here without asking (`AGENT_CHECK_EXPORT_DIR`; end-to-end tests).
+    /// Save files here instead of asking with the save dialog (`AGENT_CHECK_EXPORT_DIR`; end-to-end tests, which
+    /// cannot click a native dialog).
     pub export_dir: Option<PathBuf>,
     /// Where journals live (the app data folder).
     pub data_dir: PathBuf,
@@ -30,7 +32,7 @@ pub struct AppConfig {
 impl AppConfig {
     pub fn from_env(data_dir: PathBuf) -> Self {
         // The hooks are for tests, which drive debug builds; an installed (release) app never reads them, so nothing
-        // in a user's environment can redirect its DNS or its reports.
+        // in a user's environment can redirect its DNS or where it saves files.
         if !cfg!(debug_assertions) {
             return AppConfig {
                 dns: None,
@@ -50,6 +52,7 @@ impl AppConfig {
     }
 }
 
+/// What the UI shows as the connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -59,53 +62,76 @@ pub enum Mode {
     Account,
 }
 
-/// The connection of this window.
-pub struct Session {
-    pub mode: Mode,
-    /// What the person sees as "verbunden als …".
-    pub label: String,
-    pub api_url: String,
-    pub auditor: Option<Arc<Auditor>>,
-    /// Keeps the demo's sandbox running.
-    pub sandbox: Option<Sandbox>,
-    pub report: Option<Arc<AuditReport>>,
-    /// Journal notes already shown in this session.
-    pub said_notes: BTreeSet<String>,
-    pub checked_at: Option<String>,
-    /// Findings of the report before the current one, for "new" and "fixed since the last check".
-    pub previous: Option<BTreeSet<audit::history::FindingRef>>,
+/// Which account a connected session works on.
+pub enum Account {
+    /// The built-in demo; the sandbox runs as long as the session.
+    Demo(Sandbox),
+    /// A real onOffice account at this API address.
+    Real { api_url: String },
+}
+
+/// The checklist the person looks at, and what belongs to it.
+pub struct Checklist {
+    pub report: Arc<AuditReport>,
+    /// UTC, RFC 3339.
+    pub checked_at: String,
+    /// The checklist the person last asked for ("Erneut prüfen"), for "new" and "fixed since the last check".
+    pub baseline: Option<BTreeSet<FindingRef>>,
+    /// The fix preview the person was shown last.
     pub plan: Option<FixPlan>,
 }
 
+/// A connection of this window.
+pub struct Connected {
+    pub account: Account,
+    pub auditor: Arc<Auditor>,
+    /// What the person sees as "verbunden als …" (the demo's agency, then the company the audit found).
+    pub label: String,
+    pub checklist: Option<Checklist>,
+    /// Journal notes already shown in this session.
+    pub said_notes: BTreeSet<String>,
+}
+
+pub enum Session {
+    Disconnected,
+    Connected(Box<Connected>),
+}
+
 impl Session {
-    pub fn empty() -> Self {
-        Session {
-            mode: Mode::None,
-            label: String::new(),
-            api_url: onoffice::DEFAULT_BASE_URL.to_string(),
-            auditor: None,
-            sandbox: None,
-            report: None,
-            said_notes: BTreeSet::new(),
-            checked_at: None,
-            previous: None,
-            plan: None,
+    pub fn mode(&self) -> Mode {
+        match self {
+            Session::Disconnected => Mode::None,
+            Session::Connected(c) => match c.account {
+                Account::Demo(_) => Mode::Demo,
+                Account::Real { .. } => Mode::Account,
+            },
+        }
+    }
+
+    pub fn connected(&self) -> Result<&Connected> {
+        match self {
+            Session::Connected(c) => Ok(c),
+            Session::Disconnected => Err(AppError::not_connected()),
+        }
+    }
+
+    pub fn connected_mut(&mut self) -> Result<&mut Connected> {
+        match self {
+            Session::Connected(c) => Ok(c),
+            Session::Disconnected => Err(AppError::not_connected()),
         }
     }
 
     pub fn auditor(&self) -> Result<Arc<Auditor>> {
-        self.auditor.clone().ok_or_else(AppError::not_connected)
+        Ok(self.connected()?.auditor.clone())
     }
 
-    /// The last checklist; fixes and reports need one.
-    pub fn report(&self) -> Result<Arc<AuditReport>> {
-        self.report.clone().ok_or_else(|| {
-            AppError::new(
-                crate::error::ErrorCode::Conflict,
-                "Bitte zuerst prüfen.",
-                "Please run the check first.",
-            )
-        })
+    /// The checklist the person looks at; fixes and reports need one.
+    pub fn checklist(&self) -> Result<&Checklist> {
+        self.connected()?
+            .checklist
+            .as_ref()
+            .ok_or_else(AppError::no_checklist)
     }
 }
 
@@ -125,7 +151,7 @@ impl AppState {
         config: AppConfig,
     ) -> Self {
         AppState {
-            session: tokio::sync::Mutex::new(Session::empty()),
+            session: tokio::sync::Mutex::new(Session::Disconnected),
             secrets,
             settings,
             config,
@@ -135,7 +161,7 @@ impl AppState {
 
     /// A client for these credentials; the API address rule of the client applies.
     pub fn client(&self, credentials: &StoredCredentials) -> Result<Client> {
-        let creds = Credentials::new(&credentials.token, &credentials.secret)?;
+        let creds = Credentials::new(&credentials.token, credentials.secret.expose())?;
         Ok(Client::builder(creds)
             .base_url(&credentials.api_url)
             .timeout(Duration::from_secs(30))
@@ -149,6 +175,16 @@ impl AppState {
         }
     }
 
+    fn connected(&self, account: Account, auditor: Auditor, label: String) -> Session {
+        Session::Connected(Box::new(Connected {
+            account,
+            auditor: Arc::new(auditor),
+            label,
+            checklist: None,
+            said_notes: BTreeSet::new(),
+        }))
+    }
+
     /// Connects a session to a real account (credentials already checked).
     pub fn account_session(&self, credentials: &StoredCredentials) -> Result<Session> {
         let client = self.client(credentials)?;
@@ -160,29 +196,24 @@ impl AppState {
                 .data_dir
                 .join(format!("journal-{account}.jsonl")),
             &account,
-        )
-        .map_err(|e| {
-            AppError::new(
-                crate::error::ErrorCode::Unknown,
-                format!("Das Änderungsprotokoll kann nicht geöffnet werden: {e}"),
-                format!("The change journal cannot be opened: {e}"),
-            )
-        })?;
+        )?;
         let auditor = Auditor::new(
             client,
             Arc::new(self.classifier(None)),
             self.settings.clone(),
             Arc::new(journal),
         );
-        let mut s = Session::empty();
-        s.mode = Mode::Account;
-        s.label = format!(
+        let label = format!(
             "API-Benutzer {}…",
             &credentials.token.chars().take(4).collect::<String>()
         );
-        s.api_url = credentials.api_url.clone();
-        s.auditor = Some(Arc::new(auditor));
-        Ok(s)
+        Ok(self.connected(
+            Account::Real {
+                api_url: credentials.api_url.clone(),
+            },
+            auditor,
+            label,
+        ))
     }
 
     /// Starts the built-in demo account on loopback.
@@ -197,32 +228,20 @@ impl AppState {
             ..SandboxConfig::default()
         })
         .await
-        .map_err(|e| {
-            AppError::new(
-                crate::error::ErrorCode::Unknown,
-                format!("Die Demo konnte nicht starten: {e}"),
-                format!("The demo could not start: {e}"),
-            )
-        })?;
+        .map_err(AppError::demo_failed)?;
         let c = &sandbox.connection;
         let credentials = StoredCredentials {
             token: c.token.clone(),
-            secret: c.secret.clone(),
+            secret: onoffice::Secret::new(&c.secret)?,
             api_url: c.url.clone(),
         };
-        let client = self.client(&credentials)?;
         let auditor = Auditor::new(
-            client,
+            self.client(&credentials)?,
             Arc::new(self.classifier(Some(sandbox.dns_addr))),
             self.settings.clone(),
             Arc::new(Journal::in_memory()),
         );
-        let mut s = Session::empty();
-        s.mode = Mode::Demo;
-        s.label = format!("Demo: {}", sandbox.account().agency);
-        s.api_url = credentials.api_url;
-        s.auditor = Some(Arc::new(auditor));
-        s.sandbox = Some(sandbox);
-        Ok(s)
+        let label = format!("Demo: {}", sandbox.account().agency);
+        Ok(self.connected(Account::Demo(sandbox), auditor, label))
     }
 }

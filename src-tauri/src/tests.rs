@@ -17,6 +17,17 @@ fn app(
     tauri::App<tauri::test::MockRuntime>,
     tauri::WebviewWindow<tauri::test::MockRuntime>,
 ) {
+    app_saving_to(secrets, None)
+}
+
+/// The app; `export_dir`: where files go without the save dialog (the test hook).
+fn app_saving_to(
+    secrets: Arc<dyn SecretStore>,
+    export_dir: Option<std::path::PathBuf>,
+) -> (
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+) {
     let dir = std::env::temp_dir().join(format!(
         "agent-check-test-{}-{}",
         std::process::id(),
@@ -27,6 +38,7 @@ fn app(
         Arc::new(AppSettings::in_memory()),
         AppConfig {
             data_dir: dir,
+            export_dir,
             ..AppConfig::default()
         },
     );
@@ -72,7 +84,9 @@ fn invoke(
 
 #[test]
 fn demo_audit_fix_undo_and_report() {
-    let (_app, w) = app(Arc::new(MemoryStore::default()));
+    let dir = std::env::temp_dir().join(format!("agent-check-reports-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_app, w) = app_saving_to(Arc::new(MemoryStore::default()), Some(dir.clone()));
     assert_eq!(
         invoke(&w, "connection_status", json!({})).unwrap()["mode"],
         "none"
@@ -128,26 +142,27 @@ fn demo_audit_fix_undo_and_report() {
         .iter()
         .any(|f| f["subject"] == not_makler["subject"] && f["kind"] == "user.not_makler"));
 
-    let dir = std::env::temp_dir();
-    let path = dir.join(format!("agent-check-report-{}.csv", std::process::id()));
+    // The webview names a file, never a folder: a path in the name is dropped.
     let saved = invoke(
         &w,
         "export_report",
-        json!({"format": "csv", "path": path.to_string_lossy(), "checkedAt": "27.11.2026, 14:05 (Europe/Berlin)"}),
+        json!({"format": "csv", "fileName": "../../elsewhere/bericht.csv", "checkedAt": "27.11.2026, 14:05 (Europe/Berlin)"}),
     )
     .unwrap();
-    let csv = std::fs::read_to_string(saved.as_str().unwrap()).unwrap();
+    let path = dir.join("bericht.csv");
+    assert_eq!(saved, json!(path.to_string_lossy()));
+    let csv = std::fs::read_to_string(&path).unwrap();
     assert!(csv.contains("Kontaktart „Makler“ fehlt") && csv.contains("Demo: "));
     assert!(
         csv.contains("27.11.2026, 14:05 (Europe/Berlin)"),
         "{}",
         &csv[..200]
     );
-    let html_path = dir.join(format!("agent-check-report-{}.html", std::process::id()));
+    let html_path = dir.join("bericht.html");
     invoke(
         &w,
         "export_report",
-        json!({"format": "html", "path": html_path.to_string_lossy()}),
+        json!({"format": "html", "fileName": "bericht.html"}),
     )
     .unwrap();
     let html = std::fs::read_to_string(&html_path).unwrap();
@@ -159,8 +174,7 @@ fn demo_audit_fix_undo_and_report() {
         html.contains("(UTC)"),
         "without the UI's local time the report says UTC"
     );
-    let _ = std::fs::remove_file(path);
-    let _ = std::fs::remove_file(html_path);
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -228,7 +242,9 @@ fn credentials_go_to_the_keychain_and_never_come_back() {
 
 #[test]
 fn connection_check_and_diagnosis_file_on_the_demo() {
-    let (_app, w) = app(Arc::new(MemoryStore::default()));
+    let dir = std::env::temp_dir().join(format!("agent-check-diag-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_app, w) = app_saving_to(Arc::new(MemoryStore::default()), Some(dir.clone()));
     let err = invoke(&w, "check_connection", json!({})).unwrap_err();
     assert_eq!(err["code"], "not_connected");
     invoke(&w, "start_demo", json!({})).unwrap();
@@ -236,18 +252,13 @@ fn connection_check_and_diagnosis_file_on_the_demo() {
     let assumptions = d["assumptions"].as_array().unwrap();
     assert_eq!(assumptions.len(), 7);
     assert!(assumptions.iter().all(|a| a["state"] == "holds"), "{d}");
-    let path = std::env::temp_dir().join(format!("agent-check-diag-{}.json", std::process::id()));
-    let written = invoke(
-        &w,
-        "save_diagnosis",
-        json!({"path": path.to_string_lossy()}),
-    )
-    .unwrap();
+    let path = dir.join("diagnose.json");
+    let written = invoke(&w, "save_diagnosis", json!({"fileName": "diagnose.json"})).unwrap();
     assert_eq!(written, json!(path.to_string_lossy()));
     let file = std::fs::read_to_string(&path).unwrap();
     assert!(file.contains("\"users_readable\""));
     assert!(!file.contains('@'), "no e-mail address in the diagnosis");
-    let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_dir_all(dir);
     // The audit after the check is complete on the demo.
     let view = invoke(&w, "run_audit", json!({})).unwrap();
     assert_eq!(view["report"]["complete"], true);
@@ -269,15 +280,24 @@ fn the_count_since_the_last_check_adds_up_over_confirmations() {
         .cloned()
         .collect();
     assert!(unconfirmed.len() >= 3, "{}", unconfirmed.len());
-    let mut view = first;
+    let mut view = first.clone();
     for (n, m) in unconfirmed.iter().take(3).enumerate() {
-        invoke(
+        // A confirmation answers with the checklist, evaluated again without asking onOffice.
+        view = invoke(
             &w,
             "confirm_mail_booking",
-            json!({"email": m["email"], "confirmed": true}),
+            json!({"emails": [m["email"]], "confirmed": true}),
         )
         .unwrap();
-        view = invoke(&w, "run_audit", json!({})).unwrap();
+        assert_eq!(
+            view["report"]["stats"], first["report"]["stats"],
+            "no new requests"
+        );
+        assert!(view["report"]["mailboxes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["email"] == m["email"] && x["confirmed"].is_string()));
         let fixed = view["fixed_since_last"].as_array().unwrap();
         let booking = fixed
             .iter()
@@ -288,4 +308,46 @@ fn the_count_since_the_last_check_adds_up_over_confirmations() {
     let again = invoke(&w, "run_audit", json!({"recheck": true})).unwrap();
     assert!(again["fixed_since_last"].as_array().unwrap().is_empty());
     assert!(!view["fixed_since_last"].as_array().unwrap().is_empty());
+}
+
+/// Every command a domain declares answers (none is missing from the handler or the capability's set), and an
+/// undeclared one is refused.
+#[test]
+fn every_declared_command_is_registered_and_permitted() {
+    let (_app, w) = app(Arc::new(MemoryStore::default()));
+    let names = crate::commands::all();
+    assert_eq!(names.len(), 19, "{names:?}");
+    for name in &names {
+        let answer = invoke(&w, name, json!({}));
+        if let Err(e) = &answer {
+            let text = e.to_string();
+            assert!(
+                !text.contains("not found") && !text.contains("not allowed"),
+                "{name}: {text}"
+            );
+        }
+    }
+    let unknown = invoke(&w, "read_the_secret", json!({}))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        unknown.contains("not found") || unknown.contains("not allowed"),
+        "{unknown}"
+    );
+}
+
+/// The UI's `Command` type: the names `api.ts` may call, from the same lists (checked like the ts-rs bindings).
+#[test]
+fn export_command_names_for_the_ui() {
+    let dir = std::env::var("TS_RS_EXPORT_DIR").expect("set in .cargo/config.toml");
+    let names: Vec<String> = crate::commands::all()
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    let text = format!(
+        "// Generated by src-tauri/src/tests.rs from the commands the domains declare. Do not edit.\n\n\
+         export type Command = {};\n",
+        names.join(" | ")
+    );
+    std::fs::write(std::path::Path::new(&dir).join("Command.ts"), text).unwrap();
 }

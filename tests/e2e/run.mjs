@@ -3,7 +3,7 @@
 // person, check the sandbox changed exactly so, undo both, check it is back, export the report. Screenshots of the
 // main screens go to tests/artifacts/.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -261,12 +261,14 @@ async function main() {
   // 6. Export the report (the export folder hook replaces the save dialog in tests).
   await s.click('[data-testid="export-csv"]');
   await s.click('[data-testid="export-html"]');
-  const csvPath = join(exportDir, "agent-check-bericht.csv");
-  for (let t = 0; t < 50 && !existsSync(join(exportDir, "agent-check-bericht.html")); t++) await sleep(200);
+  // The file names carry the day (agent-check-bericht-27.11.2026.csv); the app keeps only the name, never a folder.
+  const saved = (ext) => readdirSync(exportDir).find((f) => f.startsWith("agent-check-bericht-") && f.endsWith(ext));
+  for (let t = 0; t < 50 && !saved(".html"); t++) await sleep(200);
+  const csvPath = join(exportDir, saved(".csv"));
   const csv = readFileSync(csvPath, "utf8");
   assert.ok(csv.includes("Prüfung") && csv.includes(agency), "CSV has the header and the account (its company)");
   assert.ok(!csv.includes(conn.secret) && !csv.includes(conn.token), "no credentials in the report");
-  const html = readFileSync(join(exportDir, "agent-check-bericht.html"), "utf8");
+  const html = readFileSync(join(exportDir, saved(".html")), "utf8");
   assert.ok(html.includes("<h2>Systembenutzer</h2>"));
   step("report exported");
 

@@ -1,5 +1,5 @@
 //! Running the audit (with progress events and cancel), the Makler key choice, and the person's confirmations
-//! (blue tick per mailbox, listing re-transferred).
+//! (blue tick per mailbox, listing re-transferred), which re-evaluate the checklist without asking onOffice again.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 use ts_rs::TS;
 
 use crate::error::{AppError, Result};
-use crate::state::AppState;
+use crate::state::{AppState, Checklist, Mode};
 
 pub const PROGRESS_EVENT: &str = "audit-progress";
 
@@ -35,34 +35,56 @@ pub struct AuditView {
 /// the person pressed "Erneut prüfen" (or connected), so the comparison starts from the checklist shown until now;
 /// the checks the app runs itself after a fix, an undo or a confirmation keep comparing with that same one, so
 /// "N erledigt" adds up over several confirmations instead of saying "1 erledigt" after each.
-pub async fn remember(state: &AppState, report: AuditReport, recheck: bool) -> AuditView {
+pub async fn remember(state: &AppState, report: AuditReport, recheck: bool) -> Result<AuditView> {
     let mut session = state.session.lock().await;
+    let demo = session.mode() == Mode::Demo;
+    let connected = session.connected_mut()?;
     let now = history::refs(&report);
-    let shown = session.report.as_ref().map(|r| history::refs(r));
-    if recheck || session.previous.is_none() {
-        session.previous = shown;
-    }
-    let previous = session.previous.clone();
+    let shown = connected
+        .checklist
+        .as_ref()
+        .map(|c| history::refs(&c.report));
+    let baseline = match connected.checklist.take() {
+        Some(old) if !recheck && old.baseline.is_some() => old.baseline,
+        _ => shown,
+    };
     // A real account is named by its company (from the system users' addresses) rather than part of the token.
-    if session.mode == crate::state::Mode::Account {
+    if !demo {
         if let Some(company) = &report.snapshot.company {
-            session.label = company.clone();
+            connected.label = company.clone();
         }
     }
-    let since = history::since_last(previous.as_ref(), &now);
+    let since = history::since_last(baseline.as_ref(), &now);
     let checked_at = audit::journal::rfc3339_now();
-    session.checked_at = Some(checked_at.clone());
-    session.report = Some(Arc::new(report.clone()));
-    session.plan = None;
-    AuditView {
+    connected.checklist = Some(Checklist {
+        report: Arc::new(report.clone()),
+        checked_at: checked_at.clone(),
+        baseline,
+        plan: None,
+    });
+    Ok(AuditView {
         report,
-        account: session.label.clone(),
-        demo: session.mode == crate::state::Mode::Demo,
+        account: connected.label.clone(),
+        demo,
         checked_at,
         new_since_last: since.new,
         fixed_since_last: since.fixed,
         journal_notes: Vec::new(),
-    }
+    })
+}
+
+/// The checklist again from the data of the last check, after a change only this PC knows of (a confirmation):
+/// no request to onOffice.
+async fn reevaluate(state: &AppState) -> Result<AuditView> {
+    let (auditor, last) = {
+        let session = state.session.lock().await;
+        (session.auditor()?, session.checklist()?.report.clone())
+    };
+    let mut report = auditor.evaluate(last.snapshot.clone());
+    report.stats.elapsed_ms = last.stats.elapsed_ms;
+    report.stats.requests = last.stats.requests;
+    report.stats.actions = last.stats.actions;
+    remember(state, report, false).await
 }
 
 /// Runs the audit; progress goes out as `audit-progress` events. `cancel_audit` stops it.
@@ -90,12 +112,13 @@ pub async fn run_audit<R: Runtime>(
     let (result, notes) = rx.await.map_err(|_| AppError::cancelled())?;
     state.running.lock().unwrap().take();
     let report = result?;
-    let mut view = remember(&state, report, recheck.unwrap_or(false)).await;
+    let mut view = remember(&state, report, recheck.unwrap_or(false)).await?;
     // Damaged-journal warnings are said once per session.
     let mut session = state.session.lock().await;
+    let said = &mut session.connected_mut()?.said_notes;
     view.journal_notes = notes
         .into_iter()
-        .filter(|n| session.said_notes.insert(n.de.clone()))
+        .filter(|n| said.insert(n.de.clone()))
         .collect();
     Ok(view)
 }
@@ -108,34 +131,45 @@ pub fn cancel_audit(state: State<'_, AppState>) {
     }
 }
 
-/// Remembers which `ArtDaten` value stands for "Makler" when the account has no key `Makler`.
+/// Remembers which `ArtDaten` value stands for "Makler" when the account has no key `Makler`. The UI checks again
+/// afterwards: the choice changes what the audit reads and checks.
 #[tauri::command]
 pub fn choose_makler_key(state: State<'_, AppState>, key: Option<String>) {
     state.settings.set_makler_key(key);
 }
 
-/// "Haken ist gesetzt" (with today's date) or taking it back.
+/// "Haken ist gesetzt" (with today's date) or taking it back, for one or more mailboxes; returns the checklist.
 #[tauri::command]
-pub fn confirm_mail_booking(state: State<'_, AppState>, email: String, confirmed: bool) {
+pub async fn confirm_mail_booking(
+    state: State<'_, AppState>,
+    emails: Vec<String>,
+    confirmed: bool,
+) -> Result<AuditView> {
     let date = confirmed.then(audit::journal::today);
-    state.settings.set_mail_booking_confirmed(&email, date);
+    for email in &emails {
+        state
+            .settings
+            .set_mail_booking_confirmed(email, date.clone());
+    }
+    reevaluate(&state).await
 }
 
-/// Ticks a listing off as re-transferred to the portals.
+/// Ticks a listing off as re-transferred to the portals; returns the checklist.
 #[tauri::command]
 pub async fn confirm_transfer(
     state: State<'_, AppState>,
     estate: u32,
     label: String,
-) -> Result<()> {
+) -> Result<AuditView> {
     let auditor = state.session.lock().await.auditor()?;
-    auditor
-        .confirm_transfer(estate as u64, &label)
-        .map_err(|e| {
-            AppError::new(
-                crate::error::ErrorCode::Unknown,
-                format!("Konnte nicht gespeichert werden: {e}"),
-                format!("Could not be saved: {e}"),
-            )
-        })
+    auditor.confirm_transfer(estate as u64, &label)?;
+    reevaluate(&state).await
+}
+
+commands! {
+    run_audit,
+    cancel_audit,
+    choose_makler_key,
+    confirm_mail_booking,
+    confirm_transfer,
 }

@@ -1,18 +1,19 @@
-//! Connecting: test credentials, store them in the keychain, start the demo, disconnect. The secret goes in, never out.
+//! Connecting: test credentials, store them in the keychain, start the demo, disconnect, and the compatibility check
+//! with its file for support. The secret goes in, never out.
 
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
 use crate::error::{AppError, Result};
 use crate::secrets::StoredCredentials;
-use crate::state::{AppState, Mode, Session};
+use crate::state::{Account, AppState, Mode, Session};
 
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
 pub struct ConnectionStatus {
     pub mode: Mode,
-    /// "verbunden als …": never the secret, only a hint of the token or the demo's name.
+    /// "verbunden als …": never the secret, only a hint of the token, the company or the demo's name.
     pub label: String,
     pub api_url: String,
 }
@@ -33,17 +34,30 @@ pub struct ConnectionTest {
 }
 
 fn status(s: &Session) -> ConnectionStatus {
-    ConnectionStatus {
-        mode: s.mode,
-        label: s.label.clone(),
-        api_url: s.api_url.clone(),
+    match s {
+        Session::Disconnected => ConnectionStatus {
+            mode: Mode::None,
+            label: String::new(),
+            api_url: onoffice::DEFAULT_BASE_URL.to_string(),
+        },
+        Session::Connected(c) => ConnectionStatus {
+            mode: s.mode(),
+            label: c.label.clone(),
+            api_url: match &c.account {
+                Account::Demo(sandbox) => sandbox.connection.url.clone(),
+                Account::Real { api_url } => api_url.clone(),
+            },
+        },
     }
 }
 
-fn stored(input: &CredentialsInput) -> StoredCredentials {
-    StoredCredentials {
+/// The credentials as typed (whitespace trimmed); a secret of the wrong shape is refused here, before any request.
+fn stored(input: &CredentialsInput) -> Result<StoredCredentials> {
+    // The token's shape is checked first, so a wrong token is named even when the secret is wrong too.
+    onoffice::Token::new(&input.token)?;
+    Ok(StoredCredentials {
         token: input.token.trim().to_string(),
-        secret: input.secret.trim().to_string(),
+        secret: onoffice::Secret::new(&input.secret)?,
         api_url: input
             .api_url
             .as_deref()
@@ -51,14 +65,14 @@ fn stored(input: &CredentialsInput) -> StoredCredentials {
             .filter(|u| !u.is_empty())
             .unwrap_or(onoffice::DEFAULT_BASE_URL)
             .to_string(),
-    }
+    })
 }
 
 /// The current connection; on first call, reconnects with credentials from the keychain (no network).
 #[tauri::command]
 pub async fn connection_status(state: State<'_, AppState>) -> Result<ConnectionStatus> {
     let mut session = state.session.lock().await;
-    if session.mode == Mode::None {
+    if let Session::Disconnected = *session {
         if let Ok(Some(credentials)) = state.secrets.load() {
             if let Ok(s) = state.account_session(&credentials) {
                 *session = s;
@@ -75,7 +89,7 @@ pub async fn test_connection(
     state: State<'_, AppState>,
     input: CredentialsInput,
 ) -> Result<ConnectionTest> {
-    let client = state.client(&stored(&input))?;
+    let client = state.client(&stored(&input)?)?;
     let users = client.read_users(&["Nr"]).await?;
     Ok(ConnectionTest {
         users: users.len() as u32,
@@ -88,12 +102,9 @@ pub async fn connect(
     state: State<'_, AppState>,
     input: CredentialsInput,
 ) -> Result<ConnectionStatus> {
-    let credentials = stored(&input);
+    let credentials = stored(&input)?;
     state.client(&credentials)?.read_users(&["Nr"]).await?;
-    state
-        .secrets
-        .save(&credentials)
-        .map_err(AppError::keychain)?;
+    state.secrets.save(&credentials)?;
     let s = state.account_session(&credentials)?;
     let mut session = state.session.lock().await;
     *session = s;
@@ -113,10 +124,10 @@ pub async fn start_demo(state: State<'_, AppState>) -> Result<ConnectionStatus> 
 #[tauri::command]
 pub async fn disconnect(state: State<'_, AppState>) -> Result<ConnectionStatus> {
     let mut session = state.session.lock().await;
-    if session.mode == Mode::Account {
-        state.secrets.delete().map_err(AppError::keychain)?;
+    if session.mode() == Mode::Account {
+        state.secrets.delete()?;
     }
-    *session = Session::empty();
+    *session = Session::Disconnected;
     Ok(status(&session))
 }
 
@@ -129,22 +140,36 @@ pub async fn check_connection(state: State<'_, AppState>) -> Result<audit::Diagn
 }
 
 /// Writes the latest check as a file for support (field names, value keys, counts, error codes, timings, the app
-/// version; never a secret, a name or an e-mail address) to the path the save dialog returned.
+/// version; never a secret, a name or an e-mail address) where the person chose in the save dialog. `file_name`:
+/// the name to suggest. Returns the path written, or nothing when the person cancelled.
 #[tauri::command]
-pub async fn save_diagnosis(state: State<'_, AppState>, path: String) -> Result<String> {
+pub async fn save_diagnosis<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    file_name: String,
+) -> Result<Option<String>> {
     let auditor = state.session.lock().await.auditor()?;
     let diagnosis = match auditor.last_diagnosis() {
         Some(d) => d,
         None => auditor.diagnose().await,
     };
-    let text = serde_json::to_string_pretty(&diagnosis).unwrap_or_default();
-    let path = std::path::PathBuf::from(path);
-    std::fs::write(&path, text).map_err(|e| {
-        AppError::new(
-            crate::error::ErrorCode::Unknown,
-            format!("Die Diagnose konnte nicht gespeichert werden: {e}"),
-            format!("The diagnosis could not be saved: {e}"),
-        )
-    })?;
-    Ok(path.to_string_lossy().into_owned())
+    let Some(path) =
+        crate::files::ask_save_path(&app, &state.config, &file_name, "JSON", "json").await
+    else {
+        return Ok(None);
+    };
+    let text = serde_json::to_string_pretty(&diagnosis).expect("the diagnosis serialises");
+    std::fs::write(&path, text)
+        .map_err(|e| AppError::file_not_saved("Die Diagnose", "The diagnosis", e))?;
+    Ok(Some(path.to_string_lossy().into_owned()))
+}
+
+commands! {
+    connection_status,
+    test_connection,
+    connect,
+    start_demo,
+    disconnect,
+    check_connection,
+    save_diagnosis,
 }

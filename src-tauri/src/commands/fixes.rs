@@ -5,10 +5,10 @@ use std::collections::BTreeSet;
 use audit::history::{FindingRef, HistoryItem};
 use audit::{FixPlan, ItemResult, PlanChoices, ProgressSink};
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, Emitter, Runtime, State};
 use ts_rs::TS;
 
-use super::audit::{remember, AuditView};
+use super::audit::{remember, AuditView, PROGRESS_EVENT};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::state::AppState;
 
@@ -32,10 +32,14 @@ pub struct ApplyView {
 pub async fn plan_fixes(state: State<'_, AppState>, request: PlanRequest) -> Result<FixPlan> {
     let mut session = state.session.lock().await;
     let auditor = session.auditor()?;
-    let report = session.report()?;
     let wanted: BTreeSet<FindingRef> = request.findings.iter().copied().collect();
+    let checklist = session
+        .connected_mut()?
+        .checklist
+        .as_mut()
+        .ok_or_else(AppError::no_checklist)?;
     let plan = auditor.plan(
-        &report,
+        &checklist.report,
         |f| {
             wanted.contains(&FindingRef {
                 kind: f.kind,
@@ -44,42 +48,38 @@ pub async fn plan_fixes(state: State<'_, AppState>, request: PlanRequest) -> Res
         },
         &request.choices,
     );
-    session.plan = Some(plan.clone());
+    checklist.plan = Some(plan.clone());
     Ok(plan)
 }
 
 /// Applies the ticked items of the current plan, then checks again.
 #[tauri::command]
-pub async fn apply_fixes<R: tauri::Runtime>(
-    app: tauri::AppHandle<R>,
+pub async fn apply_fixes<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     items: Vec<u32>,
 ) -> Result<ApplyView> {
     let (auditor, report, plan) = {
         let session = state.session.lock().await;
-        let plan = session.plan.clone().ok_or_else(|| {
+        let checklist = session.checklist()?;
+        let plan = checklist.plan.clone().ok_or_else(|| {
             AppError::new(
                 ErrorCode::Conflict,
                 "Die Vorschau ist nicht mehr aktuell. Bitte erneut auswählen.",
                 "The preview is out of date. Please select again.",
             )
         })?;
-        (
-            session.auditor()?,
-            session.report.clone().ok_or_else(AppError::not_connected)?,
-            plan,
-        )
+        (session.auditor()?, checklist.report.clone(), plan)
     };
     let selected: BTreeSet<usize> = items.into_iter().map(|i| i as usize).collect();
     let sink = ProgressSink::new(move |p| {
-        use tauri::Emitter;
-        let _ = app.emit(crate::commands::audit::PROGRESS_EVENT, p);
+        let _ = app.emit(PROGRESS_EVENT, p);
     });
     let (results, fresh) = auditor
         .apply_and_recheck(&report, &plan, &selected, &sink)
         .await;
     let audit = match fresh {
-        Ok(r) => Some(remember(&state, r, false).await),
+        Ok(r) => Some(remember(&state, r, false).await?),
         Err(e) => {
             log::warn!("re-check after fixes failed: {e}");
             None
@@ -117,11 +117,18 @@ pub async fn undo_change(
         })?;
     let result = auditor.undo_with(&entry, force.unwrap_or(false)).await;
     let audit = match auditor.audit(&ProgressSink::default()).await {
-        Ok(r) => Some(remember(&state, r, false).await),
+        Ok(r) => Some(remember(&state, r, false).await?),
         Err(_) => None,
     };
     Ok(ApplyView {
         results: vec![result],
         audit,
     })
+}
+
+commands! {
+    plan_fixes,
+    apply_fixes,
+    fix_history,
+    undo_change,
 }

@@ -1,8 +1,64 @@
-//! The commands the webview may call, one file per domain. Bodies are thin: they lock the session, call the audit
-//! engine, and turn its results into the DTOs the UI's generated types describe.
+//! The commands the webview may call, one file per domain. Each domain lists its commands once, with `commands!`
+//! at its end: that list is the handler, the app manifest and the capability's permission set (build.rs reads it),
+//! and the UI's `Command` type. Bodies are thin: they lock the session, call the audit engine, and turn its results
+//! into the DTOs the UI's generated types describe.
+
+use tauri::ipc::Invoke;
+use tauri::Runtime;
+
+/// Declares a domain's commands once: their names and Tauri's handler for them.
+macro_rules! commands {
+    ($($name:ident),+ $(,)?) => {
+        /// This domain's commands, by name.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),+];
+
+        /// Tauri's handler for this domain's commands.
+        pub fn handler<R: tauri::Runtime>(
+        ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),+]
+        }
+    };
+}
 
 pub mod audit;
 pub mod connection;
 pub mod fixes;
 pub mod report;
 pub mod settings;
+
+/// Every command of the app, by domain.
+pub fn all() -> Vec<&'static str> {
+    [
+        connection::COMMANDS,
+        audit::COMMANDS,
+        fixes::COMMANDS,
+        report::COMMANDS,
+        settings::COMMANDS,
+    ]
+    .concat()
+}
+
+/// The app's handler: each call goes to the domain that declares it; an unknown name is refused.
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    let connection = connection::handler::<R>();
+    let audit = audit::handler::<R>();
+    let fixes = fixes::handler::<R>();
+    let report = report::handler::<R>();
+    let settings = settings::handler::<R>();
+    move |invoke| {
+        let name = invoke.message.command();
+        if connection::COMMANDS.contains(&name) {
+            connection(invoke)
+        } else if audit::COMMANDS.contains(&name) {
+            audit(invoke)
+        } else if fixes::COMMANDS.contains(&name) {
+            fixes(invoke)
+        } else if report::COMMANDS.contains(&name) {
+            report(invoke)
+        } else if settings::COMMANDS.contains(&name) {
+            settings(invoke)
+        } else {
+            false
+        }
+    }
+}

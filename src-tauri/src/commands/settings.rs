@@ -16,3 +16,8 @@ pub fn set_language(state: State<'_, AppState>, language: String) -> SettingsDat
     state.settings.update(|d| d.language = language.to_string());
     state.settings.get()
 }
+
+commands! {
+    get_settings,
+    set_language,
+}

@@ -3,6 +3,6 @@ import type { Mode } from "./Mode";
 
 export type ConnectionStatus = { mode: Mode, 
 /**
- * "verbunden als …": never the secret, only a hint of the token or the demo's name.
+ * "verbunden als …": never the secret, only a hint of the token, the company or the demo's name.
  */
 label: string, api_url: string, };

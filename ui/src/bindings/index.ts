@@ -9,6 +9,7 @@ export type { AuditView } from "./AuditView";
 export type { Check } from "./Check";
 export type { CheckName } from "./CheckName";
 export type { CheckState } from "./CheckState";
+export type { Command } from "./Command";
 export type { ConnectionStatus } from "./ConnectionStatus";
 export type { ConnectionTest } from "./ConnectionTest";
 export type { CredentialsInput } from "./CredentialsInput";

@@ -1,11 +1,12 @@
-// The one place that talks to the Rust side. Components call these functions, never `invoke` directly.
+// The one place that talks to the Rust side. Components call these functions, never `invoke` directly. Command
+// names are typed by `Command`, generated from the commands the Rust domains declare.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { save } from "@tauri-apps/plugin-dialog";
 import type {
   AppError,
   ApplyView,
   AuditView,
+  Command,
   ConnectionStatus,
   ConnectionTest,
   CredentialsInput,
@@ -18,31 +19,33 @@ import type {
   SettingsData,
 } from "../bindings";
 
+const call = <T>(command: Command, args?: Record<string, unknown>) => invoke<T>(command, args);
+
 export const api = {
-  /** The native save dialog: the path the person chose, or null. */
-  askSavePath: (defaultPath: string, filterName: string, extension: string) =>
-    save({ defaultPath, filters: [{ name: filterName, extensions: [extension] }] }),
-  connectionStatus: () => invoke<ConnectionStatus>("connection_status"),
-  testConnection: (input: CredentialsInput) => invoke<ConnectionTest>("test_connection", { input }),
-  connect: (input: CredentialsInput) => invoke<ConnectionStatus>("connect", { input }),
-  startDemo: () => invoke<ConnectionStatus>("start_demo"),
-  disconnect: () => invoke<ConnectionStatus>("disconnect"),
-  checkConnection: () => invoke<Diagnosis>("check_connection"),
-  saveDiagnosis: (path: string) => invoke<string>("save_diagnosis", { path }),
+  connectionStatus: () => call<ConnectionStatus>("connection_status"),
+  testConnection: (input: CredentialsInput) => call<ConnectionTest>("test_connection", { input }),
+  connect: (input: CredentialsInput) => call<ConnectionStatus>("connect", { input }),
+  startDemo: () => call<ConnectionStatus>("start_demo"),
+  disconnect: () => call<ConnectionStatus>("disconnect"),
+  checkConnection: () => call<Diagnosis>("check_connection"),
+  /** Asks where with the save dialog; the path written, or null when the person cancelled. */
+  saveDiagnosis: (fileName: string) => call<string | null>("save_diagnosis", { fileName }),
   /** `recheck`: the person asked for it ("Erneut prüfen"); "seit der letzten Prüfung" then starts from here. */
-  runAudit: (recheck = false) => invoke<AuditView>("run_audit", { recheck }),
-  cancelAudit: () => invoke<void>("cancel_audit"),
-  chooseMaklerKey: (key: string | null) => invoke<void>("choose_makler_key", { key }),
-  confirmMailBooking: (email: string, confirmed: boolean) => invoke<void>("confirm_mail_booking", { email, confirmed }),
-  confirmTransfer: (estate: number, label: string) => invoke<void>("confirm_transfer", { estate, label }),
-  planFixes: (request: PlanRequest) => invoke<FixPlan>("plan_fixes", { request }),
-  applyFixes: (items: number[]) => invoke<ApplyView>("apply_fixes", { items }),
-  fixHistory: () => invoke<HistoryItem[]>("fix_history"),
-  undoChange: (seq: number, force = false) => invoke<ApplyView>("undo_change", { seq, force }),
-  exportTarget: (format: ReportFormat) => invoke<string | null>("export_target", { format }),
-  exportReport: (format: ReportFormat, path: string, checkedAt: string) => invoke<string>("export_report", { format, path, checkedAt }),
-  getSettings: () => invoke<SettingsData>("get_settings"),
-  setLanguage: (language: string) => invoke<SettingsData>("set_language", { language }),
+  runAudit: (recheck = false) => call<AuditView>("run_audit", { recheck }),
+  cancelAudit: () => call<void>("cancel_audit"),
+  chooseMaklerKey: (key: string | null) => call<void>("choose_makler_key", { key }),
+  /** Confirms (or takes back) the blue tick of these mailboxes; the checklist again, without asking onOffice. */
+  confirmMailBooking: (emails: string[], confirmed: boolean) => call<AuditView>("confirm_mail_booking", { emails, confirmed }),
+  confirmTransfer: (estate: number, label: string) => call<AuditView>("confirm_transfer", { estate, label }),
+  planFixes: (request: PlanRequest) => call<FixPlan>("plan_fixes", { request }),
+  applyFixes: (items: number[]) => call<ApplyView>("apply_fixes", { items }),
+  fixHistory: () => call<HistoryItem[]>("fix_history"),
+  undoChange: (seq: number, force = false) => call<ApplyView>("undo_change", { seq, force }),
+  /** Asks where with the save dialog (the HTML report then opens in the browser); the path, or null if cancelled. */
+  exportReport: (format: ReportFormat, fileName: string, checkedAt: string) =>
+    call<string | null>("export_report", { format, fileName, checkedAt }),
+  getSettings: () => call<SettingsData>("get_settings"),
+  setLanguage: (language: string) => call<SettingsData>("set_language", { language }),
   onProgress: (f: (p: Progress) => void): Promise<UnlistenFn> => listen<Progress>("audit-progress", (e) => f(e.payload)),
 };
 

@@ -2,7 +2,7 @@
 // its actions; all backend calls go through `api`.
 import { api, asAppError } from "./api";
 import { pick, translate, type Locale, type MessageKey } from "./i18n";
-import { openPath, openUrl } from "@tauri-apps/plugin-opener";
+import { openUrl } from "@tauri-apps/plugin-opener";
 import type { AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, SupportMail, Text } from "../bindings";
 
 export type Tab = "users" | "listings" | "mail" | "history" | "settings";
@@ -83,14 +83,6 @@ class AppStore {
     }
   }
 
-  /** Opens a saved file (the printable report) with the PC's default program; if none opens, shows the path. */
-  async openPath(path: string) {
-    try {
-      await openPath(path);
-    } catch {
-      this.outside = { url: path, mail: null };
-    }
-  }
 
   async setLocale(locale: Locale) {
     this.locale = locale;
@@ -148,6 +140,13 @@ class AppStore {
 
   async cancelAudit() {
     await api.cancelAudit();
+  }
+
+  /** A confirmation only this PC knows of: the backend answers with the checklist again (no request to onOffice). */
+  async confirm(f: () => Promise<AuditView>) {
+    await this.run(async () => {
+      this.view = await f();
+    });
   }
 
   async run(f: () => Promise<void>) {

@@ -314,14 +314,16 @@ describe("fixes", () => {
     backend({
       connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
       run_audit: () => view,
-      confirm_transfer: () => null,
+      confirm_transfer: () => auditView([]),
     });
     render(App);
     await fireEvent.click(await screen.findByTestId("tab-listings"));
     expect((await screen.findAllByText(/Objekte aktualisieren/)).length).toBeGreaterThan(0);
     await fireEvent.click((await screen.findByTestId("transfer-row")).querySelector("input")!);
     await waitFor(() => expect(called("confirm_transfer")[0]?.args).toEqual({ estate: 2000, label: "Helle 3-Zimmer-Wohnung (M-10000)" }));
-    await waitFor(() => expect(called("run_audit").length).toBe(2));
+    // The answer is the checklist again; no new check of the whole account.
+    await waitFor(() => expect(screen.queryByTestId("transfer-row")).toBeNull());
+    expect(called("run_audit").length).toBe(1);
   });
 
   it("undoes a change from the history", async () => {
@@ -366,34 +368,34 @@ describe("report", () => {
   it("exports the checklist as CSV to the chosen place", async () => {
     backend({
       connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
-      export_target: () => "/tmp/bericht.csv",
-      export_report: (args) => args.path,
+      export_report: (args) => `/tmp/${args.fileName}`,
     });
     render(App);
     await fireEvent.click(await screen.findByTestId("export-csv"));
-    expect(await screen.findByText("Gespeichert: /tmp/bericht.csv")).toBeTruthy();
+    expect(await screen.findByText(/^Gespeichert: \/tmp\/agent-check-bericht-\d{2}\.\d{2}\.\d{4}\.csv$/)).toBeTruthy();
     const args = called("export_report")[0].args;
     expect(args.format).toBe("csv");
-    expect(args.path).toBe("/tmp/bericht.csv");
+    // The webview suggests a file name; where it goes, the person decides in the save dialog (on the Rust side).
+    expect(args.fileName).toMatch(/^agent-check-bericht-\d{2}\.\d{2}\.\d{4}\.csv$/);
+    expect(args).not.toHaveProperty("path");
     // When it was checked, in German local form with the time zone named.
     expect(args.checkedAt).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} \(.+\)$/);
   });
 
-  it("saves the printable report and opens it in the browser; if none opens, shows where it is", async () => {
-    vi.mocked(openUrl).mockClear();
-    const { openPath } = await import("@tauri-apps/plugin-opener");
-    vi.mocked(openPath).mockRejectedValueOnce(new Error("no handler"));
+  it("saves the printable report and says where; a cancelled save dialog says nothing", async () => {
+    let answer: string | null = null;
     backend({
       connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
-      export_target: () => null,
-      export_report: (args) => args.path,
+      export_report: () => answer,
     });
     render(App);
     await fireEvent.click(await screen.findByTestId("export-html"));
-    expect(await screen.findByText(/Bericht gespeichert: \/tmp\/diagnose.json/)).toBeTruthy();
-    expect(vi.mocked(openPath)).toHaveBeenCalledWith("/tmp/diagnose.json");
-    expect((await screen.findByTestId("outside")).textContent).toContain("kein Browser");
-    expect(screen.getByTestId("outside-url").textContent).toBe("/tmp/diagnose.json");
+    await waitFor(() => expect(called("export_report").length).toBe(1));
+    expect(screen.queryByText(/gespeichert/)).toBeNull();
+    answer = "/tmp/bericht.html";
+    await fireEvent.click(screen.getByTestId("export-html"));
+    expect(await screen.findByText(/Bericht gespeichert: \/tmp\/bericht.html/)).toBeTruthy();
+    expect(called("export_report")[1].args.format).toBe("html");
   });
 });
 
@@ -415,7 +417,7 @@ describe("connection check", () => {
       connection_status: () => ({ mode: "account", label: "Firma", api_url: "" }),
       run_audit: () => view,
       check_connection: () => diagnosis,
-      save_diagnosis: (args) => args.path,
+      save_diagnosis: () => "/tmp/diagnose.json",
     });
     render(App);
     expect((await screen.findByTestId("incomplete")).textContent).toContain("unvollständig");
@@ -428,7 +430,7 @@ describe("connection check", () => {
     expect(list.textContent).toContain("Support fragen");
     await fireEvent.click(screen.getByTestId("save-diagnosis"));
     expect(await screen.findByText("Diagnose gespeichert: /tmp/diagnose.json")).toBeTruthy();
-    expect(called("save_diagnosis")[0].args).toEqual({ path: "/tmp/diagnose.json" });
+    expect(called("save_diagnosis")[0].args.fileName).toMatch(/^agent-check-diagnose-\d{2}\.\d{2}\.\d{4}\.json$/);
   });
 });
 
@@ -506,7 +508,7 @@ describe("mail booking", () => {
     backend({
       connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
       run_audit: () => withMailboxes(),
-      confirm_mail_booking: () => undefined,
+      confirm_mail_booking: () => withMailboxes(),
     });
     render(App);
     await fireEvent.click(await screen.findByTestId("tab-mail"));
@@ -520,26 +522,26 @@ describe("mail booking", () => {
     expect(screen.getByTestId("mail-confirm").textContent).toBe("Bestätigen (2)");
     const audits = called("run_audit").length;
     await fireEvent.click(screen.getByTestId("mail-confirm"));
-    await waitFor(() => expect(called("confirm_mail_booking").length).toBe(2));
-    expect(called("confirm_mail_booking").map((c) => c.args)).toEqual([
-      { email: "thomas@isar-wohnwerte.de", confirmed: true },
-      { email: "julia@isar-wohnwerte.de", confirmed: true },
-    ]);
-    // One check afterwards, not one per mailbox.
-    await waitFor(() => expect(called("run_audit").length).toBe(audits + 1));
+    await waitFor(() => expect(called("confirm_mail_booking").length).toBe(1));
+    expect(called("confirm_mail_booking")[0].args).toEqual({
+      emails: ["thomas@isar-wohnwerte.de", "julia@isar-wohnwerte.de"],
+      confirmed: true,
+    });
+    // One call for all; it answers with the checklist, so no new check of the whole account.
+    expect(called("run_audit").length).toBe(audits);
   });
 
   it("confirms the blue tick from inside the user's finding", async () => {
     backend({
       connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
       run_audit: () => withMailboxes(),
-      confirm_mail_booking: () => undefined,
+      confirm_mail_booking: () => withMailboxes(),
     });
     render(App);
     await fireEvent.click(await screen.findByTestId("user-row"));
     await fireEvent.click(await screen.findByTestId("finding-tick-set"));
     await waitFor(() => expect(called("confirm_mail_booking").length).toBe(1));
-    expect(called("confirm_mail_booking")[0].args).toEqual({ email: "thomas@isar-wohnwerte.de", confirmed: true });
+    expect(called("confirm_mail_booking")[0].args).toEqual({ emails: ["thomas@isar-wohnwerte.de"], confirmed: true });
   });
 });
 
@@ -670,5 +672,4 @@ describe("about and updates", () => {
   });
 });
 
-vi.mock("@tauri-apps/plugin-dialog", () => ({ save: vi.fn(async () => "/tmp/diagnose.json") }));
-vi.mock("@tauri-apps/plugin-opener", () => ({ openUrl: vi.fn(async () => undefined), openPath: vi.fn(async () => undefined) }));
+vi.mock("@tauri-apps/plugin-opener", () => ({ openUrl: vi.fn(async () => undefined) }));
