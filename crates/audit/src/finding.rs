@@ -1,4 +1,4 @@
-//! Findings: the stable kind ids of the product spec, their subjects, severities, evidence and how to resolve them
+//! Findings: the stable kind ids of docs/product.md, their subjects, severities, evidence and how to resolve them
 //! (a one-click fix, or the exact click path in onOffice and a prefilled support e-mail).
 
 use serde::{Deserialize, Serialize};

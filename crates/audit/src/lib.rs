@@ -1,4 +1,4 @@
-//! The audit engine: reads an onOffice account through the client, finds every finding kind of the product spec,
+//! The audit engine: reads an onOffice account through the client, finds every finding kind of docs/product.md,
 //! plans and applies fixes safely, and keeps a journal with undo. It knows nothing of Tauri; the app and the
 //! `oo-check` tool both use it. It never writes without a plan the caller has seen.
 

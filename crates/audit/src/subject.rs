@@ -1,5 +1,5 @@
 //! What a finding, a plan item or a journal entry is about: the account (or one of its assumptions), a user without
-//! an address, a system user's address, or a listing. On the wire it stays the short string the product spec and the
+//! an address, a system user's address, or a listing. On the wire it stays the short string docs/product.md and the
 //! sandbox's planted list use ("account", "account:makler_key", "user:5", "address:123", "estate:7").
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! The audit's parsing of records in the recorded shapes of onoffice-api.md §7 (numbers as numbers, pipe strings
+//! The audit's parsing of records in the recorded shapes of docs/protocol.md (numbers as numbers, pipe strings
 //! and lists, three e-mail lists with remarks, empty links, status words), from the client's fixture files.
 
 use audit::snapshot::{parse_address, parse_user};

@@ -108,7 +108,7 @@ const VALIDATION_CODES: &[i64] = &[
     232, 252, 254, 255, 257, 263, 302,
 ];
 
-/// German and English words for the codes that say more than "refused" (§7 of the protocol notes).
+/// German and English words for the codes that say more than "refused" (docs/protocol.md).
 fn specific_message(code: i64) -> Option<(&'static str, &'static str)> {
     Some(match code {
         15 => (

@@ -26,7 +26,7 @@ pub fn hmac_v2(
 mod tests {
     use super::*;
 
-    // Both vectors verbatim from the official PHP SDK's tests (onoffice-api.md, section 2.2).
+    // Both vectors verbatim from the official PHP SDK's tests (docs/protocol.md, Signing).
     #[test]
     fn sdk_request_test_vector() {
         assert_eq!(

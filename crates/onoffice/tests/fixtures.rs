@@ -1,5 +1,5 @@
 //! Recorded-shape fixtures through the real client, in the style of octocrab: a local stub server answers with JSON
-//! in the shapes onOffice's own code and recorded answers show (onoffice-api.md §7), one test per shape. The stub
+//! in the shapes onOffice's own code and recorded answers show (docs/protocol.md), one test per shape. The stub
 //! fails loudly on a request it does not expect.
 
 use std::sync::atomic::{AtomicUsize, Ordering};

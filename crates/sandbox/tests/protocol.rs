@@ -103,7 +103,7 @@ async fn php_sdk_request_is_accepted() {
     let c = &sb.connection;
     let ts = now();
     let mac = hmac_v2(&c.secret, &c.token, &ts.to_string(), "address", READ);
-    // Byte for byte the shape of the SDK's wire capture (onoffice-api.md 1.1): integer hmac_version,
+    // Byte for byte the shape of the SDK's wire capture (docs/protocol.md, Transport): integer hmac_version,
     // identifier null, sorted parameters, JSON body under a form content type.
     let body = format!(
         r#"{{"token":"{}","request":{{"actions":[{{"actionid":"{READ}","identifier":null,"parameters":{{"data":["Name","Vorname"],"listlimit":5}},"resourceid":"","resourcetype":"address","timestamp":{ts},"hmac_version":2,"hmac":"{mac}"}}]}}}}"#,

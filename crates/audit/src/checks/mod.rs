@@ -1,4 +1,4 @@
-//! The checks of the product spec as a pure function of a snapshot: findings with evidence and resolution, plus one
+//! The checks of docs/product.md as a pure function of a snapshot: findings with evidence and resolution, plus one
 //! checklist row per system user and per rental listing. No I/O here, so every rule is easy to test. The rules live
 //! per subject (`account`, `system_user`, `listing`); the wording they share in `wording`. A new check goes into the
 //! module of its subject, with its finding kind in `finding.rs`.

@@ -1,5 +1,5 @@
 //! Builds a realistic, deterministic account from a seed and sizes, and plants every detectable finding kind of the
-//! product spec at known subjects. The planted list is the ground truth the audit is tested against.
+//! product (docs/product.md) at known subjects. The planted list is the ground truth the audit is tested against.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,7 +15,7 @@ use crate::dns::{MailHost, MailHostKind};
 use crate::model::*;
 use names::{AGENCIES, EMAIL_COMMENTS, FREE_MAIL};
 
-/// A finding the generator planted: `kind` and `subject` as in product.md.
+/// A finding the generator planted: `kind` and `subject` as in docs/product.md.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct Planted {
     pub kind: String,
