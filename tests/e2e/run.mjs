@@ -122,7 +122,7 @@ async function main() {
   //     presses, with a screenshot of each step.
   s = current = await Session.start(driver, app);
   // The laptop size our users often have.
-  await s.cmd("POST", "/window/rect", { x: 0, y: 0, width: 1366, height: 768 });
+  await s.setRect({ x: 0, y: 0, width: 1366, height: 768 });
   const shot = (n, name) => s.screenshot(join(artifacts, `path-${String(n).padStart(2, "0")}-${name}.png`));
   await s.waitFor('[data-testid="go-demo"]');
   await shot(0, "start");
@@ -140,8 +140,8 @@ async function main() {
       [n],
     );
     assert.ok(pick > 0, "a ready system user to choose");
-    const options = await s.cmd("POST", `/element/${sel}/elements`, { using: "css selector", value: "option" });
-    await s.clickElement(Object.values(options[pick])[0]);
+    const options = await s.within(sel, "option");
+    await s.clickElement(options[pick]);
   }
   await shot(2, "preview");
   if (selects.length) {

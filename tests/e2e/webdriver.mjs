@@ -1,5 +1,7 @@
-// A small W3C WebDriver client over fetch (no dependencies), enough to drive the real app through tauri-driver.
-const ELEMENT = "element-6066-11e4-a52f-4f4bbf3d6f90";
+// Driving the real app through tauri-driver with selenium-webdriver (the maintained W3C client Tauri's own guide
+// uses; it talks to the server we name and downloads nothing). `Session` adds what the tests need on top: waiting for
+// an element, and counting clicks and key presses (what the person would have done).
+import { Builder, By, Capabilities } from "selenium-webdriver";
 
 /** A TCP port nothing listens on right now (so two test runs on one machine do not collide). */
 export async function freePort() {
@@ -31,34 +33,32 @@ export async function driverPorts() {
 }
 
 export class Session {
-  constructor(base, id) {
-    this.base = base;
-    this.id = id;
+  constructor(driver) {
+    this.driver = driver;
     /** Clicks and key presses (one per typed text) sent so far: what the person would have done. */
     this.actions = 0;
   }
 
-  static async start(base, application) {
-    const res = await call(base, "POST", "/session", {
-      capabilities: { alwaysMatch: { "tauri:options": { application } } },
-    });
-    return new Session(base, res.sessionId);
+  /** Starts the app binary `application` through tauri-driver at `server`. */
+  static async start(server, application) {
+    const capabilities = new Capabilities();
+    capabilities.set("tauri:options", { application });
+    capabilities.setBrowserName("wry");
+    const driver = await new Builder().withCapabilities(capabilities).usingServer(server).build();
+    return new Session(driver);
   }
 
-  cmd(method, path, body) {
-    return call(this.base, method, `/session/${this.id}${path}`, body);
+  find(css) {
+    return this.driver.findElement(By.css(css));
   }
 
-  async find(css) {
-    const v = await this.cmd("POST", "/element", { using: "css selector", value: css });
-    const id = elementId(v);
-    if (!id) throw new Error(`no element for ${css}`);
-    return id;
+  findAll(css) {
+    return this.driver.findElements(By.css(css));
   }
 
-  async findAll(css) {
-    const v = await this.cmd("POST", "/elements", { using: "css selector", value: css });
-    return v.map(elementId);
+  /** The elements matching `css` inside `element`. */
+  within(element, css) {
+    return element.findElements(By.css(css));
   }
 
   /** Waits until `css` matches (and `predicate(text)` holds, if given); returns the element. */
@@ -68,7 +68,7 @@ export class Session {
     while (Date.now() < until) {
       try {
         const el = await this.find(css);
-        if (!predicate || predicate(await this.text(el))) return el;
+        if (!predicate || predicate(await el.getText())) return el;
       } catch (e) {
         last = e;
       }
@@ -83,7 +83,7 @@ export class Session {
 
   async clickElement(el) {
     this.actions++;
-    await this.cmd("POST", `/element/${el}/click`, {});
+    await el.click();
   }
 
   /** Clicks through the DOM (for elements WebKit's driver will not click directly, such as table rows). */
@@ -96,41 +96,30 @@ export class Session {
   async type(css, text) {
     const el = await this.waitFor(css);
     this.actions++;
-    await this.cmd("POST", `/element/${el}/value`, { text });
+    await el.sendKeys(text);
   }
 
-  async text(el) {
-    return this.cmd("GET", `/element/${el}/text`);
+  text(el) {
+    return el.getText();
   }
 
-  async exec(script, args = []) {
-    return this.cmd("POST", "/execute/sync", { script, args });
+  exec(script, args = []) {
+    return this.driver.executeScript(script, ...args);
+  }
+
+  /** Puts the window where a 1366×768 laptop screen would show it. */
+  setRect(rect) {
+    return this.driver.manage().window().setRect(rect);
   }
 
   async screenshot(path) {
     const { writeFile } = await import("node:fs/promises");
-    const b64 = await this.cmd("GET", "/screenshot");
-    await writeFile(path, Buffer.from(b64, "base64"));
+    await writeFile(path, Buffer.from(await this.driver.takeScreenshot(), "base64"));
   }
 
   async end() {
-    await this.cmd("DELETE", "", undefined).catch(() => undefined);
+    await this.driver.quit().catch(() => undefined);
   }
-}
-
-const elementId = (v) => (v ? (v[ELEMENT] ?? v.ELEMENT ?? Object.values(v)[0]) : undefined);
-
-async function call(base, method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok || (json.value && json.value.error)) {
-    throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`);
-  }
-  return json.value;
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use audit::{Auditor, Journal, MailboxClassifier, MemorySettings};
+use audit::{
+    AuditReport, Auditor, FindingKind, FixPlan, Journal, MailboxClassifier, MemorySettings,
+    PlanChoices, ProgressSink,
+};
 use onoffice::{Client, Credentials};
 use onoffice_sandbox::{GenConfig, Knobs, MaklerVariant, Sandbox, SandboxConfig};
 
@@ -27,6 +30,24 @@ pub async fn sandbox(
     })
     .await
     .unwrap()
+}
+
+/// A sandbox, an auditor on it, and its first audit.
+pub async fn audited(
+    seed: u64,
+    users: usize,
+    estates: usize,
+    variant: Option<MaklerVariant>,
+) -> (Sandbox, Auditor, AuditReport) {
+    let sb = sandbox(seed, users, estates, variant).await;
+    let auditor = auditor(&sb);
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    (sb, auditor, report)
+}
+
+/// The plan for every finding of one kind, with no choices made.
+pub fn plan_of(auditor: &Auditor, report: &AuditReport, kind: FindingKind) -> FixPlan {
+    auditor.plan(report, |f| f.kind == kind, &PlanChoices::default())
 }
 
 pub fn auditor(sb: &Sandbox) -> Auditor {

@@ -80,10 +80,8 @@ async fn every_seed_variant_and_size() {
 /// picks once (remembered in the settings), and the audit and the fixes then use that key.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_chosen_makler_key_is_used_by_audit_and_fixes() {
-    use audit::{MaklerKey, PlanChoices};
-    let sb = sandbox(12, 20, 120, Some(MaklerVariant::CustomKey)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    use audit::MaklerKey;
+    let (sb, auditor, report) = audited(12, 20, 120, Some(MaklerVariant::CustomKey)).await;
     let MaklerKey::Missing { candidates } = &report.makler else {
         panic!("{:?}", report.makler)
     };
@@ -112,11 +110,7 @@ async fn the_chosen_makler_key_is_used_by_audit_and_fixes() {
     );
     assert!(got == want, "{}", diff(&got, &want));
 
-    let plan = auditor.plan(
-        &report,
-        |f| f.kind == FindingKind::NotMakler,
-        &PlanChoices::default(),
-    );
+    let plan = plan_of(&auditor, &report, FindingKind::NotMakler);
     assert!(!plan.items.is_empty());
     let all = plan.items.iter().map(|i| i.id).collect();
     for r in auditor.apply(&report, &plan, &all).await {

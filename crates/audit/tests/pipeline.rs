@@ -38,6 +38,17 @@ fn auditor_with_journal(sb: &Sandbox, journal: Journal) -> Auditor {
     )
 }
 
+/// The address of the first finding of this kind.
+fn first_address(report: &audit::AuditReport, kind: FindingKind) -> u64 {
+    report
+        .findings_of(kind)
+        .next()
+        .unwrap()
+        .subject
+        .address()
+        .unwrap()
+}
+
 /// The first listing with this finding: its subject and its id.
 fn first_of(report: &audit::AuditReport, kind: FindingKind) -> (Subject, u64) {
     let subject = report.findings_of(kind).next().unwrap().subject;
@@ -184,9 +195,7 @@ async fn undo_refuses_another_accounts_entry() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn undo_never_overrides_a_colleagues_newer_change() {
-    let sb = sandbox(53, 16, 60, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let (sb, auditor, report) = audited(53, 16, 60, Some(MaklerVariant::Standard)).await;
     let plan = auditor.plan(
         &report,
         |f| matches!(f.kind, FindingKind::NotMakler | FindingKind::NoEmail),
@@ -254,9 +263,7 @@ async fn undo_never_overrides_a_colleagues_newer_change() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn undo_takes_the_newest_entry_and_its_duplicate_email_guard_holds() {
-    let sb = sandbox(54, 16, 60, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let (sb, auditor, report) = audited(54, 16, 60, Some(MaklerVariant::Standard)).await;
     let plan = auditor.plan(
         &report,
         |f| matches!(f.kind, FindingKind::NotMakler | FindingKind::NoEmail),
@@ -314,14 +321,8 @@ async fn undo_takes_the_newest_entry_and_its_duplicate_email_guard_holds() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_key_a_colleague_set_meanwhile_is_not_journaled_so_undo_cannot_remove_it() {
-    let sb = sandbox(55, 16, 60, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
-    let plan = auditor.plan(
-        &report,
-        |f| f.kind == FindingKind::NotMakler,
-        &PlanChoices::default(),
-    );
+    let (sb, auditor, report) = audited(55, 16, 60, Some(MaklerVariant::Standard)).await;
+    let plan = plan_of(&auditor, &report, FindingKind::NotMakler);
     let audit::fix::Op::AddContactType { address, .. } = plan.items[0].op.clone() else {
         panic!()
     };
@@ -345,14 +346,8 @@ async fn a_key_a_colleague_set_meanwhile_is_not_journaled_so_undo_cannot_remove_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_broker_put_in_front_since_the_preview_is_a_conflict_and_stays() {
-    let sb = sandbox(56, 16, 80, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
-    let plan = auditor.plan(
-        &report,
-        |f| f.kind == FindingKind::ContactNotSystemUser,
-        &PlanChoices::default(),
-    );
+    let (sb, auditor, report) = audited(56, 16, 80, Some(MaklerVariant::Standard)).await;
+    let plan = plan_of(&auditor, &report, FindingKind::ContactNotSystemUser);
     let item = plan
         .items
         .iter()
@@ -466,22 +461,14 @@ async fn an_interrupted_run_is_reconciled_at_the_next_start() {
 /// (not by onOffice later), and one without an e-mail gets the e-mail in the same plan.
 #[tokio::test(flavor = "multi_thread")]
 async fn only_ready_contacts_are_proposed() {
-    let sb = sandbox(58, 24, 120, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let (sb, auditor, report) = audited(58, 24, 120, Some(MaklerVariant::Standard)).await;
     // The account is named by the company its system users' addresses carry.
     assert_eq!(
         report.snapshot.company.as_deref(),
         Some(sb.account().agency.as_str())
     );
     let (listing, estate) = first_of(&report, FindingKind::NoContact);
-    let external = report
-        .findings_of(FindingKind::MailboxExternal)
-        .next()
-        .unwrap()
-        .subject
-        .address()
-        .unwrap();
+    let external = first_address(&report, FindingKind::MailboxExternal);
     let mut choices = PlanChoices::default();
     choices.contacts.insert(estate, external);
     let plan = auditor.plan(&report, |f| f.subject == listing, &choices);
@@ -520,9 +507,7 @@ async fn only_ready_contacts_are_proposed() {
 /// is closed in the journal as not applied (nothing is left open for the next start).
 #[tokio::test(flavor = "multi_thread")]
 async fn cancel_before_the_writes_writes_nothing_and_leaves_no_open_intent() {
-    let sb = sandbox(59, 20, 100, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let (sb, auditor, report) = audited(59, 20, 100, Some(MaklerVariant::Standard)).await;
     let plan = auditor.plan(&report, |_| true, &PlanChoices::default());
     let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
     let before = state_json(&sb);
@@ -587,16 +572,8 @@ async fn addresses_are_written_in_waves_with_progress_per_round() {
 /// An e-mail that is already in one of the lists becomes the default; it is never added a second time.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_existing_email_becomes_the_default_instead_of_a_second_entry() {
-    let sb = sandbox(61, 20, 40, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
-    let address: u64 = report
-        .findings_of(FindingKind::NoEmail)
-        .next()
-        .unwrap()
-        .subject
-        .address()
-        .unwrap();
+    let (sb, auditor, report) = audited(61, 20, 40, Some(MaklerVariant::Standard)).await;
+    let address: u64 = first_address(&report, FindingKind::NoEmail);
     let user_email = report
         .snapshot
         .users
@@ -649,11 +626,7 @@ async fn cancel_between_waves_keeps_the_written_ones_honest() {
     let sb = sandbox(62, 90, 80, Some(MaklerVariant::Standard)).await;
     let auditor = auditor_with(&sb, |b| b.max_actions_per_request(3).max_in_flight(2));
     let report = auditor.audit(&ProgressSink::default()).await.unwrap();
-    let plan = auditor.plan(
-        &report,
-        |f| f.kind == FindingKind::NotMakler,
-        &PlanChoices::default(),
-    );
+    let plan = plan_of(&auditor, &report, FindingKind::NotMakler);
     assert!(plan.items.len() > 6, "{}", plan.items.len());
     let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = cancel.clone();
@@ -694,9 +667,7 @@ async fn cancel_between_waves_keeps_the_written_ones_honest() {
 /// reported as what it is, with nothing changed.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_contact_without_its_makler_fix_is_refused_by_onoffice_and_said_so() {
-    let sb = sandbox(63, 24, 120, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let (sb, auditor, report) = audited(63, 24, 120, Some(MaklerVariant::Standard)).await;
     // A system user who lacks only the Makler key, chosen for a listing it is not on yet.
     let open: BTreeSet<Subject> = report
         .findings
@@ -736,14 +707,8 @@ async fn a_contact_without_its_makler_fix_is_refused_by_onoffice_and_said_so() {
 /// A colleague linked the proposed contact meanwhile: "already done", and nothing journaled to undo.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_contact_a_colleague_linked_meanwhile_is_already_done() {
-    let sb = sandbox(64, 24, 120, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
-    let plan = auditor.plan(
-        &report,
-        |f| f.kind == FindingKind::NoContact,
-        &PlanChoices::default(),
-    );
+    let (sb, auditor, report) = audited(64, 24, 120, Some(MaklerVariant::Standard)).await;
+    let plan = plan_of(&auditor, &report, FindingKind::NoContact);
     let (item, estate, address) = plan
         .items
         .iter()
@@ -769,16 +734,8 @@ async fn a_contact_a_colleague_linked_meanwhile_is_already_done() {
 /// onOffice refuses a write: the item says so with onOffice's code, nothing is journaled as applied.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_write_is_reported_with_its_code() {
-    let sb = sandbox(65, 30, 40, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
-    let no_email: u64 = report
-        .findings_of(FindingKind::NoEmail)
-        .next()
-        .unwrap()
-        .subject
-        .address()
-        .unwrap();
+    let (sb, auditor, report) = audited(65, 30, 40, Some(MaklerVariant::Standard)).await;
+    let no_email: u64 = first_address(&report, FindingKind::NoEmail);
     let mut choices = PlanChoices::default();
     // Plausible to the app, refused by onOffice (two @).
     choices.emails.insert(no_email, "anna@@firma.de".into());
@@ -820,9 +777,7 @@ async fn a_refused_write_is_reported_with_its_code() {
 /// says so with the reason, instead of failing later.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_preview_marks_a_chosen_contact_who_is_not_ready() {
-    let sb = sandbox(58, 24, 120, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let (sb, auditor, report) = audited(58, 24, 120, Some(MaklerVariant::Standard)).await;
     let (listing, estate) = first_of(&report, FindingKind::NoContact);
     let bare = report
         .findings_of(FindingKind::NoEmail)
@@ -875,14 +830,8 @@ async fn the_preview_marks_a_chosen_contact_who_is_not_ready() {
 /// trip over.)
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_contact_is_one_write_and_its_undo_one_more() {
-    let sb = sandbox(64, 24, 120, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
-    let plan = auditor.plan(
-        &report,
-        |f| f.kind == FindingKind::NoContact,
-        &PlanChoices::default(),
-    );
+    let (sb, auditor, report) = audited(64, 24, 120, Some(MaklerVariant::Standard)).await;
+    let plan = plan_of(&auditor, &report, FindingKind::NoContact);
     let item = plan
         .items
         .iter()
@@ -916,9 +865,7 @@ async fn a_new_contact_is_one_write_and_its_undo_one_more() {
 /// until the old order stands again.
 #[tokio::test(flavor = "multi_thread")]
 async fn undo_restores_the_order_by_moving_links() {
-    let sb = sandbox(64, 24, 120, Some(MaklerVariant::Standard)).await;
-    let auditor = auditor(&sb);
-    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let (sb, auditor, report) = audited(64, 24, 120, Some(MaklerVariant::Standard)).await;
     let (listing, estate) = first_of(&report, FindingKind::ContactNotSystemUser);
     // A ready system user (Makler key, e-mail, mailbox fine), linked behind the others.
     let ready = a_ready_system_user(&report);

@@ -97,6 +97,15 @@ fn code(result: &Value) -> i64 {
     result["status"]["errorcode"].as_i64().unwrap()
 }
 
+/// One read action, signed now, sent alone.
+async fn read(sb: &Sandbox, resource: &str, params: Value) -> Value {
+    post(
+        sb,
+        vec![action(sb, READ, resource, json!(""), params, now())],
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn php_sdk_request_is_accepted() {
     let sb = start().await;
@@ -378,11 +387,7 @@ async fn inspection_routes() {
         state["addresses"].as_object().unwrap().len(),
         sb.account().addresses.len()
     );
-    let _ = post(
-        &sb,
-        vec![action(&sb, READ, "estate", json!(""), json!({}), now())],
-    )
-    .await;
+    let _ = read(&sb, "estate", json!({})).await;
     let stats: Value = get(format!("{base}/_sandbox/stats"))
         .await
         .unwrap()
@@ -565,16 +570,10 @@ async fn multiselect_equals_compares_the_whole_value_and_in_looks_inside() {
 #[tokio::test(flavor = "multi_thread")]
 async fn email_entries_come_in_three_lists_with_free_text_remarks() {
     let sb = start_with(3, 30, 20, Some(MaklerVariant::Standard)).await;
-    let v = post(
+    let v = read(
         &sb,
-        vec![action(
-            &sb,
-            READ,
-            "address",
-            json!(""),
-            json!({"data": ["email", "Email"], "listlimit": 500}),
-            now(),
-        )],
+        "address",
+        json!({"data": ["email", "Email"], "listlimit": 500}),
     )
     .await;
     let mut prefixes = std::collections::BTreeSet::new();
@@ -608,18 +607,7 @@ async fn email_entries_come_in_three_lists_with_free_text_remarks() {
 #[tokio::test(flavor = "multi_thread")]
 async fn user_reads_carry_no_total() {
     let sb = start().await;
-    let v = post(
-        &sb,
-        vec![action(
-            &sb,
-            READ,
-            "user",
-            json!(""),
-            json!({"data": ["Nr", "Name"], "listlimit": 4}),
-            now(),
-        )],
-    )
-    .await;
+    let v = read(&sb, "user", json!({"data": ["Nr", "Name"], "listlimit": 4})).await;
     let data = &v["response"]["results"][0]["data"];
     assert_eq!(data["meta"]["cntabsolute"], Value::Null);
     assert_eq!(data["records"].as_array().unwrap().len(), 4);

@@ -29,6 +29,29 @@ struct Draft {
     kinds: Vec<FindingKind>,
 }
 
+impl Draft {
+    /// A finding about this system user: in its row and in the checklist's findings.
+    fn raise(
+        &mut self,
+        out: &mut Evaluation,
+        kind: FindingKind,
+        label: &str,
+        seen: Text,
+        expected: Text,
+        resolution: Resolution,
+    ) {
+        self.kinds.push(kind);
+        out.findings.push(finding(
+            kind,
+            self.subject,
+            label,
+            seen,
+            expected,
+            resolution,
+        ));
+    }
+}
+
 /// Evaluates every system user; rows go to `out.users`, findings to `out.findings`.
 pub(super) fn evaluate(
     snapshot: &Snapshot,
@@ -185,14 +208,12 @@ fn makler(
     row: &mut Draft,
     out: &mut Evaluation,
 ) {
-    let (checks, kinds, subject) = (&mut row.checks, &mut row.kinds, row.subject);
     match &makler_key {
         Some(key) if !a.contact_types.iter().any(|k| k == key) => {
-            kinds.push(FindingKind::NotMakler);
             let have: Vec<&str> = a.contact_types.iter().map(String::as_str).collect();
-            out.findings.push(finding(
+            row.raise(
+                out,
                 FindingKind::NotMakler,
-                subject,
                 &a.name,
                 text!(
                     "Kontaktart: {}. „{makler_label}“ fehlt, daher wird die Adresse nicht an die Portale übertragen.",
@@ -202,19 +223,19 @@ fn makler(
                     "Contact type includes \"{makler_label}\" (all other values stay)."
                 ),
                 Resolution::Fix { fix: FixKind::AddMaklerKey },
-            ));
-            checks.push(Check {
+            );
+            row.checks.push(Check {
                 name: CheckName::Makler,
                 state: CheckState::Problem,
                 detail: text!("„{makler_label}“ fehlt", "\"{makler_label}\" missing"),
             });
         }
-        Some(_) => checks.push(Check {
+        Some(_) => row.checks.push(Check {
             name: CheckName::Makler,
             state: CheckState::Ok,
             detail: text!("„{makler_label}“ gesetzt", "\"{makler_label}\" set"),
         }),
-        None => checks.push(Check {
+        None => row.checks.push(Check {
             name: CheckName::Makler,
             state: CheckState::Unknown,
             detail: Text::new(
@@ -235,11 +256,9 @@ fn mail(
     row: &mut Draft,
     out: &mut Evaluation,
 ) -> Option<MailboxKind> {
-    let (checks, kinds, subject) = (&mut row.checks, &mut row.kinds, row.subject);
     let mut mailbox = None;
     match &a.default_email {
         None => {
-            kinds.push(FindingKind::NoEmail);
             let suggestion = if user.email.contains('@') {
                 text!(
                     " Vorschlag: {} (E-Mail des Benutzers).",
@@ -249,9 +268,9 @@ fn mail(
             } else {
                 Text::default()
             };
-            out.findings.push(finding(
+            row.raise(
+                out,
                 FindingKind::NoEmail,
-                subject,
                 &a.name,
                 Text::new(
                     format!(
@@ -270,25 +289,25 @@ fn mail(
                 Resolution::Fix {
                     fix: FixKind::AddDefaultEmail,
                 },
-            ));
-            checks.push(Check {
+            );
+            row.checks.push(Check {
                 name: CheckName::Email,
                 state: CheckState::Problem,
                 detail: Text::new("Keine Standard-E-Mail", "No default e-mail"),
             });
-            checks.push(Check {
+            row.checks.push(Check {
                 name: CheckName::Mailbox,
                 state: CheckState::Unknown,
                 detail: Text::new("Keine E-Mail", "No e-mail"),
             });
-            checks.push(Check {
+            row.checks.push(Check {
                 name: CheckName::Booking,
                 state: CheckState::Unknown,
                 detail: Text::new("Keine E-Mail", "No e-mail"),
             });
         }
         Some(email) => {
-            checks.push(Check {
+            row.checks.push(Check {
                 name: CheckName::Email,
                 state: CheckState::Ok,
                 detail: text!("{email}", "{email}"),
@@ -296,10 +315,9 @@ fn mail(
             let kind = snapshot.mailbox_of(email).cloned();
             let mailbox_check = match &kind {
                 Some(MailboxKind::External { provider }) => {
-                    kinds.push(FindingKind::MailboxExternal);
-                    out.findings.push(finding(
+                    row.raise(
+                        out,
                         FindingKind::MailboxExternal,
-                        subject,
                         &a.name,
                         text!(
                             "{email} liegt bei {provider}. Für Postfächer außerhalb von Microsoft und onOffice lässt sich die automatische Mailverbuchung nicht aktivieren.",
@@ -317,7 +335,7 @@ fn mail(
                             ],
                             Some(wording::external_mailbox_mail(email, provider)),
                         ),
-                    ));
+                    );
                     Check {
                         name: CheckName::Mailbox,
                         state: CheckState::Problem,
@@ -345,13 +363,13 @@ fn mail(
                     detail: Text::new("Konnte nicht geprüft werden", "Could not be checked"),
                 },
             };
-            checks.push(mailbox_check);
+            row.checks.push(mailbox_check);
             let external = matches!(kind, Some(MailboxKind::External { .. }));
             mailbox = kind;
             match settings.mail_booking_confirmed(email) {
                 // An external mailbox never gets mail booking: nothing to confirm; its own finding says what
                 // to do instead (an onOffice mailbox through support).
-                _ if external => checks.push(Check {
+                _ if external => row.checks.push(Check {
                     name: CheckName::Booking,
                     state: CheckState::Problem,
                     detail: Text::new(
@@ -359,7 +377,7 @@ fn mail(
                         "Not possible with an external mailbox",
                     ),
                 }),
-                Some(date) => checks.push(Check {
+                Some(date) => row.checks.push(Check {
                     name: CheckName::Booking,
                     state: CheckState::Ok,
                     detail: text!(
@@ -368,10 +386,9 @@ fn mail(
                     ),
                 }),
                 None => {
-                    kinds.push(FindingKind::MailBookingUnconfirmed);
-                    out.findings.push(finding(
+                    row.raise(
+                        out,
                         FindingKind::MailBookingUnconfirmed,
-                        subject,
                         &a.name,
                         text!(
                             "Ob für {email} die automatische Mailverbuchung aktiv ist, lässt sich über die Schnittstelle nicht lesen.",
@@ -386,8 +403,8 @@ fn mail(
                             ],
                             Some(wording::quota_mail(email)),
                         ),
-                    ));
-                    checks.push(Check {
+                    );
+                    row.checks.push(Check {
                         name: CheckName::Booking,
                         state: CheckState::Manual,
                         detail: Text::new("Bitte bestätigen", "Please confirm"),

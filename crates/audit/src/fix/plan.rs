@@ -87,6 +87,23 @@ pub struct PlanChoices {
     pub contacts: BTreeMap<u64, u64>,
 }
 
+/// A finding the plan cannot fix without an answer from the person, and why.
+fn needs_input(f: &Finding, reason: Text) -> NeedsInput {
+    NeedsInput {
+        kind: f.kind,
+        subject: f.subject,
+        label: f.subject_label.clone(),
+        reason,
+    }
+}
+
+fn choose_makler_first() -> Text {
+    Text::new(
+        "Erst den Makler-Wert wählen.",
+        "Choose the broker value first.",
+    )
+}
+
 /// A plausible e-mail address (the person may type one).
 pub fn valid_email(s: &str) -> bool {
     let s = s.trim();
@@ -216,15 +233,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                 Some(key) => {
                     add_makler(&mut plan, &mut makler_items, id, key, f.kind);
                 }
-                None => plan.needs_input.push(NeedsInput {
-                    kind: f.kind,
-                    subject: f.subject,
-                    label: f.subject_label.clone(),
-                    reason: Text::new(
-                        "Erst den Makler-Wert wählen.",
-                        "Choose the broker value first.",
-                    ),
-                }),
+                None => plan.needs_input.push(needs_input(f, choose_makler_first())),
             },
             FindingKind::NoEmail => {
                 if email_items.contains_key(&id) {
@@ -246,15 +255,13 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                             requires: None,
                         });
                     }
-                    None => plan.needs_input.push(NeedsInput {
-                        kind: f.kind,
-                        subject: f.subject,
-                        label: f.subject_label.clone(),
-                        reason: Text::new(
+                    None => plan.needs_input.push(needs_input(
+                        f,
+                        Text::new(
                             "Bitte eine gültige E-Mail-Adresse eingeben.",
                             "Please enter a valid e-mail address.",
                         ),
-                    }),
+                    )),
                 }
             }
             FindingKind::NoContact | FindingKind::ContactNotSystemUser => {
@@ -267,50 +274,13 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                     .and_then(|u| u.address_id)
                     .filter(|a| snapshot.system_addresses.contains_key(a));
                 let need = |plan: &mut FixPlan, reason: Text| {
-                    plan.needs_input.push(NeedsInput {
-                        kind: f.kind,
-                        subject: f.subject,
-                        label: f.subject_label.clone(),
-                        reason,
-                    })
+                    plan.needs_input.push(needs_input(f, reason))
                 };
                 // Propose only ready contacts: the Betreuer if ready (or made ready by this plan), else the person
                 // chooses; a chosen contact that is not ready is refused here, not by onOffice later.
-                let target = match (choices.contacts.get(&id).copied(), officer_address) {
-                    (Some(chosen), _) => match not_ready(chosen) {
-                        None => chosen,
-                        Some(why) => {
-                            let name = snapshot
-                                .address(chosen)
-                                .map(|a| a.name.clone())
-                                .unwrap_or_else(|| format!("#{chosen}"));
-                            need(
-                                &mut plan,
-                                Text::new(
-                                    format!("{name} ist nicht bereit: {}. Bitte einen anderen Systembenutzer wählen.", why.de),
-                                    format!("{name} is not ready: {}. Please choose another system user.", why.en),
-                                ),
-                            );
-                            continue;
-                        }
-                    },
-                    (None, Some(officer)) => match not_ready(officer) {
-                        None => officer,
-                        Some(why) => {
-                            let name = snapshot
-                                .address(officer)
-                                .map(|a| a.name.clone())
-                                .unwrap_or_default();
-                            need(
-                                &mut plan,
-                                Text::new(
-                                    format!("Der Betreuer {name} ist nicht bereit: {}. Bitte einen bereiten Systembenutzer wählen.", why.de),
-                                    format!("The Betreuer {name} is not ready: {}. Please choose a ready system user.", why.en),
-                                ),
-                            );
-                            continue;
-                        }
-                    },
+                let (target, chosen) = match (choices.contacts.get(&id).copied(), officer_address) {
+                    (Some(chosen), _) => (chosen, true),
+                    (None, Some(officer)) => (officer, false),
                     (None, None) => {
                         need(
                             &mut plan,
@@ -322,6 +292,25 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                         continue;
                     }
                 };
+                if let Some(why) = not_ready(target) {
+                    let name = snapshot
+                        .address(target)
+                        .map(|a| a.name.clone())
+                        .unwrap_or_else(|| format!("#{target}"));
+                    let reason = if chosen {
+                        Text::new(
+                            format!("{name} ist nicht bereit: {}. Bitte einen anderen Systembenutzer wählen.", why.de),
+                            format!("{name} is not ready: {}. Please choose another system user.", why.en),
+                        )
+                    } else {
+                        Text::new(
+                            format!("Der Betreuer {name} ist nicht bereit: {}. Bitte einen bereiten Systembenutzer wählen.", why.de),
+                            format!("The Betreuer {name} is not ready: {}. Please choose a ready system user.", why.en),
+                        )
+                    };
+                    need(&mut plan, reason);
+                    continue;
+                }
                 // Its e-mail comes with this plan when it has none yet.
                 if snapshot
                     .system_addresses
@@ -353,15 +342,7 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                     }
                 }
                 let Some(key) = &makler_key else {
-                    plan.needs_input.push(NeedsInput {
-                        kind: f.kind,
-                        subject: f.subject,
-                        label: f.subject_label.clone(),
-                        reason: Text::new(
-                            "Erst den Makler-Wert wählen.",
-                            "Choose the broker value first.",
-                        ),
-                    });
+                    plan.needs_input.push(needs_input(f, choose_makler_first()));
                     continue;
                 };
                 let requires = add_makler(

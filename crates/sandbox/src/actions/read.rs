@@ -3,6 +3,8 @@
 
 use onoffice_protocol::{MAX_PAGE_SIZE, MAX_RELATION_IDS};
 
+use std::collections::BTreeMap;
+
 use super::*;
 
 /// Looks up a pseudo-field (`email`, `defaultemail`) of a record by id.
@@ -122,6 +124,39 @@ pub(super) fn list_read(
     Ok(done)
 }
 
+/// The ids of `records` a read asks for (`resourceid`, `recordids`), or all of them.
+fn requested<T>(
+    records: &BTreeMap<u64, T>,
+    resource_id: &Value,
+    params: &Map<String, Value>,
+) -> Result<Vec<u64>, ActionError> {
+    let only = selected_ids(resource_id, params)?;
+    Ok(records
+        .keys()
+        .copied()
+        .filter(|id| only.as_ref().is_none_or(|s| s.contains(id)))
+        .collect())
+}
+
+/// A list read of records without multiselects or pseudo-fields.
+fn plain_read(
+    account: &Account,
+    type_name: &str,
+    ids: Vec<u64>,
+    elements: &Elements,
+    params: &Map<String, Value>,
+) -> Result<Done, ActionError> {
+    list_read(
+        &account.list_cache,
+        type_name,
+        ids,
+        elements,
+        params,
+        &[],
+        &|_, _| None,
+    )
+}
+
 pub(super) fn selected_ids(
     resource_id: &Value,
     params: &Map<String, Value>,
@@ -146,13 +181,7 @@ pub(super) fn read_addresses(
     resource_id: &Value,
     params: &Map<String, Value>,
 ) -> Result<Done, ActionError> {
-    let only = selected_ids(resource_id, params)?;
-    let ids = account
-        .addresses
-        .keys()
-        .copied()
-        .filter(|id| only.as_ref().is_none_or(|s| s.contains(id)))
-        .collect();
+    let ids = requested(&account.addresses, resource_id, params)?;
     let elements = |id: u64| account.addresses.get(&id).map(Address::elements);
     let lookup = |id: u64, field: &str| {
         account
@@ -176,28 +205,14 @@ pub(super) fn read_estates(
     resource_id: &Value,
     params: &Map<String, Value>,
 ) -> Result<Done, ActionError> {
-    let only = selected_ids(resource_id, params)?;
-    let ids = account
-        .estates
-        .keys()
-        .copied()
-        .filter(|id| only.as_ref().is_none_or(|s| s.contains(id)))
-        .collect();
+    let ids = requested(&account.estates, resource_id, params)?;
     let elements = |id: u64| {
         account
             .estates
             .get(&id)
             .map(|e| account.readable(e.elements()))
     };
-    list_read(
-        &account.list_cache,
-        "estate",
-        ids,
-        &elements,
-        params,
-        &[],
-        &|_, _| None,
-    )
+    plain_read(account, "estate", ids, &elements, params)
 }
 
 pub(super) fn read_users(
@@ -221,15 +236,7 @@ pub(super) fn read_users(
             .get(&id)
             .map(|u| account.readable(u.elements()))
     };
-    let mut done = list_read(
-        &account.list_cache,
-        "user",
-        ids,
-        &elements,
-        params,
-        &[],
-        &|_, _| None,
-    )?;
+    let mut done = plain_read(account, "user", ids, &elements, params)?;
     // Recorded user reads carry no total: a page shorter than the limit is the only end marker.
     done.cnt_absolute = None;
     Ok(done)

@@ -153,6 +153,7 @@ pub(super) fn modify_address(
 }
 
 /// Parent and child ids of a relation call: scalars or lists, 1:n allowed, n:n not.
+/// The contact person relation type and the (estate, address) pairs of a relation write.
 pub(super) fn relation_pairs(
     params: &Map<String, Value>,
 ) -> Result<(String, Vec<(u64, u64)>), ActionError> {
@@ -178,6 +179,9 @@ pub(super) fn relation_pairs(
             pairs.push((*p, *c));
         }
     }
+    if relation != RELATION_CONTACT_PERSON && relation != RELATION_CONTACT_PERSON_ALL {
+        return err(132, "No or unknown relation given");
+    }
     Ok((relation, pairs))
 }
 
@@ -186,9 +190,6 @@ pub(super) fn create_relation(
     params: &Map<String, Value>,
 ) -> Result<Done, ActionError> {
     let (relation, pairs) = relation_pairs(params)?;
-    if relation != RELATION_CONTACT_PERSON && relation != RELATION_CONTACT_PERSON_ALL {
-        return err(132, "No or unknown relation given");
-    }
     for (estate, address) in &pairs {
         if !account.estates.contains_key(estate) {
             return err(293, "Unknown estate record id");
@@ -211,10 +212,7 @@ pub(super) fn delete_relation(
     account: &mut Account,
     params: &Map<String, Value>,
 ) -> Result<Done, ActionError> {
-    let (relation, pairs) = relation_pairs(params)?;
-    if relation != RELATION_CONTACT_PERSON && relation != RELATION_CONTACT_PERSON_ALL {
-        return err(132, "No or unknown relation given");
-    }
+    let (_, pairs) = relation_pairs(params)?;
     for (estate, address) in pairs {
         account
             .contacts

@@ -177,7 +177,6 @@ impl Builder<'_> {
 
     /// The portals get the first *broker* of a listing (`contactPerson`); every open rental is judged by that rule.
     pub(super) fn judge_listings(&mut self, open_rentals: Vec<u64>) {
-        // The portals get the first *broker* of a listing (`contactPerson`); judge every open rental by that rule.
         let linked: BTreeSet<u64> = self
             .ready
             .iter()

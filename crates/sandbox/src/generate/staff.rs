@@ -96,17 +96,9 @@ impl Builder<'_> {
                     let email = match case {
                         UserCase::NoEmail => None,
                         UserCase::OnlyNonDefaultEmail => {
-                            a.emails.push(EmailEntry {
-                                id: self.account.next_email_id,
-                                address: format!(
-                                    "{}@{}",
-                                    mail_local(&first),
-                                    self.rng.pick(FREE_MAIL)
-                                ),
-                                default: false,
-                                ..EmailEntry::default()
-                            });
-                            self.account.next_email_id += 1;
+                            let other =
+                                format!("{}@{}", mail_local(&first), self.rng.pick(FREE_MAIL));
+                            a.emails.push(self.email_entry(other, false));
                             None
                         }
                         UserCase::FreeMail => Some(format!(
@@ -144,29 +136,15 @@ impl Builder<'_> {
                                 );
                             }
                             if self.rng.chance(0.2) {
-                                a.emails.push(EmailEntry {
-                                    id: self.account.next_email_id,
-                                    address: format!(
-                                        "{}.privat@{}",
-                                        mail_local(&first),
-                                        self.rng.pick(FREE_MAIL)
-                                    ),
-                                    default: false,
-                                    ..EmailEntry::default()
-                                });
-                                self.account.next_email_id += 1;
+                                let private = format!(
+                                    "{}.privat@{}",
+                                    mail_local(&first),
+                                    self.rng.pick(FREE_MAIL)
+                                );
+                                a.emails.push(self.email_entry(private, false));
                             }
                             let pos = self.rng.below(a.emails.len() + 1);
-                            a.emails.insert(
-                                pos,
-                                EmailEntry {
-                                    id: self.account.next_email_id,
-                                    address: addr,
-                                    default: true,
-                                    ..EmailEntry::default()
-                                },
-                            );
-                            self.account.next_email_id += 1;
+                            a.emails.insert(pos, self.email_entry(addr, true));
                         }
                     }
                     if open {
@@ -185,7 +163,6 @@ impl Builder<'_> {
     /// Systembenutzer addresses no user points to (left over from former staff).
     pub(super) fn orphans(&mut self) {
         let broker_key = self.broker_key.clone();
-        // Systembenutzer addresses no user points to (left over from former staff).
         let orphans = (self.cfg.users / 15).max(1);
         for _ in 0..orphans {
             let id = self.next_id();
@@ -203,7 +180,6 @@ impl Builder<'_> {
     /// Separate broker records and private addresses of staff, used as wrong contacts of listings. Returns their ids.
     pub(super) fn wrong_contacts(&mut self) -> Vec<u64> {
         let broker_key = self.broker_key.clone();
-        // Separate broker records (not linked to a user) and private addresses of staff, used as wrong contacts.
         let mut wrong_contacts = Vec::new();
         for n in 0..(3 + self.cfg.users / 10) {
             let id = self.next_id();
@@ -219,27 +195,13 @@ impl Builder<'_> {
                 if let Some(key) = &broker_key {
                     a.contact_types.push(key.clone());
                 }
-                a.emails.push(EmailEntry {
-                    id: self.account.next_email_id,
-                    address: format!("{}@{}", mail_local(&last), self.domain),
-                    default: true,
-                    ..EmailEntry::default()
-                });
+                let work = format!("{}@{}", mail_local(&last), self.domain);
+                a.emails.push(self.email_entry(work, true));
             } else {
                 a.contact_types.push("Privatkontakt".into());
-                a.emails.push(EmailEntry {
-                    id: self.account.next_email_id,
-                    address: format!(
-                        "{}.{}@{}",
-                        mail_local(&first),
-                        mail_local(&last),
-                        self.rng.pick(FREE_MAIL)
-                    ),
-                    default: true,
-                    ..EmailEntry::default()
-                });
+                let private = self.free_mail(&first, &last);
+                a.emails.push(self.email_entry(private, true));
             }
-            self.account.next_email_id += 1;
             self.account.addresses.insert(id, a);
             wrong_contacts.push(id);
         }
@@ -248,7 +210,6 @@ impl Builder<'_> {
 
     /// Customers, owners and prospects: the bulk of a real address book.
     pub(super) fn address_book(&mut self) {
-        // Customers, owners and prospects: the bulk of a real address book.
         for _ in 0..(20 + self.cfg.estates / 2) {
             let id = self.next_id();
             let (first, last) = person(&mut self.rng);
@@ -267,20 +228,32 @@ impl Builder<'_> {
                 a.contact_types.push("Newsletter-Empfänger".into());
             }
             if self.rng.chance(0.8) {
-                a.emails.push(EmailEntry {
-                    id: self.account.next_email_id,
-                    address: format!(
-                        "{}.{}@{}",
-                        mail_local(&first),
-                        mail_local(&last),
-                        self.rng.pick(FREE_MAIL)
-                    ),
-                    default: true,
-                    ..EmailEntry::default()
-                });
-                self.account.next_email_id += 1;
+                let private = self.free_mail(&first, &last);
+                a.emails.push(self.email_entry(private, true));
             }
             self.account.addresses.insert(id, a);
         }
+    }
+
+    /// An e-mail entry with the account's next entry id.
+    fn email_entry(&mut self, address: String, default: bool) -> EmailEntry {
+        let id = self.account.next_email_id;
+        self.account.next_email_id += 1;
+        EmailEntry {
+            id,
+            address,
+            default,
+            ..EmailEntry::default()
+        }
+    }
+
+    /// A private address at a free mail provider.
+    fn free_mail(&mut self, first: &str, last: &str) -> String {
+        format!(
+            "{}.{}@{}",
+            mail_local(first),
+            mail_local(last),
+            self.rng.pick(FREE_MAIL)
+        )
     }
 }
