@@ -154,6 +154,10 @@ mod tests {
         ] {
             assert_eq!(bad.parse::<Subject>(), Err(UnknownSubject(bad.to_string())));
         }
+        assert_eq!(
+            UnknownSubject("house:1".into()).to_string(),
+            "unknown subject \"house:1\""
+        );
     }
 
     #[test]
@@ -169,5 +173,6 @@ mod tests {
         assert!(Subject::Address(12) != "address:13");
         let wire = format!("address:{}", 12);
         assert!(Subject::Address(12) == wire);
+        assert!(Subject::Address(13) != wire);
     }
 }

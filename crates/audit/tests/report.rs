@@ -3,7 +3,9 @@
 
 mod common;
 
-use audit::{ProgressSink, ReportFormat};
+use audit::history::{history, refs, HistoryEvent};
+use audit::journal::Event;
+use audit::{Journal, ProgressSink, ReportFormat};
 use common::*;
 
 #[tokio::test]
@@ -48,6 +50,46 @@ async fn csv_and_html_hold_every_finding_and_every_system_user() {
         .filter(|u| u.light == audit::Light::Red)
         .count();
     assert_eq!(html.matches("muss behoben werden").count(), red);
+    // What to do, in one line: one click for what the app fixes, the click path for the rest.
+    for (line, f) in lines[2..].iter().zip(&report.findings) {
+        let cell = line.rsplit("\";\"").next().unwrap().trim_end_matches('"');
+        match &f.resolution {
+            audit::Resolution::Fix { .. } => assert_eq!(cell, "In der App beheben (ein Klick)"),
+            audit::Resolution::Manual { click_path, .. } => {
+                assert!(
+                    cell.starts_with(&click_path.de.replace('"', "\"\"")),
+                    "{cell}"
+                )
+            }
+        }
+    }
     assert_eq!(ReportFormat::Csv.extension(), "csv");
     assert_eq!(ReportFormat::Html.extension(), "html");
+}
+
+/// The history and "since the last check" work on what a real audit and a real journal hold.
+#[tokio::test]
+async fn history_and_references_of_a_real_check() {
+    let sb = sandbox(2, 12, 40, None).await;
+    let report = auditor(&sb).audit(&ProgressSink::default()).await.unwrap();
+    let all = refs(&report);
+    assert_eq!(all.len(), report.findings.len());
+    assert!(report.findings.iter().all(|f| all
+        .iter()
+        .any(|r| r.kind == f.kind && r.subject == f.subject)));
+
+    let journal = Journal::in_memory();
+    assert!(history(&journal).is_empty());
+    journal
+        .append(
+            "Helle Wohnung (M-10001)",
+            vec![],
+            Event::TransferDone { estate: 2001 },
+        )
+        .unwrap();
+    let items = history(&journal);
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].event, HistoryEvent::TransferDone);
+    assert_eq!(items[0].label, "Helle Wohnung (M-10001)");
+    assert!(!items[0].undoable);
 }
