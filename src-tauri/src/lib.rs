@@ -2,7 +2,6 @@
 //! Commands, state, the OS keychain, the settings store and events live here. It never hands the API secret to
 //! the webview.
 
-#[macro_use]
 pub mod commands;
 pub mod error;
 pub mod files;

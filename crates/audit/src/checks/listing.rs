@@ -1,15 +1,13 @@
 //! Rules per rental listing: who the portals get as contact person (the first broker), whether that is a system user
-//! and whether it is ready, and the re-transfer a changed listing still needs.
+//! and whether it is ready, and the re-transfer a changed listing still needs. What they say is worded in `wording`.
 
 use std::collections::BTreeSet;
 
 use super::system_user::SystemUsers;
-use super::{finding, manual, wording, Evaluation, ListingRow};
-use crate::finding::{FindingKind, FixKind, Resolution};
+use super::{finding, wording, Evaluation, ListingRow};
+use crate::finding::FindingKind;
 use crate::snapshot::Snapshot;
 use crate::subject::Subject;
-use crate::text;
-use crate::text::Text;
 
 /// `estate.no_contact`, `estate.contact_not_system_user`, `estate.contact_not_ready` for every active rental listing;
 /// a row for each listing with a finding or a pending transfer.
@@ -40,143 +38,35 @@ pub(super) fn evaluate(
             .into_iter()
             .map(name_of)
             .collect();
-        let skipped: Vec<String> = skipped_names.iter().map(|n| format!("„{n}“")).collect();
-        let skipped_en: Vec<String> = skipped
-            .iter()
-            .map(|n| n.replace(['„', '“'], "\""))
-            .collect();
-        let skipped_note = if skipped.is_empty() {
-            Text::default()
-        } else if portal_contact.is_some() {
-            let one = skipped.len() == 1;
-            Text::new(
-                format!(
-                    " Davor {} {}, aber ohne Kontaktart „{makler_label}“; die Portale überspringen {}.",
-                    if one { "steht" } else { "stehen" },
-                    skipped.join(", "),
-                    if one { "diesen Eintrag" } else { "diese Einträge" }
-                ),
-                format!(
-                    " In front of it {} {}, without the contact type \"{makler_label}\"; the portals skip {}.",
-                    if one { "stands" } else { "stand" },
-                    skipped_en.join(", "),
-                    if one { "this entry" } else { "these entries" }
-                ),
-            )
-        } else {
-            Text::new(
-                format!(
-                    " Eingetragen {}, aber ohne Kontaktart „{makler_label}“; so wird niemand an die Portale übertragen.",
-                    if skipped.len() == 1 {
-                        format!("ist {}", skipped[0])
-                    } else {
-                        format!("sind {}", skipped.join(", "))
-                    }
-                ),
-                format!(
-                    " Entered: {}, but without the contact type \"{makler_label}\"; so nobody is sent to the portals.",
-                    skipped_en.join(", ")
-                ),
-            )
-        };
+        let note = wording::skipped_note(&skipped_names, portal_contact.is_some(), makler_label);
         let mut kinds = Vec::new();
-        let assign_expected = text!(
-            "Erster Ansprechpartner ist die Systembenutzer-Adresse eines Maklers (Vorschlag: Betreuer {}).",
-            "The first contact person is a broker's system user address (suggestion: Betreuer {}).", officer.clone().unwrap_or_else(|| "–".into()));
+        let officer_name = officer.as_deref();
+        let mut raise = |kinds: &mut Vec<FindingKind>, kind: FindingKind, said| {
+            kinds.push(kind);
+            out.findings.push(finding(kind, subject, &label, said));
+        };
         match portal_contact {
-            None => {
-                kinds.push(FindingKind::NoContact);
-                out.findings.push(finding(
-                    FindingKind::NoContact,
-                    subject,
-                    &label,
-                    Text::new(
-                        format!(
-                            "Dem Objekt ist kein Makler als Ansprechpartner zugeordnet.{}",
-                            skipped_note.de
-                        ),
-                        format!(
-                            "The listing has no broker as contact person.{}",
-                            skipped_note.en
-                        ),
-                    ),
-                    assign_expected.clone(),
-                    Resolution::Fix {
-                        fix: FixKind::AssignContactPerson,
-                    },
-                ));
-            }
+            None => raise(
+                &mut kinds,
+                FindingKind::NoContact,
+                wording::no_contact(&note, officer_name),
+            ),
             Some(first) if !users.linked.contains_key(&first) => {
-                kinds.push(FindingKind::ContactNotSystemUser);
                 let name = first_name.clone().unwrap_or_default();
-                out.findings.push(finding(
-                    FindingKind::ContactNotSystemUser,
-                    subject,
-                    &label,
-                    Text::new(
-                        format!("Erster Makler-Ansprechpartner ist „{name}“, keine Systembenutzer-Adresse. Portale erhalten nur den ersten.{}", skipped_note.de),
-                        format!("The first broker contact person is \"{name}\", not a system user address. Portals only get the first.{}", skipped_note.en),
-                    ),
-                    assign_expected.clone(),
-                    Resolution::Fix { fix: FixKind::AssignContactPerson },
-                ));
+                let said = wording::contact_not_system_user(&name, &note, officer_name);
+                raise(&mut kinds, FindingKind::ContactNotSystemUser, said);
             }
             Some(first) if users.open.contains(&first) => {
-                kinds.push(FindingKind::ContactNotReady);
                 let name = first_name.clone().unwrap_or_default();
                 // Which of the points is open, from that system user's row.
-                let points: Vec<(&str, &str)> = out
+                let open: Vec<FindingKind> = out
                     .users
                     .iter()
                     .find(|u| u.address_id == Some(first))
-                    .map(|u| {
-                        u.findings
-                            .iter()
-                            .filter_map(|k| wording::open_point(*k))
-                            .collect()
-                    })
+                    .map(|u| u.findings.clone())
                     .unwrap_or_default();
-                let (de, en) = if points.is_empty() {
-                    (
-                        "Makler, E-Mail oder Postfach".to_string(),
-                        "broker, e-mail or mailbox".to_string(),
-                    )
-                } else {
-                    (
-                        points.iter().map(|p| p.0).collect::<Vec<_>>().join(", "),
-                        points.iter().map(|p| p.1).collect::<Vec<_>>().join(", "),
-                    )
-                };
-                out.findings.push(finding(
-                    FindingKind::ContactNotReady,
-                    subject,
-                    &label,
-                    Text::new(
-                        format!(
-                            "Erster Makler-Ansprechpartner „{name}“ ist nicht bereit: {de}.{}",
-                            skipped_note.de
-                        ),
-                        format!(
-                            "The first broker contact person \"{name}\" is not ready: {en}.{}",
-                            skipped_note.en
-                        ),
-                    ),
-                    Text::new(
-                        "Der Ansprechpartner ist vollständig eingerichtet.",
-                        "The contact person is fully set up.",
-                    ),
-                    manual(
-                        text!(
-                            "Checkliste > Systembenutzer > {name}",
-                            "Checklist > system users > {name}"
-                        ),
-                        vec![Text::new(
-                            "Die offenen Punkte dieses Systembenutzers beheben.",
-                            "Fix the open points of this system user.",
-                        )],
-                        None,
-                    ),
-                ));
+                let said = wording::contact_not_ready(&name, &open, &note);
+                raise(&mut kinds, FindingKind::ContactNotReady, said);
             }
             Some(_) => {}
         }
@@ -215,13 +105,7 @@ pub(super) fn transfers_pending(
             FindingKind::PortalTransferPending,
             Subject::Estate(*estate),
             &label,
-            Text::new("Der Ansprechpartner oder seine E-Mail wurde geändert; die Portale kennen noch den alten Stand.", "The contact person or its e-mail changed; the portals still have the old state."),
-            Text::new("Das Objekt wurde neu an die Portale übertragen.", "The listing was re-transferred to the portals."),
-            manual(
-                wording::transfer_click_path(),
-                vec![Text::new("Danach hier abhaken.", "Then tick it off here.")],
-                None,
-            ),
+            wording::portal_transfer_pending(),
         ));
     }
 }

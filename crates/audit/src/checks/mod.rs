@@ -1,7 +1,7 @@
 //! The checks of docs/product.md as a pure function of a snapshot: findings with evidence and resolution, plus one
 //! checklist row per system user and per rental listing. No I/O here, so every rule is easy to test. The rules live
-//! per subject (`account`, `system_user`, `listing`); the wording they share in `wording`. A new check goes into the
-//! module of its subject, with its finding kind in `finding.rs`.
+//! per subject (`account`, `system_user`, `listing`); everything they say to the person in `wording`. A new check
+//! goes into the module of its subject, its words into `wording`, its finding kind into `finding.rs`.
 
 mod account;
 mod listing;
@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Finding, FindingKind, Resolution, SupportMail, HELP_ARTICLE};
+use crate::finding::{Finding, FindingKind};
 use crate::mailbox::MailboxKind;
 use crate::settings::Settings;
 use crate::snapshot::{MaklerKey, Snapshot};
@@ -121,32 +121,17 @@ pub struct Evaluation {
     pub listings: Vec<ListingRow>,
 }
 
-fn manual(click_path: Text, steps: Vec<Text>, support: Option<SupportMail>) -> Resolution {
-    Resolution::Manual {
-        click_path,
-        steps,
-        support,
-        help_url: Some(HELP_ARTICLE.to_string()),
-    }
-}
-
-fn finding(
-    kind: FindingKind,
-    subject: Subject,
-    label: &str,
-    seen: Text,
-    expected: Text,
-    resolution: Resolution,
-) -> Finding {
+/// A finding about `subject` (named `label`), worded by `wording`.
+fn finding(kind: FindingKind, subject: Subject, label: &str, said: wording::Said) -> Finding {
     Finding {
         kind,
         subject,
         subject_label: label.to_string(),
         severity: kind.severity(),
         title: kind.title(),
-        seen,
-        expected,
-        resolution,
+        seen: said.seen,
+        expected: said.expected,
+        resolution: said.resolution,
     }
 }
 

@@ -1,17 +1,16 @@
 //! Rules per system user: its user ↔ address link, the Makler key, the default e-mail, the mailbox's kind and the
-//! mail booking only a person can confirm. Each system user becomes one checklist row with its traffic light.
+//! mail booking only a person can confirm. Each system user becomes one checklist row with its traffic light. What
+//! the rules say is worded in `wording`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{
-    finding, manual, wording, Check, CheckName, CheckState, Evaluation, Light, SystemUserRow,
-};
-use crate::finding::{FindingKind, FixKind, Resolution};
+use super::wording::{self, Said};
+use super::{finding, Check, CheckName, CheckState, Evaluation, Light, SystemUserRow};
+use crate::finding::FindingKind;
 use crate::mailbox::MailboxKind;
 use crate::settings::Settings;
 use crate::snapshot::{AddressInfo, Snapshot, UserInfo};
 use crate::subject::Subject;
-use crate::text;
 use crate::text::Text;
 
 /// Which system user address belongs to which active user, and which of them are not ready yet.
@@ -30,25 +29,43 @@ struct Draft {
 }
 
 impl Draft {
+    fn check(&mut self, name: CheckName, state: CheckState, detail: Text) {
+        self.checks.push(Check {
+            name,
+            state,
+            detail,
+        });
+    }
+
     /// A finding about this system user: in its row and in the checklist's findings.
-    fn raise(
-        &mut self,
-        out: &mut Evaluation,
-        kind: FindingKind,
-        label: &str,
-        seen: Text,
-        expected: Text,
-        resolution: Resolution,
-    ) {
+    fn raise(&mut self, out: &mut Evaluation, kind: FindingKind, label: &str, said: Said) {
         self.kinds.push(kind);
-        out.findings.push(finding(
-            kind,
-            self.subject,
-            label,
-            seen,
-            expected,
-            resolution,
-        ));
+        out.findings.push(finding(kind, self.subject, label, said));
+    }
+}
+
+/// A row with a single failed link check (a user without address, an address without user).
+fn unlinked_row(
+    name: &str,
+    user_nr: Option<u64>,
+    address: Option<&AddressInfo>,
+    light: Light,
+    detail: Text,
+    kind: FindingKind,
+) -> SystemUserRow {
+    SystemUserRow {
+        name: name.to_string(),
+        user_nr,
+        address_id: address.map(|a| a.id),
+        email: address.and_then(|a| a.default_email.clone()),
+        mailbox: None,
+        light,
+        checks: vec![Check {
+            name: CheckName::Linked,
+            state: CheckState::Problem,
+            detail,
+        }],
+        findings: vec![kind],
     }
 }
 
@@ -71,44 +88,25 @@ pub(super) fn evaluate(
             }
         }
     }
-    let link_path = wording::link_path();
 
     for u in snapshot.users.values().filter(|u| u.active) {
         let has = u
             .address_id
             .is_some_and(|a| snapshot.system_addresses.contains_key(&a));
         if !has {
-            let seen = match u.address_id {
-                None => text!("Benutzer „{}“ ist mit keiner Adresse verknüpft.", "User \"{}\" is linked to no address.", u.username),
-                Some(a) => text!(
-                    "Benutzer „{}“ ist mit Adresse {a} verknüpft, die nicht die Kontaktart „Systembenutzer“ hat.",
-                    "User \"{}\" is linked to address {a}, which lacks the contact type \"Systembenutzer\".", u.username),
-            };
-            out.findings.push(finding(
-                FindingKind::UserAddressMissing,
-                Subject::User(u.nr),
+            let kind = FindingKind::UserAddressMissing;
+            let said = wording::user_address_missing(&u.username, u.address_id);
+            out.findings
+                .push(finding(kind, Subject::User(u.nr), &u.name, said));
+            let detail = wording::seen_short(&u.username);
+            out.users.push(unlinked_row(
                 &u.name,
-                seen,
-                Text::new(
-                    "Jeder aktive Benutzer hat eine eigene Adresse mit der Kontaktart „Systembenutzer“.",
-                    "Every active user has an own address with the contact type \"Systembenutzer\".",
-                ),
-                manual(link_path.clone(), Vec::new(), None),
+                Some(u.nr),
+                None,
+                Light::Red,
+                detail,
+                kind,
             ));
-            out.users.push(SystemUserRow {
-                name: u.name.clone(),
-                user_nr: Some(u.nr),
-                address_id: None,
-                email: None,
-                mailbox: None,
-                light: Light::Red,
-                checks: vec![Check {
-                    name: CheckName::Linked,
-                    state: CheckState::Problem,
-                    detail: wording::seen_short(&u.username),
-                }],
-                findings: vec![FindingKind::UserAddressMissing],
-            });
         }
     }
 
@@ -116,40 +114,19 @@ pub(super) fn evaluate(
     for a in snapshot.system_addresses.values() {
         let Some(&nr) = linked.get(&a.id) else {
             if !any_link.contains(&a.id) {
-                out.findings.push(finding(
-                    FindingKind::AddressUserMissing,
-                    Subject::Address(a.id),
+                let kind = FindingKind::AddressUserMissing;
+                let said = wording::address_user_missing(&a.name);
+                out.findings
+                    .push(finding(kind, Subject::Address(a.id), &a.name, said));
+                let detail = wording::no_user_linked();
+                out.users.push(unlinked_row(
                     &a.name,
-                    text!(
-                        "Die Adresse „{}“ hat die Kontaktart „Systembenutzer“, aber kein Benutzer ist mit ihr verknüpft.",
-                        "The address \"{}\" has the contact type \"Systembenutzer\", but no user is linked to it.", a.name),
-                    Text::new(
-                        "Jede Systembenutzer-Adresse gehört zu genau einem Benutzer.",
-                        "Every system user address belongs to exactly one user.",
-                    ),
-                    manual(
-                        link_path.clone(),
-                        vec![Text::new(
-                            "Ist die Person nicht mehr im Unternehmen, die Kontaktart „Systembenutzer“ in der Adresse entfernen.",
-                            "If the person has left, remove the contact type \"Systembenutzer\" from the address.",
-                        )],
-                        None,
-                    ),
+                    None,
+                    Some(a),
+                    Light::Yellow,
+                    detail,
+                    kind,
                 ));
-                out.users.push(SystemUserRow {
-                    name: a.name.clone(),
-                    user_nr: None,
-                    address_id: Some(a.id),
-                    email: a.default_email.clone(),
-                    mailbox: None,
-                    light: Light::Yellow,
-                    checks: vec![Check {
-                        name: CheckName::Linked,
-                        state: CheckState::Problem,
-                        detail: Text::new("Kein Benutzer verknüpft", "No user linked"),
-                    }],
-                    findings: vec![FindingKind::AddressUserMissing],
-                });
             }
             continue;
         };
@@ -159,15 +136,11 @@ pub(super) fn evaluate(
             kinds: Vec::new(),
             checks: Vec::new(),
         };
-        row.checks.push(Check {
-            name: CheckName::Linked,
-            state: CheckState::Ok,
-            detail: text!(
-                "Verknüpft mit Benutzer „{}“",
-                "Linked to user \"{}\"",
-                user.username
-            ),
-        });
+        row.check(
+            CheckName::Linked,
+            CheckState::Ok,
+            wording::linked_to(&user.username),
+        );
         makler(a, makler_key, makler_label, &mut row, out);
         let mailbox = mail(a, user, snapshot, settings, &mut row, out);
         let Draft { kinds, checks, .. } = row;
@@ -208,41 +181,24 @@ fn makler(
     row: &mut Draft,
     out: &mut Evaluation,
 ) {
-    match &makler_key {
+    match makler_key {
         Some(key) if !a.contact_types.iter().any(|k| k == key) => {
             let have: Vec<&str> = a.contact_types.iter().map(String::as_str).collect();
-            row.raise(
-                out,
-                FindingKind::NotMakler,
-                &a.name,
-                text!(
-                    "Kontaktart: {}. „{makler_label}“ fehlt, daher wird die Adresse nicht an die Portale übertragen.",
-                    "Contact type: {}. \"{makler_label}\" is missing, so the address is not sent to the portals.", have.join(", ")),
-                text!(
-                    "Kontaktart enthält „{makler_label}“ (alle anderen Werte bleiben).",
-                    "Contact type includes \"{makler_label}\" (all other values stay)."
-                ),
-                Resolution::Fix { fix: FixKind::AddMaklerKey },
-            );
-            row.checks.push(Check {
-                name: CheckName::Makler,
-                state: CheckState::Problem,
-                detail: text!("„{makler_label}“ fehlt", "\"{makler_label}\" missing"),
-            });
+            let said = wording::not_makler(&have, makler_label);
+            row.raise(out, FindingKind::NotMakler, &a.name, said);
+            let detail = wording::makler_missing(makler_label);
+            row.check(CheckName::Makler, CheckState::Problem, detail);
         }
-        Some(_) => row.checks.push(Check {
-            name: CheckName::Makler,
-            state: CheckState::Ok,
-            detail: text!("„{makler_label}“ gesetzt", "\"{makler_label}\" set"),
-        }),
-        None => row.checks.push(Check {
-            name: CheckName::Makler,
-            state: CheckState::Unknown,
-            detail: Text::new(
-                "Makler-Wert noch nicht bekannt",
-                "Broker value not known yet",
-            ),
-        }),
+        Some(_) => row.check(
+            CheckName::Makler,
+            CheckState::Ok,
+            wording::makler_set(makler_label),
+        ),
+        None => row.check(
+            CheckName::Makler,
+            CheckState::Unknown,
+            wording::makler_unknown(),
+        ),
     }
 }
 
@@ -256,162 +212,67 @@ fn mail(
     row: &mut Draft,
     out: &mut Evaluation,
 ) -> Option<MailboxKind> {
-    let mut mailbox = None;
-    match &a.default_email {
-        None => {
-            let suggestion = if user.email.contains('@') {
-                text!(
-                    " Vorschlag: {} (E-Mail des Benutzers).",
-                    " Suggestion: {} (the user's e-mail).",
-                    user.email
-                )
-            } else {
-                Text::default()
-            };
-            row.raise(
-                out,
-                FindingKind::NoEmail,
-                &a.name,
-                Text::new(
-                    format!(
-                        "Die Adresse hat keine Standard-E-Mail-Adresse.{}",
-                        suggestion.de
-                    ),
-                    format!(
-                        "The address has no default e-mail address.{}",
-                        suggestion.en
-                    ),
-                ),
-                Text::new(
-                    "Eine Standard-E-Mail-Adresse, deren Postfach automatisch verbucht wird.",
-                    "A default e-mail address whose mailbox is booked automatically.",
-                ),
-                Resolution::Fix {
-                    fix: FixKind::AddDefaultEmail,
-                },
-            );
-            row.checks.push(Check {
-                name: CheckName::Email,
-                state: CheckState::Problem,
-                detail: Text::new("Keine Standard-E-Mail", "No default e-mail"),
-            });
-            row.checks.push(Check {
-                name: CheckName::Mailbox,
-                state: CheckState::Unknown,
-                detail: Text::new("Keine E-Mail", "No e-mail"),
-            });
-            row.checks.push(Check {
-                name: CheckName::Booking,
-                state: CheckState::Unknown,
-                detail: Text::new("Keine E-Mail", "No e-mail"),
-            });
+    let Some(email) = &a.default_email else {
+        row.raise(
+            out,
+            FindingKind::NoEmail,
+            &a.name,
+            wording::no_email(&user.email),
+        );
+        row.check(
+            CheckName::Email,
+            CheckState::Problem,
+            wording::no_default_email(),
+        );
+        row.check(
+            CheckName::Mailbox,
+            CheckState::Unknown,
+            wording::no_email_to_check(),
+        );
+        row.check(
+            CheckName::Booking,
+            CheckState::Unknown,
+            wording::no_email_to_check(),
+        );
+        return None;
+    };
+    row.check(CheckName::Email, CheckState::Ok, wording::email(email));
+    let kind = snapshot.mailbox_of(email).cloned();
+    let state = match &kind {
+        Some(MailboxKind::External { provider }) => {
+            let said = wording::mailbox_external(email, provider);
+            row.raise(out, FindingKind::MailboxExternal, &a.name, said);
+            CheckState::Problem
         }
-        Some(email) => {
-            row.checks.push(Check {
-                name: CheckName::Email,
-                state: CheckState::Ok,
-                detail: text!("{email}", "{email}"),
-            });
-            let kind = snapshot.mailbox_of(email).cloned();
-            let mailbox_check = match &kind {
-                Some(MailboxKind::External { provider }) => {
-                    row.raise(
-                        out,
-                        FindingKind::MailboxExternal,
-                        &a.name,
-                        text!(
-                            "{email} liegt bei {provider}. Für Postfächer außerhalb von Microsoft und onOffice lässt sich die automatische Mailverbuchung nicht aktivieren.",
-                            "{email} is hosted by {provider}. Automatic mail booking cannot be enabled for mailboxes outside Microsoft and onOffice."
-                        ),
-                        Text::new(
-                            "Ein Microsoft-365-Postfach oder ein onOffice-eigenes Postfach (z. B. vermietung@ihre-domain.de).",
-                            "A Microsoft 365 mailbox or an onOffice mailbox (e.g. vermietung@your-domain.de).",
-                        ),
-                        manual(
-                            Text::new("onOffice-Support: onOffice-eigenes Postfach einrichten lassen", "onOffice support: have an onOffice mailbox set up"),
-                            vec![
-                                Text::new("Den Support bitten, ein onOffice-Postfach (z. B. vermietung@ihre-domain.de) einzurichten und die Mailverbuchung zu aktivieren.", "Ask support to set up an onOffice mailbox (e.g. vermietung@your-domain.de) with mail booking."),
-                                Text::new("Danach diese E-Mail-Adresse als Standard-E-Mail in der Systembenutzer-Adresse eintragen.", "Then enter that e-mail address as the default e-mail of the system user address."),
-                            ],
-                            Some(wording::external_mailbox_mail(email, provider)),
-                        ),
-                    );
-                    Check {
-                        name: CheckName::Mailbox,
-                        state: CheckState::Problem,
-                        detail: text!("Extern: {provider}", "External: {provider}"),
-                    }
-                }
-                Some(MailboxKind::Microsoft365) => Check {
-                    name: CheckName::Mailbox,
-                    state: CheckState::Ok,
-                    detail: Text::new("Microsoft 365", "Microsoft 365"),
-                },
-                Some(MailboxKind::OnOffice) => Check {
-                    name: CheckName::Mailbox,
-                    state: CheckState::Ok,
-                    detail: Text::new("onOffice-Postfach", "onOffice mailbox"),
-                },
-                Some(MailboxKind::Unknown { .. }) => Check {
-                    name: CheckName::Mailbox,
-                    state: CheckState::Unknown,
-                    detail: Text::new("Unbekannter Mailserver", "Unknown mail server"),
-                },
-                Some(MailboxKind::CouldNotCheck { .. }) | None => Check {
-                    name: CheckName::Mailbox,
-                    state: CheckState::Unknown,
-                    detail: Text::new("Konnte nicht geprüft werden", "Could not be checked"),
-                },
-            };
-            row.checks.push(mailbox_check);
-            let external = matches!(kind, Some(MailboxKind::External { .. }));
-            mailbox = kind;
-            match settings.mail_booking_confirmed(email) {
-                // An external mailbox never gets mail booking: nothing to confirm; its own finding says what
-                // to do instead (an onOffice mailbox through support).
-                _ if external => row.checks.push(Check {
-                    name: CheckName::Booking,
-                    state: CheckState::Problem,
-                    detail: Text::new(
-                        "Bei externem Postfach nicht möglich",
-                        "Not possible with an external mailbox",
-                    ),
-                }),
-                Some(date) => row.checks.push(Check {
-                    name: CheckName::Booking,
-                    state: CheckState::Ok,
-                    detail: text!(
-                        "Blauer Haken bestätigt am {date}",
-                        "Blue tick confirmed on {date}"
-                    ),
-                }),
-                None => {
-                    row.raise(
-                        out,
-                        FindingKind::MailBookingUnconfirmed,
-                        &a.name,
-                        text!(
-                            "Ob für {email} die automatische Mailverbuchung aktiv ist, lässt sich über die Schnittstelle nicht lesen.",
-                            "Whether automatic mail booking is on for {email} cannot be read through the API."
-                        ),
-                        Text::new("Blauer Haken beim Postfach gesetzt und hier bestätigt.", "Blue tick set for the mailbox and confirmed here."),
-                        manual(
-                            wording::booking_click_path(email),
-                            vec![
-                                Text::new("Ist der Haken gesetzt, hier „Haken ist gesetzt“ wählen.", "If the tick is set, choose \"Tick is set\" here."),
-                                Text::new("Lässt er sich nicht setzen, fehlt meist freies Kontingent: dann den vertrieblichen Ansprechpartner bei onOffice fragen.", "If it cannot be set, the quota is usually used up: ask your onOffice sales contact."),
-                            ],
-                            Some(wording::quota_mail(email)),
-                        ),
-                    );
-                    row.checks.push(Check {
-                        name: CheckName::Booking,
-                        state: CheckState::Manual,
-                        detail: Text::new("Bitte bestätigen", "Please confirm"),
-                    });
-                }
-            }
+        Some(MailboxKind::Microsoft365 | MailboxKind::OnOffice) => CheckState::Ok,
+        Some(MailboxKind::Unknown { .. } | MailboxKind::CouldNotCheck { .. }) | None => {
+            CheckState::Unknown
+        }
+    };
+    row.check(CheckName::Mailbox, state, wording::mailbox(kind.as_ref()));
+    let external = matches!(kind, Some(MailboxKind::External { .. }));
+    match settings.mail_booking_confirmed(email) {
+        // An external mailbox never gets mail booking: nothing to confirm; its own finding says what to do instead
+        // (an onOffice mailbox through support).
+        _ if external => row.check(
+            CheckName::Booking,
+            CheckState::Problem,
+            wording::booking_impossible(),
+        ),
+        Some(date) => row.check(
+            CheckName::Booking,
+            CheckState::Ok,
+            wording::booking_confirmed(&date),
+        ),
+        None => {
+            let said = wording::mail_booking_unconfirmed(email);
+            row.raise(out, FindingKind::MailBookingUnconfirmed, &a.name, said);
+            row.check(
+                CheckName::Booking,
+                CheckState::Manual,
+                wording::booking_to_confirm(),
+            );
         }
     }
-    mailbox
+    kind
 }

@@ -1,5 +1,4 @@
-//! The wording the checks share: support mails, click paths in onOffice and short phrases. Each finding's own
-//! "seen" and "expected" text stays beside its rule; what several rules (or the app) use lives here.
+//! Support mails, click paths in onOffice, and how listings and open points are named.
 
 use crate::finding::{FindingKind, SupportMail, ONOFFICE_SUPPORT};
 use crate::text;
@@ -67,7 +66,7 @@ pub fn transfer_click_path() -> Text {
 }
 
 /// An open point of a system user in a few words, as a listing whose contact it is names it.
-pub fn open_point(kind: FindingKind) -> Option<(&'static str, &'static str)> {
+pub(super) fn open_point(kind: FindingKind) -> Option<(&'static str, &'static str)> {
     match kind {
         FindingKind::NotMakler => Some((
             "Kontaktart „Makler“ fehlt",

@@ -1,0 +1,79 @@
+//! The words in the checklist's cells: a system user's five checks.
+
+use crate::text;
+use crate::text::Text;
+
+pub fn linked_to(username: &str) -> Text {
+    text!(
+        "Verknüpft mit Benutzer „{}“",
+        "Linked to user \"{}\"",
+        username
+    )
+}
+
+pub fn no_user_linked() -> Text {
+    Text::new("Kein Benutzer verknüpft", "No user linked")
+}
+
+pub fn makler_missing(label: &str) -> Text {
+    text!("„{label}“ fehlt", "\"{label}\" missing")
+}
+
+pub fn makler_set(label: &str) -> Text {
+    text!("„{label}“ gesetzt", "\"{label}\" set")
+}
+
+pub fn makler_unknown() -> Text {
+    Text::new(
+        "Makler-Wert noch nicht bekannt",
+        "Broker value not known yet",
+    )
+}
+
+pub fn no_default_email() -> Text {
+    Text::new("Keine Standard-E-Mail", "No default e-mail")
+}
+
+pub fn no_email_to_check() -> Text {
+    Text::new("Keine E-Mail", "No e-mail")
+}
+
+pub fn email(email: &str) -> Text {
+    text!("{email}", "{email}")
+}
+
+/// The mailbox cell: what the MX records say.
+pub fn mailbox(kind: Option<&crate::mailbox::MailboxKind>) -> Text {
+    use crate::mailbox::MailboxKind;
+    match kind {
+        Some(MailboxKind::External { provider }) => {
+            text!("Extern: {provider}", "External: {provider}")
+        }
+        Some(MailboxKind::Microsoft365) => Text::new("Microsoft 365", "Microsoft 365"),
+        Some(MailboxKind::OnOffice) => Text::new("onOffice-Postfach", "onOffice mailbox"),
+        Some(MailboxKind::Unknown { .. }) => {
+            Text::new("Unbekannter Mailserver", "Unknown mail server")
+        }
+        Some(MailboxKind::CouldNotCheck { .. }) | None => {
+            Text::new("Konnte nicht geprüft werden", "Could not be checked")
+        }
+    }
+}
+
+pub fn booking_impossible() -> Text {
+    Text::new(
+        "Bei externem Postfach nicht möglich",
+        "Not possible with an external mailbox",
+    )
+}
+
+pub fn booking_confirmed(date: &str) -> Text {
+    text!(
+        "Blauer Haken bestätigt am {date}",
+        "Blue tick confirmed on {date}"
+    )
+}
+
+pub fn booking_to_confirm() -> Text {
+    Text::new("Bitte bestätigen", "Please confirm")
+}
