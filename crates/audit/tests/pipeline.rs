@@ -905,3 +905,26 @@ async fn undo_restores_the_order_by_moving_links() {
     assert_eq!(u.outcome, Outcome::Applied, "{u:?}");
     assert_eq!(sb.account().contacts_of(estate, true), brokers_before);
 }
+
+/// Until the person has picked the value that stands for brokers, no contact person is proposed: the plan asks for
+/// that choice first and writes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_broker_value_the_plan_asks_for_it_first() {
+    let (sb, auditor, report) = audited(70, 16, 60, Some(MaklerVariant::CustomKey)).await;
+    let plan = plan_of(&auditor, &report, FindingKind::NoContact);
+    assert!(plan.items.is_empty(), "{:?}", plan.items);
+    assert!(!plan.needs_input.is_empty());
+    let first = plan
+        .needs_input
+        .iter()
+        .filter(|n| n.reason.de == "Erst den Makler-Wert wählen.")
+        .count();
+    assert!(first > 0, "{:?}", plan.needs_input);
+    for n in &plan.needs_input {
+        assert!(
+            n.reason.en == "Choose the broker value first." || n.reason.de.contains("nicht bereit"),
+            "{n:?}"
+        );
+    }
+    drop(sb);
+}

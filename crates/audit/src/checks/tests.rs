@@ -1,6 +1,7 @@
 //! Tests of the rules on hand-made snapshots.
 
 use super::*;
+use crate::finding::Resolution;
 use crate::settings::MemorySettings;
 use crate::snapshot::{AddressInfo, UserInfo};
 
@@ -213,4 +214,189 @@ fn confirmed_blue_tick_turns_the_row_green() {
     let e = evaluate(&s, &settings, &BTreeSet::new());
     assert_eq!(e.users[0].light, Light::Green);
     assert!(e.findings.is_empty());
+}
+
+/// Two system users who are not ready for different reasons: a listing names the open point of its own first
+/// broker, not the other's.
+#[test]
+fn a_not_ready_contact_names_its_own_open_points() {
+    use crate::snapshot::RentalInfo;
+    let settings = MemorySettings::default();
+    let mut s = snapshot(MailboxKind::Microsoft365);
+    // Anna (100) lacks the Makler key; Ben (101) lacks an e-mail.
+    s.system_addresses.get_mut(&100).unwrap().contact_types = vec!["Systembenutzer".into()];
+    s.users.insert(
+        9,
+        UserInfo {
+            nr: 9,
+            username: "bberg".into(),
+            name: "Ben Berg".into(),
+            email: "ben@firma.de".into(),
+            address_id: Some(101),
+            status: "active".into(),
+            active: true,
+        },
+    );
+    s.system_addresses.insert(
+        101,
+        AddressInfo {
+            id: 101,
+            name: "Ben Berg".into(),
+            contact_types: vec!["Systembenutzer".into(), "Makler".into()],
+            default_email: None,
+            emails: vec![],
+        },
+    );
+    s.rentals.insert(
+        5,
+        RentalInfo {
+            id: 5,
+            title: "Altbau".into(),
+            external_no: "M-5".into(),
+            city: "Bonn".into(),
+            officer: Some(9),
+        },
+    );
+    s.contacts.insert(5, vec![101]);
+    s.brokers.insert(5, vec![101]);
+    let e = evaluate(&s, &settings, &BTreeSet::new());
+    let f = e
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::ContactNotReady)
+        .unwrap();
+    assert_eq!(f.subject_label, "Altbau (M-5)");
+    assert!(
+        f.seen
+            .de
+            .ends_with("„Ben Berg“ ist nicht bereit: keine E-Mail-Adresse."),
+        "{}",
+        f.seen.de
+    );
+    assert!(
+        f.seen
+            .en
+            .ends_with("\"Ben Berg\" is not ready: no e-mail address."),
+        "{}",
+        f.seen.en
+    );
+    // Anna's point, worded for a listing, and the suggestion in the user's finding.
+    let open = [
+        FindingKind::NotMakler,
+        FindingKind::NoEmail,
+        FindingKind::MailboxExternal,
+    ];
+    let said = wording::contact_not_ready("Anna", &open, &Text::default());
+    assert!(said.seen.de.ends_with(
+        "nicht bereit: Kontaktart „Makler“ fehlt, keine E-Mail-Adresse, externes Postfach."
+    ));
+    let no_email = e
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::NoEmail)
+        .unwrap();
+    assert!(
+        no_email.seen.de.contains("Vorschlag: ben@firma.de"),
+        "{}",
+        no_email.seen.de
+    );
+}
+
+/// A deactivated user's address is nobody's row: the user is gone, the address is not "without user" either.
+#[test]
+fn a_deactivated_users_address_is_no_row() {
+    let settings = MemorySettings::default();
+    let mut s = snapshot(MailboxKind::Microsoft365);
+    let anna = s.users.get_mut(&7).unwrap();
+    anna.active = false;
+    anna.status = "deactivated".into();
+    let e = evaluate(&s, &settings, &BTreeSet::new());
+    assert!(e.users.is_empty(), "{:?}", e.users);
+    assert!(e.findings.is_empty(), "{:?}", e.findings);
+}
+
+/// Where each manual finding sends the person, and the cells' words.
+#[test]
+fn click_paths_and_cells_say_where_and_what() {
+    let settings = MemorySettings::default();
+    let mut s = snapshot(MailboxKind::Microsoft365);
+    // A user without an address, and an address without a user.
+    s.users.insert(
+        11,
+        UserInfo {
+            nr: 11,
+            username: "cneu".into(),
+            name: "Clara Neu".into(),
+            email: String::new(),
+            address_id: None,
+            status: "active".into(),
+            active: true,
+        },
+    );
+    s.system_addresses.insert(
+        102,
+        AddressInfo {
+            id: 102,
+            name: "Dora Alt".into(),
+            contact_types: vec!["Systembenutzer".into()],
+            default_email: None,
+            emails: vec![],
+        },
+    );
+    s.rentals.insert(
+        6,
+        crate::snapshot::RentalInfo {
+            id: 6,
+            title: "Loft".into(),
+            external_no: String::new(),
+            city: "Köln".into(),
+            officer: Some(7),
+        },
+    );
+    s.contacts.insert(6, vec![100]);
+    s.brokers.insert(6, vec![100]);
+    let e = evaluate(&s, &settings, &BTreeSet::from([6]));
+    let path = |kind: FindingKind| match &e
+        .findings
+        .iter()
+        .find(|f| f.kind == kind)
+        .unwrap()
+        .resolution
+    {
+        Resolution::Manual { click_path, .. } => click_path.de.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(path(FindingKind::UserAddressMissing)
+        .ends_with("Adressdatensatz über das Pfeil-Symbol verknüpfen"));
+    assert!(path(FindingKind::AddressUserMissing).starts_with("Extras > Einstellungen > Benutzer"));
+    assert_eq!(
+        path(FindingKind::MailBookingUnconfirmed),
+        "Extras > Einstellungen > Grundeinstellungen > Reiter „E-Mail“ > Postfach anna@firma.de > kleiner blauer Haken"
+    );
+    assert_eq!(
+        path(FindingKind::PortalTransferPending),
+        "Objekt öffnen > Reiter „Vermarktung“ > „Objekte aktualisieren“"
+    );
+    let transfer = e
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::PortalTransferPending)
+        .unwrap();
+    assert_eq!(transfer.subject_label, "Loft");
+    let clara = e.users.iter().find(|u| u.user_nr == Some(11)).unwrap();
+    assert_eq!(clara.checks[0].detail.de, "Benutzer „cneu“ ohne Adresse");
+    let dora = e.users.iter().find(|u| u.address_id == Some(102)).unwrap();
+    assert_eq!(dora.checks[0].detail.de, "Kein Benutzer verknüpft");
+    let anna = e.users.iter().find(|u| u.address_id == Some(100)).unwrap();
+    let cells: Vec<&str> = anna.checks.iter().map(|c| c.detail.de.as_str()).collect();
+    assert_eq!(
+        cells,
+        [
+            "Verknüpft mit Benutzer „aweber“",
+            "„Makler“ gesetzt",
+            "anna@firma.de",
+            "Microsoft 365",
+            "Bitte bestätigen"
+        ]
+    );
 }

@@ -117,6 +117,27 @@ mod tests {
     use crate::Subject;
 
     #[test]
+    fn a_typed_email_is_checked_before_it_is_proposed() {
+        for ok in ["anna@firma.de", "  anna.weber@mail.firma.de ", "a@b.c"] {
+            assert!(valid_email(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "anna",
+            "@firma.de",
+            "anna@firma",
+            "anna@.firma.de",
+            "anna@firma.de.",
+            "anna weber@firma.de",
+            "anna@firma.de,ben@firma.de",
+            "anna@firma.de;",
+            "<anna@firma.de>",
+        ] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn the_announced_contact_order_is_the_target_then_the_rest() {
         let it = PlannedChange {
             id: 0,

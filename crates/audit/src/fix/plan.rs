@@ -37,17 +37,6 @@ pub enum Op {
     },
 }
 
-impl Op {
-    pub fn record(&self) -> String {
-        match self {
-            Op::AddContactType { address, .. } | Op::AddDefaultEmail { address, .. } => {
-                format!("address:{address}")
-            }
-            Op::SetFirstContact { estate, .. } => format!("estate:{estate}"),
-        }
-    }
-}
-
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedChange {
