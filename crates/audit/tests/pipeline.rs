@@ -928,3 +928,25 @@ async fn without_a_broker_value_the_plan_asks_for_it_first() {
     }
     drop(sb);
 }
+
+/// A Systembenutzer address no active user is linked to cannot be picked as a listing's contact: the plan says why
+/// and proposes nothing for it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_address_without_an_active_user_is_refused_as_contact() {
+    let (sb, auditor, report) = audited(71, 20, 60, Some(MaklerVariant::Standard)).await;
+    let orphan = first_address(&report, FindingKind::AddressUserMissing);
+    let (listing, estate) = first_of(&report, FindingKind::NoContact);
+    let mut choices = PlanChoices::default();
+    choices.contacts.insert(estate, orphan);
+    let plan = auditor.plan(&report, |f| f.subject == listing, &choices);
+    assert!(plan.items.is_empty(), "{:?}", plan.items);
+    assert!(
+        plan.needs_input[0]
+            .reason
+            .de
+            .contains("keine Systembenutzer-Adresse eines aktiven Benutzers"),
+        "{:?}",
+        plan.needs_input
+    );
+    drop(sb);
+}
