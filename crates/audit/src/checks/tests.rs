@@ -5,6 +5,42 @@ use crate::finding::Resolution;
 use crate::settings::MemorySettings;
 use crate::snapshot::{AddressInfo, UserInfo};
 
+fn user(nr: u64, username: &str, name: &str, email: &str, address_id: Option<u64>) -> UserInfo {
+    UserInfo {
+        nr,
+        username: username.into(),
+        name: name.into(),
+        email: email.into(),
+        address_id,
+        status: "active".into(),
+        active: true,
+    }
+}
+
+fn address_info(id: u64, name: &str, contact_types: &[&str], email: Option<&str>) -> AddressInfo {
+    AddressInfo {
+        id,
+        name: name.into(),
+        contact_types: contact_types.iter().map(|t| t.to_string()).collect(),
+        default_email: email.map(str::to_string),
+        emails: email.into_iter().map(str::to_string).collect(),
+    }
+}
+
+/// An active rental in Köln with this Betreuer.
+fn listing(s: &mut Snapshot, id: u64, title: &str, external_no: &str, officer: u64) {
+    s.rentals.insert(
+        id,
+        crate::snapshot::RentalInfo {
+            id,
+            title: title.into(),
+            external_no: external_no.into(),
+            city: "Köln".into(),
+            officer: Some(officer),
+        },
+    );
+}
+
 fn snapshot(kind: MailboxKind) -> Snapshot {
     let mut s = Snapshot {
         makler: Some(MaklerKey::Found {
@@ -15,25 +51,16 @@ fn snapshot(kind: MailboxKind) -> Snapshot {
     };
     s.users.insert(
         7,
-        UserInfo {
-            nr: 7,
-            username: "aweber".into(),
-            name: "Anna Weber".into(),
-            email: "anna@firma.de".into(),
-            address_id: Some(100),
-            status: "active".into(),
-            active: true,
-        },
+        user(7, "aweber", "Anna Weber", "anna@firma.de", Some(100)),
     );
     s.system_addresses.insert(
         100,
-        AddressInfo {
-            id: 100,
-            name: "Anna Weber".into(),
-            contact_types: vec!["Systembenutzer".into(), "Makler".into()],
-            default_email: Some("anna@firma.de".into()),
-            emails: vec!["anna@firma.de".into()],
-        },
+        address_info(
+            100,
+            "Anna Weber",
+            &["Systembenutzer", "Makler"],
+            Some("anna@firma.de"),
+        ),
     );
     s.mailboxes.insert("firma.de".into(), kind);
     s
@@ -78,21 +105,11 @@ fn dns_failure_is_shown_not_alarmed() {
 
 #[test]
 fn a_listing_whose_first_broker_is_not_ready_names_the_open_point_and_the_user() {
-    use crate::snapshot::RentalInfo;
     let settings = MemorySettings::default();
     let mut s = snapshot(MailboxKind::External {
         provider: "GMX".into(),
     });
-    s.rentals.insert(
-        1,
-        RentalInfo {
-            id: 1,
-            title: "Objekt 1".into(),
-            external_no: String::new(),
-            city: "Köln".into(),
-            officer: Some(7),
-        },
-    );
+    listing(&mut s, 1, "Objekt 1", "", 7);
     s.contacts.insert(1, vec![100]);
     s.brokers.insert(1, vec![100]);
     let e = evaluate(&s, &settings, &BTreeSet::new());
@@ -122,13 +139,7 @@ fn the_first_broker_counts_and_skipped_contacts_are_named() {
     let mut s = snapshot(MailboxKind::Microsoft365);
     s.other_contacts.insert(
         200,
-        AddressInfo {
-            id: 200,
-            name: "Erika Privat".into(),
-            contact_types: vec!["Privatkontakt".into()],
-            default_email: None,
-            emails: vec![],
-        },
+        address_info(200, "Erika Privat", &["Privatkontakt"], None),
     );
     for id in [1, 2, 3] {
         s.rentals.insert(
@@ -220,43 +231,17 @@ fn confirmed_blue_tick_turns_the_row_green() {
 /// broker, not the other's.
 #[test]
 fn a_not_ready_contact_names_its_own_open_points() {
-    use crate::snapshot::RentalInfo;
     let settings = MemorySettings::default();
     let mut s = snapshot(MailboxKind::Microsoft365);
     // Anna (100) lacks the Makler key; Ben (101) lacks an e-mail.
     s.system_addresses.get_mut(&100).unwrap().contact_types = vec!["Systembenutzer".into()];
-    s.users.insert(
-        9,
-        UserInfo {
-            nr: 9,
-            username: "bberg".into(),
-            name: "Ben Berg".into(),
-            email: "ben@firma.de".into(),
-            address_id: Some(101),
-            status: "active".into(),
-            active: true,
-        },
-    );
+    s.users
+        .insert(9, user(9, "bberg", "Ben Berg", "ben@firma.de", Some(101)));
     s.system_addresses.insert(
         101,
-        AddressInfo {
-            id: 101,
-            name: "Ben Berg".into(),
-            contact_types: vec!["Systembenutzer".into(), "Makler".into()],
-            default_email: None,
-            emails: vec![],
-        },
+        address_info(101, "Ben Berg", &["Systembenutzer", "Makler"], None),
     );
-    s.rentals.insert(
-        5,
-        RentalInfo {
-            id: 5,
-            title: "Altbau".into(),
-            external_no: "M-5".into(),
-            city: "Bonn".into(),
-            officer: Some(9),
-        },
-    );
+    listing(&mut s, 5, "Altbau", "M-5", 9);
     s.contacts.insert(5, vec![101]);
     s.brokers.insert(5, vec![101]);
     let e = evaluate(&s, &settings, &BTreeSet::new());
@@ -321,38 +306,12 @@ fn click_paths_and_cells_say_where_and_what() {
     let settings = MemorySettings::default();
     let mut s = snapshot(MailboxKind::Microsoft365);
     // A user without an address, and an address without a user.
-    s.users.insert(
-        11,
-        UserInfo {
-            nr: 11,
-            username: "cneu".into(),
-            name: "Clara Neu".into(),
-            email: String::new(),
-            address_id: None,
-            status: "active".into(),
-            active: true,
-        },
-    );
+    s.users.insert(11, user(11, "cneu", "Clara Neu", "", None));
     s.system_addresses.insert(
         102,
-        AddressInfo {
-            id: 102,
-            name: "Dora Alt".into(),
-            contact_types: vec!["Systembenutzer".into()],
-            default_email: None,
-            emails: vec![],
-        },
+        address_info(102, "Dora Alt", &["Systembenutzer"], None),
     );
-    s.rentals.insert(
-        6,
-        crate::snapshot::RentalInfo {
-            id: 6,
-            title: "Loft".into(),
-            external_no: String::new(),
-            city: "Köln".into(),
-            officer: Some(7),
-        },
-    );
+    listing(&mut s, 6, "Loft", "", 7);
     s.contacts.insert(6, vec![100]);
     s.brokers.insert(6, vec![100]);
     let e = evaluate(&s, &settings, &BTreeSet::from([6]));
