@@ -950,3 +950,105 @@ async fn an_address_without_an_active_user_is_refused_as_contact() {
     );
     drop(sb);
 }
+
+/// A system user that already stands on a listing without the Makler key, behind a broker that is no system user:
+/// once the same plan gives it the key, it is a broker in its place; the one in front is removed and nothing is
+/// linked again (a second link to the same address would be a duplicate). The portals then get that user.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_contact_on_the_listing_without_the_key_becomes_first_by_the_key_alone() {
+    let (sb, auditor, report) = audited(72, 30, 200, Some(MaklerVariant::Standard)).await;
+    let not_makler: BTreeSet<u64> = report
+        .findings_of(FindingKind::NotMakler)
+        .filter_map(|f| f.subject.address())
+        .filter(|a| {
+            // Only the Makler key is missing: e-mail and mailbox are fine.
+            report
+                .findings
+                .iter()
+                .filter(|f| f.subject == Subject::Address(*a))
+                .all(|f| {
+                    matches!(
+                        f.kind,
+                        FindingKind::NotMakler | FindingKind::MailBookingUnconfirmed
+                    )
+                })
+        })
+        .collect();
+    let account = sb.account();
+    let (estate, address) = report
+        .findings_of(FindingKind::NoContact)
+        .filter_map(|f| f.subject.estate())
+        .find_map(|estate| {
+            account
+                .contacts
+                .iter()
+                .filter(|c| c.estate == estate)
+                .find(|c| not_makler.contains(&c.address))
+                .map(|c| (estate, c.address))
+        })
+        .expect("a listing with a system user that lacks only the Makler key");
+    // A broker that is no system user, put in front of it.
+    let broker = *account
+        .addresses
+        .keys()
+        .find(|id| {
+            account.is_broker(**id)
+                && !account.addresses[id]
+                    .contact_types
+                    .iter()
+                    .any(|t| t == "Systembenutzer")
+        })
+        .unwrap();
+    sb.edit(|a| {
+        let at = a.contacts.iter().position(|c| c.estate == estate).unwrap();
+        a.contacts.insert(
+            at,
+            ContactLink {
+                estate,
+                address: broker,
+            },
+        );
+    });
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let links_before = sb
+        .account()
+        .contacts
+        .iter()
+        .filter(|c| c.estate == estate)
+        .count();
+    let mut choices = PlanChoices::default();
+    choices.contacts.insert(estate, address);
+    let plan = auditor.plan(
+        &report,
+        |f| {
+            f.subject == Subject::Estate(estate)
+                || (f.kind == FindingKind::NotMakler && f.subject == Subject::Address(address))
+        },
+        &choices,
+    );
+    let item = plan
+        .items
+        .iter()
+        .find(|i| i.subject == Subject::Estate(estate))
+        .unwrap();
+    match &item.op {
+        audit::fix::Op::SetFirstContact { create, remove, .. } => {
+            assert!(!create, "already on the listing: {:?}", item.op);
+            assert_eq!(remove, &[broker], "the broker in front goes: {:?}", item.op);
+        }
+        other => panic!("{other:?}"),
+    }
+    let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
+    let results = auditor.apply(&report, &plan, &all).await;
+    assert!(
+        results.iter().all(|r| r.outcome == Outcome::Applied),
+        "{results:?}"
+    );
+    let after = sb.account();
+    assert_eq!(
+        after.contacts.iter().filter(|c| c.estate == estate).count(),
+        links_before - 1,
+        "one link removed, none created"
+    );
+    assert_eq!(after.contacts_of(estate, true).first(), Some(&address));
+}
