@@ -154,14 +154,21 @@ pub async fn confirm_mail_booking(
     reevaluate(&state).await
 }
 
-/// Ticks a listing off as re-transferred to the portals; returns the checklist.
+/// Ticks a listing off as re-transferred to the portals (named in the history as the checklist names it); returns
+/// the checklist.
 #[tauri::command]
-pub async fn confirm_transfer(
-    state: State<'_, AppState>,
-    estate: u32,
-    label: String,
-) -> Result<AuditView> {
-    let auditor = state.session.lock().await.auditor()?;
+pub async fn confirm_transfer(state: State<'_, AppState>, estate: u32) -> Result<AuditView> {
+    let (auditor, label) = {
+        let session = state.session.lock().await;
+        let report = &session.checklist()?.report;
+        let label = report
+            .snapshot
+            .rentals
+            .get(&(estate as u64))
+            .map(|r| audit::checks::wording::listing_label(&r.title, &r.external_no))
+            .unwrap_or_else(|| format!("Objekt {estate}"));
+        (session.auditor()?, label)
+    };
     auditor.confirm_transfer(estate as u64, &label)?;
     reevaluate(&state).await
 }

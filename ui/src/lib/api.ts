@@ -36,7 +36,7 @@ export const api = {
   chooseMaklerKey: (key: string | null) => call<void>("choose_makler_key", { key }),
   /** Confirms (or takes back) the blue tick of these mailboxes; the checklist again, without asking onOffice. */
   confirmMailBooking: (emails: string[], confirmed: boolean) => call<AuditView>("confirm_mail_booking", { emails, confirmed }),
-  confirmTransfer: (estate: number, label: string) => call<AuditView>("confirm_transfer", { estate, label }),
+  confirmTransfer: (estate: number) => call<AuditView>("confirm_transfer", { estate }),
   planFixes: (request: PlanRequest) => call<FixPlan>("plan_fixes", { request }),
   applyFixes: (items: number[]) => call<ApplyView>("apply_fixes", { items }),
   fixHistory: () => call<HistoryItem[]>("fix_history"),

@@ -320,7 +320,7 @@ describe("fixes", () => {
     await fireEvent.click(await screen.findByTestId("tab-listings"));
     expect((await screen.findAllByText(/Objekte aktualisieren/)).length).toBeGreaterThan(0);
     await fireEvent.click((await screen.findByTestId("transfer-row")).querySelector("input")!);
-    await waitFor(() => expect(called("confirm_transfer")[0]?.args).toEqual({ estate: 2000, label: "Helle 3-Zimmer-Wohnung (M-10000)" }));
+    await waitFor(() => expect(called("confirm_transfer")[0]?.args).toEqual({ estate: 2000 }));
     // The answer is the checklist again; no new check of the whole account.
     await waitFor(() => expect(screen.queryByTestId("transfer-row")).toBeNull());
     expect(called("run_audit").length).toBe(1);
