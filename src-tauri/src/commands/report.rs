@@ -27,12 +27,10 @@ pub async fn export_report<R: Runtime>(
             checked_at.unwrap_or_else(|| audit::journal::utc_label(&checklist.checked_at));
         format.render(&checklist.report, &session.connected()?.label, &checked_at)
     };
-    let (filter, extension) = match format {
-        ReportFormat::Csv => ("CSV", "csv"),
-        ReportFormat::Html => ("HTML", "html"),
-    };
+    let extension = format.extension();
+    let filter = extension.to_uppercase();
     let Some(path) =
-        crate::files::ask_save_path(&app, &state.config, &file_name, filter, extension).await
+        crate::files::ask_save_path(&app, &state.config, &file_name, &filter, extension).await
     else {
         return Ok(None);
     };

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::system_user::SystemUsers;
-use super::{finding, wording, Evaluation, ListingRow};
+use super::{finding, raise, wording, Evaluation, ListingRow};
 use crate::finding::FindingKind;
 use crate::snapshot::Snapshot;
 use crate::subject::Subject;
@@ -41,20 +41,29 @@ pub(super) fn evaluate(
         let note = wording::skipped_note(&skipped_names, portal_contact.is_some(), makler_label);
         let mut kinds = Vec::new();
         let officer_name = officer.as_deref();
-        let mut raise = |kinds: &mut Vec<FindingKind>, kind: FindingKind, said| {
-            kinds.push(kind);
-            out.findings.push(finding(kind, subject, &label, said));
-        };
         match portal_contact {
-            None => raise(
-                &mut kinds,
-                FindingKind::NoContact,
-                wording::no_contact(&note, officer_name),
-            ),
+            None => {
+                let said = wording::no_contact(&note, officer_name);
+                raise(
+                    &mut kinds,
+                    out,
+                    FindingKind::NoContact,
+                    subject,
+                    &label,
+                    said,
+                );
+            }
             Some(first) if !users.linked.contains_key(&first) => {
                 let name = first_name.clone().unwrap_or_default();
                 let said = wording::contact_not_system_user(&name, &note, officer_name);
-                raise(&mut kinds, FindingKind::ContactNotSystemUser, said);
+                raise(
+                    &mut kinds,
+                    out,
+                    FindingKind::ContactNotSystemUser,
+                    subject,
+                    &label,
+                    said,
+                );
             }
             Some(first) if users.open.contains(&first) => {
                 let name = first_name.clone().unwrap_or_default();
@@ -66,7 +75,14 @@ pub(super) fn evaluate(
                     .map(|u| u.findings.clone())
                     .unwrap_or_default();
                 let said = wording::contact_not_ready(&name, &open, &note);
-                raise(&mut kinds, FindingKind::ContactNotReady, said);
+                raise(
+                    &mut kinds,
+                    out,
+                    FindingKind::ContactNotReady,
+                    subject,
+                    &label,
+                    said,
+                );
             }
             Some(_) => {}
         }

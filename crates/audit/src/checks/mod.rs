@@ -135,6 +135,19 @@ fn finding(kind: FindingKind, subject: Subject, label: &str, said: wording::Said
     }
 }
 
+/// Records a finding about a checklist row: in the row's kinds and in the checklist's findings.
+fn raise(
+    kinds: &mut Vec<FindingKind>,
+    out: &mut Evaluation,
+    kind: FindingKind,
+    subject: Subject,
+    label: &str,
+    said: wording::Said,
+) {
+    kinds.push(kind);
+    out.findings.push(finding(kind, subject, label, said));
+}
+
 /// Evaluates every check. `pending_transfers` are the listings a fix touched that the person has not ticked off.
 pub fn evaluate(
     snapshot: &Snapshot,

@@ -39,8 +39,7 @@ impl Draft {
 
     /// A finding about this system user: in its row and in the checklist's findings.
     fn raise(&mut self, out: &mut Evaluation, kind: FindingKind, label: &str, said: Said) {
-        self.kinds.push(kind);
-        out.findings.push(finding(kind, self.subject, label, said));
+        super::raise(&mut self.kinds, out, kind, self.subject, label, said);
     }
 }
 
