@@ -13,12 +13,6 @@ installed_kib=$(dpkg-query -W -f='${Installed-Size}' agent-check)
 deb_bytes=$(stat -c %s "$deb")
 echo "installer $(basename "$deb"): $((deb_bytes / 1024)) KiB; installed size ${installed_kib} KiB"
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
-xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- bash -c '
-  set -e
-  export XDG_DATA_HOME="$(mktemp -d)"
-  eval "$(echo "" | gnome-keyring-daemon --unlock --components=secrets)"
-  export GNOME_KEYRING_CONTROL
-  node tests/installed/run.mjs
-'
+xvfb-run -a -s "-screen 0 1366x768x24" scripts/with-keyring.sh node tests/installed/run.mjs
 mkdir -p tests/artifacts
 printf '{"installer_kib": %s, "installed_kib": %s}\n' "$((deb_bytes / 1024))" "$installed_kib" > tests/artifacts/installer-size.json

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages the app, its tests and its demo need on Debian/Ubuntu (skips what is there).
+# Rust targets, zig and the workflow linters are installed by the scripts that use them, on first use.
 set -euo pipefail
 packages=(
   # Tauri's Linux build
@@ -7,8 +8,11 @@ packages=(
   libayatana-appindicator3-dev build-essential pkg-config libssl-dev libxdo-dev file curl openssl
   # tests: a virtual display, the WebKit WebDriver, a session bus and a keyring, screenshots, fonts
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring keyutils imagemagick fonts-dejavu-core
-  # the Windows type check (cargo check --target x86_64-pc-windows-gnu) links build scripts' C parts with MinGW
-  gcc-mingw-w64-x86-64
+  # Windows: MinGW builds and links the x86_64-pc-windows-gnu programs (and our bcryptprimitives.dll stand-in);
+  # Wine 8+ runs the Windows test programs (scripts/test-windows.sh)
+  gcc-mingw-w64-x86-64 wine64 wine
+  # private Python environments for zig (the macOS type check's C compiler) and the workflow linters (PyPI)
+  python3-venv
 )
 missing=()
 for p in "${packages[@]}"; do

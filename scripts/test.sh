@@ -1,10 +1,26 @@
 #!/usr/bin/env bash
-# Runs every test of the project: UI checks and unit tests, Rust lints and tests (client, sandbox, app),
-# the Windows type check, the sandbox CLI with curl, the end-to-end tests of the real app under Xvfb, and the
-# installed .deb.
+# Runs every test of the project: UI checks and unit tests, Rust lints and tests (client, sandbox, app, the real
+# keychain), the same tests as Windows programs under Wine, the Windows release build, the macOS type checks, the
+# workflows' lint, the sandbox CLI with curl, the end-to-end tests of the real app under Xvfb, and the installed .deb.
+# Prints each step's time, and all of them at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-step() { printf '\n=== %s ===\n' "$*"; }
+current="" started=$SECONDS timings=()
+finish() {
+  if [ -n "$current" ]; then
+    timings+=("$(printf '%5d s  %s' $((SECONDS - started)) "$current")")
+    printf -- '--- %s: %d s\n' "$current" $((SECONDS - started))
+  fi
+}
+step() { finish; current="$*" started=$SECONDS; printf '\n=== %s ===\n' "$*"; }
+summary() {
+  local rc=$?
+  finish
+  printf '\nStep times:\n'
+  printf '%s\n' "${timings[@]}"
+  [ "$rc" -eq 0 ] || printf 'FAILED in: %s\n' "$current"
+}
+trap summary EXIT
 
 step "system packages"
 scripts/setup-debian.sh
@@ -18,25 +34,36 @@ step "Rust: format, lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust: tests"
-cargo test --workspace --locked
-
-step "Windows code paths type-check (keychain, DNS configuration, TLS verifier, proxy settings)"
-rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
-cargo check --workspace --all-targets --locked --target x86_64-pc-windows-gnu
+step "Rust: tests (the keychain test against a private, unlocked Secret Service)"
+scripts/with-keyring.sh cargo test --workspace --locked
 
 step "generated TypeScript bindings are committed and current"
 scripts/check-bindings.sh
 
+step "Windows: lints of every Windows code path (keychain, DNS configuration, TLS verifier, proxy settings)"
+rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
+cargo clippy --workspace --all-targets --locked --target x86_64-pc-windows-gnu -- -D warnings
+
+step "Windows: every workspace test as a Windows program under Wine"
+scripts/test-windows.sh
+
+step "Windows: release build of agent-check.exe and oo-check.exe; oo-check.exe on the demo under Wine"
+scripts/build-windows.sh
+
+step "macOS: lints of the whole workspace for Apple silicon and Intel (type check, nothing linked)"
+scripts/check-macos.sh
+
+step "GitHub workflows: actionlint, shellcheck, the scripts and targets they name"
+scripts/check-workflows.sh
+
 step "sandbox CLI and curl"
 scripts/check-sandbox-cli.sh
 
-if [ -x scripts/e2e.sh ]; then
-  step "end-to-end: the real app under Xvfb"
-  scripts/e2e.sh
-fi
+step "end-to-end: the real app under Xvfb"
+scripts/e2e.sh
+
 step "installer: build the .deb, install it with dpkg, start the installed app on the demo, remove it"
 scripts/installed-test.sh
 
-echo
+step "done"
 echo "All tests passed."

@@ -94,7 +94,7 @@ fn with_plugins(demo_on_start: bool) -> tauri::Builder<tauri::Wry> {
                     }
                 })
             };
-            let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore);
+            let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::app());
             let state = AppState::new(
                 secrets,
                 Arc::new(AppSettings::new(data, persist)),

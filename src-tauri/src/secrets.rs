@@ -66,12 +66,29 @@ pub trait SecretStore: Send + Sync {
 const SERVICE: &str = "de.agentcheck.desktop";
 const ACCOUNT: &str = "onoffice-api";
 
-/// The OS keychain via `keyring`.
-pub struct KeyringStore;
+/// The OS keychain via `keyring`: one entry, named by service and account. On Windows the Credential Manager shows
+/// it as `<account>.<service>` (`onoffice-api.de.agentcheck.desktop`), on macOS and Linux under the service.
+pub struct KeyringStore {
+    service: String,
+    account: String,
+}
 
 impl KeyringStore {
-    fn entry() -> Result<keyring::Entry, KeychainError> {
-        Ok(keyring::Entry::new(SERVICE, ACCOUNT)?)
+    /// The app's entry (`de.agentcheck.desktop` / `onoffice-api`, as the README tells the person).
+    pub fn app() -> Self {
+        KeyringStore::named(SERVICE, ACCOUNT)
+    }
+
+    /// Another entry: tests use their own, so they never touch the app's credentials on a developer's machine.
+    pub fn named(service: &str, account: &str) -> Self {
+        KeyringStore {
+            service: service.into(),
+            account: account.into(),
+        }
+    }
+
+    fn entry(&self) -> Result<keyring::Entry, KeychainError> {
+        Ok(keyring::Entry::new(&self.service, &self.account)?)
     }
 }
 
@@ -100,11 +117,11 @@ fn decode(text: &str) -> Result<StoredCredentials, KeychainError> {
 
 impl SecretStore for KeyringStore {
     fn save(&self, credentials: &StoredCredentials) -> Result<(), KeychainError> {
-        Ok(Self::entry()?.set_password(&encode(credentials))?)
+        Ok(self.entry()?.set_password(&encode(credentials))?)
     }
 
     fn load(&self) -> Result<Option<StoredCredentials>, KeychainError> {
-        match Self::entry()?.get_password() {
+        match self.entry()?.get_password() {
             Ok(text) => decode(&text).map(Some),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(e.into()),
@@ -112,7 +129,7 @@ impl SecretStore for KeyringStore {
     }
 
     fn delete(&self) -> Result<(), KeychainError> {
-        match Self::entry()?.delete_credential() {
+        match self.entry()?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(e.into()),
         }
@@ -159,6 +176,43 @@ mod tests {
         assert!(!format!("{back:?}").contains("bbbb"));
         store.delete().unwrap();
         assert!(store.load().unwrap().is_none());
+    }
+
+    /// The operating system's own keychain (Windows: the Credential Manager, also as Wine provides it; macOS: the
+    /// Keychain; Linux: the Secret Service, which the test command starts unlocked): save, load, overwrite, delete,
+    /// under a test entry of its own.
+    #[test]
+    fn the_os_keychain_keeps_replaces_and_forgets_the_credentials() {
+        let service = format!("de.agentcheck.desktop.test-{}", std::process::id());
+        let store = KeyringStore::named(&service, ACCOUNT);
+        store.delete().expect(
+            "the OS keychain is not usable here; on Linux run the tests through scripts/with-keyring.sh",
+        );
+        assert!(store.load().unwrap().is_none(), "a fresh entry is empty");
+        store.save(&credentials()).unwrap();
+        assert_eq!(store.load().unwrap(), Some(credentials()));
+        let other = StoredCredentials {
+            token: "c".repeat(32),
+            ..credentials()
+        };
+        store.save(&other).unwrap();
+        assert_eq!(
+            store.load().unwrap(),
+            Some(other),
+            "a second save replaces the entry"
+        );
+        if cfg!(windows) {
+            // The name the person finds in the Credential Manager (README, "Wo die Daten liegen").
+            let target = format!("{ACCOUNT}.{service}");
+            let seen = keyring::Entry::new_with_target(&target, &service, ACCOUNT)
+                .unwrap()
+                .get_password()
+                .unwrap();
+            assert!(seen.contains(&"c".repeat(32)));
+        }
+        store.delete().unwrap();
+        assert!(store.load().unwrap().is_none(), "deleted");
+        store.delete().expect("deleting what is gone is no error");
     }
 
     #[test]

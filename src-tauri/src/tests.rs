@@ -11,6 +11,8 @@ use crate::secrets::{MemoryStore, SecretStore};
 use crate::settings::AppSettings;
 use crate::state::{AppConfig, AppState};
 
+mod platform;
+
 fn app(
     secrets: Arc<dyn SecretStore>,
 ) -> (
@@ -33,11 +35,23 @@ fn app_saving_to(
         std::process::id(),
         rand_suffix()
     ));
+    app_in(secrets, dir, export_dir)
+}
+
+/// The app with its data folder (journals) at `data_dir`.
+fn app_in(
+    secrets: Arc<dyn SecretStore>,
+    data_dir: std::path::PathBuf,
+    export_dir: Option<std::path::PathBuf>,
+) -> (
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+) {
     let state = AppState::new(
         secrets,
         Arc::new(AppSettings::in_memory()),
         AppConfig {
-            data_dir: dir,
+            data_dir,
             export_dir,
             ..AppConfig::default()
         },

@@ -300,11 +300,25 @@ fn run_args(
     oo_check(&args, dir)
 }
 
-/// `oo-check undo` against a real (sandbox) account: the key the fix added is gone again.
+/// `oo-check undo` against a real (sandbox) account: the key the fix added is gone again. Run from, and journaling
+/// into, a folder of a person whose name has a space and umlauts, given as a full path (on Windows
+/// `C:\Users\Jürgen Müller\…`: drive letter, backslashes, non-ASCII in the arguments and the working folder).
 #[test]
 fn undo_reverts_a_real_change() {
-    let dir = std::env::temp_dir().join(format!("oo-check-undo-{}", std::process::id()));
+    let dir = std::env::temp_dir()
+        .join(format!("oo-check-undo-{}", std::process::id()))
+        .join("Jürgen Müller")
+        .join("Documents")
+        .join("Agent Check");
     std::fs::create_dir_all(&dir).unwrap();
+    let journal_path = dir.join("Änderungen.jsonl");
+    let journal = journal_path.to_str().unwrap();
+    if cfg!(windows) {
+        assert!(
+            journal.as_bytes()[1] == b':' && journal.contains(r"\Jürgen Müller\Documents\"),
+            "{journal}"
+        );
+    }
     let rt = tokio::runtime::Runtime::new().unwrap();
     let sb = rt
         .block_on(onoffice_sandbox::Sandbox::start(
@@ -336,16 +350,16 @@ fn undo_reverts_a_real_change() {
     let (code, out, _) = run_args(
         "fix",
         &conn,
-        &["--kind", "user.not_makler", "--yes", "--journal", "u.jsonl"],
+        &["--kind", "user.not_makler", "--yes", "--journal", journal],
         &dir,
     );
     assert_eq!(code, 0, "{out}");
     assert_eq!(missing(&sb), 0);
-    let (code, out, _) = run_args("undo", &conn, &["--journal", "u.jsonl"], &dir);
+    let (code, out, _) = run_args("undo", &conn, &["--journal", journal], &dir);
     assert_eq!(code, 0);
     assert!(out.contains("erledigt"), "{out}");
     assert_eq!(missing(&sb), 1, "the newest change was undone in onOffice");
-    let (code, out, _) = run_args("undo", &conn, &["--all", "--journal", "u.jsonl"], &dir);
+    let (code, out, _) = run_args("undo", &conn, &["--all", "--journal", journal], &dir);
     assert_eq!(code, 0, "{out}");
     assert_eq!(
         out.lines().filter(|l| l.contains("erledigt")).count(),
@@ -353,8 +367,13 @@ fn undo_reverts_a_real_change() {
         "{out}"
     );
     assert_eq!(missing(&sb), before, "every change of the fix was undone");
-    let (_, out, _) = run_args("undo", &conn, &["--all", "--journal", "u.jsonl"], &dir);
+    let (_, out, _) = run_args("undo", &conn, &["--all", "--journal", journal], &dir);
     assert!(out.contains("nichts rückgängig"), "{out}");
+    let entries = std::fs::read_to_string(&journal_path).unwrap();
+    assert!(
+        entries.lines().any(|l| l.contains("\"undone\"")),
+        "the journal at that path holds the undo"
+    );
 }
 
 /// The process is killed (SIGKILL) at several points of a large fix, then started again: every change in onOffice

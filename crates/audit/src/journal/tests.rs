@@ -208,3 +208,65 @@ fn survives_restart_and_torn_line() {
     assert!(again.pending_transfers().is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A journal where Windows keeps app data for a person whose name has a space and umlauts
+/// (`C:\Users\Jürgen Müller\AppData\Roaming\…`), written, edited by a Windows editor (CRLF line ends, a damaged line),
+/// and read again: every entry survives, the damaged line is named with the exact path, and appends go on cleanly.
+#[test]
+fn a_journal_in_a_profile_folder_with_spaces_and_umlauts_and_crlf_lines() {
+    let root = std::env::temp_dir().join(format!("journal-profile-{}", std::process::id()));
+    let dir = root
+        .join("Jürgen Müller")
+        .join("AppData")
+        .join("Roaming")
+        .join("de.agentcheck.desktop");
+    let path = dir.join("journal-0123456789abcdef.jsonl");
+    let _ = std::fs::remove_dir_all(&root);
+    if cfg!(windows) {
+        // On Windows (also under Wine) this is a drive-letter path with backslashes: what the test is about.
+        let shown = path.display().to_string();
+        assert!(
+            shown.as_bytes()[1] == b':' && shown.contains(r"\Jürgen Müller\AppData\Roaming\"),
+            "{shown}"
+        );
+    }
+    let j = Journal::open(&path, "acc").unwrap();
+    j.append("Jürgen", vec![], Event::TransferDone { estate: 1 })
+        .unwrap();
+    j.append("Jürgen", vec![], Event::TransferDone { estate: 2 })
+        .unwrap();
+    // A Windows editor saves it with CRLF and a line that is no entry.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(1, "kaputt");
+    std::fs::write(&path, lines.join("\r\n") + "\r\n").unwrap();
+
+    let again = Journal::open(&path, "acc").unwrap();
+    let estates: Vec<u64> = again
+        .entries()
+        .iter()
+        .map(|e| match e.event {
+            Event::TransferDone { estate } => estate,
+            _ => 0,
+        })
+        .collect();
+    assert_eq!(estates, [1, 2], "CRLF lines are entries like LF lines");
+    let warnings: Vec<&str> = again.warnings().iter().map(|t| t.de.as_str()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("Zeile 2") && warnings[0].contains(&path.display().to_string()),
+        "the warning names the line and the file as the person's system writes it: {warnings:?}"
+    );
+    assert_eq!(again.pending_transfers().len(), 0);
+    again
+        .append("Jürgen", vec![], Event::TransferDone { estate: 3 })
+        .unwrap();
+    let after = Journal::open(&path, "acc").unwrap();
+    assert_eq!(after.entries().len(), 3);
+    assert_eq!(
+        after.entries()[2].seq,
+        3,
+        "numbers go on after the CRLF lines"
+    );
+    let _ = std::fs::remove_dir_all(root);
+}
