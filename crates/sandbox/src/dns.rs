@@ -1,12 +1,13 @@
-//! A DNS server on a loopback UDP port that answers MX queries for the sandbox's mail domains, so the mailbox check
-//! runs against real DNS in tests and in the demo. Unknown names get NXDOMAIN; it never forwards anything.
+//! A DNS server on a loopback UDP port that answers for the sandbox's mail domains what real domains publish: MX, TXT
+//! (SPF) and the `autodiscover` CNAME, so the mailbox check runs against real DNS in tests and in the demo. Unknown
+//! names get NXDOMAIN; it never forwards anything.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
 use hickory_proto::op::{Header, MessageType, OpCode, ResponseCode};
-use hickory_proto::rr::rdata::MX;
+use hickory_proto::rr::rdata::{CNAME, MX, TXT};
 use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType};
 use hickory_server::authority::MessageResponseBuilder;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
@@ -18,7 +19,13 @@ use tokio::net::UdpSocket;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MailHostKind {
+    /// Exchange Online with the MX form `<domain>.mail.protection.outlook.com`.
     Microsoft365,
+    /// Exchange Online for domains added since July 2026: `<domain>.<zone>.mx.microsoft`.
+    Microsoft365Since2026,
+    /// A filtering gateway (Hornetsecurity) in front of Exchange Online: the MX names the gateway, SPF and
+    /// autodiscover still show Microsoft.
+    GatewayToMicrosoft365,
     OnOffice,
     Google,
     Ionos,
@@ -28,21 +35,49 @@ pub enum MailHostKind {
     SelfHosted,
 }
 
-/// The MX records of one domain.
+/// What DNS publishes for one mail domain.
 #[derive(Clone, Debug, Serialize)]
 pub struct MailHost {
     pub kind: MailHostKind,
     pub mx: Vec<(u16, String)>,
+    /// TXT records of the domain (its SPF record).
+    pub txt: Vec<String>,
+    /// The target of `autodiscover.<domain>` (CNAME), if the domain has one.
+    pub autodiscover: Option<String>,
 }
 
+const MICROSOFT_SPF: &str = "v=spf1 include:spf.protection.outlook.com -all";
+const MICROSOFT_AUTODISCOVER: &str = "autodiscover.outlook.com";
+
 impl MailHost {
-    /// The MX records a domain of this kind really has.
+    /// The records a domain of this kind really has.
     pub fn for_domain(domain: &str, kind: MailHostKind) -> Self {
         let dashed = domain.replace('.', "-");
+        let microsoft = matches!(
+            kind,
+            MailHostKind::Microsoft365
+                | MailHostKind::Microsoft365Since2026
+                | MailHostKind::GatewayToMicrosoft365
+        );
+        let txt = match kind {
+            MailHostKind::GatewayToMicrosoft365 => vec![
+                "v=spf1 include:spf.hornetsecurity.com include:spf.protection.outlook.com -all"
+                    .into(),
+            ],
+            _ if microsoft => vec![MICROSOFT_SPF.into()],
+            MailHostKind::SelfHosted => vec!["v=spf1 mx -all".into()],
+            _ => vec![],
+        };
+        let autodiscover = microsoft.then(|| MICROSOFT_AUTODISCOVER.to_string());
         let mx: Vec<(u16, String)> = match kind {
             MailHostKind::Microsoft365 => {
                 vec![(0, format!("{dashed}.mail.protection.outlook.com"))]
             }
+            MailHostKind::Microsoft365Since2026 => vec![(0, format!("{dashed}.b-v1.mx.microsoft"))],
+            MailHostKind::GatewayToMicrosoft365 => vec![
+                (10, "mx01.hornetsecurity.com".into()),
+                (20, "mx02.hornetsecurity.com".into()),
+            ],
             MailHostKind::OnOffice => vec![
                 (10, "mx1.onoffice.de".into()),
                 (20, "mx2.onoffice.de".into()),
@@ -63,7 +98,12 @@ impl MailHost {
             MailHostKind::TOnline => vec![(10, "mx00.t-online.de".into())],
             MailHostKind::SelfHosted => vec![(10, format!("mail.{domain}"))],
         };
-        MailHost { kind, mx }
+        MailHost {
+            kind,
+            mx,
+            txt,
+            autodiscover,
+        }
     }
 }
 
@@ -81,8 +121,16 @@ macro_rules! send {
     };
 }
 
+/// What one name answers: MX and TXT records (a mail domain), or a CNAME (its `autodiscover` name).
+#[derive(Default)]
+struct Zone {
+    mx: Vec<(u16, Name)>,
+    txt: Vec<String>,
+    cname: Option<Name>,
+}
+
 struct MxHandler {
-    zones: BTreeMap<LowerName, Vec<(u16, Name)>>,
+    zones: BTreeMap<LowerName, Zone>,
 }
 
 #[async_trait::async_trait]
@@ -109,23 +157,34 @@ impl RequestHandler for MxHandler {
         }
         let qname = info.query.name().clone();
         let qtype = info.query.query_type();
-        let Some(mx) = self.zones.get(&qname) else {
+        let Some(zone) = self.zones.get(&qname) else {
             header.set_response_code(ResponseCode::NXDomain);
             let response = builder.build_no_records(header);
             return send!(response_handle, response);
         };
-        let records: Vec<Record> = if qtype == RecordType::MX || qtype == RecordType::ANY {
-            mx.iter()
-                .map(|(pref, host)| {
-                    Record::from_rdata(
-                        Name::from(qname.clone()),
-                        300,
-                        RData::MX(MX::new(*pref, host.clone())),
-                    )
-                })
-                .collect()
+        let name = Name::from(qname.clone());
+        let record = |data: RData| Record::from_rdata(name.clone(), 300, data);
+        let any = qtype == RecordType::ANY;
+        let records: Vec<Record> = if let Some(target) = &zone.cname {
+            // A CNAME answers every type of query for its name.
+            vec![record(RData::CNAME(CNAME(target.clone())))]
         } else {
-            Vec::new()
+            let mut records = Vec::new();
+            if qtype == RecordType::MX || any {
+                records.extend(
+                    zone.mx
+                        .iter()
+                        .map(|(pref, host)| record(RData::MX(MX::new(*pref, host.clone())))),
+                );
+            }
+            if qtype == RecordType::TXT || any {
+                records.extend(
+                    zone.txt
+                        .iter()
+                        .map(|t| record(RData::TXT(TXT::new(vec![t.clone()])))),
+                );
+            }
+            records
         };
         let response = builder.build(header, records.iter(), &[], &[], &[]);
         send!(response_handle, response)
@@ -134,20 +193,30 @@ impl RequestHandler for MxHandler {
 
 /// Starts the DNS server on `127.0.0.1:port` (0 = any free port) and returns its address.
 pub async fn start(hosts: &BTreeMap<String, MailHost>, port: u16) -> std::io::Result<SocketAddr> {
+    let fqdn = |n: &str| Name::from_str(&format!("{n}.")).map_err(std::io::Error::other);
     let mut zones = BTreeMap::new();
     for (domain, host) in hosts {
-        let name = Name::from_str(&format!("{domain}.")).map_err(std::io::Error::other)?;
         let mx = host
             .mx
             .iter()
-            .map(|(p, h)| {
-                Ok((
-                    *p,
-                    Name::from_str(&format!("{h}.")).map_err(std::io::Error::other)?,
-                ))
-            })
+            .map(|(p, h)| Ok((*p, fqdn(h)?)))
             .collect::<std::io::Result<Vec<_>>>()?;
-        zones.insert(LowerName::from(&name), mx);
+        let zone = Zone {
+            mx,
+            txt: host.txt.clone(),
+            cname: None,
+        };
+        zones.insert(LowerName::from(&fqdn(domain)?), zone);
+        if let Some(target) = &host.autodiscover {
+            let zone = Zone {
+                cname: Some(fqdn(target)?),
+                ..Zone::default()
+            };
+            zones.insert(
+                LowerName::from(&fqdn(&format!("autodiscover.{domain}"))?),
+                zone,
+            );
+        }
     }
     let socket = UdpSocket::bind(("127.0.0.1", port)).await?;
     let addr = socket.local_addr()?;

@@ -407,14 +407,15 @@ async fn dns_answers_mx_for_generated_domains() {
     use std::str::FromStr;
 
     let sb = start().await;
-    let ask = |name: &str| {
+    let ask_for = |name: &str, kind: RecordType| {
         let mut m = Message::new();
         m.set_id(4711)
             .set_message_type(MessageType::Query)
             .set_op_code(OpCode::Query);
-        m.add_query(Query::query(Name::from_str(name).unwrap(), RecordType::MX));
+        m.add_query(Query::query(Name::from_str(name).unwrap(), kind));
         m.to_vec().unwrap()
     };
+    let ask = |name: &str| ask_for(name, RecordType::MX);
     let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let mut buf = vec![0u8; 2048];
     let account_domain = sb
@@ -441,10 +442,46 @@ async fn dns_answers_mx_for_generated_domains() {
         .collect();
     assert!(!hosts.is_empty());
     assert!(
-        hosts
-            .iter()
-            .all(|h| h.ends_with("outlook.com.") || h.ends_with("onoffice.de.")),
+        hosts.iter().all(|h| h.ends_with("outlook.com.")
+            || h.ends_with(".mx.microsoft.")
+            || h.ends_with("onoffice.de.")),
         "{hosts:?}"
+    );
+
+    // The filtered branch domain: a gateway as MX, Microsoft in SPF and autodiscover, as real domains publish.
+    let filtered = sb
+        .account()
+        .addresses
+        .values()
+        .filter_map(|a| a.emails.first().map(|e| e.address.clone()))
+        .find(|e| e.ends_with("-hausverwaltung.de"))
+        .map(|e| e.split('@').nth(1).unwrap().to_string())
+        .expect("a mailbox behind a filter");
+    let mut answers = Vec::new();
+    for (name, kind) in [
+        (format!("{filtered}."), RecordType::MX),
+        (format!("{filtered}."), RecordType::TXT),
+        (format!("autodiscover.{filtered}."), RecordType::CNAME),
+    ] {
+        sock.send_to(&ask_for(&name, kind), sb.dns_addr)
+            .await
+            .unwrap();
+        let n = sock.recv(&mut buf).await.unwrap();
+        answers.extend(
+            Message::from_vec(&buf[..n])
+                .unwrap()
+                .answers()
+                .iter()
+                .map(|r| r.data().to_string()),
+        );
+    }
+    assert!(
+        answers.iter().any(|a| a.contains("hornetsecurity.com"))
+            && answers
+                .iter()
+                .any(|a| a.contains("include:spf.protection.outlook.com"))
+            && answers.iter().any(|a| a == "autodiscover.outlook.com."),
+        "{answers:?}"
     );
 
     sock.send_to(&ask("gmx.de."), sb.dns_addr).await.unwrap();

@@ -3,4 +3,4 @@
 /**
  * Where a mailbox is hosted, as far as it matters for automatic mail booking.
  */
-export type MailboxKind = { "kind": "microsoft365" } | { "kind": "on_office" } | { "kind": "external", provider: string, } | { "kind": "unknown", mx: Array<string>, } | { "kind": "could_not_check", reason: string, };
+export type MailboxKind = { "kind": "microsoft365" } | { "kind": "microsoft365_behind_filter", gateway?: string, mx: Array<string>, } | { "kind": "on_office" } | { "kind": "external", provider: string, } | { "kind": "unknown", mx: Array<string>, } | { "kind": "could_not_check", reason: string, };

@@ -498,7 +498,13 @@ describe("mail booking", () => {
     const m = view.report.mailboxes[0];
     view.report.mailboxes = [
       m,
-      { ...m, email: "julia@isar-wohnwerte.de", addresses: [1003], names: ["Julia Meier"] },
+      {
+        ...m,
+        email: "julia@isar-hausverwaltung.de",
+        kind: { kind: "microsoft365_behind_filter", gateway: "Hornetsecurity", mx: ["mx01.hornetsecurity.com"] },
+        addresses: [1003],
+        names: ["Julia Meier"],
+      },
       { ...m, email: "leon@gmx.de", kind: { kind: "external", provider: "GMX" }, addresses: [1004], names: ["Leon Krause"] },
     ];
     return view;
@@ -515,6 +521,9 @@ describe("mail booking", () => {
     const ticks = await screen.findAllByTestId("mail-tick");
     expect(ticks.length).toBe(2);
     const rows = screen.getAllByTestId("mailbox");
+    // Microsoft 365 behind a filtering gateway can have mail booking: it is asked like Microsoft 365.
+    expect(rows[1].textContent).toContain("Microsoft 365 (hinter einem Filter: Hornetsecurity)");
+    expect(rows[1].querySelector("input")).not.toBeNull();
     expect(rows[2].textContent).toContain("keinen Haken zu setzen");
     expect(rows[2].querySelector("input")).toBeNull();
     expect((screen.getByTestId("mail-confirm") as HTMLButtonElement).disabled).toBe(true);
@@ -524,7 +533,7 @@ describe("mail booking", () => {
     await fireEvent.click(screen.getByTestId("mail-confirm"));
     await waitFor(() => expect(called("confirm_mail_booking").length).toBe(1));
     expect(called("confirm_mail_booking")[0].args).toEqual({
-      emails: ["thomas@isar-wohnwerte.de", "julia@isar-wohnwerte.de"],
+      emails: ["thomas@isar-wohnwerte.de", "julia@isar-hausverwaltung.de"],
       confirmed: true,
     });
     // One call for all; it answers with the checklist, so no new check of the whole account.

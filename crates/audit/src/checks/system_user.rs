@@ -243,7 +243,11 @@ fn mail(
             row.raise(out, FindingKind::MailboxExternal, &a.name, said);
             CheckState::Problem
         }
-        Some(MailboxKind::Microsoft365 | MailboxKind::OnOffice) => CheckState::Ok,
+        Some(
+            MailboxKind::Microsoft365
+            | MailboxKind::Microsoft365BehindFilter { .. }
+            | MailboxKind::OnOffice,
+        ) => CheckState::Ok,
         Some(MailboxKind::Unknown { .. } | MailboxKind::CouldNotCheck { .. }) | None => {
             CheckState::Unknown
         }

@@ -89,6 +89,8 @@ enum UserCase {
     FreeMail,
     ExternalDomain,
     UnknownDomain,
+    /// Ready, with a Microsoft 365 mailbox behind a filtering gateway.
+    BehindFilter,
     Fine,
 }
 
@@ -101,6 +103,7 @@ struct Builder<'a> {
     domain: &'static str,
     external_domain: String,
     unknown_domain: String,
+    filter_domain: String,
     mail_hosts: BTreeMap<String, MailHost>,
     account: Account,
     broker_key: Option<String>,
@@ -130,6 +133,9 @@ impl<'a> Builder<'a> {
         let (agency, domain) = *rng.pick(AGENCIES);
         let primary_kind = if rng.chance(0.25) {
             MailHostKind::OnOffice
+        } else if cfg.seed % 2 == 1 {
+            // Half the seeds' Microsoft domains have the MX form of domains added since July 2026.
+            MailHostKind::Microsoft365Since2026
         } else {
             MailHostKind::Microsoft365
         };
@@ -140,6 +146,8 @@ impl<'a> Builder<'a> {
             MailHostKind::Google,
         ]);
         let unknown_domain = format!("mail-{}", domain);
+        // The property management branch: Microsoft 365 behind a filtering gateway.
+        let filter_domain = format!("{}-hausverwaltung.de", domain.trim_end_matches(".de"));
         let mut mail_hosts = BTreeMap::new();
         mail_hosts.insert(
             domain.to_string(),
@@ -152,6 +160,10 @@ impl<'a> Builder<'a> {
         mail_hosts.insert(
             unknown_domain.clone(),
             MailHost::for_domain(&unknown_domain, MailHostKind::SelfHosted),
+        );
+        mail_hosts.insert(
+            filter_domain.clone(),
+            MailHost::for_domain(&filter_domain, MailHostKind::GatewayToMicrosoft365),
         );
         for free in FREE_MAIL {
             let kind = match *free {
@@ -210,6 +222,7 @@ impl<'a> Builder<'a> {
             domain,
             external_domain,
             unknown_domain,
+            filter_domain,
             mail_hosts,
             account,
             broker_key,

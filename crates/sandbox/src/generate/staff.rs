@@ -17,7 +17,7 @@ impl Builder<'_> {
             UserCase::NoEmail,
             UserCase::FreeMail,
             UserCase::ExternalDomain,
-            UserCase::Fine,
+            UserCase::BehindFilter,
             UserCase::OnlyNonDefaultEmail,
             UserCase::UnknownDomain,
             UserCase::Deactivated,
@@ -117,6 +117,12 @@ impl Builder<'_> {
                         UserCase::UnknownDomain => {
                             Some(format!("{}@{}", mail_local(&first), self.unknown_domain))
                         }
+                        UserCase::BehindFilter => Some(format!(
+                            "{}.{}@{}",
+                            mail_local(&first),
+                            mail_local(&last),
+                            self.filter_domain
+                        )),
                         _ => Some(work_mail.clone()),
                     };
                     match email {

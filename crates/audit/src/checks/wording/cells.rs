@@ -50,6 +50,17 @@ pub fn mailbox(kind: Option<&crate::mailbox::MailboxKind>) -> Text {
             text!("Extern: {provider}", "External: {provider}")
         }
         Some(MailboxKind::Microsoft365) => Text::new("Microsoft 365", "Microsoft 365"),
+        Some(MailboxKind::Microsoft365BehindFilter { gateway: None, .. }) => Text::new(
+            "Microsoft 365 (hinter einem Filter)",
+            "Microsoft 365 (behind a filter)",
+        ),
+        Some(MailboxKind::Microsoft365BehindFilter {
+            gateway: Some(gateway),
+            ..
+        }) => text!(
+            "Microsoft 365 (hinter einem Filter: {gateway})",
+            "Microsoft 365 (behind a filter: {gateway})"
+        ),
         Some(MailboxKind::OnOffice) => Text::new("onOffice-Postfach", "onOffice mailbox"),
         Some(MailboxKind::Unknown { .. }) => {
             Text::new("Unbekannter Mailserver", "Unknown mail server")
