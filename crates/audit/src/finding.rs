@@ -27,6 +27,10 @@ pub enum FindingKind {
     MailboxExternal,
     #[serde(rename = "user.mail_booking_unconfirmed")]
     MailBookingUnconfirmed,
+    /// The mailbox's listings have been on the market for weeks and get no booked enquiry, while the agency's other
+    /// mailboxes do (the Maklerbuch's evidence): the blue tick is most likely missing.
+    #[serde(rename = "user.mail_booking_silent")]
+    MailBookingSilent,
     #[serde(rename = "estate.no_contact")]
     NoContact,
     #[serde(rename = "estate.contact_not_system_user")]
@@ -38,7 +42,7 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 12] = [
+    pub const ALL: [FindingKind; 13] = [
         FindingKind::ApiAssumption,
         FindingKind::MaklerKeyMissing,
         FindingKind::UserAddressMissing,
@@ -47,6 +51,7 @@ impl FindingKind {
         FindingKind::NoEmail,
         FindingKind::MailboxExternal,
         FindingKind::MailBookingUnconfirmed,
+        FindingKind::MailBookingSilent,
         FindingKind::NoContact,
         FindingKind::ContactNotSystemUser,
         FindingKind::ContactNotReady,
@@ -64,6 +69,7 @@ impl FindingKind {
             FindingKind::NoEmail => "user.no_email",
             FindingKind::MailboxExternal => "user.mailbox_external",
             FindingKind::MailBookingUnconfirmed => "user.mail_booking_unconfirmed",
+            FindingKind::MailBookingSilent => "user.mail_booking_silent",
             FindingKind::NoContact => "estate.no_contact",
             FindingKind::ContactNotSystemUser => "estate.contact_not_system_user",
             FindingKind::ContactNotReady => "estate.contact_not_ready",
@@ -134,6 +140,10 @@ impl FindingKind {
             FindingKind::MailBookingUnconfirmed => (
                 "Automatische Mailverbuchung noch nicht bestätigt",
                 "Automatic mail booking not yet confirmed",
+            ),
+            FindingKind::MailBookingSilent => (
+                "Anfragen werden offenbar nicht verbucht",
+                "Enquiries are apparently not booked",
             ),
             FindingKind::NoContact => {
                 ("Kein Ansprechpartner verknüpft", "No contact person linked")

@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod diagnose;
+pub mod evidence;
 pub mod finding;
 pub mod fix;
 pub mod history;
@@ -60,6 +61,8 @@ pub struct MailboxRow {
     pub names: Vec<String>,
     /// When the person confirmed the blue tick, if ever.
     pub confirmed: Option<String>,
+    /// What the Maklerbuch says of its mail booking.
+    pub evidence: evidence::BookingEvidence,
 }
 
 /// What an audit found.
@@ -169,11 +172,12 @@ impl Auditor {
             findings.append(&mut eval.findings);
             eval.findings = findings;
         }
+        let evidence = snapshot.booking_evidence();
         let mut mailboxes: BTreeMap<String, MailboxRow> = BTreeMap::new();
         for row in eval.users.iter().filter(|r| r.user_nr.is_some()) {
             if let (Some(email), Some(address)) = (&row.email, row.address_id) {
-                let key = email.to_lowercase();
-                let entry = mailboxes.entry(key).or_insert_with(|| MailboxRow {
+                let key = email.trim().to_lowercase();
+                let entry = mailboxes.entry(key.clone()).or_insert_with(|| MailboxRow {
                     email: email.clone(),
                     kind: snapshot.mailbox_of(email).cloned().unwrap_or(
                         MailboxKind::CouldNotCheck {
@@ -183,6 +187,11 @@ impl Auditor {
                     addresses: Vec::new(),
                     names: Vec::new(),
                     confirmed: self.settings.mail_booking_confirmed(email),
+                    evidence: evidence.get(&key).cloned().unwrap_or(
+                        evidence::BookingEvidence::Unknown {
+                            why: evidence::NoEvidence::NotRead,
+                        },
+                    ),
                 });
                 entry.addresses.push(address);
                 entry.names.push(row.name.clone());

@@ -33,6 +33,22 @@ async fn check(seed: u64, users: usize, estates: usize) {
     assert!(
         kinds.contains(&FindingKind::NoContact) && kinds.contains(&FindingKind::MailboxExternal)
     );
+    // The Maklerbuch's evidence decided: a silent mailbox was found, and booked ones need no confirmation (an
+    // account without a Makler value has no brokers, so no listing is any mailbox's).
+    if sb.account().makler_variant == MaklerVariant::Missing {
+        return;
+    }
+    assert!(
+        kinds.contains(&FindingKind::MailBookingSilent),
+        "seed {seed}"
+    );
+    assert!(
+        report
+            .mailboxes
+            .iter()
+            .any(|m| matches!(m.evidence, audit::evidence::BookingEvidence::Booked { .. })),
+        "seed {seed}"
+    );
 }
 
 /// Small pages (user reads carry no total, so the client pages until a short page) and a server that takes fewer

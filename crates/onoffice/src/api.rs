@@ -1,4 +1,4 @@
-//! Typed calls for what the audit needs: users, addresses, estates, field metadata and relations.
+//! Typed calls for what the audit needs: users, addresses, estates, field metadata, relations and the Maklerbuch.
 //! Each call also exists as an action builder, so a caller can batch independent reads into one request.
 
 use std::collections::BTreeMap;
@@ -10,7 +10,8 @@ use crate::envelope::{value_as_i64, value_as_text, Action, ActionKind, Record};
 use crate::error::Error;
 
 pub use onoffice_protocol::{
-    MAX_RELATION_IDS, RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL, RELATION_USER_ADDRESS,
+    MAX_AGENTS_LOG_ESTATE_IDS, MAX_RELATION_IDS, RELATION_CONTACT_PERSON,
+    RELATION_CONTACT_PERSON_ALL, RELATION_USER_ADDRESS,
 };
 
 /// A record filter: `{"field": [{"op": "...", "val": ...}]}`; all expressions must hold.
@@ -288,6 +289,25 @@ pub mod actions {
         Action::new(ActionKind::Get, "idsfromrelation")
             .param("relationtype", relation_type)
             .param(key, json!(ids))
+    }
+
+    /// The Maklerbuch entries of some listings (`estateid`, at most [`MAX_AGENTS_LOG_ESTATE_IDS`]), newest first.
+    pub fn read_agents_log(estates: &[u64], filter: &Filter, fields: &[&str]) -> Action {
+        let a = Action::new(ActionKind::Read, "agentslog")
+            .param("estateid", json!(estates))
+            .param("data", data(fields));
+        if filter.is_empty() {
+            a
+        } else {
+            a.param("filter", filter.to_value())
+        }
+    }
+
+    /// The account's action kinds and types, with the automatic types of the kinds named.
+    pub fn get_action_kinds(automatic_for: &[&str]) -> Action {
+        Action::new(ActionKind::Get, "actionkindtypes")
+            .param("lang", "DEU")
+            .param("allowAutomaticTypesForActionKind", json!(automatic_for))
     }
 
     pub fn modify_address(id: u64, changes: &AddressChanges) -> Action {

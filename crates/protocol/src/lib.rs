@@ -19,3 +19,7 @@ pub const RELATION_ESTATE_OFFICER: &str =
 pub const MAX_RELATION_IDS: usize = 500;
 /// Most records one list read returns.
 pub const MAX_PAGE_SIZE: u64 = 500;
+
+/// Most listings one `read agentslog` is asked about (`estateid`). onOffice documents no limit; the sandbox refuses
+/// more (the harsher reading) and the client never sends more.
+pub const MAX_AGENTS_LOG_ESTATE_IDS: usize = 100;

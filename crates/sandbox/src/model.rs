@@ -157,6 +157,68 @@ pub struct Estate {
     pub cold_rent: u32,
     pub living_area: u32,
     pub kind: String,
+    /// When the listing was created (`erstellt_am`, "Y-m-d H:i:s"); empty until the generator sets it.
+    pub created: String,
+}
+
+/// One entry of the Maklerbuch (agents log): what happened, on which listings and addresses, when.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgentsLogEntry {
+    pub id: u64,
+    /// Listing ids (`Objekt_nr`, sent as an array of strings).
+    pub estates: Vec<u64>,
+    /// Address ids (`Adress_nr`, an array of strings).
+    pub addresses: Vec<u64>,
+    /// `Aktionsart` (the kind's API key, e.g. `Email`).
+    pub kind: String,
+    /// `Aktionstyp` (e.g. `Eingang`).
+    pub kind_type: String,
+    /// `Datum`, "Y-m-d H:i:s".
+    pub date: String,
+    /// The user who did it (`Benutzer`), empty for automatic entries.
+    pub user: String,
+    pub note: String,
+}
+
+impl AgentsLogEntry {
+    pub fn elements(&self) -> Map<String, Value> {
+        let ids = |v: &[u64]| Value::from(v.iter().map(|i| i.to_string()).collect::<Vec<_>>());
+        let mut m = Map::new();
+        m.insert("Nr".into(), self.id.to_string().into());
+        m.insert("Objekt_nr".into(), ids(&self.estates));
+        m.insert("Adress_nr".into(), ids(&self.addresses));
+        m.insert("Aktionsart".into(), self.kind.clone().into());
+        m.insert("Aktionstyp".into(), self.kind_type.clone().into());
+        m.insert("Datum".into(), self.date.clone().into());
+        m.insert("created".into(), self.date.clone().into());
+        m.insert("Benutzer".into(), self.user.clone().into());
+        m.insert("Bemerkung".into(), self.note.clone().into());
+        m.insert("dauer".into(), "0".into());
+        m
+    }
+}
+
+/// A mailbox's automatic mail booking (the blue tick), as only onOffice's web interface shows it. Never readable
+/// through the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailBooking {
+    On,
+    /// The tick is not set.
+    Off,
+    /// The tick cannot be set: the account's mail booking quota is used up.
+    OffNoQuota,
+}
+
+/// An action kind (`Aktionsart`) with its types (`Aktionstyp`), as `get actionkindtypes` lists them.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionKind {
+    pub key: String,
+    pub label: String,
+    pub types: Vec<String>,
+    /// Types only onOffice itself writes (mail booking, portal transfers): listed only when asked for
+    /// (`allowAutomaticTypesForActionKind`).
+    pub automatic_types: Vec<String>,
 }
 
 impl Estate {
@@ -175,6 +237,7 @@ impl Estate {
         m.insert("kaltmiete".into(), format!("{}.00", self.cold_rent).into());
         m.insert("wohnflaeche".into(), self.living_area.to_string().into());
         m.insert("objektart".into(), self.kind.clone().into());
+        m.insert("erstellt_am".into(), self.created.clone().into());
         m
     }
 }
@@ -242,6 +305,14 @@ pub struct Account {
     /// Fields the API user may not read: onOffice drops them from `data` without a word.
     pub unreadable_fields: std::collections::BTreeSet<String>,
     pub next_email_id: u64,
+    /// The Maklerbuch, newest first (as onOffice returns it).
+    pub agents_log: Vec<AgentsLogEntry>,
+    /// Mail booking per mailbox (e-mail address, lower case); a mailbox not listed has none.
+    pub mail_booking: BTreeMap<String, MailBooking>,
+    /// Whether the API user may read the Maklerbuch (the right is not documented; a test can take it away).
+    pub can_read_agents_log: bool,
+    /// The account's action kinds and types (`get actionkindtypes`).
+    pub action_kinds: Vec<ActionKind>,
     /// Matching ids of recent list filters; cleared by every write.
     #[serde(skip)]
     pub list_cache: ListCache,
@@ -320,6 +391,55 @@ impl Account {
             (Some(key), Some(a)) => a.contact_types.iter().any(|k| k == key),
             _ => false,
         }
+    }
+
+    /// The mail booking of a listing's first broker's default mailbox, as onOffice applies it to an enquiry that
+    /// arrives now: `None` when the listing has no broker or the broker no default e-mail.
+    pub fn booking_for(&self, estate: u64) -> Option<MailBooking> {
+        let first = *self.contacts_of(estate, true).first()?;
+        let mailbox = self
+            .addresses
+            .get(&first)?
+            .default_email()?
+            .address
+            .to_lowercase();
+        Some(
+            self.mail_booking
+                .get(&mailbox)
+                .copied()
+                .unwrap_or(MailBooking::Off),
+        )
+    }
+
+    /// A portal enquiry about `estate` from `from` arrives at `at` ("Y-m-d H:i:s"): onOffice books it (an
+    /// `Email`/`Eingang` entry on the listing, newest first) only when the first broker's mailbox has booking on.
+    /// Returns whether it was booked.
+    pub fn receive_enquiry(&mut self, estate: u64, from: Option<u64>, at: &str) -> bool {
+        if self.booking_for(estate) != Some(MailBooking::On) {
+            return false;
+        }
+        self.log(AgentsLogEntry {
+            id: 0,
+            estates: vec![estate],
+            addresses: from.into_iter().collect(),
+            kind: "Email".into(),
+            kind_type: "Eingang".into(),
+            date: at.to_string(),
+            user: String::new(),
+            note: "Anfrage über Immobilienportal".into(),
+        });
+        true
+    }
+
+    /// Adds an entry to the Maklerbuch in date order (newest first), with the next id.
+    pub fn log(&mut self, mut entry: AgentsLogEntry) {
+        entry.id = self.agents_log.iter().map(|e| e.id).max().unwrap_or(90_000) + 1;
+        let at = self
+            .agents_log
+            .iter()
+            .position(|e| e.date <= entry.date)
+            .unwrap_or(self.agents_log.len());
+        self.agents_log.insert(at, entry);
     }
 
     /// Contact persons of an estate in order; `brokers_only` is the `contactPerson` view.

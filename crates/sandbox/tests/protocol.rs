@@ -778,3 +778,209 @@ async fn contact_person_lists_brokers_only_new_links_land_last_and_n_to_n_is_219
     );
     assert_eq!(code(&v["response"]["results"][2]), 219);
 }
+
+/// The Maklerbuch as the apidoc describes it: `read agentslog` by listing with a filter, newest first, `Objekt_nr` as
+/// an array of strings, no total count, paging, the documented unfilterable fields refused, more listings than the
+/// sandbox takes refused, a missing right refused; and `get actionkindtypes` with automatic types only on request.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_agents_log_reads_by_listing_newest_first_and_lists_its_kinds() {
+    let sb = start().await;
+    let rentals: Vec<u64> = sb
+        .account()
+        .estates
+        .values()
+        .filter(|e| e.marketing_type == "miete" && e.status == 1 && e.sold == 0)
+        .map(|e| e.id)
+        .collect();
+    let read = |params: Value| action(&sb, READ, "agentslog", json!(""), params, now());
+    let booked = json!({"Aktionsart": [{"op": "=", "val": "Email"}], "Aktionstyp": [{"op": "=", "val": "Eingang"}]});
+    let answer = post(
+        &sb,
+        vec![read(json!({
+            "estateid": rentals, "filter": booked, "listlimit": 500,
+            "data": ["Objekt_nr", "Aktionsart", "Aktionstyp", "Datum"]
+        }))],
+    )
+    .await;
+    let result = &answer["response"]["results"][0];
+    assert_eq!(result["status"]["errorcode"], 0, "{result}");
+    assert!(result["data"]["meta"]
+        .get("cntabsolute")
+        .is_none_or(Value::is_null));
+    let records = result["data"]["records"].as_array().unwrap();
+    assert!(!records.is_empty(), "booked enquiries on the rentals");
+    let dates: Vec<&str> = records
+        .iter()
+        .map(|r| r["elements"]["Datum"].as_str().unwrap())
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+    for r in records {
+        let el = &r["elements"];
+        assert_eq!(
+            (el["Aktionsart"].as_str(), el["Aktionstyp"].as_str()),
+            (Some("Email"), Some("Eingang"))
+        );
+        let on: Vec<u64> = el["Objekt_nr"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().parse().unwrap())
+            .collect();
+        assert!(on.iter().all(|e| rentals.contains(e)), "{el}");
+        assert!(el.get("Bemerkung").is_none(), "only what `data` asked for");
+    }
+    // The log holds more than booked enquiries: outgoing mails, calls, viewings.
+    let all = post(
+        &sb,
+        vec![read(
+            json!({"estateid": rentals, "listlimit": 500, "data": ["Aktionsart", "Aktionstyp"]}),
+        )],
+    )
+    .await;
+    let kinds: std::collections::BTreeSet<String> = all["response"]["results"][0]["data"]
+        ["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}/{}",
+                r["elements"]["Aktionsart"].as_str().unwrap(),
+                r["elements"]["Aktionstyp"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        kinds.contains("Email/Ausgang") && kinds.contains("Telefonat/Eingang"),
+        "{kinds:?}"
+    );
+    // Pages: two of one record each are the first two records.
+    let page = |offset: u64| {
+        read(
+            json!({"estateid": rentals, "filter": booked, "listlimit": 1, "listoffset": offset, "data": ["Datum"]}),
+        )
+    };
+    let pages = post(&sb, vec![page(0), page(1)]).await;
+    for i in 0..2 {
+        assert_eq!(
+            pages["response"]["results"][i]["data"]["records"][0]["id"],
+            records[i]["id"]
+        );
+    }
+    // A date window with `>=`.
+    let since = dates[dates.len() / 2];
+    let window = post(&sb, vec![read(json!({"estateid": rentals, "listlimit": 500, "data": ["Datum"],
+        "filter": {"Aktionsart": [{"op": "=", "val": "Email"}], "Datum": [{"op": ">=", "val": since}]}}))]).await;
+    assert!(window["response"]["results"][0]["data"]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["elements"]["Datum"].as_str().unwrap() >= since));
+    // Refusals.
+    let refused = post(
+        &sb,
+        vec![
+            read(json!({"estateid": rentals, "filter": {"Objekt_nr": [{"op": "=", "val": "1"}]}})),
+            read(json!({"estateid": (1..=101).collect::<Vec<u64>>()})),
+        ],
+    )
+    .await;
+    assert_eq!(
+        refused["response"]["results"][0]["status"]["errorcode"],
+        257
+    );
+    assert_eq!(
+        refused["response"]["results"][1]["status"]["errorcode"],
+        302
+    );
+    sb.edit(|a| a.can_read_agents_log = false);
+    let denied = post(&sb, vec![read(json!({"estateid": rentals}))]).await;
+    assert_ne!(denied["response"]["results"][0]["status"]["errorcode"], 0);
+    sb.edit(|a| a.can_read_agents_log = true);
+
+    // Action kinds: Email's types are automatic and come only when asked for.
+    let kinds = |params: Value| action(&sb, GET, "actionkindtypes", json!(""), params, now());
+    let answer = post(
+        &sb,
+        vec![
+            kinds(json!({"lang": "DEU"})),
+            kinds(json!({"lang": "DEU", "allowAutomaticTypesForActionKind": ["Email"]})),
+        ],
+    )
+    .await;
+    let email = |i: usize| {
+        answer["response"]["results"][i]["data"]["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["elements"]["key"] == "Email")
+            .unwrap()["elements"]["types"]
+            .clone()
+    };
+    assert_eq!(
+        email(0),
+        json!([]),
+        "a kind without types is an empty array"
+    );
+    assert_eq!(email(1)["Eingang"], "Eingang");
+}
+
+/// Mail booking as onOffice does it: an enquiry is booked only while the first broker's mailbox has booking on; the
+/// booking state itself is nowhere in the API.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_enquiry_is_booked_only_while_the_brokers_mailbox_has_booking_on() {
+    use onoffice_sandbox::model::MailBooking;
+    let sb = start().await;
+    let (estate, mailbox) = sb.edit(|a| {
+        let e = a
+            .estates
+            .values()
+            .filter(|e| e.marketing_type == "miete" && e.status == 1 && e.sold == 0)
+            .map(|e| e.id)
+            .find(|&e| a.booking_for(e).is_some())
+            .unwrap();
+        let first = a.contacts_of(e, true)[0];
+        (
+            e,
+            a.addresses[&first]
+                .default_email()
+                .unwrap()
+                .address
+                .to_lowercase(),
+        )
+    });
+    let at = onoffice_sandbox::generate::onoffice_date(onoffice_sandbox::generate::anchor());
+    let booked = |state: MailBooking| {
+        sb.edit(|a| {
+            a.mail_booking.insert(mailbox.clone(), state);
+            a.receive_enquiry(estate, None, &at)
+        })
+    };
+    assert!(!booked(MailBooking::Off));
+    assert!(!booked(MailBooking::OffNoQuota));
+    assert!(booked(MailBooking::On));
+    assert_eq!(
+        sb.account().agents_log[0].estates,
+        vec![estate],
+        "the newest entry comes first"
+    );
+    // Nothing the API returns names the booking state.
+    let fields = post(
+        &sb,
+        vec![action(
+            &sb,
+            GET,
+            "fields",
+            json!(""),
+            json!({"modules": ["address"], "labels": true}),
+            now(),
+        )],
+    )
+    .await;
+    assert!(
+        !fields.to_string().contains("booking") && !fields.to_string().contains("Mailverbuchung")
+    );
+}

@@ -540,6 +540,30 @@ describe("mail booking", () => {
     expect(called("run_audit").length).toBe(audits);
   });
 
+  it("asks nothing of a mailbox whose enquiries the Maklerbuch shows booked, and says when one is silent", async () => {
+    const view = withMailboxes();
+    const [thomas, julia] = view.report.mailboxes;
+    view.report.mailboxes = [
+      { ...thomas, evidence: { verdict: "booked", count: 14, last: "2026-11-28" } },
+      { ...julia, evidence: { verdict: "silent", listings: 2, days: 61 } },
+      view.report.mailboxes[2],
+    ];
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => view,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-mail"));
+    const rows = await screen.findAllByTestId("mailbox");
+    expect(rows[0].textContent).toContain("Anfragen werden verbucht: 14 in 30 Tagen, zuletzt am 28.11.2026");
+    expect(rows[0].querySelector("input")).toBeNull();
+    expect(rows[1].textContent).toContain("Anzeichen");
+    expect(rows[1].textContent).toContain("bis zu 61 Tage");
+    expect(rows[1].querySelector("input")).not.toBeNull();
+    // Only the silent mailbox waits for a tick.
+    expect(screen.getAllByTestId("mail-tick").length).toBe(1);
+  });
+
   it("confirms the blue tick from inside the user's finding", async () => {
     backend({
       connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),

@@ -82,7 +82,7 @@ export function auditView(findings: Finding[] = [notMakler, external, noContact]
         },
       ],
       mailboxes: [
-        { email: "thomas@isar-wohnwerte.de", kind: { kind: "microsoft365" }, addresses: [1002], names: ["Thomas Lehmann"], confirmed: null },
+        { email: "thomas@isar-wohnwerte.de", kind: { kind: "microsoft365" }, addresses: [1002], names: ["Thomas Lehmann"], confirmed: null, evidence: { verdict: "unknown", why: "no_listings" } },
       ],
       makler: { status: "found", key: "Makler", label: "Makler" },
       stats: { elapsed_ms: 120, requests: 4, actions: 6, users: 20, system_addresses: 19, rentals: 99, mailboxes_not_checked: 0 },

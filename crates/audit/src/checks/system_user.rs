@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::wording::{self, Said};
 use super::{finding, Check, CheckName, CheckState, Evaluation, Light, SystemUserRow};
+use crate::evidence::{BookingEvidence, TICK_TRUSTED_DAYS};
 use crate::finding::FindingKind;
 use crate::mailbox::MailboxKind;
 use crate::settings::Settings;
@@ -109,6 +110,7 @@ pub(super) fn evaluate(
         }
     }
 
+    let evidence = snapshot.booking_evidence();
     let mut open: BTreeSet<u64> = BTreeSet::new();
     for a in snapshot.system_addresses.values() {
         let Some(&nr) = linked.get(&a.id) else {
@@ -141,7 +143,7 @@ pub(super) fn evaluate(
             wording::linked_to(&user.username),
         );
         makler(a, makler_key, makler_label, &mut row, out);
-        let mailbox = mail(a, user, snapshot, settings, &mut row, out);
+        let mailbox = mail(a, user, snapshot, settings, &evidence, &mut row, out);
         let Draft { kinds, checks, .. } = row;
         if kinds.iter().any(|k| {
             matches!(
@@ -201,13 +203,16 @@ fn makler(
     }
 }
 
-/// `user.no_email`, `user.mailbox_external`, `user.mail_booking_unconfirmed`: the default e-mail, the kind of its
-/// mailbox, and the blue tick only a person can confirm. Returns the mailbox's kind.
+/// `user.no_email`, `user.mailbox_external`, `user.mail_booking_unconfirmed`, `user.mail_booking_silent`: the
+/// default e-mail, the kind of its mailbox, and its mail booking: booked enquiries in the Maklerbuch show it works;
+/// a tick the person confirmed in the last 14 days is trusted; silence while the listings have been on the market
+/// for weeks is a finding; otherwise the person's tick decides, as before there was evidence. Returns the kind.
 fn mail(
     a: &AddressInfo,
     user: &UserInfo,
     snapshot: &Snapshot,
     settings: &dyn Settings,
+    evidence: &BTreeMap<String, BookingEvidence>,
     row: &mut Draft,
     out: &mut Evaluation,
 ) -> Option<MailboxKind> {
@@ -254,7 +259,12 @@ fn mail(
     };
     row.check(CheckName::Mailbox, state, wording::mailbox(kind.as_ref()));
     let external = matches!(kind, Some(MailboxKind::External { .. }));
-    match settings.mail_booking_confirmed(email) {
+    let tick = settings.mail_booking_confirmed(email);
+    let fresh_tick = tick
+        .as_deref()
+        .is_some_and(|d| tick_is_fresh(d, snapshot.read_at()));
+    let seen = evidence.get(&email.trim().to_lowercase());
+    match (tick, seen) {
         // An external mailbox never gets mail booking: nothing to confirm; its own finding says what to do instead
         // (an onOffice mailbox through support).
         _ if external => row.check(
@@ -262,12 +272,31 @@ fn mail(
             CheckState::Problem,
             wording::booking_impossible(),
         ),
-        Some(date) => row.check(
+        (_, Some(BookingEvidence::Booked { count, last })) => row.check(
+            CheckName::Booking,
+            CheckState::Ok,
+            wording::booking_seen(*count, last),
+        ),
+        (Some(date), _) if fresh_tick => row.check(
             CheckName::Booking,
             CheckState::Ok,
             wording::booking_confirmed(&date),
         ),
-        None => {
+        (tick, Some(BookingEvidence::Silent { listings, days })) => {
+            let said = wording::mail_booking_silent(email, *listings, *days, tick.as_deref());
+            row.raise(out, FindingKind::MailBookingSilent, &a.name, said);
+            row.check(
+                CheckName::Booking,
+                CheckState::Problem,
+                wording::booking_silent(tick.as_deref()),
+            );
+        }
+        (Some(date), _) => row.check(
+            CheckName::Booking,
+            CheckState::Ok,
+            wording::booking_confirmed(&date),
+        ),
+        (None, _) => {
             let said = wording::mail_booking_unconfirmed(email);
             row.raise(out, FindingKind::MailBookingUnconfirmed, &a.name, said);
             row.check(
@@ -278,4 +307,17 @@ fn mail(
         }
     }
     kind
+}
+
+/// Whether a tick confirmed on `date` ("YYYY-MM-DD") is younger than 14 days at the moment of the read.
+fn tick_is_fresh(date: &str, now: Option<jiff::civil::DateTime>) -> bool {
+    let (Ok(day), Some(now)) = (date.trim().parse::<jiff::civil::Date>(), now) else {
+        return false;
+    };
+    let age = now
+        .date()
+        .since(day)
+        .map(|s| s.get_days())
+        .unwrap_or(i32::MAX);
+    (0..TICK_TRUSTED_DAYS as i32).contains(&age)
 }

@@ -37,6 +37,7 @@ fn listing(s: &mut Snapshot, id: u64, title: &str, external_no: &str, officer: u
             external_no: external_no.into(),
             city: "Köln".into(),
             officer: Some(officer),
+            listed_since: None,
         },
     );
 }
@@ -150,6 +151,7 @@ fn the_first_broker_counts_and_skipped_contacts_are_named() {
                 external_no: String::new(),
                 city: "Köln".into(),
                 officer: Some(7),
+                listed_since: None,
             },
         );
     }

@@ -14,6 +14,7 @@ use onoffice::client::paged;
 use onoffice::{Action, Client, Filter, Record, RelationSide};
 use serde::{Deserialize, Serialize};
 
+use crate::evidence::{self, AgentsLog, BookingEvidence, MailboxListings};
 use crate::mailbox::{domain_of, MailboxClassifier, MailboxKind};
 use crate::progress::{Progress, ProgressSink};
 use crate::settings::Settings;
@@ -41,6 +42,10 @@ pub const ADDRESS_FIELDS: &[&str] = &[
     "Email",
     "email",
 ];
+/// When a listing was created: how long it has been on the market (for the Maklerbuch's evidence). Read besides
+/// `ESTATE_FIELDS`; a listing without it counts as new, so its silence proves nothing.
+pub const LISTED_SINCE_FIELD: &str = "erstellt_am";
+
 pub const ESTATE_FIELDS: &[&str] = &[
     "objekttitel",
     "objektnr_extern",
@@ -81,6 +86,9 @@ pub struct RentalInfo {
     pub city: String,
     /// The Betreuer's user number (field `benutzer`).
     pub officer: Option<u64>,
+    /// `erstellt_am` as onOffice sent it ("Y-m-d H:i:s"), if it did.
+    #[serde(default)]
+    pub listed_since: Option<String>,
 }
 
 /// One permitted value of `ArtDaten` that may stand for "Makler".
@@ -139,9 +147,71 @@ pub struct Snapshot {
     /// The agency's name: the company (`Firma`) most system user addresses carry, if any.
     #[serde(default)]
     pub company: Option<String>,
+    /// Booked enquiries on the rentals, from the Maklerbuch; `None` when it was not read.
+    #[serde(default)]
+    pub agents_log: Option<AgentsLog>,
+    /// When the read started (UTC, RFC 3339): the "now" the evidence is judged at.
+    #[serde(default)]
+    pub read_at: String,
 }
 
 impl Snapshot {
+    /// The moment of the read as UTC wall time, if known.
+    pub fn read_at(&self) -> Option<jiff::civil::DateTime> {
+        let at: jiff::Timestamp = self.read_at.parse().ok()?;
+        Some(jiff::tz::Offset::UTC.to_datetime(at))
+    }
+
+    /// What the Maklerbuch says of each system user mailbox (default e-mail, lower case): the active rentals whose
+    /// first broker has it, judged at the moment of the read.
+    pub fn booking_evidence(&self) -> BTreeMap<String, BookingEvidence> {
+        let mut listings: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for a in self.system_addresses.values() {
+            if let Some(e) = &a.default_email {
+                listings.entry(e.trim().to_lowercase()).or_default();
+            }
+        }
+        for &estate in self.rentals.keys() {
+            let Some(first) = self.portal_contact(estate) else {
+                continue;
+            };
+            if let Some(e) = self
+                .system_addresses
+                .get(&first)
+                .and_then(|a| a.default_email.as_ref())
+            {
+                listings
+                    .entry(e.trim().to_lowercase())
+                    .or_default()
+                    .push(estate);
+            }
+        }
+        let since: BTreeMap<u64, jiff::civil::DateTime> = self
+            .rentals
+            .values()
+            .filter_map(|r| {
+                let at = r.listed_since.as_deref().and_then(evidence::parse_date)?;
+                Some((r.id, at))
+            })
+            .collect();
+        let mailboxes: BTreeMap<String, MailboxListings> = listings
+            .iter()
+            .map(|(m, l)| {
+                (
+                    m.clone(),
+                    MailboxListings {
+                        listings: l,
+                        since: &since,
+                    },
+                )
+            })
+            .collect();
+        match self.read_at() {
+            Some(now) => evidence::judge(&mailboxes, self.agents_log.as_ref(), now),
+            None => evidence::judge(&mailboxes, None, jiff::civil::DateTime::default()),
+        }
+    }
+
     pub fn mailbox_of(&self, email: &str) -> Option<&MailboxKind> {
         domain_of(email).and_then(|d| self.mailboxes.get(&d))
     }
@@ -291,6 +361,7 @@ fn parse_rental(r: &Record) -> Option<RentalInfo> {
             .text("benutzer")
             .and_then(|b| b.trim().parse().ok())
             .filter(|&n: &u64| n > 0),
+        listed_since: r.text(LISTED_SINCE_FIELD).filter(|d| !d.trim().is_empty()),
     })
 }
 

@@ -2,8 +2,9 @@
 //! (1) field metadata and the first page of users, system user addresses and active rentals together,
 //! (2) every remaining page together (lists without a total, such as users, until a short page), (3) both contact
 //! person relations of all rentals (`contactPerson`, brokers only, whose first entry the portals get, and
-//! `contactPersonAll`, who else sits on the listing), the user-address links if the user read lacked them, and the
-//! mailbox DNS look-ups together, (4) the addresses of contacts that are not system users.
+//! `contactPersonAll`, who else sits on the listing), the user-address links if the user read lacked them, the
+//! mailbox DNS look-ups and the Maklerbuch's booked enquiries on the rentals (first pages) together, (4) the
+//! addresses of contacts that are not system users, with the Maklerbuch's further pages if a first one was full.
 //! Nothing is read once per record, and nothing is written: an audit sends only `read` and `get` actions.
 
 use super::*;
@@ -16,6 +17,8 @@ pub async fn read(
     progress: &ProgressSink,
 ) -> onoffice::Result<Snapshot> {
     let page = client.page_size();
+    let started = jiff::Timestamp::now();
+    let now = jiff::tz::Offset::UTC.to_datetime(started);
     progress.report(Progress::step(
         1,
         Text::new(
@@ -26,7 +29,10 @@ pub async fn read(
     let lists: Vec<Action> = vec![
         actions::read_users(USER_FIELDS),
         actions::read_addresses(&system_address_filter(), ADDRESS_FIELDS),
-        actions::read_estates(&rental_filter(), ESTATE_FIELDS),
+        actions::read_estates(
+            &rental_filter(),
+            &[ESTATE_FIELDS, &[LISTED_SINCE_FIELD]].concat(),
+        ),
     ];
     let mut first_round = vec![actions::get_fields(
         &["address"],
@@ -130,8 +136,14 @@ pub async fn read(
                 .map(Some)
         }
     };
-    let (contacts, links, mailboxes) =
-        tokio::join!(contacts, links, classifier.classify_all(emails));
+    let since = evidence::window_start(now);
+    let (log_chunks, log_firsts) = evidence::first_pages(&rental_ids, since, page);
+    let (contacts, links, mailboxes, log_firsts) = tokio::join!(
+        contacts,
+        links,
+        classifier.classify_all(emails),
+        client.execute(log_firsts)
+    );
     (snapshot.brokers, snapshot.contacts) = contacts?;
     if let Some(links) = links? {
         for (nr, addresses) in links {
@@ -161,16 +173,25 @@ pub async fn read(
                 format!("Reading {} other contact person addresses …", others.len()),
             ),
         ));
-        let ids: Vec<u64> = others.into_iter().collect();
-        for a in client
-            .read_addresses_by_id(&ids, ADDRESS_FIELDS)
-            .await?
-            .iter()
-            .filter_map(parse_address)
-        {
-            snapshot.other_contacts.insert(a.id, a);
-        }
     }
+    let ids: Vec<u64> = others.into_iter().collect();
+    let other_addresses = async {
+        if ids.is_empty() {
+            Ok(Vec::new())
+        } else {
+            client.read_addresses_by_id(&ids, ADDRESS_FIELDS).await
+        }
+    };
+    // Further Maklerbuch pages (only where a first page was full) go out with the other contacts' addresses.
+    let (other_addresses, log) = tokio::join!(
+        other_addresses,
+        evidence::finish(client, log_chunks, log_firsts, since)
+    );
+    for a in other_addresses?.iter().filter_map(parse_address) {
+        snapshot.other_contacts.insert(a.id, a);
+    }
+    snapshot.agents_log = Some(log);
+    snapshot.read_at = crate::journal::rfc3339(started);
     Ok(snapshot)
 }
 

@@ -1,5 +1,5 @@
 //! What each supported action does to the simulated account: list reads with filter, `data` selection and paging,
-//! `get fields`, `idsfromrelation`, address modification (multiselect replace, e-mail objects) and relations.
+//! `get fields`, `idsfromrelation`, the Maklerbuch and its action kinds, address modification (multiselect replace, e-mail objects) and relations.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -11,10 +11,12 @@ use crate::generate::Rng;
 use crate::model::*;
 use crate::server::SecondWriterChange;
 
+mod agents_log;
 mod colleague;
 mod read;
 mod write;
 
+use agents_log::{get_action_kind_types, read_agents_log};
 pub use colleague::{colleague_edit, colleague_edit_contacts};
 use read::{get_fields, ids_from_relation, read_addresses, read_estates, read_users};
 use write::{create_relation, delete_relation, modify_address};
@@ -70,6 +72,8 @@ pub fn run_read(
         ("read", "address") => read_addresses(account, resource_id, params),
         ("read", "estate") => read_estates(account, resource_id, params),
         ("read", "user") => read_users(account, resource_id, params),
+        ("read", "agentslog") => read_agents_log(account, params),
+        ("get", "actionkindtypes") => get_action_kind_types(account, params),
         ("get", "fields") => get_fields(account, params),
         ("get", "idsfromrelation") => ids_from_relation(account, params),
         (_, other) => err(

@@ -99,6 +99,7 @@ impl Builder<'_> {
                     .rng
                     .pick(&["wohnung", "wohnung", "haus", "buero_praxen"])
                     .to_string(),
+                created: String::new(),
             };
             let open_rental =
                 estate.marketing_type == "miete" && estate.status == 1 && estate.sold == 0;

@@ -5,10 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+mod bookings;
 mod listings;
 mod names;
 mod staff;
 
+pub use bookings::{anchor, onoffice_date};
 pub use names::mail_local;
 
 use crate::dns::{MailHost, MailHostKind};
@@ -211,6 +213,10 @@ impl<'a> Builder<'a> {
             marketing_type_values: standard_marketing_types(),
             unreadable_fields: BTreeSet::new(),
             next_email_id: 5000,
+            agents_log: Vec::new(),
+            mail_booking: BTreeMap::new(),
+            can_read_agents_log: true,
+            action_kinds: Vec::new(),
             list_cache: ListCache::default(),
         };
         let broker_key = account.broker_key().map(str::to_owned);
@@ -294,7 +300,8 @@ pub fn generate(cfg: &GenConfig) -> Generated {
     let wrong_contacts = b.wrong_contacts();
     b.address_book();
     let open_rentals = b.listings(&wrong_contacts);
-    b.judge_listings(open_rentals);
+    b.judge_listings(open_rentals.clone());
+    b.mail_booking(&open_rentals, bookings::anchor());
     b.finish()
 }
 

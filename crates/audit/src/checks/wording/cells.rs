@@ -85,6 +85,39 @@ pub fn booking_confirmed(date: &str) -> Text {
     )
 }
 
+/// The booking cell when the Maklerbuch shows booked enquiries.
+pub fn booking_seen(count: u32, last: &str) -> Text {
+    let day = super::german_date(last);
+    if count == 1 {
+        text!(
+            "Anfragen werden verbucht: 1 in 30 Tagen, am {day}",
+            "Enquiries are booked: 1 in 30 days, on {day}"
+        )
+    } else {
+        text!(
+            "Anfragen werden verbucht: {count} in 30 Tagen, zuletzt am {day}",
+            "Enquiries are booked: {count} in 30 days, last on {day}"
+        )
+    }
+}
+
+/// The booking cell when the Maklerbuch is silent.
+pub fn booking_silent(tick: Option<&str>) -> Text {
+    match tick {
+        Some(d) => {
+            let d = super::german_date(d);
+            text!(
+                "Bestätigt am {d}, aber seitdem keine Anfrage verbucht (Anzeichen)",
+                "Confirmed on {d}, but no enquiry booked since (a sign)"
+            )
+        }
+        None => Text::new(
+            "Keine Anfrage verbucht (Anzeichen: Haken fehlt)",
+            "No enquiry booked (a sign the tick is missing)",
+        ),
+    }
+}
+
 pub fn booking_to_confirm() -> Text {
     Text::new("Bitte bestätigen", "Please confirm")
 }

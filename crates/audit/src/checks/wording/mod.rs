@@ -241,6 +241,71 @@ pub fn mail_booking_unconfirmed(email: &str) -> Said {
     }
 }
 
+/// A date "YYYY-MM-DD" as Germans write it ("28.11.2026"); anything else as it is.
+pub fn german_date(date: &str) -> String {
+    match date.trim().parse::<jiff::civil::Date>() {
+        Ok(d) => d.strftime("%d.%m.%Y").to_string(),
+        Err(_) => date.to_string(),
+    }
+}
+
+/// `user.mail_booking_silent`: the Maklerbuch shows no booked enquiry for the mailbox's listings.
+pub fn mail_booking_silent(email: &str, listings: u32, days: u32, tick: Option<&str>) -> Said {
+    let objects = if listings == 1 {
+        text!(
+            "Sein Vermietungsobjekt ist seit {days} Tagen am Markt",
+            "Its rental listing has been on the market for {days} days"
+        )
+    } else {
+        text!(
+            "Seine {listings} Vermietungsobjekte sind bis zu {days} Tage am Markt",
+            "Its {listings} rental listings have been on the market for up to {days} days"
+        )
+    };
+    let ticked = tick.map(|d| {
+        let d = german_date(d);
+        text!(
+            " Der blaue Haken wurde hier am {d} bestätigt, aber seitdem wurde keine Anfrage verbucht.",
+            " The blue tick was confirmed here on {d}, but no enquiry has been booked since."
+        )
+    });
+    let (de_t, en_t) = ticked.map(|t| (t.de, t.en)).unwrap_or_default();
+    Said {
+        seen: Text::new(
+            format!(
+                "{}, aber im Maklerbuch ist in den letzten 30 Tagen keine einzige Anfrage an {email} verbucht, während andere Postfächer der Agentur verbuchte Anfragen bekommen.{de_t}",
+                objects.de
+            ),
+            format!(
+                "{}, but the agents log shows not a single enquiry to {email} booked in the last 30 days, while other mailboxes of the agency get booked enquiries.{en_t}",
+                objects.en
+            ),
+        ),
+        expected: Text::new(
+            "Anfragen an dieses Postfach werden automatisch verbucht (blauer Haken gesetzt). Das ist ein starkes Anzeichen, kein Beweis: es kann auch einfach keine Anfrage gekommen sein.",
+            "Enquiries to this mailbox are booked automatically (blue tick set). This is a strong sign, not proof: there may simply have been no enquiry.",
+        ),
+        resolution: manual(
+            booking_click_path(email),
+            vec![
+                Text::new(
+                    "Wahrscheinlich fehlt der blaue Haken für die automatische Mailverbuchung: dort setzen.",
+                    "Most likely the blue tick for automatic mail booking is missing: set it there.",
+                ),
+                Text::new(
+                    "Lässt er sich nicht setzen, ist meist das Kontingent aufgebraucht: dann den vertrieblichen Ansprechpartner bei onOffice fragen.",
+                    "If it cannot be set, the quota is usually used up: ask your onOffice sales contact.",
+                ),
+                Text::new(
+                    "Sobald die nächste Anfrage verbucht ist, zeigt die nächste Prüfung das Postfach grün.",
+                    "Once the next enquiry is booked, the next check shows the mailbox green.",
+                ),
+            ],
+            Some(quota_mail(email)),
+        ),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Findings about listings
 

@@ -1,0 +1,299 @@
+//! Whether a mailbox's enquiries are really booked, judged from what onOffice records: when a portal enquiry reaches
+//! a mailbox with automatic mail booking, onOffice links it to the listing and writes a Maklerbuch entry
+//! (`Aktionsart` `Email`, `Aktionstyp` `Eingang`) there. The audit reads those entries for the active rentals
+//! (`read`), and `judge` decides per mailbox, with the moment of the read passed in: booked enquiries in the last 30
+//! days mean booking works; none, while a listing has been on the market for 14 days or more and the agency's other
+//! mailboxes do get booked enquiries, is a strong sign the blue tick is missing; anything else is no evidence either
+//! way. Odd entries never make a mailbox "silent": what cannot be read makes its listings undecidable.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::DateTime;
+use jiff::ToSpan;
+use onoffice::api::{actions, MAX_AGENTS_LOG_ESTATE_IDS};
+use onoffice::client::paged;
+use onoffice::{Action, ActionResult, Client, Filter, Record};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The days before the read that count.
+pub const WINDOW_DAYS: i64 = 30;
+/// How long a listing must have been on the market before its silence says something.
+pub const MIN_DAYS_ON_MARKET: i64 = 14;
+/// How long a confirmed tick is trusted before the evidence decides.
+pub const TICK_TRUSTED_DAYS: i64 = 14;
+
+/// The `data` of an agents-log read.
+pub const AGENTS_LOG_FIELDS: &[&str] = &["Objekt_nr", "Aktionsart", "Aktionstyp", "Datum"];
+
+/// What the Maklerbuch showed about booked enquiries on the active rentals.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentsLog {
+    /// Booked incoming e-mails per listing in the window ("Y-m-d H:i:s", as onOffice writes `Datum`).
+    pub booked: BTreeMap<u64, Vec<String>>,
+    /// Listings whose entries could not all be read (a failed read, an entry that made no sense).
+    pub undecidable: BTreeSet<u64>,
+    /// Entries that could not be read (no listing, an unknown listing, a date in another form).
+    pub odd_entries: u64,
+    /// Reads that failed for another reason than a missing right.
+    pub failed_reads: u64,
+    /// The Maklerbuch could not be read at all (a right missing): the onOffice error, once for the account.
+    pub refused: Option<String>,
+}
+
+/// Reads for the Maklerbuch of these listings: the first page of each (at most 100 listings a read), booked
+/// enquiries since `since` only; they travel with another round's actions.
+pub fn first_pages(rentals: &[u64], since: DateTime, page: u64) -> (Vec<Vec<u64>>, Vec<Action>) {
+    let filter = Filter::new()
+        .with("Aktionsart", "=", "Email")
+        .with("Aktionstyp", "=", "Eingang")
+        .with("Datum", ">=", onoffice_date(since));
+    let chunks: Vec<Vec<u64>> = rentals
+        .chunks(MAX_AGENTS_LOG_ESTATE_IDS)
+        .map(<[u64]>::to_vec)
+        .collect();
+    let lists = chunks
+        .iter()
+        .map(|c| {
+            paged(
+                &actions::read_agents_log(c, &filter, AGENTS_LOG_FIELDS),
+                page,
+                0,
+            )
+        })
+        .collect();
+    (chunks, lists)
+}
+
+/// Reads the rest of the lists whose first page was full, then makes sense of every entry.
+pub async fn finish(
+    client: &Client,
+    chunks: Vec<Vec<u64>>,
+    firsts: Vec<onoffice::Result<ActionResult>>,
+    since: DateTime,
+) -> AgentsLog {
+    let lists: Vec<Action> = {
+        let filter = Filter::new()
+            .with("Aktionsart", "=", "Email")
+            .with("Aktionstyp", "=", "Eingang")
+            .with("Datum", ">=", onoffice_date(since));
+        chunks
+            .iter()
+            .map(|c| actions::read_agents_log(c, &filter, AGENTS_LOG_FIELDS))
+            .collect()
+    };
+    let results = client.read_remaining(&lists, firsts).await;
+    collect(&chunks, results, since)
+}
+
+/// The entries of each chunk of listings, sorted into booked enquiries per listing; what makes no sense is counted
+/// and leaves its chunk undecidable.
+pub fn collect(
+    chunks: &[Vec<u64>],
+    results: Vec<onoffice::Result<Vec<Record>>>,
+    since: DateTime,
+) -> AgentsLog {
+    let mut log = AgentsLog::default();
+    for (chunk, result) in chunks.iter().zip(results) {
+        let records = match result {
+            Ok(records) => records,
+            Err(e) => {
+                if e.class() == onoffice::ErrorClass::Permission {
+                    log.refused.get_or_insert_with(|| e.to_string());
+                } else {
+                    log.failed_reads += 1;
+                }
+                log.undecidable.extend(chunk);
+                continue;
+            }
+        };
+        let mut odd = false;
+        for r in &records {
+            let kind = r.text("Aktionsart").unwrap_or_default();
+            let kind_type = r.text("Aktionstyp").unwrap_or_default();
+            if kind.trim() != "Email" || kind_type.trim() != "Eingang" {
+                // Another kind of entry (a server that ignored the filter): not an enquiry.
+                continue;
+            }
+            let listings: Vec<u64> = listing_ids(r.elements.get("Objekt_nr"))
+                .into_iter()
+                .filter(|id| chunk.contains(id))
+                .collect();
+            let date = r.text("Datum").and_then(|d| parse_date(&d));
+            match (listings.is_empty(), date) {
+                (false, Some(at)) => {
+                    if at >= since {
+                        for id in listings {
+                            log.booked.entry(id).or_default().push(onoffice_date(at));
+                        }
+                    }
+                }
+                _ => {
+                    log.odd_entries += 1;
+                    odd = true;
+                }
+            }
+        }
+        if odd {
+            log.undecidable.extend(chunk);
+        }
+    }
+    log
+}
+
+/// `Objekt_nr` as onOffice sends it (an array of strings), and as it may also come (a string, a number, numbers).
+fn listing_ids(v: Option<&Value>) -> Vec<u64> {
+    let one = |v: &Value| match v {
+        Value::String(s) => s.trim().parse().ok(),
+        Value::Number(n) => n.as_u64(),
+        _ => None,
+    };
+    match v {
+        Some(Value::Array(items)) => items.iter().filter_map(one).collect(),
+        Some(other) => one(other).into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+/// "Y-m-d H:i:s" (onOffice's `Datum`); a date alone counts from its midnight.
+pub fn parse_date(text: &str) -> Option<DateTime> {
+    let t = text.trim();
+    DateTime::strptime("%Y-%m-%d %H:%M:%S", t).ok().or_else(|| {
+        jiff::civil::Date::strptime("%Y-%m-%d", t)
+            .ok()
+            .map(|d| d.at(0, 0, 0, 0))
+    })
+}
+
+pub fn onoffice_date(at: DateTime) -> String {
+    at.strftime("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// The start of the window before `now`.
+pub fn window_start(now: DateTime) -> DateTime {
+    now - WINDOW_DAYS.days()
+}
+
+/// What the Maklerbuch says of one mailbox.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum BookingEvidence {
+    /// Booked enquiries in the last 30 days: how many, and the day of the newest ("YYYY-MM-DD").
+    Booked { count: u32, last: String },
+    /// None in 30 days, though `listings` have been on the market 14 days or more (the longest `days`) and other
+    /// mailboxes of the agency get booked enquiries.
+    Silent { listings: u32, days: u32 },
+    /// No evidence either way.
+    Unknown { why: NoEvidence },
+}
+
+/// Why the Maklerbuch says nothing about a mailbox.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoEvidence {
+    /// The Maklerbuch was not read (no right, or not asked).
+    NotRead,
+    /// The mailbox is nobody's first broker mailbox on an active rental.
+    NoListings,
+    /// Its listings are all younger than 14 days.
+    OnlyNew,
+    /// No mailbox of the agency got a booked enquiry in 30 days.
+    NothingBookedAnywhere,
+    /// Some of its listings' entries could not be read.
+    Unreadable,
+}
+
+/// One mailbox's listings and what is known of them, as `judge` needs it.
+pub struct MailboxListings<'a> {
+    pub listings: &'a [u64],
+    /// When each listing came on the market (`erstellt_am`), where known.
+    pub since: &'a BTreeMap<u64, DateTime>,
+}
+
+/// Judges every mailbox at once (each needs to know whether the others get booked enquiries). `now` is the moment
+/// of the read.
+pub fn judge(
+    mailboxes: &BTreeMap<String, MailboxListings>,
+    log: Option<&AgentsLog>,
+    now: DateTime,
+) -> BTreeMap<String, BookingEvidence> {
+    let Some(log) = log.filter(|l| l.refused.is_none()) else {
+        return mailboxes
+            .keys()
+            .map(|m| {
+                (
+                    m.clone(),
+                    BookingEvidence::Unknown {
+                        why: NoEvidence::NotRead,
+                    },
+                )
+            })
+            .collect();
+    };
+    let since = window_start(now);
+    let booked: BTreeMap<&String, Vec<DateTime>> = mailboxes
+        .iter()
+        .map(|(m, l)| {
+            let dates = l
+                .listings
+                .iter()
+                .flat_map(|e| log.booked.get(e).into_iter().flatten())
+                .filter_map(|d| parse_date(d))
+                .filter(|&d| d >= since && d <= now + 1.day())
+                .collect();
+            (m, dates)
+        })
+        .collect();
+    mailboxes
+        .iter()
+        .map(|(m, l)| {
+            let dates = &booked[m];
+            let verdict = if let Some(last) = dates.iter().max() {
+                BookingEvidence::Booked {
+                    count: dates.len() as u32,
+                    last: last.date().to_string(),
+                }
+            } else if l.listings.is_empty() {
+                BookingEvidence::Unknown {
+                    why: NoEvidence::NoListings,
+                }
+            } else if l.listings.iter().any(|e| log.undecidable.contains(e)) {
+                BookingEvidence::Unknown {
+                    why: NoEvidence::Unreadable,
+                }
+            } else {
+                let days: Vec<i64> = l
+                    .listings
+                    .iter()
+                    .filter_map(|e| l.since.get(e))
+                    .map(|&at| whole_days(now, at))
+                    .filter(|&d| d >= MIN_DAYS_ON_MARKET)
+                    .collect();
+                let others = booked.iter().any(|(o, d)| *o != m && !d.is_empty());
+                match (days.iter().max(), others) {
+                    (None, _) => BookingEvidence::Unknown {
+                        why: NoEvidence::OnlyNew,
+                    },
+                    (Some(_), false) => BookingEvidence::Unknown {
+                        why: NoEvidence::NothingBookedAnywhere,
+                    },
+                    (Some(&longest), true) => BookingEvidence::Silent {
+                        listings: days.len() as u32,
+                        days: longest as u32,
+                    },
+                }
+            };
+            (m.clone(), verdict)
+        })
+        .collect()
+}
+
+/// Whole days from `from` to `to`.
+fn whole_days(to: DateTime, from: DateTime) -> i64 {
+    to.duration_since(from).as_secs() / 86_400
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,245 @@
+//! Unit tests of `evidence`: the rules with the moment passed in, and the reading of odd Maklerbuch entries.
+
+use super::*;
+use serde_json::json;
+
+fn at(s: &str) -> DateTime {
+    parse_date(s).unwrap()
+}
+
+fn now() -> DateTime {
+    at("2026-12-01 10:00:00")
+}
+
+/// Mailboxes with their listings; `since` holds every listing's start.
+fn judged(
+    boxes: &[(&str, &[u64])],
+    since: &[(u64, &str)],
+    log: &AgentsLog,
+) -> BTreeMap<String, BookingEvidence> {
+    let since: BTreeMap<u64, DateTime> = since.iter().map(|(e, d)| (*e, at(d))).collect();
+    let mailboxes: BTreeMap<String, MailboxListings> = boxes
+        .iter()
+        .map(|(m, l)| {
+            (
+                m.to_string(),
+                MailboxListings {
+                    listings: l,
+                    since: &since,
+                },
+            )
+        })
+        .collect();
+    judge(&mailboxes, Some(log), now())
+}
+
+fn booked(entries: &[(u64, &str)]) -> AgentsLog {
+    let mut log = AgentsLog::default();
+    for (e, d) in entries {
+        log.booked.entry(*e).or_default().push(d.to_string());
+    }
+    log
+}
+
+#[test]
+fn booked_enquiries_silence_and_no_evidence() {
+    let since = [
+        (1, "2026-09-01 09:00:00"),
+        (2, "2026-11-17 10:00:00"), // exactly 14 days: old enough
+        (3, "2026-11-17 10:00:01"), // a second short of 14 days: new
+        (4, "2026-10-01 09:00:00"),
+    ];
+    let log = booked(&[
+        (1, "2026-11-28 09:12:00"),
+        (1, "2026-11-02 10:00:00"),
+        (1, "2026-10-31 09:59:59"), // a second outside the 30 days
+    ]);
+    let v = judged(
+        &[
+            ("works@x.de", &[1]),
+            ("silent@x.de", &[2, 4]),
+            ("new@x.de", &[3]),
+            ("none@x.de", &[]),
+        ],
+        &since,
+        &log,
+    );
+    assert_eq!(
+        v["works@x.de"],
+        BookingEvidence::Booked {
+            count: 2,
+            last: "2026-11-28".into()
+        }
+    );
+    assert_eq!(
+        v["silent@x.de"],
+        BookingEvidence::Silent {
+            listings: 2,
+            days: 61
+        }
+    );
+    assert_eq!(
+        v["new@x.de"],
+        BookingEvidence::Unknown {
+            why: NoEvidence::OnlyNew
+        }
+    );
+    assert_eq!(
+        v["none@x.de"],
+        BookingEvidence::Unknown {
+            why: NoEvidence::NoListings
+        }
+    );
+}
+
+#[test]
+fn silence_needs_others_that_are_booked_and_readable_listings() {
+    let since = [(1, "2026-09-01 09:00:00"), (2, "2026-09-01 09:00:00")];
+    // Nobody gets booked enquiries: no verdict about anyone.
+    let v = judged(&[("a@x.de", &[1]), ("b@x.de", &[2])], &since, &booked(&[]));
+    for m in ["a@x.de", "b@x.de"] {
+        assert_eq!(
+            v[m],
+            BookingEvidence::Unknown {
+                why: NoEvidence::NothingBookedAnywhere
+            }
+        );
+    }
+    // Its own enquiries do not count as "the others".
+    let v = judged(
+        &[("a@x.de", &[1]), ("b@x.de", &[2])],
+        &since,
+        &booked(&[(1, "2026-11-30 08:00:00")]),
+    );
+    assert!(matches!(v["b@x.de"], BookingEvidence::Silent { .. }));
+    assert!(matches!(
+        v["a@x.de"],
+        BookingEvidence::Booked { count: 1, .. }
+    ));
+    // A listing whose entries could not be read: no "silent".
+    let mut log = booked(&[(1, "2026-11-30 08:00:00")]);
+    log.undecidable.insert(2);
+    let v = judged(&[("a@x.de", &[1]), ("b@x.de", &[2])], &since, &log);
+    assert_eq!(
+        v["b@x.de"],
+        BookingEvidence::Unknown {
+            why: NoEvidence::Unreadable
+        }
+    );
+    // A listing without a start date counts as new.
+    let v = judged(
+        &[("a@x.de", &[1]), ("b@x.de", &[9])],
+        &since,
+        &booked(&[(1, "2026-11-30 08:00:00")]),
+    );
+    assert_eq!(
+        v["b@x.de"],
+        BookingEvidence::Unknown {
+            why: NoEvidence::OnlyNew
+        }
+    );
+    // A refused read or none at all: not read, for everyone.
+    let mut refused = booked(&[(1, "2026-11-30 08:00:00")]);
+    refused.refused = Some("no right".into());
+    let since_map: BTreeMap<u64, DateTime> = BTreeMap::new();
+    let one: BTreeMap<String, MailboxListings> = [(
+        "a@x.de".to_string(),
+        MailboxListings {
+            listings: &[1],
+            since: &since_map,
+        },
+    )]
+    .into();
+    for log in [Some(&refused), None] {
+        assert_eq!(
+            judge(&one, log, now())["a@x.de"],
+            BookingEvidence::Unknown {
+                why: NoEvidence::NotRead
+            }
+        );
+    }
+}
+
+fn record(elements: serde_json::Value) -> Record {
+    Record {
+        id: "1".into(),
+        record_type: Some("agentslog".into()),
+        elements: elements.as_object().unwrap().clone(),
+    }
+}
+
+#[test]
+fn odd_entries_are_counted_and_never_make_a_mailbox_silent() {
+    let since = at("2026-11-01 10:00:00");
+    let good = |objekt: serde_json::Value, date: &str| {
+        record(
+            json!({"Objekt_nr": objekt, "Aktionsart": "Email", "Aktionstyp": "Eingang", "Datum": date}),
+        )
+    };
+    let chunks = vec![vec![10, 11], vec![20], vec![30], vec![40], vec![50]];
+    let results = vec![
+        Ok(vec![
+            good(json!(["10"]), "2026-11-20 08:00:00"),
+            // A string instead of an array, and a number: read the same.
+            good(json!("11"), "2026-11-21 08:00:00"),
+            good(json!(10), "2026-11-22"),
+            // Noise the reader must skip: outgoing mail, a call.
+            record(
+                json!({"Objekt_nr": ["10"], "Aktionsart": "Email", "Aktionstyp": "Ausgang", "Datum": "2026-11-23 08:00:00"}),
+            ),
+            record(
+                json!({"Objekt_nr": ["11"], "Aktionsart": "Telefonat", "Aktionstyp": "Eingang", "Datum": "2026-11-23 08:00:00"}),
+            ),
+            // Older than the window.
+            good(json!(["10"]), "2026-10-01 08:00:00"),
+        ]),
+        // No listing, an unknown listing, a date in another form: odd.
+        Ok(vec![record(
+            json!({"Aktionsart": "Email", "Aktionstyp": "Eingang", "Datum": "2026-11-20 08:00:00"}),
+        )]),
+        Ok(vec![good(json!(["999"]), "2026-11-20 08:00:00")]),
+        Ok(vec![good(json!(["40"]), "20.11.2026 08:00")]),
+        // A read that failed.
+        Err(onoffice::Error::Api {
+            code: 500,
+            message: "Internal error".into(),
+        }),
+    ];
+    let log = collect(&chunks, results, since);
+    assert_eq!(log.booked[&10].len(), 2);
+    assert_eq!(log.booked[&11].len(), 1);
+    assert_eq!(log.odd_entries, 3);
+    assert_eq!(log.failed_reads, 1);
+    assert_eq!(
+        log.undecidable,
+        [20, 30, 40, 50].into_iter().collect::<BTreeSet<u64>>()
+    );
+    assert!(log.refused.is_none());
+    // A refused right is said once, for the account.
+    let denied = || {
+        Err(onoffice::Error::Api {
+            code: 170,
+            message: "No read permission".into(),
+        })
+    };
+    let log = collect(&[vec![1], vec![2]], vec![denied(), denied()], since);
+    assert!(log.refused.is_some() && log.failed_reads == 0);
+}
+
+#[test]
+fn the_reads_ask_for_booked_enquiries_in_the_window_a_hundred_listings_at_a_time() {
+    let rentals: Vec<u64> = (1..=250).collect();
+    let (chunks, actions) = first_pages(&rentals, at("2026-11-01 10:00:00"), 500);
+    assert_eq!(
+        chunks.iter().map(Vec::len).collect::<Vec<_>>(),
+        [100, 100, 50]
+    );
+    let p = &actions[0].parameters;
+    assert_eq!(p["estateid"].as_array().unwrap().len(), 100);
+    assert_eq!(p["filter"]["Aktionsart"][0]["val"], "Email");
+    assert_eq!(p["filter"]["Aktionstyp"][0]["val"], "Eingang");
+    assert_eq!(p["filter"]["Datum"][0]["op"], ">=");
+    assert_eq!(p["filter"]["Datum"][0]["val"], "2026-11-01 10:00:00");
+    assert_eq!(p["listlimit"], 500);
+    assert_eq!(window_start(now()), at("2026-11-01 10:00:00"));
+}

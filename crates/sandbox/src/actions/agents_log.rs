@@ -1,0 +1,151 @@
+//! The Maklerbuch (agents log) through the API: `read agentslog` with `estateid`, `addressid`, `data`, `filter`,
+//! `listlimit` and `listoffset`, newest first; and `get actionkindtypes`. Where onOffice's documentation is silent
+//! the harsher reading: no total count (a page shorter than the limit is the only end), at most
+//! `MAX_AGENTS_LOG_ESTATE_IDS` listings per read, and a refused right refuses the whole read.
+
+use onoffice_protocol::{MAX_AGENTS_LOG_ESTATE_IDS, MAX_PAGE_SIZE};
+
+use super::*;
+
+/// Fields the documentation says cannot be filtered.
+const NOT_FILTERABLE: &[&str] = &["Benutzer", "Adress_nr", "Objekt_nr", "dauer"];
+
+pub(super) fn read_agents_log(
+    account: &Account,
+    params: &Map<String, Value>,
+) -> Result<Done, ActionError> {
+    if !account.can_read_agents_log {
+        return err(170, "No read permission for the agents log");
+    }
+    let ids = |name: &str| -> Result<Option<BTreeSet<u64>>, ActionError> {
+        match params.get(name) {
+            None => Ok(None),
+            Some(v) => match id_list(v) {
+                Some(ids) => Ok(Some(ids.into_iter().collect())),
+                None => err(255, format!("Invalid value for parameter: {name}")),
+            },
+        }
+    };
+    let estates = ids("estateid")?;
+    if estates
+        .as_ref()
+        .is_some_and(|e| e.len() > MAX_AGENTS_LOG_ESTATE_IDS)
+    {
+        return err(
+            302,
+            format!("This action support only up to {MAX_AGENTS_LOG_ESTATE_IDS} Ids"),
+        );
+    }
+    let addresses = ids("addressid")?;
+    let filter = params.get("filter").cloned().unwrap_or(Value::Null);
+    if let Some(obj) = filter.as_object() {
+        if let Some(field) = obj.keys().find(|k| NOT_FILTERABLE.contains(&k.as_str())) {
+            return err(
+                257,
+                format!(
+                    "An error occurred while validating the filter: {field} cannot be filtered"
+                ),
+            );
+        }
+        let known = account
+            .agents_log
+            .first()
+            .map(AgentsLogEntry::elements)
+            .unwrap_or_default();
+        if !known.is_empty() {
+            filter::validate(&filter, &known)?;
+        }
+    } else if !filter.is_null() && filter != Value::Array(vec![]) {
+        return err(
+            257,
+            "An error occurred while validating the filter: filter must be an object",
+        );
+    }
+    let limit = match params.get("listlimit") {
+        None => 20,
+        Some(v) => match id_of(v) {
+            Some(n) => n.min(MAX_PAGE_SIZE),
+            None => return err(255, "Invalid value for parameter: listlimit"),
+        },
+    } as usize;
+    let offset = params.get("listoffset").and_then(id_of).unwrap_or(0) as usize;
+    let data: Option<Vec<String>> = match params.get("data") {
+        Some(Value::Array(items)) if !items.is_empty() => Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+        ),
+        _ => None,
+    };
+    let mut done = Done::default();
+    let matching = account.agents_log.iter().filter(|e| {
+        estates
+            .as_ref()
+            .is_none_or(|s| e.estates.iter().any(|id| s.contains(id)))
+            && addresses
+                .as_ref()
+                .is_none_or(|s| e.addresses.iter().any(|id| s.contains(id)))
+    });
+    for entry in matching
+        .map(|e| (e.id, e.elements()))
+        .filter(|(_, el)| filter::matches(&filter, el, &[]))
+        .skip(offset)
+        .take(limit)
+    {
+        let (id, el) = entry;
+        let elements = match &data {
+            None => el,
+            Some(fields) => fields
+                .iter()
+                .filter_map(|f| el.get(f).map(|v| (f.clone(), v.clone())))
+                .collect(),
+        };
+        done.records
+            .push(json!({"id": id, "type": "agentslog", "elements": elements}));
+    }
+    Ok(done)
+}
+
+pub(super) fn get_action_kind_types(
+    account: &Account,
+    params: &Map<String, Value>,
+) -> Result<Done, ActionError> {
+    let with_automatic: BTreeSet<String> = match params.get("allowAutomaticTypesForActionKind") {
+        Some(Value::Array(kinds)) => kinds
+            .iter()
+            .filter_map(|k| k.as_str().map(str::to_owned))
+            .collect(),
+        Some(Value::String(k)) => [k.clone()].into(),
+        _ => BTreeSet::new(),
+    };
+    let mut done = Done::default();
+    for (i, kind) in account.action_kinds.iter().enumerate() {
+        let mut types: Vec<&String> = kind.types.iter().collect();
+        if with_automatic.contains(&kind.key) {
+            types.extend(kind.automatic_types.iter());
+        }
+        // A kind without types comes as an empty *array*, one with types as an object (PHP's JSON, as recorded).
+        let types_value = if types.is_empty() {
+            json!([])
+        } else {
+            Value::Object(
+                types
+                    .iter()
+                    .map(|t| ((*t).clone(), Value::String((*t).clone())))
+                    .collect(),
+            )
+        };
+        done.records.push(json!({
+            "id": i,
+            "type": "actionkind",
+            "elements": {
+                "key": kind.key,
+                "label": kind.label,
+                "types": types_value,
+                "default": types.first().map(|t| Value::String((*t).clone())).unwrap_or(Value::Null),
+            }
+        }));
+    }
+    Ok(done)
+}

@@ -1,0 +1,260 @@
+//! Mail booking as onOffice does it, over simulated time: every mailbox has a hidden booking state (on, off, off for
+//! want of quota), never readable through the API; portal enquiries arrive on active rentals over the last 60 days
+//! (a few a month, more for new listings), and an enquiry is booked into the Maklerbuch (`Email`/`Eingang` on the
+//! listing) only when the listing's first broker's default mailbox has booking on. Calls, outgoing mails, viewings,
+//! notes and entries on sales listings are the noise a reader must ignore. Then the ground truth: a mailbox with a
+//! booked enquiry needs no confirmation, one whose booking is off while its listings have been on the market for
+//! weeks is `user.mail_booking_silent`.
+//!
+//! Dates count back from today 00:00 UTC (so an audit's "now" is always at most a day later), and nothing sits near
+//! the rules' edges: listings are either new (1–10 days) or old (20 days and more), and a listing whose broker has
+//! booking on always has a booked enquiry in its last 20 days.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::DateTime;
+use jiff::ToSpan;
+
+use super::{Builder, Planted, Rng};
+use crate::model::*;
+
+/// Today 00:00 UTC: where the simulated past ends.
+pub fn anchor() -> DateTime {
+    jiff::tz::Offset::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        .at(0, 0, 0, 0)
+}
+
+/// "Y-m-d H:i:s", as onOffice writes `Datum`.
+pub fn onoffice_date(at: DateTime) -> String {
+    at.strftime("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// `days` (and a few hours) before `anchor`.
+fn before(anchor: DateTime, days: i64, rng: &mut Rng) -> String {
+    let at = anchor
+        - days.days()
+        - (1 + rng.below(14) as i64).hours()
+        - (rng.below(60) as i64).minutes();
+    onoffice_date(at)
+}
+
+/// The account's action kinds; the Maklerbuch uses their keys.
+fn action_kinds() -> Vec<ActionKind> {
+    let kind = |key: &str, types: &[&str], automatic: &[&str]| ActionKind {
+        key: key.into(),
+        label: key.into(),
+        types: types.iter().map(|t| t.to_string()).collect(),
+        automatic_types: automatic.iter().map(|t| t.to_string()).collect(),
+    };
+    vec![
+        kind("Email", &[], &["Eingang", "Ausgang"]),
+        kind("Telefonat", &["Eingang", "Ausgang"], &[]),
+        kind(
+            "Termin",
+            &["Besichtigung", "Objektaufnahme", "Beratung"],
+            &[],
+        ),
+        kind("Notiz", &[], &[]),
+        kind("AGB bestätigt", &[], &[]),
+    ]
+}
+
+impl Builder<'_> {
+    /// Booking states, listing ages, the Maklerbuch of the last 60 days, and the mail booking ground truth.
+    pub(super) fn mail_booking(&mut self, open_rentals: &[u64], anchor: DateTime) {
+        // A stream of its own, so the rest of the account is what it was before mail booking was simulated.
+        let mut rng = Rng::new(self.cfg.seed ^ 0x00B0_0C1E_D0E5_A11C);
+        self.account.action_kinds = action_kinds();
+        let mut age: BTreeMap<u64, i64> = BTreeMap::new();
+        for &id in self.account.estates.keys() {
+            let days = if rng.chance(0.25) {
+                1 + rng.below(10) as i64
+            } else {
+                20 + rng.below(160) as i64
+            };
+            age.insert(id, days);
+        }
+        let mailbox_of = |account: &Account, address: u64| {
+            account
+                .addresses
+                .get(&address)
+                .and_then(|a| a.default_email())
+                .map(|e| e.address.to_lowercase())
+        };
+        // The open rentals per mailbox of their first broker (two system users may share one mailbox).
+        let mut listings: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for &e in open_rentals {
+            if let Some(m) = self
+                .account
+                .contacts_of(e, true)
+                .first()
+                .and_then(|&a| mailbox_of(&self.account, a))
+            {
+                listings.entry(m).or_default().push(e);
+            }
+        }
+        let listings_of = |m: &str| listings.get(m).cloned().unwrap_or_default();
+
+        // Booking is on for most mailboxes of system users, off (some for want of quota) for a few.
+        let system: Vec<u64> = self
+            .ready
+            .iter()
+            .chain(self.not_ready.iter())
+            .copied()
+            .collect();
+        for &a in &system {
+            if let Some(mailbox) = mailbox_of(&self.account, a) {
+                let state = if rng.chance(0.15) {
+                    if rng.chance(0.5) {
+                        MailBooking::Off
+                    } else {
+                        MailBooking::OffNoQuota
+                    }
+                } else {
+                    MailBooking::On
+                };
+                self.account.mail_booking.insert(mailbox, state);
+            }
+        }
+        // Every account has one silent mailbox (off, with a listing on the market for weeks) and one too new to
+        // judge (off, only new listings), when it has ready brokers enough.
+        let brokers: Vec<String> = self
+            .ready
+            .iter()
+            .filter_map(|&a| mailbox_of(&self.account, a))
+            .filter(|m| !listings_of(m).is_empty())
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect();
+        if let Some(silent) = brokers
+            .iter()
+            .find(|m| listings_of(m).iter().any(|e| age[e] >= 20))
+        {
+            self.account
+                .mail_booking
+                .insert(silent.clone(), MailBooking::Off);
+            if let Some(fresh) = brokers.iter().rev().find(|&m| m != silent) {
+                for e in listings_of(fresh) {
+                    age.insert(e, 1 + rng.below(10) as i64);
+                }
+                self.account
+                    .mail_booking
+                    .insert(fresh.clone(), MailBooking::OffNoQuota);
+            }
+        }
+        for (id, estate) in self.account.estates.iter_mut() {
+            estate.created = onoffice_date(anchor - age[id].days() + 9.hours());
+        }
+
+        // Enquiries over the last 60 days, and the noise around them.
+        let people: Vec<u64> = self
+            .account
+            .addresses
+            .values()
+            .filter(|a| !a.contact_types.iter().any(|k| k == "Systembenutzer"))
+            .map(|a| a.id)
+            .collect();
+        let estates: Vec<(u64, bool)> = self
+            .account
+            .estates
+            .values()
+            .map(|e| (e.id, open_rentals.contains(&e.id)))
+            .collect();
+        for (estate, open_rental) in estates {
+            let days = age[&estate].min(60);
+            let booked = open_rental && self.account.booking_for(estate) == Some(MailBooking::On);
+            let mut enquiries: Vec<i64> = if !open_rental {
+                Vec::new()
+            } else if age[&estate] <= 14 {
+                (0..2 + rng.below(4))
+                    .map(|_| rng.below(days as usize) as i64)
+                    .collect()
+            } else {
+                (0..rng.below(5))
+                    .map(|_| rng.below(days as usize) as i64)
+                    .collect()
+            };
+            if booked && !enquiries.iter().any(|&d| d < 20) {
+                enquiries.push(rng.below(days.min(20) as usize) as i64);
+            }
+            for d in enquiries {
+                let from = (!people.is_empty()).then(|| *rng.pick(&people));
+                let at = before(anchor, d, &mut rng);
+                self.account.receive_enquiry(estate, from, &at);
+            }
+            let noise: [(&str, &str, f64); 5] = [
+                ("Email", "Ausgang", 0.6),
+                ("Telefonat", "Eingang", 0.4),
+                ("Telefonat", "Ausgang", 0.2),
+                ("Termin", "Besichtigung", 0.3),
+                ("Notiz", "", 0.2),
+            ];
+            for (kind, kind_type, p) in noise {
+                if rng.chance(p) {
+                    let at = before(anchor, rng.below(days as usize) as i64, &mut rng);
+                    self.account.log(AgentsLogEntry {
+                        id: 0,
+                        estates: vec![estate],
+                        addresses: (!people.is_empty())
+                            .then(|| *rng.pick(&people))
+                            .into_iter()
+                            .collect(),
+                        kind: kind.into(),
+                        kind_type: kind_type.into(),
+                        date: at,
+                        user: "mbauer".into(),
+                        note: String::new(),
+                    });
+                }
+            }
+            if !open_rental && rng.chance(0.3) {
+                // Sales listings get enquiries too; they are no rental agent's business.
+                let at = before(anchor, rng.below(days as usize) as i64, &mut rng);
+                self.account.log(AgentsLogEntry {
+                    id: 0,
+                    estates: vec![estate],
+                    addresses: vec![],
+                    kind: "Email".into(),
+                    kind_type: "Eingang".into(),
+                    date: at,
+                    user: String::new(),
+                    note: "Anfrage über Immobilienportal".into(),
+                });
+            }
+        }
+
+        // The ground truth, per mailbox: booked enquiries need no confirmation; booking off with weeks on the market
+        // is silent, while other mailboxes of the agency do get booked enquiries.
+        let state = |account: &Account, m: &str| account.mail_booking.get(m).copied();
+        let works: BTreeSet<String> = listings
+            .keys()
+            .filter(|m| state(&self.account, m) == Some(MailBooking::On))
+            .cloned()
+            .collect();
+        for a in system {
+            let subject = format!("address:{a}");
+            let unconfirmed = Planted {
+                kind: "user.mail_booking_unconfirmed".into(),
+                subject: subject.clone(),
+            };
+            let Some(m) = mailbox_of(&self.account, a) else {
+                continue;
+            };
+            if !self.planted.contains(&unconfirmed) {
+                continue;
+            }
+            let old_listing = listings_of(&m).iter().any(|e| age[e] >= 20);
+            if works.contains(&m) {
+                self.planted.remove(&unconfirmed);
+            } else if old_listing
+                && state(&self.account, &m) != Some(MailBooking::On)
+                && works.iter().any(|w| *w != m)
+            {
+                self.planted.remove(&unconfirmed);
+                self.plant("user.mail_booking_silent", subject);
+            }
+        }
+    }
+}
