@@ -310,7 +310,7 @@ fn mail(
 }
 
 /// Whether a tick confirmed on `date` ("YYYY-MM-DD") is younger than 14 days at the moment of the read.
-fn tick_is_fresh(date: &str, now: Option<jiff::civil::DateTime>) -> bool {
+pub(super) fn tick_is_fresh(date: &str, now: Option<jiff::civil::DateTime>) -> bool {
     let (Ok(day), Some(now)) = (date.trim().parse::<jiff::civil::Date>(), now) else {
         return false;
     };

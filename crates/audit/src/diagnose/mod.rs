@@ -39,10 +39,13 @@ pub enum AssumptionId {
     UserAddressLink,
     /// Both contact person relations can be read.
     ContactRelations,
+    /// The Maklerbuch can be read (for the evidence of mail booking). Without it the app falls back to the ticks the
+    /// person confirms, so the checklist stays complete.
+    AgentsLogReadable,
 }
 
 impl AssumptionId {
-    pub const ALL: [AssumptionId; 7] = [
+    pub const ALL: [AssumptionId; 8] = [
         AssumptionId::UsersReadable,
         AssumptionId::SystemUserValue,
         AssumptionId::MaklerKey,
@@ -50,6 +53,7 @@ impl AssumptionId {
         AssumptionId::EstateFields,
         AssumptionId::UserAddressLink,
         AssumptionId::ContactRelations,
+        AssumptionId::AgentsLogReadable,
     ];
 
     pub fn from_id(id: &str) -> Option<AssumptionId> {
@@ -65,6 +69,7 @@ impl AssumptionId {
             AssumptionId::EstateFields => "estate_fields",
             AssumptionId::UserAddressLink => "user_address_link",
             AssumptionId::ContactRelations => "contact_relations",
+            AssumptionId::AgentsLogReadable => "agents_log_readable",
         }
     }
 
@@ -92,6 +97,7 @@ impl AssumptionId {
                 "Ansprechpartner der Objekte lesbar",
                 "Contact persons of listings readable",
             ),
+            AssumptionId::AgentsLogReadable => ("Maklerbuch lesbar", "Agents log readable"),
         };
         Text::new(de, en)
     }
@@ -149,6 +155,13 @@ pub struct Diagnosis {
     pub value_keys: BTreeMap<String, Vec<String>>,
     pub requests: u64,
     pub elapsed_ms: u64,
+    /// The account's action kinds (`Aktionsart`) with their types, automatic ones included: names only.
+    #[serde(default)]
+    pub action_kinds: BTreeMap<String, Vec<String>>,
+    /// How many Maklerbuch entries of each "kind / type" the sampled rental listings got in 30 days: counts only,
+    /// no text, no address, no person.
+    #[serde(default)]
+    pub agents_log_counts: BTreeMap<String, u64>,
 }
 
 impl Diagnosis {
@@ -156,6 +169,7 @@ impl Diagnosis {
     pub fn all_hold(&self) -> bool {
         self.assumptions
             .iter()
+            .filter(|a| a.id != AssumptionId::AgentsLogReadable)
             .all(|a| a.state != AssumptionState::Fails)
     }
 

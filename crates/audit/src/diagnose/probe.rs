@@ -1,4 +1,6 @@
-//! The check itself: two round trips of reads, then one verdict per assumption from what came back.
+//! The check itself: two round trips of reads, then one verdict per assumption from what came back. The second
+//! round also reads the Maklerbuch of the sampled rentals and the action kinds with their automatic types, whose
+//! names and counts go into the diagnosis file.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -46,6 +48,7 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
                 SAMPLE,
                 0,
             ),
+            actions::get_action_kinds(&[]),
         ])
         .await;
     let mut reads = vec![
@@ -55,12 +58,18 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
         figure("read estate (Vermietung)", &first[3]),
     ];
     let mut it = first.into_iter();
-    let (fields_r, users_r, system_r, rentals_r) = (
-        it.next().expect("4 results"),
-        it.next().expect("4 results"),
-        it.next().expect("4 results"),
-        it.next().expect("4 results"),
+    let (fields_r, users_r, system_r, rentals_r, kinds_r) = (
+        it.next().expect("5 results"),
+        it.next().expect("5 results"),
+        it.next().expect("5 results"),
+        it.next().expect("5 results"),
+        it.next().expect("5 results"),
     );
+    reads.push(figure("get actionkindtypes", &kinds_r));
+    let kind_keys: Vec<String> = kinds_r
+        .as_ref()
+        .map(|r| r.records.iter().filter_map(|k| k.text("key")).collect())
+        .unwrap_or_default();
     let catalog = fields_r
         .as_ref()
         .ok()
@@ -96,11 +105,67 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
             &nrs,
         ));
     }
-    let second = if second.is_empty() {
+    // The Maklerbuch of the sampled rentals in 30 days, every kind, and the kinds with their automatic types.
+    let extra = second.len();
+    let now = jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now());
+    if !rental_ids.is_empty() {
+        let since = crate::evidence::window_start(now);
+        second.push(paged(
+            &actions::read_agents_log(
+                &rental_ids,
+                &onoffice::Filter::new().with(
+                    "Datum",
+                    ">=",
+                    crate::evidence::onoffice_date(since),
+                ),
+                &["Objekt_nr", "Aktionsart", "Aktionstyp"],
+            ),
+            500,
+            0,
+        ));
+    }
+    if !kind_keys.is_empty() {
+        let keys: Vec<&str> = kind_keys.iter().map(String::as_str).collect();
+        second.push(actions::get_action_kinds(&keys));
+    }
+    let mut second = if second.is_empty() {
         Vec::new()
     } else {
         client.execute(second).await
     };
+    let mut tail = second.split_off(extra).into_iter();
+    let log_r = if rental_ids.is_empty() {
+        None
+    } else {
+        tail.next()
+    };
+    let kinds_r = if kind_keys.is_empty() {
+        None
+    } else {
+        tail.next()
+    };
+    if let Some(r) = &log_r {
+        reads.push(figure("read agentslog", r));
+    }
+    if let Some(r) = &kinds_r {
+        reads.push(figure("get actionkindtypes (automatic)", r));
+    }
+    let action_kinds = kinds_r
+        .and_then(Result::ok)
+        .map(|r| {
+            r.records
+                .iter()
+                .filter_map(|k| {
+                    let types = match k.elements.get("types") {
+                        Some(serde_json::Value::Object(t)) => t.keys().cloned().collect(),
+                        _ => Vec::new(),
+                    };
+                    Some((k.text("key")?, types))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut agents_log_counts: BTreeMap<String, u64> = BTreeMap::new();
     let (relations, link_relation) = if rental_ids.is_empty() {
         (Vec::new(), second.first())
     } else {
@@ -347,6 +412,53 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
             ),
         }
     });
+    // The Maklerbuch.
+    assumptions.push(match &log_r {
+        None => unknown(
+            AssumptionId::AgentsLogReadable,
+            Text::new(
+                "Kein aktives Vermietungsobjekt zum Nachsehen.",
+                "No active rental listing to look at.",
+            ),
+        ),
+        Some(Ok(r)) => {
+            for e in &r.records {
+                let key = format!(
+                    "{} / {}",
+                    e.text("Aktionsart").unwrap_or_default(),
+                    e.text("Aktionstyp").unwrap_or_default()
+                );
+                *agents_log_counts.entry(key).or_default() += 1;
+            }
+            holds(
+                AssumptionId::AgentsLogReadable,
+                Text::new(
+                    format!(
+                        "{} Einträge zu {} Objekten in 30 Tagen gelesen",
+                        r.records.len(),
+                        rental_ids.len()
+                    ),
+                    format!(
+                        "{} entries on {} listings read for 30 days",
+                        r.records.len(),
+                        rental_ids.len()
+                    ),
+                ),
+            )
+        }
+        Some(Err(e)) => refused(
+            AssumptionId::AgentsLogReadable,
+            e,
+            Text::new(
+                "Ob Anfragen verbucht werden, sieht die App dann nicht im Maklerbuch; sie fragt stattdessen nach Ihrer Bestätigung des blauen Hakens. Alle anderen Prüfungen laufen wie gewohnt.",
+                "The app then cannot see in the agents log whether enquiries are booked; it asks for your confirmation of the blue tick instead. Every other check runs as usual.",
+            ),
+            Text::new(
+                format!("{}: Lesen des Maklerbuchs (Aktivitäten) erlauben", RIGHTS_PATH.0),
+                format!("{}: allow reading the agents log (activities)", RIGHTS_PATH.1),
+            ),
+        ),
+    });
     assumptions.sort_by_key(|a| a.id);
 
     let mut fields = BTreeMap::new();
@@ -378,6 +490,8 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
         value_keys,
         requests: req1 - req0,
         elapsed_ms: started.elapsed().as_millis() as u64,
+        action_kinds,
+        agents_log_counts,
     }
 }
 
