@@ -109,7 +109,7 @@ async function main() {
   const holding = await s.findAll('[data-testid="assumptions"] li.holds');
   const failing = await s.findAll('[data-testid="assumptions"] li.fails');
   assert.equal(failing.length, 0, "the demo passes the connection check");
-  assert.equal(holding.length, 7, "seven assumptions checked");
+  assert.equal(holding.length, 8, "eight assumptions checked");
   await s.screenshot(join(artifacts, "04b-connection-check.png"));
   await s.click('[data-testid="disconnect"]');
   await s.waitFor('[data-testid="go-connect"]');

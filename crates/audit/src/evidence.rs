@@ -41,7 +41,7 @@ pub struct AgentsLog {
     pub refused: Option<String>,
 }
 
-/// Reads for the Maklerbuch of these listings: the first page of each (at most 100 listings a read), booked
+/// Reads for the Maklerbuch of these listings: the first page of each (at most 200 listings a read), booked
 /// enquiries since `since` only; they travel with another round's actions.
 pub fn first_pages(rentals: &[u64], since: DateTime, page: u64) -> (Vec<Vec<u64>>, Vec<Action>) {
     let filter = Filter::new()

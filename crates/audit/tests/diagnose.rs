@@ -24,7 +24,10 @@ async fn every_assumption_holds_on_the_demo_and_the_file_holds_nothing_personal(
     // What real accounts write into their Maklerbuch, as names and counts.
     assert!(d.action_kinds["Email"].contains(&"Eingang".to_string()));
     assert!(d.agents_log_counts["Email / Eingang"] > 0);
-    assert!(d.agents_log_counts.keys().any(|k| k.starts_with("Telefonat")));
+    assert!(d
+        .agents_log_counts
+        .keys()
+        .any(|k| k.starts_with("Telefonat")));
     assert!(d.requests <= 2 * 4, "two round trips: {}", d.requests);
     assert_eq!(
         sb.action_kinds().into_keys().collect::<Vec<_>>(),

@@ -884,7 +884,7 @@ async fn the_agents_log_reads_by_listing_newest_first_and_lists_its_kinds() {
         &sb,
         vec![
             read(json!({"estateid": rentals, "filter": {"Objekt_nr": [{"op": "=", "val": "1"}]}})),
-            read(json!({"estateid": (1..=101).collect::<Vec<u64>>()})),
+            read(json!({"estateid": (1..=201).collect::<Vec<u64>>()})),
         ],
     )
     .await;

@@ -366,10 +366,16 @@ fn click_paths_and_cells_say_where_and_what() {
 /// ben@firma.de) of listing 2, whose enquiries are booked. The check ran on 1 December 2026.
 fn with_evidence(anna_booked: bool) -> Snapshot {
     let mut s = snapshot(MailboxKind::Microsoft365);
-    s.users.insert(8, user(8, "bkoch", "Ben Koch", "ben@firma.de", Some(101)));
+    s.users
+        .insert(8, user(8, "bkoch", "Ben Koch", "ben@firma.de", Some(101)));
     s.system_addresses.insert(
         101,
-        address_info(101, "Ben Koch", &["Systembenutzer", "Makler"], Some("ben@firma.de")),
+        address_info(
+            101,
+            "Ben Koch",
+            &["Systembenutzer", "Makler"],
+            Some("ben@firma.de"),
+        ),
     );
     listing(&mut s, 1, "Objekt 1", "M-1", 7);
     listing(&mut s, 2, "Objekt 2", "M-2", 8);
@@ -382,7 +388,10 @@ fn with_evidence(anna_booked: bool) -> Snapshot {
     let mut log = crate::evidence::AgentsLog::default();
     log.booked.insert(2, vec!["2026-11-28 09:30:00".into()]);
     if anna_booked {
-        log.booked.insert(1, vec!["2026-11-20 09:30:00".into(), "2026-11-25 10:00:00".into()]);
+        log.booked.insert(
+            1,
+            vec!["2026-11-20 09:30:00".into(), "2026-11-25 10:00:00".into()],
+        );
     }
     s.agents_log = Some(log);
     s.read_at = "2026-12-01T10:00:00Z".into();
@@ -390,8 +399,16 @@ fn with_evidence(anna_booked: bool) -> Snapshot {
 }
 
 fn booking_cell(e: &Evaluation, address: u64) -> (CheckState, String) {
-    let row = e.users.iter().find(|u| u.address_id == Some(address)).unwrap();
-    let c = row.checks.iter().find(|c| c.name == CheckName::Booking).unwrap();
+    let row = e
+        .users
+        .iter()
+        .find(|u| u.address_id == Some(address))
+        .unwrap();
+    let c = row
+        .checks
+        .iter()
+        .find(|c| c.name == CheckName::Booking)
+        .unwrap();
     (c.state, c.detail.de.clone())
 }
 
@@ -402,42 +419,87 @@ fn the_maklerbuch_decides_mail_booking_and_a_fresh_tick_is_trusted_for_14_days()
     let e = evaluate(&with_evidence(true), &settings, &BTreeSet::new());
     assert_eq!(
         booking_cell(&e, 100),
-        (CheckState::Ok, "Anfragen werden verbucht: 2 in 30 Tagen, zuletzt am 25.11.2026".into())
+        (
+            CheckState::Ok,
+            "Anfragen werden verbucht: 2 in 30 Tagen, zuletzt am 25.11.2026".into()
+        )
     );
     assert_eq!(
         booking_cell(&e, 101),
-        (CheckState::Ok, "Anfragen werden verbucht: 1 in 30 Tagen, am 28.11.2026".into())
+        (
+            CheckState::Ok,
+            "Anfragen werden verbucht: 1 in 30 Tagen, am 28.11.2026".into()
+        )
     );
     assert!(e.findings.is_empty(), "{:?}", e.findings);
 
     // Silent: a finding that must be fixed in onOffice, worded as a sign.
     let s = with_evidence(false);
     let e = evaluate(&s, &settings, &BTreeSet::new());
-    let silent: Vec<&Finding> = e.findings.iter().filter(|f| f.kind == FindingKind::MailBookingSilent).collect();
+    let silent: Vec<&Finding> = e
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::MailBookingSilent)
+        .collect();
     assert_eq!(silent.len(), 1);
     assert_eq!(silent[0].subject, Subject::Address(100));
-    assert!(silent[0].seen.de.contains("seit 91 Tagen am Markt") && silent[0].seen.de.contains("anna@firma.de"));
+    assert!(
+        silent[0].seen.de.contains("seit 91 Tagen am Markt")
+            && silent[0].seen.de.contains("anna@firma.de")
+    );
     assert!(silent[0].expected.de.contains("Anzeichen, kein Beweis"));
-    assert!(matches!(&silent[0].resolution, Resolution::Manual { support: Some(_), .. }));
+    assert!(matches!(
+        &silent[0].resolution,
+        Resolution::Manual {
+            support: Some(_),
+            ..
+        }
+    ));
     assert_eq!(booking_cell(&e, 100).0, CheckState::Problem);
     // A sign, not proof: the row is yellow, and Anna stays a ready contact for her listings.
-    assert_eq!(e.users.iter().find(|u| u.address_id == Some(100)).unwrap().light, Light::Yellow);
-    assert!(!e.findings.iter().any(|f| f.kind == FindingKind::ContactNotReady));
+    assert_eq!(
+        e.users
+            .iter()
+            .find(|u| u.address_id == Some(100))
+            .unwrap()
+            .light,
+        Light::Yellow
+    );
+    assert!(!e
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::ContactNotReady));
 
     // A tick younger than 14 days is trusted until then.
     settings.set_mail_booking_confirmed("anna@firma.de", Some("2026-11-18".into()));
     let e = evaluate(&s, &settings, &BTreeSet::new());
     assert!(e.findings.is_empty(), "{:?}", e.findings);
-    assert_eq!(booking_cell(&e, 100), (CheckState::Ok, "Blauer Haken bestätigt am 2026-11-18".into()));
+    assert_eq!(
+        booking_cell(&e, 100),
+        (
+            CheckState::Ok,
+            "Blauer Haken bestätigt am 2026-11-18".into()
+        )
+    );
     // Exactly 14 days old: the evidence decides, and says the tick is contradicted.
     settings.set_mail_booking_confirmed("anna@firma.de", Some("2026-11-17".into()));
     let e = evaluate(&s, &settings, &BTreeSet::new());
     assert_eq!(
         booking_cell(&e, 100),
-        (CheckState::Problem, "Bestätigt am 17.11.2026, aber seitdem keine Anfrage verbucht (Anzeichen)".into())
+        (
+            CheckState::Problem,
+            "Bestätigt am 17.11.2026, aber seitdem keine Anfrage verbucht (Anzeichen)".into()
+        )
     );
-    let f = e.findings.iter().find(|f| f.kind == FindingKind::MailBookingSilent).unwrap();
-    assert!(f.seen.de.contains("am 17.11.2026 bestätigt, aber seitdem wurde keine Anfrage verbucht"));
+    let f = e
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::MailBookingSilent)
+        .unwrap();
+    assert!(f
+        .seen
+        .de
+        .contains("am 17.11.2026 bestätigt, aber seitdem wurde keine Anfrage verbucht"));
 
     // Without evidence either way an old tick is accepted, and no tick asks for one.
     let mut quiet = with_evidence(false);
@@ -447,9 +509,14 @@ fn the_maklerbuch_decides_mail_booking_and_a_fresh_tick_is_trusted_for_14_days()
     settings.set_mail_booking_confirmed("anna@firma.de", None);
     let e = evaluate(&quiet, &settings, &BTreeSet::new());
     assert_eq!(booking_cell(&e, 100).0, CheckState::Manual);
-    assert!(e.findings.iter().any(|f| f.kind == FindingKind::MailBookingUnconfirmed && f.subject == Subject::Address(100)));
+    assert!(e.findings.iter().any(
+        |f| f.kind == FindingKind::MailBookingUnconfirmed && f.subject == Subject::Address(100)
+    ));
     // A tick from the future (a wrong clock) is not "fresh".
-    assert!(!super::system_user::tick_is_fresh("2026-12-05", s.read_at()));
+    assert!(!super::system_user::tick_is_fresh(
+        "2026-12-05",
+        s.read_at()
+    ));
     assert!(super::system_user::tick_is_fresh("2026-12-01", s.read_at()));
     assert!(!super::system_user::tick_is_fresh("kaputt", s.read_at()));
     assert!(!super::system_user::tick_is_fresh("2026-12-01", None));

@@ -113,11 +113,7 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
         second.push(paged(
             &actions::read_agents_log(
                 &rental_ids,
-                &onoffice::Filter::new().with(
-                    "Datum",
-                    ">=",
-                    crate::evidence::onoffice_date(since),
-                ),
+                &onoffice::Filter::new().with("Datum", ">=", crate::evidence::onoffice_date(since)),
                 &["Objekt_nr", "Aktionsart", "Aktionstyp"],
             ),
             500,

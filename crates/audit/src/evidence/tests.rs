@@ -227,15 +227,15 @@ fn odd_entries_are_counted_and_never_make_a_mailbox_silent() {
 }
 
 #[test]
-fn the_reads_ask_for_booked_enquiries_in_the_window_a_hundred_listings_at_a_time() {
-    let rentals: Vec<u64> = (1..=250).collect();
+fn the_reads_ask_for_booked_enquiries_in_the_window_two_hundred_listings_at_a_time() {
+    let rentals: Vec<u64> = (1..=450).collect();
     let (chunks, actions) = first_pages(&rentals, at("2026-11-01 10:00:00"), 500);
     assert_eq!(
         chunks.iter().map(Vec::len).collect::<Vec<_>>(),
-        [100, 100, 50]
+        [200, 200, 50]
     );
     let p = &actions[0].parameters;
-    assert_eq!(p["estateid"].as_array().unwrap().len(), 100);
+    assert_eq!(p["estateid"].as_array().unwrap().len(), 200);
     assert_eq!(p["filter"]["Aktionsart"][0]["val"], "Email");
     assert_eq!(p["filter"]["Aktionstyp"][0]["val"], "Eingang");
     assert_eq!(p["filter"]["Datum"][0]["op"], ">=");
