@@ -294,7 +294,7 @@ fn connection_check_and_diagnosis_file_on_the_demo() {
     invoke(&w, "start_demo", json!({})).unwrap();
     let d = invoke(&w, "check_connection", json!({})).unwrap();
     let assumptions = d["assumptions"].as_array().unwrap();
-    assert_eq!(assumptions.len(), 7);
+    assert_eq!(assumptions.len(), 8);
     assert!(assumptions.iter().all(|a| a["state"] == "holds"), "{d}");
     let path = dir.join("diagnose.json");
     let written = invoke(&w, "save_diagnosis", json!({"fileName": "diagnose.json"})).unwrap();

@@ -203,7 +203,9 @@ fn diagnose_writes_a_file_for_support() {
     assert!(out.contains("✔ Benutzer lesbar"), "{out}");
     let file = std::fs::read_to_string(dir.join("diag.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&file).unwrap();
-    assert_eq!(v["assumptions"].as_array().unwrap().len(), 7);
+    assert_eq!(v["assumptions"].as_array().unwrap().len(), 8);
+    assert!(out.contains("✔ Maklerbuch lesbar"), "{out}");
+    assert!(v["agents_log_counts"]["Email / Eingang"].as_u64().unwrap() > 0);
     assert!(!file.contains('@'));
     // Seed 4 has no broker value: the check says so and exits non-zero.
     let (code, out, _) = oo_check(&["diagnose", "--demo", "--seed", "4"], &dir);

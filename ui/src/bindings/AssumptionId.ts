@@ -3,4 +3,4 @@
 /**
  * The assumptions the audit makes, in the order they are shown.
  */
-export type AssumptionId = "users_readable" | "system_user_value" | "makler_key" | "rental_value" | "estate_fields" | "user_address_link" | "contact_relations";
+export type AssumptionId = "users_readable" | "system_user_value" | "makler_key" | "rental_value" | "estate_fields" | "user_address_link" | "contact_relations" | "agents_log_readable";

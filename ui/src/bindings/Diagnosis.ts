@@ -21,4 +21,13 @@ fields: { [key in string]: Array<string> },
 /**
  * Value keys of the select fields the audit relies on (`address.ArtDaten`, `estate.vermarktungsart`).
  */
-value_keys: { [key in string]: Array<string> }, requests: number, elapsed_ms: number, };
+value_keys: { [key in string]: Array<string> }, requests: number, elapsed_ms: number, 
+/**
+ * The account's action kinds (`Aktionsart`) with their types, automatic ones included: names only.
+ */
+action_kinds: { [key in string]: Array<string> }, 
+/**
+ * How many Maklerbuch entries of each "kind / type" the sampled rental listings got in 30 days: counts only,
+ * no text, no address, no person.
+ */
+agents_log_counts: { [key in string]: number }, };
