@@ -44,25 +44,27 @@ pub struct AgentsLog {
 /// Reads for the Maklerbuch of these listings: the first page of each (at most 200 listings a read), booked
 /// enquiries since `since` only; they travel with another round's actions.
 pub fn first_pages(rentals: &[u64], since: DateTime, page: u64) -> (Vec<Vec<u64>>, Vec<Action>) {
-    let filter = Filter::new()
-        .with("Aktionsart", "=", "Email")
-        .with("Aktionstyp", "=", "Eingang")
-        .with("Datum", ">=", onoffice_date(since));
     let chunks: Vec<Vec<u64>> = rentals
         .chunks(MAX_AGENTS_LOG_ESTATE_IDS)
         .map(<[u64]>::to_vec)
         .collect();
-    let lists = chunks
+    let firsts = lists(&chunks, since)
         .iter()
-        .map(|c| {
-            paged(
-                &actions::read_agents_log(c, &filter, AGENTS_LOG_FIELDS),
-                page,
-                0,
-            )
-        })
+        .map(|a| paged(a, page, 0))
         .collect();
-    (chunks, lists)
+    (chunks, firsts)
+}
+
+/// One read of booked enquiries since `since` per chunk of listings (unpaged).
+fn lists(chunks: &[Vec<u64>], since: DateTime) -> Vec<Action> {
+    let filter = Filter::new()
+        .with("Aktionsart", "=", "Email")
+        .with("Aktionstyp", "=", "Eingang")
+        .with("Datum", ">=", onoffice_date(since));
+    chunks
+        .iter()
+        .map(|c| actions::read_agents_log(c, &filter, AGENTS_LOG_FIELDS))
+        .collect()
 }
 
 /// Reads the rest of the lists whose first page was full, then makes sense of every entry.
@@ -72,17 +74,7 @@ pub async fn finish(
     firsts: Vec<onoffice::Result<ActionResult>>,
     since: DateTime,
 ) -> AgentsLog {
-    let lists: Vec<Action> = {
-        let filter = Filter::new()
-            .with("Aktionsart", "=", "Email")
-            .with("Aktionstyp", "=", "Eingang")
-            .with("Datum", ">=", onoffice_date(since));
-        chunks
-            .iter()
-            .map(|c| actions::read_agents_log(c, &filter, AGENTS_LOG_FIELDS))
-            .collect()
-    };
-    let results = client.read_remaining(&lists, firsts).await;
+    let results = client.read_remaining(&lists(&chunks, since), firsts).await;
     collect(&chunks, results, since)
 }
 

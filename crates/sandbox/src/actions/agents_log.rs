@@ -3,7 +3,7 @@
 //! the harsher reading: no total count (a page shorter than the limit is the only end), at most
 //! `MAX_AGENTS_LOG_ESTATE_IDS` listings per read, and a refused right refuses the whole read.
 
-use onoffice_protocol::{MAX_AGENTS_LOG_ESTATE_IDS, MAX_PAGE_SIZE};
+use onoffice_protocol::MAX_AGENTS_LOG_ESTATE_IDS;
 
 use super::*;
 
@@ -61,23 +61,11 @@ pub(super) fn read_agents_log(
             "An error occurred while validating the filter: filter must be an object",
         );
     }
-    let limit = match params.get("listlimit") {
-        None => 20,
-        Some(v) => match id_of(v) {
-            Some(n) => n.min(MAX_PAGE_SIZE),
-            None => return err(255, "Invalid value for parameter: listlimit"),
-        },
-    } as usize;
-    let offset = params.get("listoffset").and_then(id_of).unwrap_or(0) as usize;
-    let data: Option<Vec<String>> = match params.get("data") {
-        Some(Value::Array(items)) if !items.is_empty() => Some(
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-        ),
-        _ => None,
-    };
+    let super::read::Page {
+        limit,
+        offset,
+        data,
+    } = super::read::Page::of(params)?;
     let mut done = Done::default();
     let matching = account.agents_log.iter().filter(|e| {
         estates

@@ -25,23 +25,11 @@ pub(super) fn list_read(
     pseudo: &PseudoFields,
 ) -> Result<Done, ActionError> {
     let filter = params.get("filter").cloned().unwrap_or(Value::Null);
-    let limit = match params.get("listlimit") {
-        None => 20,
-        Some(v) => match id_of(v) {
-            Some(n) => n.min(MAX_PAGE_SIZE),
-            None => return err(255, "Invalid value for parameter: listlimit"),
-        },
-    } as usize;
-    let offset = params.get("listoffset").and_then(id_of).unwrap_or(0) as usize;
-    let data: Option<Vec<String>> = match params.get("data") {
-        Some(Value::Array(items)) if !items.is_empty() => Some(
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-        ),
-        _ => None,
-    };
+    let Page {
+        limit,
+        offset,
+        data,
+    } = Page::of(params)?;
     let key = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -122,6 +110,41 @@ pub(super) fn list_read(
             .push(json!({"id": id, "type": type_name, "elements": elements}));
     }
     Ok(done)
+}
+
+/// What of a list a read asks for: `listlimit` (default 20, at most 500), `listoffset`, and the `data` fields (all
+/// when none are named).
+pub(super) struct Page {
+    pub limit: usize,
+    pub offset: usize,
+    pub data: Option<Vec<String>>,
+}
+
+impl Page {
+    pub fn of(params: &Map<String, Value>) -> Result<Page, ActionError> {
+        let limit = match params.get("listlimit") {
+            None => 20,
+            Some(v) => match id_of(v) {
+                Some(n) => n.min(MAX_PAGE_SIZE),
+                None => return err(255, "Invalid value for parameter: listlimit"),
+            },
+        } as usize;
+        let offset = params.get("listoffset").and_then(id_of).unwrap_or(0) as usize;
+        let data = match params.get("data") {
+            Some(Value::Array(items)) if !items.is_empty() => Some(
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        Ok(Page {
+            limit,
+            offset,
+            data,
+        })
+    }
 }
 
 /// The ids of `records` a read asks for (`resourceid`, `recordids`), or all of them.
