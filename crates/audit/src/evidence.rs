@@ -134,7 +134,7 @@ pub fn collect(
 }
 
 /// `Objekt_nr` as onOffice sends it (an array of strings), and as it may also come (a string, a number, numbers).
-fn listing_ids(v: Option<&Value>) -> Vec<u64> {
+pub(crate) fn listing_ids(v: Option<&Value>) -> Vec<u64> {
     let one = |v: &Value| match v {
         Value::String(s) => s.trim().parse().ok(),
         Value::Number(n) => n.as_u64(),

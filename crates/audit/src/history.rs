@@ -60,6 +60,8 @@ pub enum HistoryEvent {
     Applied,
     Undone,
     TransferDone,
+    /// Taken off by the app: the Maklerbuch showed the transfer.
+    TransferSeen,
 }
 
 /// One line of the history of changes.
@@ -99,6 +101,22 @@ pub fn summary(event: &Event) -> Text {
             "Objekt neu übertragen (abgehakt)",
             "Listing re-transferred (ticked off)",
         ),
+        Event::TransferSeen { transferred_at, .. } => {
+            let (de, en) = match transferred_at.parse::<jiff::Timestamp>() {
+                Ok(at) => (
+                    format!(
+                        " am {}",
+                        onoffice_protocol::local_time::german_time(at).strftime("%d.%m.%Y, %H:%M")
+                    ),
+                    format!(" on {}", at.strftime("%Y-%m-%d %H:%M UTC")),
+                ),
+                Err(_) => (String::new(), String::new()),
+            };
+            Text::new(
+                format!("Neu übertragen{de} (automatisch abgehakt: im Maklerbuch gesehen)"),
+                format!("Re-transferred{en} (ticked off automatically: seen in the Maklerbuch)"),
+            )
+        }
         Event::NotApplied { .. } => Text::new("Nicht übernommen", "Not applied"),
         Event::Unknown { .. } => Text::new("Ergebnis unklar", "Outcome unclear"),
     }
@@ -109,6 +127,7 @@ fn history_event(event: &Event) -> Option<HistoryEvent> {
         Event::Applied { .. } => Some(HistoryEvent::Applied),
         Event::Undone { .. } => Some(HistoryEvent::Undone),
         Event::TransferDone { .. } => Some(HistoryEvent::TransferDone),
+        Event::TransferSeen { .. } => Some(HistoryEvent::TransferSeen),
         // Announcements and refusals stay in the file for support.
         Event::Intent { .. }
         | Event::UndoIntent { .. }

@@ -2,7 +2,7 @@
 //! portal transfer, each with the values before and after. It is appended to and flushed before an operation
 //! reports success, and a torn last line (power cut) is skipped when reading.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -90,6 +90,12 @@ pub enum Event {
     },
     TransferDone {
         estate: u64,
+    },
+    /// The Maklerbuch shows a portal transfer of the listing newer than our change (`transferred_at`, UTC, RFC
+    /// 3339): taken off by the app itself.
+    TransferSeen {
+        estate: u64,
+        transferred_at: String,
     },
 }
 
@@ -379,7 +385,12 @@ impl Journal {
 
     /// Listings changed by a fix or an undo and not yet ticked off as re-transferred.
     pub fn pending_transfers(&self) -> BTreeSet<u64> {
-        let mut pending = BTreeSet::new();
+        self.pending_transfers_since().into_keys().collect()
+    }
+
+    /// Listings waiting for a re-transfer, each with when the latest change to it was made (UTC, RFC 3339).
+    pub fn pending_transfers_since(&self) -> BTreeMap<u64, String> {
+        let mut pending = BTreeMap::new();
         for e in self
             .entries
             .lock()
@@ -388,11 +399,13 @@ impl Journal {
             .filter(|e| self.is_ours(e))
         {
             match &e.event {
-                Event::TransferDone { estate } => {
+                Event::TransferDone { estate } | Event::TransferSeen { estate, .. } => {
                     pending.remove(estate);
                 }
                 Event::Applied { .. } | Event::Undone { .. } => {
-                    pending.extend(e.affected_estates.iter().copied())
+                    for &estate in &e.affected_estates {
+                        pending.insert(estate, e.at.clone());
+                    }
                 }
                 _ => {}
             }

@@ -16,6 +16,7 @@ pub mod settings;
 pub mod snapshot;
 pub mod subject;
 pub mod text;
+pub mod transfers;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -81,6 +82,10 @@ pub struct AuditReport {
     pub assumptions: Vec<Assumption>,
     /// False when an assumption of the audit failed: the checklist must not be shown as if it were complete.
     pub complete: bool,
+    /// Where this account's Maklerbuch logs portal transfers (kind labels), when listings wait for a re-transfer:
+    /// the app then takes them off by itself. Empty: the person ticks them off.
+    #[serde(default)]
+    pub transfer_kinds: Vec<String>,
     /// The data behind it, for planning fixes; not sent to the UI.
     #[serde(skip)]
     pub snapshot: Snapshot,
@@ -134,11 +139,13 @@ impl Auditor {
     pub async fn audit(&self, progress: &ProgressSink) -> onoffice::Result<AuditReport> {
         let started = Instant::now();
         let (req0, act0) = self.client.counters();
+        let waiting = self.journal.pending_transfers_since();
         let read = snapshot::read(
             &self.client,
             &self.classifier,
             self.settings.as_ref(),
             progress,
+            &waiting,
         );
         // Before the first audit of an account, check every assumption it makes, alongside its reads.
         let snapshot = if self.last_diagnosis().is_none() {
@@ -149,6 +156,7 @@ impl Auditor {
         } else {
             read.await?
         };
+        self.take_off_transferred(&snapshot, &waiting);
         progress.report(Progress::step(
             5,
             Text::new("Werte die Prüfungen aus …", "Evaluating the checks …"),
@@ -162,9 +170,42 @@ impl Auditor {
         Ok(report)
     }
 
+    /// Listings whose re-transfer the Maklerbuch shows (a transfer newer than our change) are taken off in the
+    /// journal, marked as the app's doing. Should the journal not take it, `evaluate` still leaves them out.
+    fn take_off_transferred(&self, snapshot: &Snapshot, waiting: &BTreeMap<u64, String>) {
+        let Some(transfers) = &snapshot.transfers else {
+            return;
+        };
+        for (estate, transferred_at) in transfers.seen_after(waiting) {
+            let label = snapshot
+                .rentals
+                .get(&estate)
+                .map(|r| checks::wording::listing_label(&r.title, &r.external_no))
+                .unwrap_or_else(|| format!("Objekt {estate}"));
+            let _ = self.journal.append(
+                &label,
+                vec![],
+                journal::Event::TransferSeen {
+                    estate,
+                    transferred_at,
+                },
+            );
+        }
+    }
+
     /// Evaluates a snapshot against the current settings and journal (no I/O).
     pub fn evaluate(&self, snapshot: Snapshot) -> AuditReport {
-        let pending = self.journal.pending_transfers();
+        let waiting = self.journal.pending_transfers_since();
+        let seen = snapshot
+            .transfers
+            .as_ref()
+            .map(|t| t.seen_after(&waiting))
+            .unwrap_or_default();
+        let pending: BTreeSet<u64> = waiting
+            .keys()
+            .filter(|e| !seen.contains_key(e))
+            .copied()
+            .collect();
         let mut eval = checks::evaluate(&snapshot, self.settings.as_ref(), &pending);
         let diagnosis = self.last_diagnosis();
         if let Some(d) = &diagnosis {
@@ -210,6 +251,11 @@ impl Auditor {
                 ..AuditStats::default()
             },
             complete: diagnosis.as_ref().is_none_or(Diagnosis::all_hold),
+            transfer_kinds: snapshot
+                .transfers
+                .as_ref()
+                .map(|t| t.kinds.iter().map(|k| k.label.clone()).collect())
+                .unwrap_or_default(),
             assumptions: diagnosis.map(|d| d.assumptions).unwrap_or_default(),
             findings: eval.findings,
             users: eval.users,

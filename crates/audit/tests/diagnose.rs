@@ -24,6 +24,12 @@ async fn every_assumption_holds_on_the_demo_and_the_file_holds_nothing_personal(
     // What real accounts write into their Maklerbuch, as names and counts.
     assert!(d.action_kinds["Email"].contains(&"Eingang".to_string()));
     assert!(d.agents_log_counts["Email / Eingang"] > 0);
+    // Where the demo's Maklerbuch logs portal transfers (seed 1: a type of its "Export" kind), and that a kind that
+    // only mentions portals is not taken for one.
+    assert_eq!(
+        d.transfer_kinds,
+        vec!["Export › Portal-Aktualisierung".to_string()]
+    );
     assert!(d
         .agents_log_counts
         .keys()

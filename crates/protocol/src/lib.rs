@@ -24,3 +24,5 @@ pub const MAX_PAGE_SIZE: u64 = 500;
 /// more (the harsher reading) and the client never sends more. 200 keeps the reads of a 20,000-listing account in
 /// as many requests as may be in flight at once (one round trip), and their first pages short of the 500 limit.
 pub const MAX_AGENTS_LOG_ESTATE_IDS: usize = 200;
+
+pub mod local_time;

@@ -215,10 +215,25 @@ pub enum MailBooking {
 pub struct ActionKind {
     pub key: String,
     pub label: String,
-    pub types: Vec<String>,
+    pub types: Vec<KindType>,
     /// Types only onOffice itself writes (mail booking, portal transfers): listed only when asked for
     /// (`allowAutomaticTypesForActionKind`).
-    pub automatic_types: Vec<String>,
+    pub automatic_types: Vec<KindType>,
+}
+
+/// An action type (`Aktionstyp`): the key entries carry, the label the web interface shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct KindType {
+    pub key: String,
+    pub label: String,
+}
+
+/// Where an account logs its portal transfers in the Maklerbuch: the kind and type keys its entries carry. onOffice
+/// does not publish these names, so each generated account names them in its own way.
+#[derive(Clone, Debug, Serialize)]
+pub struct TransferLogging {
+    pub kind: String,
+    pub kind_type: String,
 }
 
 impl Estate {
@@ -313,6 +328,10 @@ pub struct Account {
     pub can_read_agents_log: bool,
     /// The account's action kinds and types (`get actionkindtypes`).
     pub action_kinds: Vec<ActionKind>,
+    /// How portal transfers appear in the Maklerbuch; `None`: this account's Maklerbuch does not show them.
+    pub transfer_logging: Option<TransferLogging>,
+    /// The next portal transfer job's number.
+    pub next_transfer_job: u64,
     /// Matching ids of recent list filters; cleared by every write.
     #[serde(skip)]
     pub list_cache: ListCache,
@@ -429,6 +448,36 @@ impl Account {
             note: "Anfrage über Immobilienportal".into(),
         });
         true
+    }
+
+    /// onOffice's job server transferred these listings to the portals at `at` (UTC): one Maklerbuch entry per
+    /// listing with the job's number, dated in German time as onOffice writes it. Nothing is logged when the account
+    /// does not show transfers. Returns the job number.
+    pub fn transfer_to_portals(&mut self, estates: &[u64], at: jiff::Timestamp) -> Option<u64> {
+        let logging = self.transfer_logging.clone()?;
+        self.next_transfer_job = self.next_transfer_job.max(4_711_000) + 1;
+        let job = self.next_transfer_job;
+        let date = onoffice_protocol::local_time::german_time(at)
+            .strftime(onoffice_protocol::local_time::ONOFFICE_DATE_FORMAT)
+            .to_string();
+        let known: Vec<u64> = estates
+            .iter()
+            .copied()
+            .filter(|e| self.estates.contains_key(e))
+            .collect();
+        for estate in known {
+            self.log(AgentsLogEntry {
+                id: 0,
+                estates: vec![estate],
+                addresses: vec![],
+                kind: logging.kind.clone(),
+                kind_type: logging.kind_type.clone(),
+                date: date.clone(),
+                user: String::new(),
+                note: format!("Job-ID {job}"),
+            });
+        }
+        Some(job)
     }
 
     /// Adds an entry to the Maklerbuch in date order (newest first), with the next id.

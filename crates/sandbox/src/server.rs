@@ -101,6 +101,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/_sandbox/planted", get(planted))
         .route("/_sandbox/state", get(state))
         .route("/_sandbox/stats", get(stats))
+        .route("/_sandbox/transfer", post(transfer))
         .with_state(shared)
 }
 
@@ -114,6 +115,21 @@ async fn state(State(s): State<Arc<Shared>>) -> Json<Value> {
     v["second_writer_changes"] =
         serde_json::to_value(&*s.second_writer_log.lock().unwrap()).unwrap_or_default();
     Json(v)
+}
+
+/// A person (or onOffice's automatic portal synchronisation) transfers listings to the portals now: `{"estates":
+/// [ids]}`, or `{}` for every listing (a Portalabgleich). Answers the job number, `null` when the account's Maklerbuch
+/// does not show transfers.
+async fn transfer(State(s): State<Arc<Shared>>, body: Bytes) -> Json<Value> {
+    let wanted: Option<Vec<u64>> = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("estates").cloned())
+        .and_then(|v| serde_json::from_value(v).ok());
+    let mut account = s.account.write().unwrap();
+    let estates = wanted.unwrap_or_else(|| account.estates.keys().copied().collect());
+    let job = account.transfer_to_portals(&estates, jiff::Timestamp::now());
+    account.list_cache.clear();
+    Json(json!({ "job": job, "estates": estates.len() }))
 }
 
 async fn stats(State(s): State<Arc<Shared>>) -> Json<Value> {

@@ -984,3 +984,86 @@ async fn an_enquiry_is_booked_only_while_the_brokers_mailbox_has_booking_on() {
         !fields.to_string().contains("booking") && !fields.to_string().contains("Mailverbuchung")
     );
 }
+
+/// Portal transfers in the Maklerbuch: each account names their kind in its own way (as a kind of its own, a type of
+/// an export kind, a type among others, or not at all), the transfer type is automatic (listed only on request), and
+/// `/_sandbox/transfer` logs a job per listing in German time, as onOffice's job server does.
+#[tokio::test(flavor = "multi_thread")]
+async fn portal_transfers_are_logged_under_a_kind_each_account_names_its_own_way() {
+    let mut names = std::collections::BTreeSet::new();
+    for seed in [20, 21, 22, 23] {
+        let sb = start_with(seed, 6, 12, Some(MaklerVariant::Standard)).await;
+        let account = sb.account();
+        let logging = account.transfer_logging.clone();
+        let estate = *account.estates.keys().next().unwrap();
+        let base = sb.connection.url.split("/api/").next().unwrap().to_string();
+        let answer: Value = http()
+            .post(format!("{base}/_sandbox/transfer"))
+            .json(&json!({"estates": [estate]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let Some(logging) = logging else {
+            assert_eq!(
+                answer["job"],
+                Value::Null,
+                "seed {seed}: no transfers shown"
+            );
+            continue;
+        };
+        names.insert(logging.kind.clone());
+        let job = answer["job"].as_u64().expect("a job number");
+        let entry = sb
+            .account()
+            .agents_log
+            .into_iter()
+            .find(|e| e.note == format!("Job-ID {job}"))
+            .expect("the transfer is in the Maklerbuch");
+        assert_eq!(entry.estates, vec![estate]);
+        assert_eq!(
+            (entry.kind.as_str(), entry.kind_type.as_str()),
+            (logging.kind.as_str(), logging.kind_type.as_str())
+        );
+        let german = onoffice_protocol::local_time::german_time(jiff::Timestamp::now());
+        let written = onoffice_protocol::local_time::parse_onoffice_date(&entry.date).unwrap();
+        assert!(
+            (german - written).get_minutes().abs() < 2,
+            "German time: {} vs {german}",
+            entry.date
+        );
+
+        // The transfer type is an automatic one: only listed when asked for.
+        let kinds = |params: Value| action(&sb, GET, "actionkindtypes", json!(""), params, now());
+        let answer = post(
+            &sb,
+            vec![
+                kinds(json!({"lang": "DEU"})),
+                kinds(json!({"lang": "DEU", "allowAutomaticTypesForActionKind": [logging.kind]})),
+            ],
+        )
+        .await;
+        let types = |i: usize| {
+            answer["response"]["results"][i]["data"]["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["elements"]["key"] == logging.kind.as_str())
+                .unwrap()["elements"]["types"]
+                .clone()
+        };
+        assert!(
+            types(0).get(&logging.kind_type).is_none(),
+            "seed {seed}: {}",
+            types(0)
+        );
+        assert!(
+            types(1).get(&logging.kind_type).is_some(),
+            "seed {seed}: {}",
+            types(1)
+        );
+    }
+    assert_eq!(names.len(), 3, "three namings over four seeds: {names:?}");
+}

@@ -23,4 +23,9 @@ assumptions: Array<Assumption>,
 /**
  * False when an assumption of the audit failed: the checklist must not be shown as if it were complete.
  */
-complete: boolean, };
+complete: boolean, 
+/**
+ * Where this account's Maklerbuch logs portal transfers (kind labels), when listings wait for a re-transfer:
+ * the app then takes them off by itself. Empty: the person ticks them off.
+ */
+transfer_kinds: Array<string>, };

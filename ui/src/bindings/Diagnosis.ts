@@ -30,4 +30,9 @@ action_kinds: { [key in string]: Array<string> },
  * How many Maklerbuch entries of each "kind / type" the sampled rental listings got in 30 days: counts only,
  * no text, no address, no person.
  */
-agents_log_counts: { [key in string]: number }, };
+agents_log_counts: { [key in string]: number }, 
+/**
+ * The kinds (and types) whose labels name a portal transfer, as labels: where this account's Maklerbuch shows
+ * transfers (empty: it shows none, or the kinds could not be read).
+ */
+transfer_kinds: Array<string>, };

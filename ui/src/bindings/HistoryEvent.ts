@@ -3,4 +3,4 @@
 /**
  * What happened, as the history shows it.
  */
-export type HistoryEvent = "applied" | "undone" | "transfer_done";
+export type HistoryEvent = "applied" | "undone" | "transfer_done" | "transfer_seen";

@@ -16,4 +16,9 @@ first_contact_id: number | null,
 /**
  * Contact persons in front of the first broker (or all, without one) that are no brokers: the portals skip them.
  */
-skipped_contacts: Array<string>, findings: Array<FindingKind>, };
+skipped_contacts: Array<string>, findings: Array<FindingKind>, 
+/**
+ * When the Maklerbuch last showed a portal transfer of it (UTC, RFC 3339); only read for listings waiting for
+ * a re-transfer, in accounts whose Maklerbuch shows transfers.
+ */
+last_transfer: string | null, };

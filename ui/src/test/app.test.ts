@@ -326,6 +326,36 @@ describe("fixes", () => {
     expect(called("run_audit").length).toBe(1);
   });
 
+  it("says when a waiting listing was last transferred and that the app watches the Maklerbuch", async () => {
+    const view = auditView([]);
+    const row = view.report.listings[0];
+    row.findings = ["estate.portal_transfer_pending"];
+    row.last_transfer = "2026-11-20T09:31:00Z";
+    view.report.transfer_kinds = ["Export › Portal-Aktualisierung"];
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => view });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-listings"));
+    expect((await screen.findByTestId("last-transfer")).textContent).toMatch(/zuletzt übertragen am 20\.11\.2026, \d\d:31, vor der Änderung/);
+    expect(screen.getByTestId("transfer-watched").textContent).toContain("„Export › Portal-Aktualisierung“");
+    // A handful waiting: no Portalabgleich offered.
+    expect(screen.queryByTestId("transfer-bulk")).toBeNull();
+  });
+
+  it("offers the Portalabgleich when more than five listings wait, in an account that shows no transfers", async () => {
+    const row = { ...auditView([]).report.listings[0], findings: ["estate.portal_transfer_pending" as const] };
+    const many = auditView([]);
+    many.report.listings = Array.from({ length: 6 }, (_, i) => ({ ...row, estate_id: 3000 + i, external_no: `M-${i}`, last_transfer: null }));
+    many.report.transfer_kinds = [];
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => many });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-listings"));
+    expect((await screen.findByTestId("transfer-bulk")).textContent).toContain("6 Objekte warten");
+    expect(screen.queryByTestId("transfer-watched")).toBeNull();
+    expect(screen.queryByTestId("last-transfer")).toBeNull();
+    await fireEvent.click(screen.getByText("onOffice-Hilfe zum Portalabgleich öffnen"));
+    expect(vi.mocked(openUrl)).toHaveBeenCalledWith("https://de.enterprisehilfebeta.onoffice.com/help_entries/uebertragung/portalabgleich");
+  });
+
   it("undoes a change from the history", async () => {
     backend({
       connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),

@@ -79,6 +79,7 @@ export function auditView(findings: Finding[] = [notMakler, external, noContact]
           first_contact_id: null,
           skipped_contacts: [],
           findings: ["estate.no_contact"],
+          last_transfer: null,
         },
       ],
       mailboxes: [
@@ -88,6 +89,7 @@ export function auditView(findings: Finding[] = [notMakler, external, noContact]
       stats: { elapsed_ms: 120, requests: 4, actions: 6, users: 20, system_addresses: 19, rentals: 99, mailboxes_not_checked: 0 },
       assumptions: [],
       complete: true,
+      transfer_kinds: [],
     },
   };
 }

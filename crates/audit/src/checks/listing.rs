@@ -100,6 +100,10 @@ pub(super) fn evaluate(
                 first_contact_id: portal_contact,
                 skipped_contacts: skipped_names,
                 findings: kinds,
+                last_transfer: snapshot
+                    .transfers
+                    .as_ref()
+                    .and_then(|t| t.last.get(&r.id).cloned()),
             });
         }
     }
@@ -111,17 +115,24 @@ pub(super) fn transfers_pending(
     pending_transfers: &BTreeSet<u64>,
     out: &mut Evaluation,
 ) {
+    let transfers = snapshot.transfers.as_ref();
+    let watched: Vec<String> = transfers
+        .map(|t| t.kinds.iter().map(|k| k.label.clone()).collect())
+        .unwrap_or_default();
     for estate in pending_transfers {
         let label = snapshot
             .rentals
             .get(estate)
             .map(|r| wording::listing_label(&r.title, &r.external_no))
             .unwrap_or_else(|| format!("Objekt {estate}"));
+        let last = transfers
+            .and_then(|t| t.last.get(estate))
+            .map(String::as_str);
         out.findings.push(finding(
             FindingKind::PortalTransferPending,
             Subject::Estate(*estate),
             &label,
-            wording::portal_transfer_pending(),
+            wording::portal_transfer_pending(last, &watched),
         ));
     }
 }

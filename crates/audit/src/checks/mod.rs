@@ -111,6 +111,10 @@ pub struct ListingRow {
     /// Contact persons in front of the first broker (or all, without one) that are no brokers: the portals skip them.
     pub skipped_contacts: Vec<String>,
     pub findings: Vec<FindingKind>,
+    /// When the Maklerbuch last showed a portal transfer of it (UTC, RFC 3339); only read for listings waiting for
+    /// a re-transfer, in accounts whose Maklerbuch shows transfers.
+    #[serde(default)]
+    pub last_transfer: Option<String>,
 }
 
 /// The result of evaluating a snapshot.

@@ -162,6 +162,10 @@ pub struct Diagnosis {
     /// no text, no address, no person.
     #[serde(default)]
     pub agents_log_counts: BTreeMap<String, u64>,
+    /// The kinds (and types) whose labels name a portal transfer, as labels: where this account's Maklerbuch shows
+    /// transfers (empty: it shows none, or the kinds could not be read).
+    #[serde(default)]
+    pub transfer_kinds: Vec<String>,
 }
 
 impl Diagnosis {

@@ -146,8 +146,17 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
     if let Some(r) = &kinds_r {
         reads.push(figure("get actionkindtypes (automatic)", r));
     }
+    let kinds_r = kinds_r.and_then(Result::ok);
+    let transfer_kinds: Vec<String> = kinds_r
+        .as_ref()
+        .map(|r| {
+            crate::transfers::transfer_kinds(&crate::transfers::parse_kinds(&r.records))
+                .into_iter()
+                .map(|k| k.label)
+                .collect()
+        })
+        .unwrap_or_default();
     let action_kinds = kinds_r
-        .and_then(Result::ok)
         .map(|r| {
             r.records
                 .iter()
@@ -488,6 +497,7 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
         elapsed_ms: started.elapsed().as_millis() as u64,
         action_kinds,
         agents_log_counts,
+        transfer_kinds,
     }
 }
 

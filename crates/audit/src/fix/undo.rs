@@ -92,7 +92,9 @@ fn subject(entry: &Entry) -> Subject {
         | Event::Undone { change, .. }
         | Event::Intent { change }
         | Event::UndoIntent { change, .. } => change.subject(),
-        Event::TransferDone { estate } => Subject::Estate(*estate),
+        Event::TransferDone { estate } | Event::TransferSeen { estate, .. } => {
+            Subject::Estate(*estate)
+        }
         Event::NotApplied { .. } | Event::Unknown { .. } => Subject::Account,
     }
 }

@@ -153,6 +153,10 @@ pub struct Snapshot {
     /// When the read started (UTC, RFC 3339): the "now" the evidence is judged at.
     #[serde(default)]
     pub read_at: String,
+    /// The portal transfers of the listings waiting for a re-transfer, from the Maklerbuch; `None` when none was
+    /// waiting (then nothing is read).
+    #[serde(default)]
+    pub transfers: Option<crate::transfers::PortalTransfers>,
 }
 
 impl Snapshot {

@@ -5,16 +5,22 @@
 //! `contactPersonAll`, who else sits on the listing), the user-address links if the user read lacked them, the
 //! mailbox DNS look-ups and the Maklerbuch's booked enquiries on the rentals (first pages) together, (4) the
 //! addresses of contacts that are not system users, with the Maklerbuch's further pages if a first one was full.
+//! Listings waiting for a re-transfer add their own reads to these rounds, never a round of their own: the account's
+//! action kinds in (1), the kinds with their automatic types and the listings' Maklerbuch entries in (3), further
+//! pages in (4) (see `transfers`).
 //! Nothing is read once per record, and nothing is written: an audit sends only `read` and `get` actions.
 
 use super::*;
+use crate::transfers;
 
-/// Reads one audit's data. Errors are the client's typed errors (credentials, clock, permission, ...).
+/// Reads one audit's data. `waiting` are the listings waiting for a re-transfer, with when our change was made (UTC,
+/// RFC 3339). Errors are the client's typed errors (credentials, clock, permission, ...).
 pub async fn read(
     client: &Client,
     classifier: &MailboxClassifier,
     settings: &dyn Settings,
     progress: &ProgressSink,
+    waiting: &BTreeMap<u64, String>,
 ) -> onoffice::Result<Snapshot> {
     let page = client.page_size();
     let started = jiff::Timestamp::now();
@@ -40,7 +46,12 @@ pub async fn read(
         &[CONTACT_TYPE_FIELD],
     )];
     first_round.extend(lists.iter().map(|a| paged(a, page, 0)));
-    let mut results = client.execute(first_round).await.into_iter();
+    if !waiting.is_empty() {
+        first_round.push(actions::get_action_kinds(&[]));
+    }
+    let mut results = client.execute(first_round).await;
+    let plain_kinds = (!waiting.is_empty()).then(|| results.pop().expect("kinds result"));
+    let mut results = results.into_iter();
     let fields =
         onoffice::FieldCatalog::from_records(&results.next().expect("fields result")?.records)?;
     let firsts: Vec<onoffice::Result<onoffice::ActionResult>> = results.collect();
@@ -138,11 +149,39 @@ pub async fn read(
     };
     let since = evidence::window_start(now);
     let (log_chunks, log_firsts) = evidence::first_pages(&rental_ids, since, page);
-    let (contacts, links, mailboxes, log_firsts) = tokio::join!(
+    // The waiting listings' Maklerbuch entries, and the kinds again with their automatic types (a transfer is one).
+    let mut transfer_problems = Vec::new();
+    let kind_keys: Vec<String> = match plain_kinds {
+        Some(Ok(r)) => transfers::parse_kinds(&r.records)
+            .into_iter()
+            .map(|k| k.key)
+            .collect(),
+        Some(Err(e)) => {
+            transfer_problems.push(e.to_string());
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    let waiting_ids: Vec<u64> = waiting.keys().copied().collect();
+    let (transfer_chunks, transfer_lists) =
+        transfers::reads(&waiting_ids, transfers::look_back_start(started, waiting));
+    let transfer_firsts = async {
+        if kind_keys.is_empty() {
+            return None;
+        }
+        let keys: Vec<&str> = kind_keys.iter().map(String::as_str).collect();
+        let mut calls = vec![actions::get_action_kinds(&keys)];
+        calls.extend(transfers::first_pages(&transfer_lists, page));
+        let mut results = client.execute(calls).await.into_iter();
+        let kinds = results.next().expect("kinds result");
+        Some((kinds, results.collect::<Vec<_>>()))
+    };
+    let (contacts, links, mailboxes, log_firsts, transfer_firsts) = tokio::join!(
         contacts,
         links,
         classifier.classify_all(emails),
-        client.execute(log_firsts)
+        client.execute(log_firsts),
+        transfer_firsts
     );
     (snapshot.brokers, snapshot.contacts) = contacts?;
     if let Some(links) = links? {
@@ -182,15 +221,35 @@ pub async fn read(
             client.read_addresses_by_id(&ids, ADDRESS_FIELDS).await
         }
     };
+    let (transfer_kinds, transfer_firsts) = match transfer_firsts {
+        Some((Ok(kinds), firsts)) => (
+            transfers::transfer_kinds(&transfers::parse_kinds(&kinds.records)),
+            firsts,
+        ),
+        Some((Err(e), _)) => {
+            transfer_problems.push(e.to_string());
+            (Vec::new(), Vec::new())
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     // Further Maklerbuch pages (only where a first page was full) go out with the other contacts' addresses.
-    let (other_addresses, log) = tokio::join!(
+    let (other_addresses, log, portal_transfers) = tokio::join!(
         other_addresses,
-        evidence::finish(client, log_chunks, log_firsts, since)
+        evidence::finish(client, log_chunks, log_firsts, since),
+        transfers::finish(
+            client,
+            transfer_kinds,
+            transfer_chunks,
+            transfer_lists,
+            transfer_firsts,
+            transfer_problems
+        )
     );
     for a in other_addresses?.iter().filter_map(parse_address) {
         snapshot.other_contacts.insert(a.id, a);
     }
     snapshot.agents_log = Some(log);
+    snapshot.transfers = (!waiting.is_empty()).then_some(portal_transfers);
     snapshot.read_at = crate::journal::rfc3339(started);
     Ok(snapshot)
 }

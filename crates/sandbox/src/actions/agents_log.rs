@@ -109,7 +109,7 @@ pub(super) fn get_action_kind_types(
     };
     let mut done = Done::default();
     for (i, kind) in account.action_kinds.iter().enumerate() {
-        let mut types: Vec<&String> = kind.types.iter().collect();
+        let mut types: Vec<&KindType> = kind.types.iter().collect();
         if with_automatic.contains(&kind.key) {
             types.extend(kind.automatic_types.iter());
         }
@@ -120,7 +120,7 @@ pub(super) fn get_action_kind_types(
             Value::Object(
                 types
                     .iter()
-                    .map(|t| ((*t).clone(), Value::String((*t).clone())))
+                    .map(|t| (t.key.clone(), Value::String(t.label.clone())))
                     .collect(),
             )
         };
@@ -131,7 +131,7 @@ pub(super) fn get_action_kind_types(
                 "key": kind.key,
                 "label": kind.label,
                 "types": types_value,
-                "default": types.first().map(|t| Value::String((*t).clone())).unwrap_or(Value::Null),
+                "default": types.first().map(|t| Value::String(t.key.clone())).unwrap_or(Value::Null),
             }
         }));
     }

@@ -31,34 +31,110 @@ pub fn onoffice_date(at: DateTime) -> String {
     at.strftime("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-/// `days` (and a few hours) before `anchor`.
+/// `days` (and a few hours) before `anchor` (UTC), in German time as onOffice writes it.
 fn before(anchor: DateTime, days: i64, rng: &mut Rng) -> String {
     let at = anchor
         - days.days()
         - (1 + rng.below(14) as i64).hours()
         - (rng.below(60) as i64).minutes();
-    onoffice_date(at)
+    let at = jiff::tz::Offset::UTC
+        .to_timestamp(at)
+        .expect("within range");
+    onoffice_date(onoffice_protocol::local_time::german_time(at))
 }
 
-/// The account's action kinds; the Maklerbuch uses their keys.
-fn action_kinds() -> Vec<ActionKind> {
-    let kind = |key: &str, types: &[&str], automatic: &[&str]| ActionKind {
+/// A kind type whose key is its label.
+fn plain(key: &str) -> KindType {
+    KindType {
         key: key.into(),
         label: key.into(),
-        types: types.iter().map(|t| t.to_string()).collect(),
-        automatic_types: automatic.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+/// The account's action kinds; the Maklerbuch uses their keys. Where portal transfers appear differs per account
+/// (onOffice does not publish it): under a kind of their own, as a type of an "Export" kind, as one type among others
+/// of a portal kind, or not at all. Every account also has a kind that mentions portals without being a transfer.
+fn action_kinds(seed: u64) -> (Vec<ActionKind>, Option<TransferLogging>) {
+    let kind =
+        |key: &str, label: &str, types: Vec<KindType>, automatic: Vec<KindType>| ActionKind {
+            key: key.into(),
+            label: label.into(),
+            types,
+            automatic_types: automatic,
+        };
+    let typed = |key: &str, label: &str| KindType {
+        key: key.into(),
+        label: label.into(),
     };
-    vec![
-        kind("Email", &[], &["Eingang", "Ausgang"]),
-        kind("Telefonat", &["Eingang", "Ausgang"], &[]),
+    let mut kinds = vec![
+        kind(
+            "Email",
+            "E-Mail",
+            vec![],
+            vec![plain("Eingang"), plain("Ausgang")],
+        ),
+        kind(
+            "Telefonat",
+            "Telefonat",
+            vec![plain("Eingang"), plain("Ausgang")],
+            vec![],
+        ),
         kind(
             "Termin",
-            &["Besichtigung", "Objektaufnahme", "Beratung"],
-            &[],
+            "Termin",
+            vec![
+                plain("Besichtigung"),
+                plain("Objektaufnahme"),
+                plain("Beratung"),
+            ],
+            vec![],
         ),
-        kind("Notiz", &[], &[]),
-        kind("AGB bestätigt", &[], &[]),
-    ]
+        kind("Notiz", "Notiz", vec![], vec![]),
+        kind("AGB bestätigt", "AGB bestätigt", vec![], vec![]),
+        kind(
+            "Portalanfrage",
+            "Portal-Anfrage",
+            vec![plain("Rückruf")],
+            vec![],
+        ),
+    ];
+    let logging = |kind: &str, kind_type: &str| {
+        Some(TransferLogging {
+            kind: kind.into(),
+            kind_type: kind_type.into(),
+        })
+    };
+    let transfer = match seed % 4 {
+        0 => {
+            kinds.push(kind(
+                "Portal",
+                "Portalübertragung",
+                vec![],
+                vec![plain("Export")],
+            ));
+            logging("Portal", "Export")
+        }
+        1 => {
+            kinds.push(kind(
+                "Export",
+                "Export",
+                vec![plain("CSV")],
+                vec![typed("Portalupdate", "Portal-Aktualisierung")],
+            ));
+            logging("Export", "Portalupdate")
+        }
+        2 => {
+            kinds.push(kind(
+                "Immobilienportal",
+                "Immobilienportale",
+                vec![typed("Anfrage", "Anfrage weitergeleitet")],
+                vec![typed("Uebertragung", "Übertragung")],
+            ));
+            logging("Immobilienportal", "Uebertragung")
+        }
+        _ => None,
+    };
+    (kinds, transfer)
 }
 
 impl Builder<'_> {
@@ -66,7 +142,7 @@ impl Builder<'_> {
     pub(super) fn mail_booking(&mut self, open_rentals: &[u64], anchor: DateTime) {
         // A stream of its own, so the rest of the account is what it was before mail booking was simulated.
         let mut rng = Rng::new(self.cfg.seed ^ 0x00B0_0C1E_D0E5_A11C);
-        self.account.action_kinds = action_kinds();
+        (self.account.action_kinds, self.account.transfer_logging) = action_kinds(self.cfg.seed);
         let mut age: BTreeMap<u64, i64> = BTreeMap::new();
         for &id in self.account.estates.keys() {
             let days = if rng.chance(0.25) {
@@ -222,6 +298,25 @@ impl Builder<'_> {
                     user: String::new(),
                     note: "Anfrage über Immobilienportal".into(),
                 });
+            }
+        }
+
+        // Portal transfers (where the account shows them): each listing on the market when it was created, then now
+        // and then when something changed; a listing's last transfer is before today, so a fix made now is newer.
+        if self.account.transfer_logging.is_some() {
+            let marketed: Vec<u64> = self.account.estates.keys().copied().collect();
+            for estate in marketed {
+                let days = age[&estate];
+                let mut at = vec![days.min(60)];
+                if days > 7 && rng.chance(0.5) {
+                    at.push(1 + rng.below(days.min(60) as usize) as i64);
+                }
+                for d in at {
+                    let moment = jiff::tz::Offset::UTC
+                        .to_timestamp(anchor - d.days() + (2 + rng.below(8) as i64).hours())
+                        .expect("within range");
+                    self.account.transfer_to_portals(&[estate], moment);
+                }
             }
         }
 

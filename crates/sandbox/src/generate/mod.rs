@@ -217,6 +217,8 @@ impl<'a> Builder<'a> {
             mail_booking: BTreeMap::new(),
             can_read_agents_log: true,
             action_kinds: Vec::new(),
+            transfer_logging: None,
+            next_transfer_job: 0,
             list_cache: ListCache::default(),
         };
         let broker_key = account.broker_key().map(str::to_owned);

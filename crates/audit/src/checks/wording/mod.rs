@@ -429,21 +429,38 @@ pub fn contact_not_ready(name: &str, open: &[FindingKind], note: &Text) -> Said 
     }
 }
 
-/// `estate.portal_transfer_pending`.
-pub fn portal_transfer_pending() -> Said {
+/// `estate.portal_transfer_pending`. `last`: the listing's newest transfer in the Maklerbuch (UTC, RFC 3339), older
+/// than our change; `watched`: the kinds under which this account logs transfers (empty: it shows none, the person
+/// ticks off).
+pub fn portal_transfer_pending(last: Option<&str>, watched: &[String]) -> Said {
+    let mut seen = Text::new(
+        "Der Ansprechpartner oder seine E-Mail wurde geändert; die Portale kennen noch den alten Stand.",
+        "The contact person or its e-mail changed; the portals still have the old state.",
+    );
+    if let Some(at) = last.and_then(|l| l.parse::<jiff::Timestamp>().ok()) {
+        let de = onoffice_protocol::local_time::german_time(at).strftime("%d.%m.%Y, %H:%M");
+        let en = at.strftime("%Y-%m-%d %H:%M UTC");
+        seen = Text::new(
+            format!("{} Zuletzt übertragen am {de}, vor der Änderung.", seen.de),
+            format!("{} Last transferred on {en}, before the change.", seen.en),
+        );
+    }
+    let then = if watched.is_empty() {
+        Text::new("Danach hier abhaken.", "Then tick it off here.")
+    } else {
+        let kinds = watched.join("“, „");
+        let kinds_en = watched.join("\", \"");
+        Text::new(
+            format!("Danach hakt Agent-Check das Objekt selbst ab, sobald das Maklerbuch die Übertragung zeigt (Aktionsart „{kinds}“). Hier abhaken geht auch."),
+            format!("Agent-Check then ticks the listing off by itself once the Maklerbuch shows the transfer (action kind \"{kinds_en}\"). Ticking it off here works too."),
+        )
+    };
     Said {
-        seen: Text::new(
-            "Der Ansprechpartner oder seine E-Mail wurde geändert; die Portale kennen noch den alten Stand.",
-            "The contact person or its e-mail changed; the portals still have the old state.",
-        ),
+        seen,
         expected: Text::new(
             "Das Objekt wurde neu an die Portale übertragen.",
             "The listing was re-transferred to the portals.",
         ),
-        resolution: manual(
-            transfer_click_path(),
-            vec![Text::new("Danach hier abhaken.", "Then tick it off here.")],
-            None,
-        ),
+        resolution: manual(transfer_click_path(), vec![then], None),
     }
 }
