@@ -170,6 +170,19 @@ async function main() {
   assert.match(delta, /Seit der letzten Prüfung: \d+ erledigt/);
   assert.ok(s.actions <= 15, `the shortest path took ${s.actions} clicks and key presses`);
   step(`shortest path on the demo: ${s.actions} clicks and key presses; ${await s.text(await s.find('[data-testid="finish-line"]'))}`);
+  // The re-transfers "fix all" asked for: the demo's Maklerbuch shows portal transfers (a type of its "Export"
+  // kind), so each waiting listing says when it was last transferred, and with this many the Portalabgleich is offered.
+  await s.click('[data-testid="tab-listings"]');
+  await s.waitFor('[data-testid="transfer-row"]');
+  const watched = await s.text(await s.find('[data-testid="transfer-watched"]'));
+  assert.match(watched, /Portal-Aktualisierung/);
+  assert.ok((await s.findAll('[data-testid="last-transfer"]')).length > 0, "rows say when they were last transferred");
+  await s.waitFor('[data-testid="transfer-bulk"]');
+  await s.screenshot(join(artifacts, "08-transfers-1366.png"));
+  await s.setRect({ x: 0, y: 0, width: 1180, height: 640 });
+  await sleep(300);
+  await s.screenshot(join(artifacts, "08-transfers-1180.png"));
+  step(`re-transfer list: ${(await s.findAll('[data-testid="transfer-row"]')).length} listings, watched via ${watched.match(/„([^“]+)“/)?.[1]}`);
   await s.end();
   await appGone();
   await nameReleased();

@@ -12,11 +12,13 @@ pub mod journal;
 pub mod mailbox;
 pub mod progress;
 pub mod report;
+pub mod schedule;
 pub mod settings;
 pub mod snapshot;
 pub mod subject;
 pub mod text;
 pub mod transfers;
+pub mod watch;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

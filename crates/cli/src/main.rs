@@ -29,7 +29,14 @@ use output::{fail, outcome_word, print_report};
     after_help = "Zugang / access: ONOFFICE_TOKEN und ONOFFICE_SECRET als Umgebungsvariablen (bleiben aus der \
                   Shell-Historie), sonst --token und --secret / as environment variables (they stay out of the shell \
                   history), otherwise --token and --secret.\n\
-                  Beispiele / examples: oo-check audit --demo · oo-check fix --help"
+                  Beispiele / examples: oo-check audit --demo · oo-check fix --help\n\n\
+                  Exit-Codes / exit codes:\n  \
+                  0  in Ordnung / fine (audit --new-since: nichts Neues / nothing new)\n  \
+                  1  Fehler: Verbindung, Zugangsdaten, Rechte, Datei / error: connection, credentials, rights, file\n  \
+                  2  Aufruf falsch (Option, Datei unlesbar) / wrong usage (an option, an unreadable file)\n  \
+                  3  Prüfung unvollständig: eine Annahme über das Konto trifft nicht zu (diagnose, audit --new-since) \
+                  / check incomplete: an assumption about the account fails\n  \
+                  10 audit --new-since: Neues oder wieder Aufgetretenes gefunden / something new or regressed found"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -45,6 +52,17 @@ enum Command {
         /// Ergebnis als JSON / the result as JSON
         #[arg(long)]
         json: bool,
+        /// Nur, was seit dieser früheren Ausgabe von „audit --json“ neu oder wieder aufgetreten ist; Exit-Code 0:
+        /// nichts, 10: etwas (für die Aufgabenplanung / launchd) / only what is new or back again since this earlier
+        /// "audit --json" output; exit code 0: nothing, 10: something (for the task scheduler / launchd)
+        #[arg(long, value_name = "PREVIOUS.json")]
+        new_since: Option<PathBuf>,
+        /// Schreibt die vollständige „audit --json“-Ausgabe dieser Prüfung in FILE, als PREVIOUS für das nächste Mal
+        /// (darf dieselbe Datei sein; bei unvollständiger Prüfung bleibt sie unverändert) / writes this check's full
+        /// "audit --json" output to FILE as the next PREVIOUS (may be the same file; left as it is after an
+        /// incomplete check)
+        #[arg(long, value_name = "FILE")]
+        save: Option<PathBuf>,
     },
     /// Behebt, was die API beheben kann, nach einer Vorschau / fixes what the API can fix, after a preview
     Fix {
@@ -236,24 +254,121 @@ fn progress(quiet: bool) -> ProgressSink {
     }
 }
 
-async fn audit_cmd(account: &Account, json: bool) {
+/// An earlier `audit --json` output as a baseline: its findings and what it knew as resolved.
+fn read_baseline(path: &PathBuf) -> (audit::watch::Baseline, Option<String>) {
+    #[derive(serde::Deserialize)]
+    struct Previous {
+        findings: Vec<audit::history::FindingRef>,
+        #[serde(default)]
+        resolved: Vec<audit::history::FindingRef>,
+        #[serde(default)]
+        checked_at: Option<String>,
+    }
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        usage_error(&format!(
+            "{} kann nicht gelesen werden / cannot be read: {e}",
+            path.display()
+        ))
+    });
+    let previous: Previous = serde_json::from_str(&text).unwrap_or_else(|e| {
+        usage_error(&format!(
+            "{} ist keine Ausgabe von „oo-check audit --json“ / is no output of \"oo-check audit --json\": {e}",
+            path.display()
+        ))
+    });
+    (
+        audit::watch::Baseline {
+            present: previous.findings.into_iter().collect(),
+            resolved: previous.resolved.into_iter().collect(),
+        },
+        previous.checked_at,
+    )
+}
+
+async fn audit_cmd(
+    account: &Account,
+    json: bool,
+    new_since: Option<&PathBuf>,
+    save: Option<&PathBuf>,
+) {
+    let baseline = new_since.map(read_baseline);
     let (auditor, _sandbox) = connect(account).await;
     let report = auditor
         .audit(&progress(json))
         .await
         .unwrap_or_else(|e| fail(&e));
-    if json {
-        let out = serde_json::json!({
-            "findings": report.findings, "stats": report.stats, "makler": report.makler,
+    let now = audit::history::refs(&report);
+    let resolved: Vec<audit::history::FindingRef> = baseline
+        .as_ref()
+        .map(|(b, _)| b.after(&now).resolved.into_iter().collect())
+        .unwrap_or_default();
+    let full = |findings: Vec<&audit::Finding>| {
+        serde_json::json!({
+            "checked_at": audit::journal::rfc3339_now(),
+            "findings": findings, "stats": report.stats, "makler": report.makler,
             "complete": report.complete, "assumptions": report.assumptions,
-            "mailboxes": report.mailboxes,
-        });
+            "mailboxes": report.mailboxes, "resolved": resolved,
+        })
+    };
+    if let Some(path) = save.filter(|_| report.complete) {
+        let text = serde_json::to_string_pretty(&full(report.findings.iter().collect()))
+            .expect("serialisable");
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!(
+                "{} kann nicht geschrieben werden / cannot be written: {e}",
+                path.display()
+            );
+            std::process::exit(1);
+        }
+    }
+    let Some((base, since)) = baseline else {
+        if json {
+            let out = full(report.findings.iter().collect());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).expect("serialisable")
+            );
+        } else {
+            print_report(&report);
+        }
+        return;
+    };
+    let Some(changes) = audit::watch::compare(&base, &now, report.complete) else {
+        eprintln!(
+            "Die Prüfung ist unvollständig (eine Annahme über das Konto trifft nicht zu): nichts verglichen, siehe \
+             „oo-check diagnose“. / The check is incomplete (an assumption about the account fails): nothing \
+             compared, see \"oo-check diagnose\"."
+        );
+        std::process::exit(3);
+    };
+    let news: BTreeSet<audit::history::FindingRef> = changes
+        .new
+        .iter()
+        .chain(&changes.regressed)
+        .copied()
+        .collect();
+    let shown: Vec<&audit::Finding> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            news.contains(&audit::history::FindingRef {
+                kind: f.kind,
+                subject: f.subject,
+            })
+        })
+        .collect();
+    if json {
+        let mut out = full(shown);
+        out["regressed"] = serde_json::json!(changes.regressed);
         println!(
             "{}",
             serde_json::to_string_pretty(&out).expect("serialisable")
         );
     } else {
-        print_report(&report);
+        output::print_news(&report, &changes, since.as_deref());
+    }
+    if changes.has_news() {
+        std::process::exit(10);
     }
 }
 
@@ -392,7 +507,12 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     runtime.block_on(async {
         match &cli.command {
-            Command::Audit { account, json } => audit_cmd(account, *json).await,
+            Command::Audit {
+                account,
+                json,
+                new_since,
+                save,
+            } => audit_cmd(account, *json, new_since.as_ref(), save.as_ref()).await,
             Command::Fix {
                 account,
                 kinds,

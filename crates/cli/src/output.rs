@@ -134,3 +134,42 @@ pub fn report_text(report: &audit::AuditReport, format: audit::ReportFormat) -> 
         .unwrap_or_else(|| "onOffice".into());
     format.render(report, &account, &checked_at)
 }
+
+/// What is new or back again since an earlier check (`since`: when it ran, RFC 3339), one line per finding.
+pub fn print_news(
+    report: &audit::AuditReport,
+    changes: &audit::watch::Changes,
+    since: Option<&str>,
+) {
+    let since = since
+        .map(|s| format!(" seit {}", audit::journal::utc_label(s)))
+        .unwrap_or_default();
+    if !changes.has_news() {
+        println!("Nichts Neues{since}.");
+        return;
+    }
+    for (title, list) in [
+        ("Neu", &changes.new),
+        ("Wieder aufgetreten", &changes.regressed),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        println!("{title}{since} ({}):", list.len());
+        for r in list.iter() {
+            if let Some(f) = report
+                .findings
+                .iter()
+                .find(|f| f.kind == r.kind && f.subject == r.subject)
+            {
+                println!(
+                    "  – {}: {} – {}",
+                    f.kind.title().de,
+                    f.subject_label,
+                    f.seen.de
+                );
+            }
+        }
+        println!();
+    }
+}

@@ -521,7 +521,7 @@ fn help_on_every_subcommand_and_the_valid_kinds_on_a_wrong_one() {
     let dir = std::env::temp_dir().join(format!("oo-check-help-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (cmd, own) in [
-        ("audit", "--json"),
+        ("audit", "--new-since"),
         ("fix", "--kind"),
         ("undo", "--all"),
         ("diagnose", "--out"),
@@ -531,6 +531,14 @@ fn help_on_every_subcommand_and_the_valid_kinds_on_a_wrong_one() {
         assert_eq!(code, 0, "{cmd}");
         assert!(out.contains(own) && out.contains("--demo"), "{cmd}: {out}");
         assert!(out.contains("ONOFFICE_SECRET"), "{cmd}: {out}");
+    }
+    // Every exit code is written in the help.
+    let (_, out, _) = oo_check(&["--help"], &dir);
+    for code in ["0 ", "1 ", "2 ", "3 ", "10 "] {
+        assert!(
+            out.contains(&format!("\n  {code}")),
+            "exit code {code}in: {out}"
+        );
     }
     let (code, _, err) = oo_check(&["fix", "--demo", "--kind", "user.nicht_makler"], &dir);
     assert_eq!(code, 2);
@@ -572,5 +580,131 @@ fn report_writes_the_apps_csv() {
     assert!(std::fs::read_to_string(dir.join("r.html"))
         .unwrap()
         .starts_with("<!doctype html>"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `oo-check audit --new-since` as the Windows task scheduler or launchd would run it, against a sandbox a colleague
+/// edits between runs: nothing new exits 0; a listing that lost its contact person is new (exit 10, and `--json`
+/// holds only it); fixed and back again it is "wieder aufgetreten"; a damaged PREVIOUS is a usage error; an
+/// incomplete check compares nothing (exit 3) and leaves the saved baseline as it was.
+#[test]
+fn audit_new_since_says_only_what_is_new_or_back_and_exits_10_then() {
+    let dir = std::env::temp_dir().join(format!("oo-check-new-since-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt
+        .block_on(onoffice_sandbox::Sandbox::start(
+            onoffice_sandbox::SandboxConfig {
+                generate: onoffice_sandbox::GenConfig {
+                    seed: 62,
+                    users: 12,
+                    estates: 40,
+                    makler_variant: Some(onoffice_sandbox::MaklerVariant::Standard),
+                },
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    let conn = connection_args(&sb.connection, sb.dns_addr);
+    let run = |extra: &[&str]| run_args("audit", &conn, extra, &dir);
+
+    let (code, out, err) = run(&["--json", "--save", "base.json"]);
+    assert_eq!(code, 0, "{err}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("base.json")).unwrap()).unwrap();
+    let printed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(saved["findings"], printed["findings"]);
+    assert!(saved["checked_at"].is_string());
+
+    let (code, out, err) = run(&["--new-since", "base.json", "--save", "base.json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("Nichts Neues seit "), "{out}");
+
+    // A colleague takes the contact person off a listing that was fine.
+    let planted: std::collections::BTreeSet<String> =
+        sb.planted().iter().map(|p| p.subject.clone()).collect();
+    let (estate, links) = sb.edit(|a| {
+        let estate = a
+            .estates
+            .values()
+            .filter(|e| e.marketing_type == "miete" && e.status == 1 && e.sold == 0)
+            .map(|e| e.id)
+            .find(|e| {
+                !planted.contains(&format!("estate:{e}")) && !a.contacts_of(*e, true).is_empty()
+            })
+            .unwrap();
+        let links: Vec<_> = a
+            .contacts
+            .iter()
+            .filter(|c| c.estate == estate)
+            .cloned()
+            .collect();
+        a.contacts.retain(|c| c.estate != estate);
+        (estate, links)
+    });
+    let subject = format!("estate:{estate}");
+    let (code, out, err) = run(&["--new-since", "base.json", "--json", "--save", "base.json"]);
+    assert_eq!(code, 10, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let news: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().into(),
+                f["subject"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        news,
+        vec![("estate.no_contact".to_string(), subject.clone())]
+    );
+    assert_eq!(v["regressed"], serde_json::json!([]));
+
+    // Put back: fixed, no news; the saved baseline remembers it as resolved.
+    sb.edit(|a| a.contacts.extend(links.iter().cloned()));
+    let (code, out, _) = run(&["--new-since", "base.json", "--save", "base.json"]);
+    assert_eq!(code, 0, "{out}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("base.json")).unwrap()).unwrap();
+    assert!(saved["resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["subject"] == subject.as_str()));
+
+    // Taken off again: back again, not new.
+    sb.edit(|a| a.contacts.retain(|c| c.estate != estate));
+    let (code, out, _) = run(&["--new-since", "base.json"]);
+    assert_eq!(code, 10, "{out}");
+    assert!(
+        out.contains("Wieder aufgetreten seit ") && !out.contains("\nNeu seit"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Kein Ansprechpartner") || out.contains("Ansprechpartner"),
+        "{out}"
+    );
+
+    // A damaged PREVIOUS: a usage error, before anything is read.
+    std::fs::write(dir.join("kaputt.json"), "{\"findings\": 3").unwrap();
+    let (code, _, err) = run(&["--new-since", "kaputt.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("kaputt.json"), "{err}");
+
+    // An incomplete check (an estate field the audit relies on no longer comes back): nothing compared, the
+    // baseline kept.
+    let before = std::fs::read_to_string(dir.join("base.json")).unwrap();
+    sb.edit(|a| a.unreadable_fields.insert("benutzer".into()));
+    let (code, _, err) = run(&["--new-since", "base.json", "--save", "base.json"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("unvollständig"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("base.json")).unwrap(),
+        before
+    );
+    drop(sb);
     let _ = std::fs::remove_dir_all(dir);
 }
