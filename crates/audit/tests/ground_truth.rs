@@ -144,3 +144,53 @@ async fn the_chosen_makler_key_is_used_by_audit_and_fixes() {
         );
     }
 }
+
+/// Days passing (`advance`): new listings, new staff, a colleague's re-assignment, enquiries and transfers; after
+/// every step the audit finds exactly what the sandbox planted, in every Makler variant, and something is new.
+#[tokio::test(flavor = "multi_thread")]
+async fn exact_after_days_pass() {
+    for (seed, variant) in [
+        (70, MaklerVariant::Standard),
+        (71, MaklerVariant::Renamed),
+        (72, MaklerVariant::CustomKey),
+        (73, MaklerVariant::Missing),
+    ] {
+        let sb = sandbox(seed, 16, 60, Some(variant)).await;
+        let auditor = auditor(&sb);
+        let mut before = sb.planted().len();
+        for days in [1, 3, 7, 20] {
+            let done = sb.advance(days);
+            assert!(!done.new_listings.is_empty(), "seed {seed}: {done:?}");
+            let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+            let got = pairs(report.findings.iter().map(|f| (f.kind.id(), f.subject)));
+            let want = pairs(
+                sb.planted()
+                    .iter()
+                    .map(|p| (p.kind.as_str(), p.subject.as_str())),
+            );
+            assert!(
+                got == want,
+                "seed {seed} ({variant:?}) after {days} more days ({done:?}):\n{}",
+                diff(&got, &want)
+            );
+            assert!(
+                sb.planted().len() > before,
+                "seed {seed}: something new to find"
+            );
+            before = sb.planted().len();
+        }
+    }
+}
+
+/// The same seed brings the same days.
+#[tokio::test(flavor = "multi_thread")]
+async fn days_pass_the_same_way_for_the_same_seed() {
+    let a = sandbox(74, 12, 40, Some(MaklerVariant::Standard)).await;
+    let b = sandbox(74, 12, 40, Some(MaklerVariant::Standard)).await;
+    let (x, y) = (a.advance(5), b.advance(5));
+    assert_eq!(
+        (x.new_listings, x.new_users, x.reassigned),
+        (y.new_listings, y.new_users, y.reassigned)
+    );
+    assert_eq!(a.planted(), b.planted());
+}

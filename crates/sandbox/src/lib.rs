@@ -3,6 +3,7 @@
 //! It only ever binds to 127.0.0.1 and must never be mistaken for a real account (the app shows a "Demo" banner).
 
 pub mod actions;
+pub mod advance;
 pub mod dns;
 pub mod filter;
 pub mod generate;
@@ -79,8 +80,11 @@ impl Sandbox {
         let http_addr = listener.local_addr()?;
         let shared = Arc::new(server::Shared {
             account: std::sync::RwLock::new(account),
-            planted: generated.planted,
-            planted_after_choice: generated.planted_after_choice,
+            planted: std::sync::RwLock::new(generated.planted.into_iter().collect()),
+            planted_after_choice: std::sync::RwLock::new(
+                generated.planted_after_choice.into_iter().collect(),
+            ),
+            seed: config.generate.seed,
             token: token.clone(),
             secret: secret.clone(),
             knobs: Mutex::new(config.knobs.clone()),
@@ -121,12 +125,24 @@ impl Sandbox {
 
     /// The planted findings (the ground truth for tests).
     pub fn planted(&self) -> Vec<Planted> {
-        self.shared.planted.clone()
+        self.shared
+            .planted
+            .read()
+            .unwrap()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The ground truth once the person has picked the account's broker value (see [`Generated`]).
     pub fn planted_after_choice(&self) -> Vec<Planted> {
-        self.shared.planted_after_choice.clone()
+        self.shared
+            .planted_after_choice
+            .read()
+            .unwrap()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// A snapshot of every record and relation.
@@ -146,6 +162,12 @@ impl Sandbox {
     /// Signed actions served so far, per kind (`read`, `get`, `modify`, `create`, `delete`, ...).
     pub fn action_kinds(&self) -> std::collections::BTreeMap<String, u64> {
         self.shared.action_kinds.lock().unwrap().clone()
+    }
+
+    /// Lets `days` days pass in the account (new listings, staff, re-assigned contacts, Maklerbuch entries); the
+    /// ground truth follows.
+    pub fn advance(&self, days: u32) -> advance::Advanced {
+        self.shared.advance(days)
     }
 
     /// Edits the account directly, as a colleague in the onOffice web interface would.

@@ -332,6 +332,12 @@ pub struct Account {
     pub transfer_logging: Option<TransferLogging>,
     /// The next portal transfer job's number.
     pub next_transfer_job: u64,
+    /// System user addresses whose mailbox can have mail booking (their ground truth follows the Maklerbuch).
+    pub bookable: std::collections::BTreeSet<u64>,
+    /// The agency's own mail domain (new staff get their address there).
+    pub mail_domain: String,
+    /// Days `/_sandbox/advance` has let pass.
+    pub days_advanced: u64,
     /// Matching ids of recent list filters; cleared by every write.
     #[serde(skip)]
     pub list_cache: ListCache,

@@ -82,8 +82,11 @@ pub struct SecondWriterChange {
 /// Everything the request handlers share.
 pub struct Shared {
     pub account: RwLock<Account>,
-    pub planted: Vec<Planted>,
-    pub planted_after_choice: Vec<Planted>,
+    /// The ground truth; `/_sandbox/advance` changes it as the account changes.
+    pub planted: RwLock<std::collections::BTreeSet<Planted>>,
+    pub planted_after_choice: RwLock<std::collections::BTreeSet<Planted>>,
+    /// The seed the account was generated from (what `advance` brings follows it).
+    pub seed: u64,
     pub token: String,
     pub secret: String,
     pub knobs: Mutex<Knobs>,
@@ -102,11 +105,12 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/_sandbox/state", get(state))
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/transfer", post(transfer))
+        .route("/_sandbox/advance", post(advance))
         .with_state(shared)
 }
 
 async fn planted(State(s): State<Arc<Shared>>) -> Json<Vec<Planted>> {
-    Json(s.planted.clone())
+    Json(s.planted.read().unwrap().iter().cloned().collect())
 }
 
 async fn state(State(s): State<Arc<Shared>>) -> Json<Value> {
@@ -130,6 +134,38 @@ async fn transfer(State(s): State<Arc<Shared>>, body: Bytes) -> Json<Value> {
     let job = account.transfer_to_portals(&estates, jiff::Timestamp::now());
     account.list_cache.clear();
     Json(json!({ "job": job, "estates": estates.len() }))
+}
+
+/// Days pass: `{"days": N}` (1 to 60; default 1). Answers what happened (new listings, new users, re-assigned
+/// listings).
+async fn advance(State(s): State<Arc<Shared>>, body: Bytes) -> Response {
+    let days = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("days").and_then(Value::as_u64))
+        .unwrap_or(1);
+    if !(1..=60).contains(&days) {
+        return (StatusCode::BAD_REQUEST, "days: 1 to 60").into_response();
+    }
+    Json(s.advance(days as u32)).into_response()
+}
+
+impl Shared {
+    /// Lets `days` days pass (see `advance`).
+    pub fn advance(&self, days: u32) -> crate::advance::Advanced {
+        let mut account = self.account.write().unwrap();
+        let mut planted = self.planted.write().unwrap();
+        let mut after_choice = self.planted_after_choice.write().unwrap();
+        crate::advance::advance(
+            &mut account,
+            crate::advance::Truth {
+                planted: &mut planted,
+                after_choice: &mut after_choice,
+            },
+            self.seed,
+            days,
+            jiff::Timestamp::now(),
+        )
+    }
 }
 
 async fn stats(State(s): State<Arc<Shared>>) -> Json<Value> {

@@ -1067,3 +1067,64 @@ async fn portal_transfers_are_logged_under_a_kind_each_account_names_its_own_way
     }
     assert_eq!(names.len(), 3, "three namings over four seeds: {names:?}");
 }
+
+/// `POST /_sandbox/advance`: days pass (1 to 60), the answer says what they brought, and the planted list follows.
+#[tokio::test(flavor = "multi_thread")]
+async fn advance_lets_days_pass_and_the_planted_list_follows() {
+    let sb = start().await;
+    let base = sb.connection.url.split("/api/").next().unwrap().to_string();
+    let planted_before = sb.planted();
+    let oldest = |sb: &Sandbox| {
+        sb.account()
+            .estates
+            .values()
+            .map(|e| e.created.clone())
+            .min()
+            .unwrap()
+    };
+    let created_before = oldest(&sb);
+    for bad in [json!({"days": 0}), json!({"days": 61})] {
+        let r = http()
+            .post(format!("{base}/_sandbox/advance"))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{bad}");
+    }
+    assert_eq!(
+        sb.planted(),
+        planted_before,
+        "a refused advance changes nothing"
+    );
+    let done: Value = http()
+        .post(format!("{base}/_sandbox/advance"))
+        .json(&json!({"days": 3}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["days"], 3);
+    let new: Vec<u64> = serde_json::from_value(done["new_listings"].clone()).unwrap();
+    assert!(new.len() >= 3, "{done}");
+    let account = sb.account();
+    assert!(new.iter().all(|e| account.estates.contains_key(e)));
+    assert!(oldest(&sb) < created_before, "the past moved back");
+    let planted: Vec<Value> = get(format!("{base}/_sandbox/planted"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        planted.len() > planted_before.len(),
+        "{} planted",
+        planted.len()
+    );
+    // The first new listing of the first day comes without a contact person.
+    assert!(planted
+        .iter()
+        .any(|p| p["kind"] == "estate.no_contact" && p["subject"] == format!("estate:{}", new[0])));
+}

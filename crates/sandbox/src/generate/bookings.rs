@@ -322,34 +322,84 @@ impl Builder<'_> {
 
         // The ground truth, per mailbox: booked enquiries need no confirmation; booking off with weeks on the market
         // is silent, while other mailboxes of the agency do get booked enquiries.
-        let state = |account: &Account, m: &str| account.mail_booking.get(m).copied();
-        let works: BTreeSet<String> = listings
-            .keys()
-            .filter(|m| state(&self.account, m) == Some(MailBooking::On))
-            .cloned()
+        self.account.bookable = system
+            .iter()
+            .copied()
+            .filter(|a| {
+                self.planted.contains(&Planted {
+                    kind: "user.mail_booking_unconfirmed".into(),
+                    subject: format!("address:{a}"),
+                })
+            })
             .collect();
-        for a in system {
-            let subject = format!("address:{a}");
-            let unconfirmed = Planted {
-                kind: "user.mail_booking_unconfirmed".into(),
-                subject: subject.clone(),
-            };
-            let Some(m) = mailbox_of(&self.account, a) else {
-                continue;
-            };
-            if !self.planted.contains(&unconfirmed) {
-                continue;
-            }
-            let old_listing = listings_of(&m).iter().any(|e| age[e] >= 20);
-            if works.contains(&m) {
-                self.planted.remove(&unconfirmed);
-            } else if old_listing
-                && state(&self.account, &m) != Some(MailBooking::On)
-                && works.iter().any(|w| *w != m)
-            {
-                self.planted.remove(&unconfirmed);
-                self.plant("user.mail_booking_silent", subject);
-            }
+        let now = jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now());
+        mail_booking_truth(&self.account, &mut self.planted, now);
+    }
+}
+
+/// The mail booking ground truth of every bookable system user address at `now` (UTC): a mailbox whose booking is on
+/// and that has listings gets booked enquiries (the generator and `advance` see to one in every 20 days), so it
+/// needs no confirmation; one whose booking is off, with a listing on the market 14 days or more while another
+/// mailbox works, is `user.mail_booking_silent`; every other one is `user.mail_booking_unconfirmed`.
+pub fn mail_booking_truth(account: &Account, planted: &mut BTreeSet<Planted>, now: DateTime) {
+    let mailbox_of = |address: u64| {
+        account
+            .addresses
+            .get(&address)
+            .and_then(|a| a.default_email())
+            .map(|e| e.address.to_lowercase())
+    };
+    let mut listings: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for e in account.estates.values() {
+        if !(e.marketing_type == "miete" && e.status == 1 && e.sold == 0) {
+            continue;
         }
+        if let Some(m) = account
+            .contacts_of(e.id, true)
+            .first()
+            .and_then(|&a| mailbox_of(a))
+        {
+            listings.entry(m).or_default().push(e.id);
+        }
+    }
+    let state = |m: &str| account.mail_booking.get(m).copied();
+    let works: BTreeSet<&String> = listings
+        .keys()
+        .filter(|m| state(m) == Some(MailBooking::On))
+        .collect();
+    let days_on_market = |estate: u64| {
+        account
+            .estates
+            .get(&estate)
+            .and_then(|e| DateTime::strptime("%Y-%m-%d %H:%M:%S", &e.created).ok())
+            .map(|created| now.duration_since(created).as_secs() / 86_400)
+            .unwrap_or(0)
+    };
+    for &a in &account.bookable {
+        let subject = format!("address:{a}");
+        for kind in ["user.mail_booking_unconfirmed", "user.mail_booking_silent"] {
+            planted.remove(&Planted {
+                kind: kind.into(),
+                subject: subject.clone(),
+            });
+        }
+        let Some(m) = mailbox_of(a) else {
+            continue;
+        };
+        let own = listings.get(&m).cloned().unwrap_or_default();
+        let kind = if works.contains(&m) {
+            continue;
+        } else if own.iter().any(|&e| days_on_market(e) >= 14)
+            && state(&m) != Some(MailBooking::On)
+            && works.iter().any(|w| **w != m)
+        {
+            "user.mail_booking_silent"
+        } else {
+            "user.mail_booking_unconfirmed"
+        };
+        planted.insert(Planted {
+            kind: kind.into(),
+            subject,
+        });
     }
 }

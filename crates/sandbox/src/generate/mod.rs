@@ -10,7 +10,7 @@ mod listings;
 mod names;
 mod staff;
 
-pub use bookings::{anchor, onoffice_date};
+pub use bookings::{anchor, mail_booking_truth, onoffice_date};
 pub use names::mail_local;
 
 use crate::dns::{MailHost, MailHostKind};
@@ -219,6 +219,9 @@ impl<'a> Builder<'a> {
             action_kinds: Vec::new(),
             transfer_logging: None,
             next_transfer_job: 0,
+            bookable: BTreeSet::new(),
+            mail_domain: domain.to_string(),
+            days_advanced: 0,
             list_cache: ListCache::default(),
         };
         let broker_key = account.broker_key().map(str::to_owned);
