@@ -2,12 +2,14 @@
 //! Commands, state, the OS keychain, the settings store and events live here. It never hands the API secret to
 //! the webview.
 
+pub mod background;
 pub mod commands;
 pub mod error;
 pub mod files;
 pub mod secrets;
 pub mod settings;
 pub mod state;
+pub mod watch;
 
 use std::sync::Arc;
 
@@ -33,9 +35,13 @@ pub fn create_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
     build(builder.manage(state)).expect("the app can be built")
 }
 
+/// The flag start at login passes: start in the tray, without a window.
+pub const HIDDEN_FLAG: &str = "--hidden";
+
 pub fn run() {
     let demo_on_start = std::env::args().any(|a| a == "--demo");
-    let app = match build(with_plugins(demo_on_start)) {
+    let hidden = std::env::args().any(|a| a == HIDDEN_FLAG);
+    let app = match build(with_plugins(demo_on_start, hidden)) {
         Ok(app) => app,
         // Started again in the moment the previous window closes, the hand-over to it cannot succeed (it no longer
         // answers). A second build in this process cannot work either (the window toolkit is already set up), so say
@@ -50,19 +56,37 @@ pub fn run() {
         }
         Err(e) => panic!("the app cannot start: {e}"),
     };
-    app.run(|_, _| {});
+    app.run(|app, event| match event {
+        // The last window closed while watching: the app stays in the tray (the webview went with the window).
+        tauri::RunEvent::ExitRequested {
+            code: None, api, ..
+        } if watching(app) => api.prevent_exit(),
+        tauri::RunEvent::WindowEvent {
+            event: tauri::WindowEvent::CloseRequested { .. },
+            ..
+        } if watching(app) => background::closed_to_tray(app),
+        _ => {}
+    });
+}
+
+fn watching<R: Runtime>(app: &tauri::AppHandle<R>) -> bool {
+    app.try_state::<AppState>()
+        .is_some_and(|s| s.settings.get().watch.schedule.enabled)
 }
 
 /// The installed app's builder: its plugins and the setup that creates the state (keychain, settings store, data
 /// folder).
-fn with_plugins(demo_on_start: bool) -> tauri::Builder<tauri::Wry> {
+fn with_plugins(demo_on_start: bool, hidden: bool) -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
+        // A second start opens the window (again, if it was closed into the tray).
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.unminimize();
-                let _ = w.set_focus();
-            }
+            background::open_window(app);
         }))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![HIDDEN_FLAG]),
+        ))
         .plugin(
             tauri_plugin_log::Builder::new()
                 .level(log::LevelFilter::Info)
@@ -107,7 +131,20 @@ fn with_plugins(demo_on_start: bool) -> tauri::Builder<tauri::Wry> {
                     Err(e) => log::warn!("demo did not start: {e}"),
                 }
             }
+            let watching = state.settings.get().watch.schedule.enabled;
+            let bg = Arc::new(background::Platform::new(app.handle().clone()));
+            let _ = state.background.set(bg.clone());
             app.manage(state);
+            if watching {
+                bg.show_tray();
+            }
+            // Started at login: in the tray, no window (and no webview) until the person opens it.
+            if hidden && watching {
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.destroy();
+                }
+            }
+            watch::spawn_timer(app.handle().clone());
             Ok(())
         })
 }

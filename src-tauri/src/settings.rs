@@ -15,6 +15,28 @@ pub struct SettingsData {
     pub makler_key: Option<String>,
     /// E-mail (lower case) → date the blue tick was confirmed.
     pub mail_booking: BTreeMap<String, String>,
+    /// Einstellungen › "Automatisch prüfen", and what the watch remembers between checks.
+    #[serde(default)]
+    pub watch: WatchSettings,
+}
+
+/// The background watch's settings and memory.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WatchSettings {
+    #[serde(default)]
+    pub schedule: audit::schedule::Schedule,
+    /// The offer to watch was made once (answered either way), when the account first reached "erledigt".
+    #[serde(default)]
+    pub offered: bool,
+    /// The standing rule: new rental listings without contact person go to their Betreuer (if ready).
+    #[serde(default)]
+    pub auto_assign: bool,
+    /// "Agent-Check läuft im Hintergrund weiter" was said once.
+    #[serde(default)]
+    pub close_hint_shown: bool,
+    #[serde(default)]
+    pub state: audit::watch::WatchState,
 }
 
 type Persist = Box<dyn Fn(&SettingsData) + Send + Sync>;

@@ -142,6 +142,11 @@ pub struct AppState {
     pub config: AppConfig,
     /// The audit that is running, so "Abbrechen" can stop it.
     pub running: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// The platform side of the background watch (notifications, tray, start at login); set by the installed app
+    /// and by tests that look at what the watch says.
+    pub background: std::sync::OnceLock<Arc<dyn crate::watch::Background>>,
+    /// One scheduled check at a time.
+    pub watch_guard: crate::watch::WatchGuard,
 }
 
 impl AppState {
@@ -156,6 +161,8 @@ impl AppState {
             settings,
             config,
             running: std::sync::Mutex::new(None),
+            background: std::sync::OnceLock::new(),
+            watch_guard: crate::watch::WatchGuard::default(),
         }
     }
 

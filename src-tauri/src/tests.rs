@@ -12,6 +12,7 @@ use crate::settings::AppSettings;
 use crate::state::{AppConfig, AppState};
 
 mod platform;
+mod watch;
 
 fn app(
     secrets: Arc<dyn SecretStore>,

@@ -52,6 +52,9 @@ pub fn since_last(
     }
 }
 
+/// How the journal's label marks a change the standing rule made, not the person.
+pub const AUTOMATIC_MARK: &str = " · automatisch";
+
 /// What happened, as the history shows it.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +79,9 @@ pub struct HistoryItem {
     pub summary: Text,
     /// An applied change that is not undone yet.
     pub undoable: bool,
+    /// Made by the standing rule, not by the person ("automatisch").
+    #[serde(default)]
+    pub automatic: bool,
 }
 
 /// A journal event in words.
@@ -149,6 +155,7 @@ pub fn history_of(entries: &[Entry], undoable: &BTreeSet<u64>) -> Vec<HistoryIte
                 event: history_event(&e.event)?,
                 summary: summary(&e.event),
                 undoable: undoable.contains(&e.seq),
+                automatic: e.label.ends_with(AUTOMATIC_MARK),
             })
         })
         .collect()

@@ -323,6 +323,49 @@ impl Auditor {
         .await
     }
 
+    /// The standing rule "Neue Vermietungsobjekte ohne Ansprechpartner automatisch ihrem Betreuer zuordnen": for the
+    /// `new` findings of kind `estate.no_contact` only, the listing's Betreuer becomes its contact person where the
+    /// Betreuer is ready (a listing whose Betreuer is not waits for the person). It only creates the missing link,
+    /// through the same pipeline and journal as every fix; the journal's label marks it as automatic.
+    pub async fn assign_new_listings(
+        &self,
+        report: &AuditReport,
+        new: &BTreeSet<history::FindingRef>,
+    ) -> Vec<ItemResult> {
+        let plan = self.plan(
+            report,
+            |f| {
+                f.kind == FindingKind::NoContact
+                    && new.contains(&history::FindingRef {
+                        kind: f.kind,
+                        subject: f.subject,
+                    })
+            },
+            &PlanChoices::default(),
+        );
+        let work: Vec<_> = plan
+            .items
+            .iter()
+            .filter(|i| matches!(i.op, fix::Op::SetFirstContact { .. }))
+            .map(|i| {
+                let mut w = fix::fix_work(i, affected_estates(&report.snapshot, &i.op));
+                w.label.push_str(history::AUTOMATIC_MARK);
+                w
+            })
+            .collect();
+        if work.is_empty() {
+            return Vec::new();
+        }
+        fix::Pipeline {
+            client: &self.client,
+            journal: &self.journal,
+            progress: &ProgressSink::default(),
+            cancel: None,
+        }
+        .run(work)
+        .await
+    }
+
     /// Applies the selected items, then audits again so the touched records (and everything that depends on them,
     /// such as the listings of a fixed contact person) show their new state.
     pub async fn apply_and_recheck(

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::FindingKind;
 use crate::history::FindingRef;
+use crate::text::Text;
 
 /// What a later check is compared with.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +78,248 @@ pub fn compare(base: &Baseline, now: &BTreeSet<FindingRef>, complete: bool) -> O
     Some(changes)
 }
 
+/// What the watch remembers of an account between scheduled checks (persisted with its settings).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchState {
+    /// When the last scheduled check started (local time, "YYYY-MM-DDTHH:MM:SS"), or when watching was switched on.
+    #[serde(default)]
+    pub last_run: Option<String>,
+    /// The last check the person saw: what is new is new against this.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub seen: Option<Baseline>,
+    /// What is new or back again since `seen` (as of the last scheduled check), for the "Neu seit …" list.
+    #[serde(default)]
+    pub news: Vec<FindingRef>,
+    #[serde(default)]
+    pub regressed: Vec<FindingRef>,
+    /// When `seen` was taken (UTC, RFC 3339): "Neu seit …".
+    #[serde(default)]
+    pub seen_at: Option<String>,
+    /// News already notified: a later check notifies only what came since.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub notified: BTreeSet<FindingRef>,
+    /// The kind of failure last notified; cleared by a check that works. Each kind is notified once.
+    #[serde(default)]
+    pub failure: Option<String>,
+    /// How the last scheduled check ended, in words (the tray's tooltip).
+    #[serde(default)]
+    pub last_outcome: Option<Text>,
+}
+
+/// What to tell the person after a scheduled check: nothing, or one notification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub title: Text,
+    pub body: Text,
+}
+
+impl WatchState {
+    /// The person looked at this check: it becomes what later checks are compared with.
+    pub fn seen_now(&mut self, now: &BTreeSet<FindingRef>, at: &str) {
+        let base = self.seen.clone().unwrap_or_default().after(now);
+        self.seen = Some(base);
+        self.seen_at = Some(at.to_string());
+        self.news.clear();
+        self.regressed.clear();
+        self.notified.clear();
+    }
+
+    /// After a scheduled check that ran to the end: what is new since the person last looked, and a notice for
+    /// what was not notified before (none when nothing new came). An incomplete check changes nothing and says
+    /// nothing. The first check ever becomes the baseline without news.
+    pub fn after_check(
+        &mut self,
+        now: &BTreeSet<FindingRef>,
+        complete: bool,
+        at: &str,
+    ) -> Option<Notice> {
+        self.failure = None;
+        let Some(seen) = self.seen.clone() else {
+            if complete {
+                self.seen_now(now, at);
+            }
+            return None;
+        };
+        let changes = compare(&seen, now, complete)?;
+        self.news = changes.new.clone();
+        self.regressed = changes.regressed.clone();
+        let fresh: Vec<FindingRef> = changes
+            .new
+            .iter()
+            .chain(&changes.regressed)
+            .filter(|f| !self.notified.contains(f))
+            .copied()
+            .collect();
+        // What is gone is no longer news; what is left stays notified.
+        let still: BTreeSet<FindingRef> = changes
+            .new
+            .iter()
+            .chain(&changes.regressed)
+            .copied()
+            .collect();
+        self.notified.retain(|f| still.contains(f));
+        if fresh.is_empty() {
+            return None;
+        }
+        self.notified.extend(fresh.iter().copied());
+        let regressed: Vec<FindingRef> = fresh
+            .iter()
+            .filter(|f| changes.regressed.contains(f))
+            .copied()
+            .collect();
+        let new: Vec<FindingRef> = fresh
+            .iter()
+            .filter(|f| !changes.regressed.contains(f))
+            .copied()
+            .collect();
+        Some(Notice {
+            title: Text::new(
+                "Agent-Check: Neues in onOffice",
+                "Agent-Check: something new in onOffice",
+            ),
+            body: news_text(&new, &regressed),
+        })
+    }
+
+    /// After a scheduled check that failed (`kind`: the failure's kind, e.g. "credentials", `text`: what to do):
+    /// a notice the first time this kind fails, none while it keeps failing the same way.
+    pub fn after_failure(&mut self, kind: &str, text: &Text) -> Option<Notice> {
+        if self.failure.as_deref() == Some(kind) {
+            return None;
+        }
+        self.failure = Some(kind.to_string());
+        Some(Notice {
+            title: Text::new(
+                "Agent-Check: automatische Prüfung fehlgeschlagen",
+                "Agent-Check: scheduled check failed",
+            ),
+            body: text.clone(),
+        })
+    }
+}
+
+/// A kind as a count of things in the person's words: singular and plural, German and English.
+fn phrase(kind: FindingKind, n: usize) -> Text {
+    let (one_de, many_de, one_en, many_en) = match kind {
+        FindingKind::NoContact => (
+            "neues Vermietungsobjekt ohne Ansprechpartner",
+            "neue Vermietungsobjekte ohne Ansprechpartner",
+            "new rental listing without contact person",
+            "new rental listings without contact person",
+        ),
+        FindingKind::ContactNotSystemUser => (
+            "Vermietungsobjekt mit einem Ansprechpartner, der kein Systembenutzer ist",
+            "Vermietungsobjekte mit einem Ansprechpartner, der kein Systembenutzer ist",
+            "rental listing whose contact person is no system user",
+            "rental listings whose contact person is no system user",
+        ),
+        FindingKind::ContactNotReady => (
+            "Vermietungsobjekt, dessen Ansprechpartner noch nicht bereit ist",
+            "Vermietungsobjekte, deren Ansprechpartner noch nicht bereit sind",
+            "rental listing whose contact person is not ready",
+            "rental listings whose contact persons are not ready",
+        ),
+        FindingKind::NotMakler => (
+            "neuer Benutzer ohne Makler",
+            "neue Benutzer ohne Makler",
+            "new user without Makler",
+            "new users without Makler",
+        ),
+        FindingKind::NoEmail => (
+            "Benutzer ohne Standard-E-Mail",
+            "Benutzer ohne Standard-E-Mail",
+            "user without default e-mail",
+            "users without default e-mail",
+        ),
+        FindingKind::MailboxExternal => (
+            "Benutzer mit externem Postfach",
+            "Benutzer mit externem Postfach",
+            "user with an external mailbox",
+            "users with an external mailbox",
+        ),
+        FindingKind::UserAddressMissing => (
+            "Benutzer ohne Systembenutzer-Adresse",
+            "Benutzer ohne Systembenutzer-Adresse",
+            "user without a system user address",
+            "users without a system user address",
+        ),
+        FindingKind::MailBookingSilent => (
+            "Postfach, dessen Anfragen offenbar nicht verbucht werden",
+            "Postfächer, deren Anfragen offenbar nicht verbucht werden",
+            "mailbox whose enquiries are apparently not booked",
+            "mailboxes whose enquiries are apparently not booked",
+        ),
+        FindingKind::MailBookingUnconfirmed => (
+            "Postfach, dessen Mailverbuchung zu bestätigen ist",
+            "Postfächer, deren Mailverbuchung zu bestätigen ist",
+            "mailbox whose mail booking needs confirming",
+            "mailboxes whose mail booking needs confirming",
+        ),
+        other => {
+            let t = other.title();
+            return Text::new(format!("{n} × {}", t.de), format!("{n} × {}", t.en));
+        }
+    };
+    if n == 1 {
+        Text::new(format!("1 {one_de}"), format!("1 {one_en}"))
+    } else {
+        Text::new(format!("{n} {many_de}"), format!("{n} {many_en}"))
+    }
+}
+
+/// "2 neue Vermietungsobjekte ohne Ansprechpartner, 1 neuer Benutzer ohne Makler"; what is back again follows
+/// ("wieder aufgetreten: …").
+pub fn news_text(new: &[FindingRef], regressed: &[FindingRef]) -> Text {
+    let counted = |list: &[FindingRef]| {
+        let mut counts: Vec<(FindingKind, usize)> = Vec::new();
+        // The listings first: they are what the rental agent loses enquiries on.
+        let listings = [
+            FindingKind::NoContact,
+            FindingKind::ContactNotSystemUser,
+            FindingKind::ContactNotReady,
+        ];
+        let order = listings.into_iter().chain(
+            FindingKind::ALL
+                .into_iter()
+                .filter(|k| !listings.contains(k)),
+        );
+        for kind in order {
+            let n = list.iter().filter(|f| f.kind == kind).count();
+            if n > 0 {
+                counts.push((kind, n));
+            }
+        }
+        let parts: Vec<Text> = counts.into_iter().map(|(k, n)| phrase(k, n)).collect();
+        Text::new(
+            parts
+                .iter()
+                .map(|t| t.de.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            parts
+                .iter()
+                .map(|t| t.en.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    };
+    let (a, b) = (counted(new), counted(regressed));
+    match (new.is_empty(), regressed.is_empty()) {
+        (false, true) => a,
+        (true, false) => Text::new(
+            format!("Wieder aufgetreten: {}", b.de),
+            format!("Back again: {}", b.en),
+        ),
+        _ => Text::new(
+            format!("{}; wieder aufgetreten: {}", a.de, b.de),
+            format!("{}; back again: {}", a.en, b.en),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +382,83 @@ mod tests {
         let t = f(FindingKind::PortalTransferPending, 1);
         let changes = compare(&Baseline::default(), &set(&[t]), true).unwrap();
         assert!(!changes.has_news(), "{changes:?}");
+    }
+
+    #[test]
+    fn one_notice_per_news_and_silence_when_nothing_new() {
+        let a = f(FindingKind::NoContact, 1);
+        let b = f(FindingKind::NoContact, 2);
+        let u = FindingRef {
+            kind: FindingKind::NotMakler,
+            subject: Subject::Address(9),
+        };
+        let mut w = WatchState::default();
+        // The first check is the baseline: nothing is "new".
+        assert_eq!(w.after_check(&set(&[a]), true, "t0"), None);
+        assert_eq!(w.seen_at.as_deref(), Some("t0"));
+        // Nothing changed: no notice.
+        assert_eq!(w.after_check(&set(&[a]), true, "t1"), None);
+        // Two new listings and a new user: one notice naming counts and kinds.
+        let c = f(FindingKind::NoContact, 3);
+        let n = w.after_check(&set(&[a, b, c, u]), true, "t2").unwrap();
+        assert_eq!(
+            n.body.de,
+            "2 neue Vermietungsobjekte ohne Ansprechpartner, 1 neuer Benutzer ohne Makler"
+        );
+        assert_eq!(
+            n.body.en,
+            "2 new rental listings without contact person, 1 new user without Makler"
+        );
+        assert_eq!(w.news, vec![u, b, c], "in the order of finding kinds");
+        // The same news the next morning: no second notice, the list still shows them.
+        assert_eq!(w.after_check(&set(&[a, b, c, u]), true, "t3"), None);
+        assert_eq!(w.news.len(), 3);
+        // An incomplete check: nothing said, nothing changed.
+        assert_eq!(w.after_check(&set(&[a]), false, "t4"), None);
+        assert_eq!(w.news.len(), 3);
+        // The person looks: the list empties, and the same findings are not news any more.
+        w.seen_now(&set(&[a, b, c, u]), "t5");
+        assert!(w.news.is_empty() && w.notified.is_empty());
+        assert_eq!(w.after_check(&set(&[a, b, c, u]), true, "t6"), None);
+        // b fixed, then back: "wieder aufgetreten".
+        assert_eq!(w.after_check(&set(&[a, c, u]), true, "t7"), None);
+        w.seen_now(&set(&[a, c, u]), "t8");
+        let back = w.after_check(&set(&[a, b, c, u]), true, "t9").unwrap();
+        assert_eq!(
+            back.body.de,
+            "Wieder aufgetreten: 1 neues Vermietungsobjekt ohne Ansprechpartner"
+        );
+        assert_eq!(w.regressed, vec![b]);
+    }
+
+    #[test]
+    fn a_failure_is_notified_once_per_kind_until_a_check_works() {
+        let mut w = WatchState::default();
+        let why = Text::new("Zugangsdaten prüfen", "check the credentials");
+        assert!(w.after_failure("credentials", &why).is_some());
+        assert!(w.after_failure("credentials", &why).is_none());
+        assert!(
+            w.after_failure("network", &why).is_some(),
+            "another kind is told"
+        );
+        assert!(w.after_failure("network", &why).is_none());
+        w.after_check(&BTreeSet::new(), true, "t");
+        assert!(
+            w.after_failure("network", &why).is_some(),
+            "again after a check that worked"
+        );
+    }
+
+    #[test]
+    fn news_of_both_kinds_in_one_line() {
+        let t = news_text(
+            &[f(FindingKind::ContactNotSystemUser, 1)],
+            &[f(FindingKind::NoContact, 2), f(FindingKind::NoContact, 3)],
+        );
+        assert_eq!(
+            t.de,
+            "1 Vermietungsobjekt mit einem Ansprechpartner, der kein Systembenutzer ist; wieder aufgetreten: 2 neue Vermietungsobjekte ohne Ansprechpartner"
+        );
     }
 
     #[test]

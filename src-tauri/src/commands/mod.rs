@@ -25,6 +25,7 @@ pub mod connection;
 pub mod fixes;
 pub mod report;
 pub mod settings;
+pub mod watch;
 
 /// Every command of the app, by domain.
 pub fn all() -> Vec<&'static str> {
@@ -34,6 +35,7 @@ pub fn all() -> Vec<&'static str> {
         fixes::COMMANDS,
         report::COMMANDS,
         settings::COMMANDS,
+        watch::COMMANDS,
     ]
     .concat()
 }
@@ -45,6 +47,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
     let fixes = fixes::handler::<R>();
     let report = report::handler::<R>();
     let settings = settings::handler::<R>();
+    let watch = watch::handler::<R>();
     move |invoke| {
         let name = invoke.message.command();
         if connection::COMMANDS.contains(&name) {
@@ -57,6 +60,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
             report(invoke)
         } else if settings::COMMANDS.contains(&name) {
             settings(invoke)
+        } else if watch::COMMANDS.contains(&name) {
+            watch(invoke)
         } else {
             false
         }
