@@ -366,7 +366,7 @@ fn the_count_since_the_last_check_adds_up_over_confirmations() {
 fn every_declared_command_is_registered_and_permitted() {
     let (_app, w) = app(Arc::new(MemoryStore::default()));
     let names = crate::commands::all();
-    assert_eq!(names.len(), 19, "{names:?}");
+    assert_eq!(names.len(), 26, "{names:?}");
     for name in &names {
         let answer = invoke(&w, name, json!({}));
         if let Err(e) = &answer {

@@ -13,4 +13,8 @@ at: string, label: string, event: HistoryEvent, summary: Text,
 /**
  * An applied change that is not undone yet.
  */
-undoable: boolean, };
+undoable: boolean, 
+/**
+ * Made by the standing rule, not by the person ("automatisch").
+ */
+automatic: boolean, };

@@ -16,7 +16,9 @@ import type {
   PlanRequest,
   Progress,
   ReportFormat,
+  Schedule,
   SettingsData,
+  WatchView,
 } from "../bindings";
 
 const call = <T>(command: Command, args?: Record<string, unknown>) => invoke<T>(command, args);
@@ -46,6 +48,15 @@ export const api = {
     call<string | null>("export_report", { format, fileName, checkedAt }),
   getSettings: () => call<SettingsData>("get_settings"),
   setLanguage: (language: string) => call<SettingsData>("set_language", { language }),
+  watchStatus: () => call<WatchView>("watch_status"),
+  setWatch: (schedule: Schedule) => call<WatchView>("set_watch", { schedule }),
+  declineWatch: () => call<WatchView>("decline_watch"),
+  setAutoAssign: (on: boolean) => call<WatchView>("set_auto_assign", { on }),
+  watchCheckNow: () => call<WatchView>("watch_check_now"),
+  /** The person has seen the checklist: the "Neu seit …" list empties. */
+  watchSeen: () => call<WatchView>("watch_seen"),
+  /** The demo only: a day passes, then the scheduled check runs. */
+  demoAdvance: () => call<WatchView>("demo_advance"),
   onProgress: (f: (p: Progress) => void): Promise<UnlistenFn> => listen<Progress>("audit-progress", (e) => f(e.payload)),
 };
 

@@ -3,7 +3,7 @@
 import { api, asAppError } from "./api";
 import { pick, translate, type Locale, type MessageKey } from "./i18n";
 import { openUrl } from "@tauri-apps/plugin-opener";
-import type { AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, SupportMail, Text } from "../bindings";
+import type { AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, SupportMail, Text, WatchView } from "../bindings";
 
 export type Tab = "users" | "listings" | "mail" | "history" | "settings";
 
@@ -40,6 +40,8 @@ class AppStore {
   busy = $state(false);
   error: AppError | null = $state(null);
   notice: string | null = $state(null);
+  /** The background watch: its settings and the "Neu seit …" list. */
+  watch: WatchView | null = $state(null);
   dialog: FixDialog | null = $state(null);
   outside: Outside | null = $state(null);
   /** A system user to show opened in the checklist (from a listing whose first contact is not ready). */
@@ -124,6 +126,7 @@ class AppStore {
       // The header names the account as the audit found it (the company, not part of the token).
       this.status = { ...this.status, label: this.view.account };
       if (this.view.journal_notes.length) this.notice = this.view.journal_notes.map((n) => this.tx(n)).join(" ");
+      this.watch = await api.watchStatus().catch(() => this.watch);
     } catch (e) {
       const err = asAppError(e);
       if (err.code !== "cancelled") this.error = err;
@@ -136,6 +139,20 @@ class AppStore {
         // the listener is gone with the window anyway
       }
     }
+  }
+
+  /** A change of the watch's settings (or a check it ran); what it said, if anything, becomes the notice. */
+  async watchDo(f: () => Promise<WatchView>) {
+    await this.run(async () => {
+      this.watch = await f();
+      if (this.watch.said) this.notice = this.tx(this.watch.said);
+    });
+  }
+
+  /** The demo's day passing: the account changes, the scheduled check tells what is new, the checklist follows. */
+  async demoAdvance() {
+    await this.watchDo(() => api.demoAdvance());
+    await this.audit();
   }
 
   async cancelAudit() {

@@ -736,3 +736,116 @@ describe("about and updates", () => {
 });
 
 vi.mock("@tauri-apps/plugin-opener", () => ({ openUrl: vi.fn(async () => undefined) }));
+
+describe("watching", () => {
+  const watchView = (over: Record<string, unknown> = {}) => ({
+    schedule: { enabled: false, days: [1, 2, 3, 4, 5], time: "08:00" },
+    offered: false,
+    auto_assign: false,
+    last_run: null,
+    next_run: null,
+    news: [],
+    regressed: [],
+    seen_at: null,
+    last_outcome: null,
+    said: null,
+    ...over,
+  });
+
+  it("offers watching once when the app's part is done, and says yes in one click", async () => {
+    let watch = watchView();
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => auditView([external]),
+      watch_status: () => watch,
+      set_watch: (a) => (watch = watchView({ schedule: a.schedule, offered: true, next_run: "2026-12-02T08:00:00" })),
+    });
+    render(App);
+    expect((await screen.findByTestId("watch-offer")).textContent).toContain("jeden Werktag um 8:00");
+    await fireEvent.click(screen.getByTestId("watch-offer-yes"));
+    await waitFor(() => expect(screen.queryByTestId("watch-offer")).toBeNull());
+    expect(called("set_watch")[0].args).toEqual({ schedule: { enabled: true, days: [1, 2, 3, 4, 5], time: "08:00" } });
+  });
+
+  it("does not offer while the app still has something to do, nor after the person said no", async () => {
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => auditView(),
+      watch_status: () => watchView(),
+    });
+    render(App);
+    await screen.findByTestId("summary");
+    expect(screen.queryByTestId("watch-offer")).toBeNull();
+    cleanup();
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => auditView([external]),
+      watch_status: () => watchView({ offered: true }),
+    });
+    render(App);
+    await screen.findByTestId("summary");
+    expect(screen.queryByTestId("watch-offer")).toBeNull();
+  });
+
+  it("shows what is new since the person last looked first, each with its fix, until seen", async () => {
+    let watch = watchView({ offered: true, news: [{ kind: noContact.kind, subject: noContact.subject }], seen_at: "2026-11-30T07:00:00Z" });
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => auditView(),
+      watch_status: () => watch,
+      watch_seen: () => (watch = watchView({ offered: true, seen_at: "2026-12-01T07:00:00Z" })),
+    });
+    render(App);
+    const news = await screen.findByTestId("watch-news");
+    expect(news.textContent).toMatch(/Neu seit 30\.11\.2026/);
+    expect(news.querySelectorAll('[data-testid="finding-estate.no_contact"]').length).toBe(1);
+    expect(news.querySelector('[data-testid="fix-one"]')).not.toBeNull();
+    await fireEvent.click(screen.getByTestId("watch-seen"));
+    await waitFor(() => expect(screen.queryByTestId("watch-news")).toBeNull());
+    expect(called("watch_seen").length).toBe(1);
+  });
+
+  it("sets days and time, explains the standing rule before switching it on, and lets a demo day pass", async () => {
+    let watch = watchView({ offered: true, schedule: { enabled: true, days: [1, 2, 3, 4, 5], time: "08:00" }, next_run: "2026-12-02T08:00:00" });
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => auditView(),
+      watch_status: () => watch,
+      set_watch: (a) => (watch = watchView({ ...watch, schedule: a.schedule })),
+      set_auto_assign: (a) => (watch = watchView({ ...watch, auto_assign: a.on })),
+      demo_advance: () => (watch = watchView({ ...watch, said: { de: "2 neue Vermietungsobjekte ohne Ansprechpartner", en: "x" } })),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-settings"));
+    await waitFor(() => expect(screen.getByTestId("watch-state").textContent).toMatch(/Nächste Prüfung: 02\.12\.2026, 08:00/));
+    await fireEvent.click(screen.getByTestId("watch-day-5"));
+    await waitFor(() => expect(called("set_watch").length).toBe(1));
+    expect(called("set_watch")[0].args).toEqual({ schedule: { enabled: true, days: [1, 2, 3, 4], time: "08:00" } });
+    await fireEvent.change(screen.getByTestId("watch-time"), { target: { value: "07:30" } });
+    await waitFor(() => expect(called("set_watch").length).toBe(2));
+    expect((called("set_watch")[1].args.schedule as { time: string }).time).toBe("07:30");
+    // The rule: first the plain explanation, then on.
+    await fireEvent.click(screen.getByTestId("watch-rule-on-ask"));
+    expect(screen.getByTestId("watch-rule-explain").textContent).toContain("nie eine entfernt");
+    expect(called("set_auto_assign").length).toBe(0);
+    await fireEvent.click(screen.getByTestId("watch-rule-confirm"));
+    await screen.findByTestId("watch-rule-on");
+    expect(called("set_auto_assign")[0].args).toEqual({ on: true });
+    // A demo day: the check says what is new, and the checklist follows.
+    const audits = called("run_audit").length;
+    await fireEvent.click(screen.getByTestId("demo-advance"));
+    expect(await screen.findByText("2 neue Vermietungsobjekte ohne Ansprechpartner")).toBeTruthy();
+    await waitFor(() => expect(called("run_audit").length).toBe(audits + 1));
+  });
+
+  it("marks the standing rule's changes as automatic in the history", async () => {
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      fix_history: () => [{ ...history[0], label: "Helle Wohnung (M-1) · automatisch", automatic: true }],
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-history"));
+    expect((await screen.findByTestId("history-automatic")).textContent).toBe("automatisch");
+    expect(screen.getByTestId("history-item").textContent).toContain("Helle Wohnung (M-1): ");
+  });
+});

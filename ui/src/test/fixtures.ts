@@ -110,5 +110,5 @@ export const plan: FixPlan = {
 };
 
 export const history: HistoryItem[] = [
-  { seq: 3, at: "2026-11-27T10:01:00Z", label: "Thomas Lehmann", event: "applied", summary: t("Kontaktart „Makler“ ergänzt"), undoable: true },
+  { seq: 3, at: "2026-11-27T10:01:00Z", label: "Thomas Lehmann", event: "applied", summary: t("Kontaktart „Makler“ ergänzt"), undoable: true, automatic: false },
 ];

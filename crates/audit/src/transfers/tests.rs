@@ -268,3 +268,26 @@ fn the_reads_ask_for_at_most_200_listings_each_since_the_start_in_german_time() 
     let v = serde_json::to_value(&lists[0].parameters).unwrap();
     assert_eq!(v["filter"]["Datum"][0]["val"], "2026-12-01 11:00:00", "{v}");
 }
+
+#[tokio::test]
+async fn without_a_transfer_kind_nothing_is_read_and_what_failed_is_kept() {
+    // No request goes out: the client points nowhere.
+    let client = onoffice::Client::builder(
+        onoffice::Credentials::new(&"a".repeat(32), &"b".repeat(64)).unwrap(),
+    )
+    .base_url("https://127.0.0.1:9/api/stable/api.php")
+    .build()
+    .unwrap();
+    let t = finish(
+        &client,
+        vec![],
+        vec![vec![1]],
+        vec![],
+        vec![],
+        vec!["onOffice error 170: no right".into()],
+    )
+    .await;
+    assert!(t.kinds.is_empty() && t.last.is_empty());
+    assert_eq!(t.problems, vec!["onOffice error 170: no right".to_string()]);
+    assert_eq!(client.counters().0, 0);
+}
