@@ -138,11 +138,10 @@ fn with_plugins(demo_on_start: bool, hidden: bool) -> tauri::Builder<tauri::Wry>
             if watching {
                 bg.show_tray();
             }
-            // Started at login: in the tray, no window (and no webview) until the person opens it.
-            if hidden && watching {
-                if let Some(w) = app.get_webview_window("main") {
-                    let _ = w.destroy();
-                }
+            // The window is made here, not from the configuration at start: started at login while watching, the app
+            // stays in the tray with no window and no webview (WebKit/WebView2 not even started) until it is opened.
+            if !(hidden && watching) {
+                background::open_window(app.handle());
             }
             watch::spawn_timer(app.handle().clone());
             Ok(())

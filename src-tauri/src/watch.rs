@@ -104,6 +104,14 @@ async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
     let auditor = {
         let mut session = state.session.lock().await;
         match &*session {
+            // The keychain entry deleted outside the app while it runs: the account is no longer given to the app.
+            Session::Connected(c)
+                if matches!(c.account, crate::state::Account::Real { .. })
+                    && matches!(state.secrets.load(), Ok(None)) =>
+            {
+                drop(session);
+                return stopped(state);
+            }
             Session::Connected(c) => c.auditor.clone(),
             Session::Disconnected => match state.secrets.load() {
                 Ok(Some(credentials)) => match state.account_session(&credentials) {
@@ -118,6 +126,10 @@ async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
             },
         }
     };
+    let account = watch_key(&auditor);
+    state
+        .settings
+        .update(|d| d.watch.state.for_account(&account));
     let report = match auditor.audit(&ProgressSink::default()).await {
         Ok(r) => r,
         Err(e) => {
@@ -272,6 +284,14 @@ pub fn set_schedule(state: &AppState, schedule: audit::schedule::Schedule) {
     });
     if let Some(bg) = state.background.get() {
         bg.watching(on);
+    }
+}
+
+/// Whose memory the watch keeps: the journal's account id (the demo's journal has none).
+pub fn watch_key(auditor: &audit::Auditor) -> String {
+    match auditor.journal.account() {
+        "" => "demo".to_string(),
+        a => a.to_string(),
     }
 }
 

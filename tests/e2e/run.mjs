@@ -111,6 +111,48 @@ async function main() {
   assert.equal(failing.length, 0, "the demo passes the connection check");
   assert.equal(holding.length, 8, "eight assumptions checked");
   await s.screenshot(join(artifacts, "04b-connection-check.png"));
+
+  // 1a. The screens at the app's own size and at the laptop size: no tab scrolls sideways, and the sticky header
+  //     takes at most a third of the height.
+  for (const [width, height] of [[1180, 640], [1366, 768]]) {
+    await s.setRect({ x: 0, y: 0, width, height });
+    await sleep(300);
+    for (const tab of ["users", "listings", "mail", "history", "settings"]) {
+      await s.click(`[data-testid="tab-${tab}"]`);
+      await sleep(250);
+      const m = await s.exec(
+        `const d = document.documentElement; const h = document.querySelector(".sticky").getBoundingClientRect().height;
+         return { scroll: d.scrollWidth, client: d.clientWidth, header: h, inner: window.innerHeight };`,
+        [],
+      );
+      if (width === 1180) await s.screenshot(join(artifacts, `size-1180-${tab}.png`));
+      assert.ok(m.scroll <= m.client, `${tab} at ${width}×${height} scrolls sideways: ${m.scroll} > ${m.client}`);
+      assert.ok(m.header <= m.inner / 3, `${tab} at ${width}×${height}: header ${m.header} px of ${m.inner}`);
+    }
+  }
+  step("no tab scrolls sideways at 1180×640 and 1366×768; the header takes at most a third");
+
+  // 1b'. Watching on the demo: switched on in Einstellungen, a day passes, the check says what is new and the
+  //      "Neu seit …" list shows it first, each with its fix, until "Gesehen".
+  await s.setRect({ x: 0, y: 0, width: 1180, height: 640 });
+  await s.click('[data-testid="tab-settings"]');
+  await s.jsClick('[data-testid="watch-enabled"]');
+  await s.waitFor('[data-testid="watch-state"]', { predicate: (t) => t.includes("Nächste Prüfung") });
+  await s.click('[data-testid="demo-advance"]');
+  await s.waitFor('[data-testid="notice"]', { timeout: 60000, predicate: (t) => /Vermietungsobjekt/.test(t) });
+  await s.click('[data-testid="tab-listings"]');
+  const news = await s.waitFor('[data-testid="watch-news"]', { timeout: 60000 });
+  assert.match(await s.text(news), /Neu seit/);
+  const m = await s.exec(`return [document.documentElement.scrollWidth, document.documentElement.clientWidth];`, []);
+  assert.ok(m[0] <= m[1], `the news list scrolls sideways: ${m}`);
+  await s.screenshot(join(artifacts, "09-watch-news-1180.png"));
+  await s.click('[data-testid="watch-seen"]');
+  await sleep(300);
+  assert.equal((await s.findAll('[data-testid="watch-news"]')).length, 0, "seen: the list is gone");
+  await s.click('[data-testid="tab-settings"]');
+  await s.jsClick('[data-testid="watch-enabled"]');
+  await s.waitFor('[data-testid="watch-state"]', { predicate: (t) => t.includes("ist aus") });
+  step("watching on the demo: a day passed, what is new was said and listed first");
   await s.click('[data-testid="disconnect"]');
   await s.waitFor('[data-testid="go-connect"]');
   await s.end();
@@ -199,7 +241,8 @@ async function main() {
   await s.screenshot(join(artifacts, "05-connect.png"));
   await s.click('[data-testid="save"]');
   await s.waitFor('[data-testid="summary"]', { timeout: 60000 });
-  const connectedAs = await s.text(await s.find('[data-testid="connected-as"]'));
+  // The header's name may be cut with "…" on a narrow window; the element holds it whole (and its tooltip too).
+  const connectedAs = await s.exec(`const e = document.querySelector('[data-testid="connected-as"]'); return e.offsetWidth > 0 ? e.textContent : "";`, []);
   assert.ok(!connectedAs.includes(conn.secret) && !connectedAs.includes(conn.token), "the UI never shows the credentials");
   const agency = (await json(`${base}/_sandbox/state`)).agency;
   assert.ok(connectedAs.includes(agency), `the header names the company: ${connectedAs}`);

@@ -68,12 +68,37 @@ try {
   const pid = Number(execFileSync("pgrep", ["-n", "-f", `^${app}`]).toString().trim());
   const memoryMiB = Math.round(treeRssMiB(pid) * 10) / 10;
   const appOnlyMiB = Math.round((Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]) / 1024) * 10) / 10;
-  const figures = { firstPaintMs, memoryMiB, appOnlyMiB, title, lang, users: rows.length };
-  writeFileSync(join(artifacts, "installed.json"), JSON.stringify(figures, null, 2));
   step(`start to first screen ${firstPaintMs} ms; memory after the demo audit ${memoryMiB} MiB (app ${appOnlyMiB} MiB + WebKit)`);
   assert.ok(title.includes("Agent-Check"), title);
   await session.end();
   session = null;
+
+  // In the tray: started at login with the hidden flag while watching is on, the app runs without a window and
+  // without a webview. Its idle footprint, measured after it settled (target: under 60 MiB resident).
+  const profile = join(home, "tray");
+  const dataDir = join(profile, "data", "de.agentcheck.desktop");
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(
+    join(dataDir, "settings.json"),
+    JSON.stringify({ settings: { language: "de", makler_key: null, mail_booking: {}, watch: { schedule: { enabled: true, days: [1, 2, 3, 4, 5], time: "08:00" } } } }),
+  );
+  const tray = spawn(app, ["--hidden"], {
+    env: { ...process.env, XDG_DATA_HOME: join(profile, "data"), XDG_CONFIG_HOME: join(profile, "config") },
+    stdio: "ignore",
+  });
+  await sleep(8000);
+  assert.equal(tray.exitCode, null, "the hidden app keeps running in the tray");
+  const trayTreeMiB = Math.round(treeRssMiB(tray.pid) * 10) / 10;
+  let webkit = "";
+  try {
+    webkit = execFileSync("ps", ["--ppid", String(tray.pid), "-o", "comm="]).toString().trim();
+  } catch {
+    // no child process at all
+  }
+  tray.kill("SIGTERM");
+  step(`idle in the tray (hidden start, no window): ${trayTreeMiB} MiB resident${webkit ? ` (children: ${webkit.replace(/\n/g, ", ")})` : " (no WebKit process)"}`);
+  const figures = { firstPaintMs, memoryMiB, appOnlyMiB, trayIdleMiB: trayTreeMiB, title, lang, users: rows.length };
+  writeFileSync(join(artifacts, "installed.json"), JSON.stringify(figures, null, 2));
 } finally {
   if (session) await session.screenshot(join(artifacts, "installed-failure.png")).catch(() => undefined);
   driver.kill("SIGTERM");

@@ -82,6 +82,9 @@ pub fn compare(base: &Baseline, now: &BTreeSet<FindingRef>, complete: bool) -> O
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WatchState {
+    /// The account this memory belongs to (the journal's account id); another account starts afresh.
+    #[serde(default)]
+    pub account: String,
     /// When the last scheduled check started (local time, "YYYY-MM-DDTHH:MM:SS"), or when watching was switched on.
     #[serde(default)]
     pub last_run: Option<String>,
@@ -117,6 +120,26 @@ pub struct Notice {
 }
 
 impl WatchState {
+    /// Makes this the memory of `account`: another account's baseline, news and failures are dropped (the time of
+    /// the last run stays: it belongs to the schedule).
+    pub fn for_account(&mut self, account: &str) {
+        if self.account != account {
+            *self = WatchState {
+                account: account.to_string(),
+                last_run: self.last_run.take(),
+                ..WatchState::default()
+            };
+        }
+    }
+
+    /// The person saw a checklist in the window: it becomes the baseline, unless news the person has not marked as
+    /// seen is waiting (the "Neu seit …" list stays until "Gesehen"). Incomplete checks are never a baseline.
+    pub fn shown(&mut self, now: &BTreeSet<FindingRef>, complete: bool, at: &str) {
+        if complete && self.news.is_empty() && self.regressed.is_empty() {
+            self.seen_now(now, at);
+        }
+    }
+
     /// The person looked at this check: it becomes what later checks are compared with.
     pub fn seen_now(&mut self, now: &BTreeSet<FindingRef>, at: &str) {
         let base = self.seen.clone().unwrap_or_default().after(now);
@@ -429,6 +452,31 @@ mod tests {
             "Wieder aufgetreten: 1 neues Vermietungsobjekt ohne Ansprechpartner"
         );
         assert_eq!(w.regressed, vec![b]);
+    }
+
+    #[test]
+    fn another_account_starts_afresh_and_a_shown_checklist_is_the_baseline_unless_news_waits() {
+        let a = f(FindingKind::NoContact, 1);
+        let b = f(FindingKind::NoContact, 2);
+        let mut w = WatchState::default();
+        w.for_account("acc-1");
+        w.shown(&set(&[a]), true, "t0");
+        assert_eq!(w.seen.as_ref().unwrap().present, set(&[a]));
+        // Not from an incomplete check.
+        w.shown(&set(&[]), false, "t1");
+        assert_eq!(w.seen.as_ref().unwrap().present, set(&[a]));
+        assert!(w.after_check(&set(&[a, b]), true, "t2").is_some());
+        // News waits: showing the checklist does not swallow it.
+        w.shown(&set(&[a, b]), true, "t3");
+        assert_eq!(w.news, vec![b]);
+        w.last_run = Some("2026-12-01T08:00:00".into());
+        w.failure = Some("network".into());
+        w.for_account("acc-1");
+        assert_eq!(w.news, vec![b], "the same account keeps its memory");
+        w.for_account("acc-2");
+        assert!(w.news.is_empty() && w.seen.is_none() && w.failure.is_none());
+        assert_eq!(w.last_run.as_deref(), Some("2026-12-01T08:00:00"));
+        assert_eq!(w.account, "acc-2");
     }
 
     #[test]

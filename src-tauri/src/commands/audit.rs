@@ -112,6 +112,17 @@ pub async fn run_audit<R: Runtime>(
     let (result, notes) = rx.await.map_err(|_| AppError::cancelled())?;
     state.running.lock().unwrap().take();
     let report = result?;
+    // The person sees this checklist: the watch compares its next check with it (unless news waits to be seen).
+    {
+        let auditor = state.session.lock().await.auditor()?;
+        let key = crate::watch::watch_key(&auditor);
+        let refs = history::refs(&report);
+        let at = audit::journal::rfc3339_now();
+        state.settings.update(|d| {
+            d.watch.state.for_account(&key);
+            d.watch.state.shown(&refs, report.complete, &at);
+        });
+    }
     let mut view = remember(&state, report, recheck.unwrap_or(false)).await?;
     // Damaged-journal warnings are said once per session.
     let mut session = state.session.lock().await;

@@ -280,3 +280,43 @@ fn the_schedule_decides_from_the_last_run_persisted() {
         later + jiff::SignedDuration::from_mins(1)
     ));
 }
+
+#[test]
+fn credentials_deleted_outside_the_app_while_it_runs_stop_the_watch_once() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let (app, w) = app(store.clone());
+    let rec = recorded(&app, false);
+    let sb = rt
+        .block_on(onoffice_sandbox::Sandbox::start(Default::default()))
+        .unwrap();
+    let c = sb.connection.clone();
+    invoke(
+        &w,
+        "connect",
+        json!({"input": {"token": c.token, "secret": c.secret, "api_url": c.url}}),
+    )
+    .unwrap();
+    invoke(&w, "set_watch", on()).unwrap();
+    store.delete().unwrap();
+    let view = invoke(&w, "watch_check_now", json!({})).unwrap();
+    assert_eq!(view["schedule"]["enabled"], false);
+    assert!(
+        view["said"]["de"]
+            .as_str()
+            .unwrap()
+            .contains("Schlüsselbund"),
+        "{view}"
+    );
+    assert_eq!(rec.notices.lock().unwrap().len(), 1);
+    assert_eq!(rec.watching.lock().unwrap().last(), Some(&false));
+    // Watching stopped, so no later run says it again; switched on again by the person without new credentials, the
+    // next check tells it anew (and stops again).
+    assert_eq!(
+        invoke(&w, "watch_check_now", json!({})).unwrap()["said"],
+        Value::Null
+    );
+    invoke(&w, "set_watch", on()).unwrap();
+    invoke(&w, "watch_check_now", json!({})).unwrap();
+    assert_eq!(rec.notices.lock().unwrap().len(), 2);
+}

@@ -7,6 +7,10 @@ import type { Text } from "./Text";
  */
 export type WatchState = { 
 /**
+ * The account this memory belongs to (the journal's account id); another account starts afresh.
+ */
+account: string, 
+/**
  * When the last scheduled check started (local time, "YYYY-MM-DDTHH:MM:SS"), or when watching was switched on.
  */
 last_run: string | null, 
