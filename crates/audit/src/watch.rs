@@ -376,6 +376,21 @@ mod tests {
     }
 
     #[test]
+    fn new_alone_or_regressed_alone_is_news() {
+        let x = f(FindingKind::NoContact, 1);
+        let only_new = Changes {
+            new: vec![x],
+            ..Changes::default()
+        };
+        let only_back = Changes {
+            regressed: vec![x],
+            ..Changes::default()
+        };
+        assert!(only_new.has_news() && only_back.has_news());
+        assert!(!Changes::default().has_news());
+    }
+
+    #[test]
     fn nothing_new_is_no_news_even_with_fixes() {
         let a = f(FindingKind::NoContact, 1);
         let b = f(FindingKind::NoContact, 2);
