@@ -119,6 +119,13 @@ mod tests {
             on.next_slot(at("2026-12-01T07:00")),
             Some(at("2026-12-01T08:00"))
         );
+        // At a slot, the next one is the following day's.
+        assert_eq!(
+            on.next_slot(at("2026-12-01T08:00")),
+            Some(at("2026-12-02T08:00"))
+        );
+        // A run that started exactly at the slot was that slot's run.
+        assert!(!on.is_due(Some(at("2026-12-01T08:00")), at("2026-12-01T09:00")));
     }
 
     #[test]
