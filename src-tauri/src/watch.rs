@@ -49,12 +49,13 @@ impl Default for WatchGuard {
     }
 }
 
-/// The local wall time, "YYYY-MM-DDTHH:MM:SS".
+/// The local wall time (the system's time zone).
 pub fn local_now() -> jiff::civil::DateTime {
     jiff::ZonedDateTime::now().datetime()
 }
 
-fn local_text(at: jiff::civil::DateTime) -> String {
+/// A local time as the watch keeps it: "YYYY-MM-DDTHH:MM:SS".
+pub fn local_text(at: jiff::civil::DateTime) -> String {
     at.strftime("%Y-%m-%dT%H:%M:%S").to_string()
 }
 

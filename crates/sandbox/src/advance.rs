@@ -215,10 +215,10 @@ pub fn advance(
     done
 }
 
-/// Linked system user addresses of active users without an open point that keeps them from being a listing's
-/// contact (no broker key, no default e-mail, an external mailbox).
-fn ready_system_addresses(account: &Account, planted: &BTreeSet<Planted>) -> Vec<u64> {
-    let open: BTreeSet<String> = planted
+/// The subjects (`address:<id>`) of system user addresses with an open point that keeps them from being a listing's
+/// contact person: no broker key, no default e-mail, an external mailbox.
+fn not_ready(planted: &BTreeSet<Planted>) -> BTreeSet<String> {
+    planted
         .iter()
         .filter(|p| {
             matches!(
@@ -227,7 +227,13 @@ fn ready_system_addresses(account: &Account, planted: &BTreeSet<Planted>) -> Vec
             )
         })
         .map(|p| p.subject.clone())
-        .collect();
+        .collect()
+}
+
+/// Linked system user addresses of active users without an open point that keeps them from being a listing's
+/// contact (no broker key, no default e-mail, an external mailbox).
+fn ready_system_addresses(account: &Account, planted: &BTreeSet<Planted>) -> Vec<u64> {
+    let open = not_ready(planted);
     account
         .users
         .values()
@@ -346,16 +352,7 @@ fn judge(account: &Account, list: &mut BTreeSet<Planted>, estates: &[u64]) {
         .values()
         .filter_map(|u| u.address_id)
         .collect();
-    let not_ready: BTreeSet<String> = list
-        .iter()
-        .filter(|p| {
-            matches!(
-                p.kind.as_str(),
-                "user.not_makler" | "user.no_email" | "user.mailbox_external"
-            )
-        })
-        .map(|p| p.subject.clone())
-        .collect();
+    let not_ready = not_ready(list);
     for &e in estates {
         let subject = format!("estate:{e}");
         for kind in [

@@ -418,16 +418,19 @@ impl Account {
         }
     }
 
+    /// An address's default mailbox, lower case: where mail booking is switched on or off.
+    pub fn mailbox_of(&self, address: u64) -> Option<String> {
+        self.addresses
+            .get(&address)?
+            .default_email()
+            .map(|e| e.address.to_lowercase())
+    }
+
     /// The mail booking of a listing's first broker's default mailbox, as onOffice applies it to an enquiry that
     /// arrives now: `None` when the listing has no broker or the broker no default e-mail.
     pub fn booking_for(&self, estate: u64) -> Option<MailBooking> {
         let first = *self.contacts_of(estate, true).first()?;
-        let mailbox = self
-            .addresses
-            .get(&first)?
-            .default_email()?
-            .address
-            .to_lowercase();
+        let mailbox = self.mailbox_of(first)?;
         Some(
             self.mail_booking
                 .get(&mailbox)

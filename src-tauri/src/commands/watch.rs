@@ -42,7 +42,7 @@ fn view(state: &AppState, said: Option<audit::Text>) -> WatchView {
             .enabled
             .then(|| w.schedule.next_slot(now))
             .flatten()
-            .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S").to_string()),
+            .map(watch::local_text),
         schedule: w.schedule,
         offered: w.offered,
         auto_assign: w.auto_assign,

@@ -152,13 +152,6 @@ impl Builder<'_> {
             };
             age.insert(id, days);
         }
-        let mailbox_of = |account: &Account, address: u64| {
-            account
-                .addresses
-                .get(&address)
-                .and_then(|a| a.default_email())
-                .map(|e| e.address.to_lowercase())
-        };
         // The open rentals per mailbox of their first broker (two system users may share one mailbox).
         let mut listings: BTreeMap<String, Vec<u64>> = BTreeMap::new();
         for &e in open_rentals {
@@ -166,7 +159,7 @@ impl Builder<'_> {
                 .account
                 .contacts_of(e, true)
                 .first()
-                .and_then(|&a| mailbox_of(&self.account, a))
+                .and_then(|&a| self.account.mailbox_of(a))
             {
                 listings.entry(m).or_default().push(e);
             }
@@ -181,7 +174,7 @@ impl Builder<'_> {
             .copied()
             .collect();
         for &a in &system {
-            if let Some(mailbox) = mailbox_of(&self.account, a) {
+            if let Some(mailbox) = self.account.mailbox_of(a) {
                 let state = if rng.chance(0.15) {
                     if rng.chance(0.5) {
                         MailBooking::Off
@@ -199,7 +192,7 @@ impl Builder<'_> {
         let brokers: Vec<String> = self
             .ready
             .iter()
-            .filter_map(|&a| mailbox_of(&self.account, a))
+            .filter_map(|&a| self.account.mailbox_of(a))
             .filter(|m| !listings_of(m).is_empty())
             .collect::<BTreeSet<String>>()
             .into_iter()
@@ -342,13 +335,6 @@ impl Builder<'_> {
 /// needs no confirmation; one whose booking is off, with a listing on the market 14 days or more while another
 /// mailbox works, is `user.mail_booking_silent`; every other one is `user.mail_booking_unconfirmed`.
 pub fn mail_booking_truth(account: &Account, planted: &mut BTreeSet<Planted>, now: DateTime) {
-    let mailbox_of = |address: u64| {
-        account
-            .addresses
-            .get(&address)
-            .and_then(|a| a.default_email())
-            .map(|e| e.address.to_lowercase())
-    };
     let mut listings: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for e in account.estates.values() {
         if !(e.marketing_type == "miete" && e.status == 1 && e.sold == 0) {
@@ -357,7 +343,7 @@ pub fn mail_booking_truth(account: &Account, planted: &mut BTreeSet<Planted>, no
         if let Some(m) = account
             .contacts_of(e.id, true)
             .first()
-            .and_then(|&a| mailbox_of(a))
+            .and_then(|&a| account.mailbox_of(a))
         {
             listings.entry(m).or_default().push(e.id);
         }
@@ -383,7 +369,7 @@ pub fn mail_booking_truth(account: &Account, planted: &mut BTreeSet<Planted>, no
                 subject: subject.clone(),
             });
         }
-        let Some(m) = mailbox_of(a) else {
+        let Some(m) = account.mailbox_of(a) else {
             continue;
         };
         let own = listings.get(&m).cloned().unwrap_or_default();
