@@ -10,12 +10,77 @@ use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt as _;
 
-use crate::state::AppState;
+use crate::handover;
+use crate::state::{AppState, Mode};
 
 const TRAY_ID: &str = "watch";
 
+/// The window's lock (`handover::WINDOW_LOCK`), held from the first window on: the tray helper ends when it sees it.
+static WINDOW: std::sync::Mutex<Option<handover::Held>> = std::sync::Mutex::new(None);
+
+/// This process has a window and so watches itself: the window's lock, and the tray while watching.
+fn hold_window<R: Runtime>(app: &AppHandle<R>) {
+    let mut held = WINDOW.lock().unwrap_or_else(|e| e.into_inner());
+    if held.is_none() {
+        if let Ok(dir) = app.path().app_data_dir() {
+            *held = handover::hold(&dir, handover::WINDOW_LOCK).ok();
+        }
+    }
+    drop(held);
+    if crate::watching(app) {
+        Platform::new(app.clone()).show_tray();
+    }
+}
+
+/// Starts the tray helper (`agent-check-tray`) for the data folder `dir`; false if it could not be started (not
+/// installed beside the app, as in a development run).
+pub fn start_tray_helper(dir: &std::path::Path) -> bool {
+    let Some(program) = handover::sibling(handover::TRAY_PROGRAM).filter(|p| p.exists()) else {
+        return false;
+    };
+    match std::process::Command::new(program)
+        .arg(handover::DATA_DIR_FLAG)
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(_) => true,
+        Err(e) => {
+            log::warn!("tray helper not started: {e}");
+            false
+        }
+    }
+}
+
+/// The last window closed while watching: the tray helper takes over and this process, with its webview's
+/// libraries, may end. False (stay in the tray here) for the demo, which lives in this process, and when the helper
+/// cannot be started.
+pub fn hand_over_to_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
+    let demo = app.try_state::<AppState>().is_some_and(|s| {
+        s.session
+            .try_lock()
+            .map_or(true, |session| session.mode() == Mode::Demo)
+    });
+    if demo {
+        return false;
+    }
+    let Ok(dir) = app.path().app_data_dir() else {
+        return false;
+    };
+    // Given back first: the helper must not see it held and end at once.
+    let held = WINDOW.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if start_tray_helper(&dir) {
+        return true;
+    }
+    *WINDOW.lock().unwrap_or_else(|e| e.into_inner()) = held;
+    false
+}
+
 /// Shows the main window, creating it again (with a fresh webview) if it was closed into the tray.
 pub fn open_window<R: Runtime>(app: &AppHandle<R>) {
+    hold_window(app);
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.unminimize();
         let _ = w.show();

@@ -3,9 +3,11 @@
 //! the webview.
 
 pub mod background;
+pub mod clock;
 pub mod commands;
 pub mod error;
 pub mod files;
+pub mod handover;
 pub mod secrets;
 pub mod settings;
 pub mod state;
@@ -41,7 +43,8 @@ pub const HIDDEN_FLAG: &str = "--hidden";
 pub fn run() {
     let demo_on_start = std::env::args().any(|a| a == "--demo");
     let hidden = std::env::args().any(|a| a == HIDDEN_FLAG);
-    let app = match build(with_plugins(demo_on_start, hidden)) {
+    let check = std::env::args().any(|a| a == handover::CHECK_FLAG);
+    let app = match build(with_plugins(demo_on_start, hidden, check)) {
         Ok(app) => app,
         // Started again in the moment the previous window closes, the hand-over to it cannot succeed (it no longer
         // answers). A second build in this process cannot work either (the window toolkit is already set up), so say
@@ -57,10 +60,11 @@ pub fn run() {
         Err(e) => panic!("the app cannot start: {e}"),
     };
     app.run(|app, event| match event {
-        // The last window closed while watching: the app stays in the tray (the webview went with the window).
+        // The last window closed while watching: the tray helper watches on and this process ends; the demo (which
+        // lives in this process) stays in the tray here (the webview went with the window).
         tauri::RunEvent::ExitRequested {
             code: None, api, ..
-        } if watching(app) => api.prevent_exit(),
+        } if watching(app) && !background::hand_over_to_tray(app) => api.prevent_exit(),
         tauri::RunEvent::WindowEvent {
             event: tauri::WindowEvent::CloseRequested { .. },
             ..
@@ -69,14 +73,14 @@ pub fn run() {
     });
 }
 
-fn watching<R: Runtime>(app: &tauri::AppHandle<R>) -> bool {
+pub(crate) fn watching<R: Runtime>(app: &tauri::AppHandle<R>) -> bool {
     app.try_state::<AppState>()
         .is_some_and(|s| s.settings.get().watch.schedule.enabled)
 }
 
 /// The installed app's builder: its plugins and the setup that creates the state (keychain, settings store, data
-/// folder).
-fn with_plugins(demo_on_start: bool, hidden: bool) -> tauri::Builder<tauri::Wry> {
+/// folder). `hidden`: started at login; `check`: started by the tray helper for one scheduled check.
+fn with_plugins(demo_on_start: bool, hidden: bool, check: bool) -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
         // A second start opens the window (again, if it was closed into the tray).
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -109,6 +113,11 @@ fn with_plugins(demo_on_start: bool, hidden: bool) -> tauri::Builder<tauri::Wry>
                 .get("settings")
                 .and_then(|v| serde_json::from_value(v).ok())
                 .unwrap_or_default();
+            let watching = data.watch.schedule.enabled;
+            // Started at login while watching: the tray helper watches (no webview), this process ends at once.
+            if hidden && watching && !check && background::start_tray_helper(&data_dir) {
+                std::process::exit(0);
+            }
             let persist = {
                 let store = store.clone();
                 Box::new(move |d: &SettingsData| {
@@ -131,17 +140,26 @@ fn with_plugins(demo_on_start: bool, hidden: bool) -> tauri::Builder<tauri::Wry>
                     Err(e) => log::warn!("demo did not start: {e}"),
                 }
             }
-            let watching = state.settings.get().watch.schedule.enabled;
             let bg = Arc::new(background::Platform::new(app.handle().clone()));
             let _ = state.background.set(bg.clone());
             app.manage(state);
-            if watching {
-                bg.show_tray();
-            }
-            // The window is made here, not from the configuration at start: started at login while watching, the app
-            // stays in the tray with no window and no webview (WebKit/WebView2 not even started) until it is opened.
-            if !(hidden && watching) {
+            if check {
+                // One scheduled check for the tray helper, without window or tray; then the process ends, unless the
+                // window was opened meanwhile (a second start), which makes it the app that watches.
+                let app = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    let state = app.state::<AppState>();
+                    watch::scheduled_check(&state, watch::local_now()).await;
+                    if app.get_webview_window("main").is_none() {
+                        app.exit(0);
+                    }
+                });
+            } else if !(hidden && watching) {
+                // The window is made here, not from the configuration at start, so that a start without it (at
+                // login, when the helper cannot run) has no webview at all until it is opened.
                 background::open_window(app.handle());
+            } else {
+                bg.show_tray();
             }
             watch::spawn_timer(app.handle().clone());
             Ok(())

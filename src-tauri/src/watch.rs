@@ -49,15 +49,7 @@ impl Default for WatchGuard {
     }
 }
 
-/// The local wall time (the system's time zone).
-pub fn local_now() -> jiff::civil::DateTime {
-    jiff::ZonedDateTime::now().datetime()
-}
-
-/// A local time as the watch keeps it: "YYYY-MM-DDTHH:MM:SS".
-pub fn local_text(at: jiff::civil::DateTime) -> String {
-    at.strftime("%Y-%m-%dT%H:%M:%S").to_string()
-}
+pub use crate::clock::{local_now, local_text};
 
 /// Whether a scheduled check is due now.
 pub fn due(state: &AppState, now: jiff::civil::DateTime) -> bool {

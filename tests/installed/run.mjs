@@ -3,7 +3,7 @@
 // painted screen and the memory after the demo audit (the app process and its WebKit processes). Figures go to
 // tests/artifacts/installed.json and stdout.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import assert from "node:assert/strict";
@@ -73,30 +73,75 @@ try {
   await session.end();
   session = null;
 
-  // In the tray: started at login with the hidden flag while watching is on, the app runs without a window and
-  // without a webview. Its idle footprint, measured after it settled (target: under 60 MiB resident).
+  // In the tray: started at login with the hidden flag while watching is on, the app hands the watch to its tray
+  // helper (agent-check-tray: tray icon and timer, no webview) and ends. The helper's idle footprint, measured after
+  // it settled (target: under 60 MiB resident).
   const profile = join(home, "tray");
   const dataDir = join(profile, "data", "de.agentcheck.desktop");
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(
-    join(dataDir, "settings.json"),
-    JSON.stringify({ settings: { language: "de", makler_key: null, mail_booking: {}, watch: { schedule: { enabled: true, days: [1, 2, 3, 4, 5], time: "08:00" } } } }),
-  );
-  const tray = spawn(app, ["--hidden"], {
+  const pad = (n) => String(n).padStart(2, "0");
+  const d = new Date();
+  const localNow = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const watchSettings = (lastRun) =>
+    JSON.stringify({
+      settings: {
+        language: "de",
+        makler_key: null,
+        mail_booking: {},
+        watch: { schedule: { enabled: true, days: [1, 2, 3, 4, 5, 6, 7], time: "08:00" }, state: { last_run: lastRun } },
+      },
+    });
+  // Nothing due (the last run is now): the helper waits.
+  writeFileSync(join(dataDir, "settings.json"), watchSettings(localNow));
+  const hiddenStart = spawn(app, ["--hidden"], {
     env: { ...process.env, XDG_DATA_HOME: join(profile, "data"), XDG_CONFIG_HOME: join(profile, "config") },
     stdio: "ignore",
   });
-  await sleep(8000);
-  assert.equal(tray.exitCode, null, "the hidden app keeps running in the tray");
-  const trayTreeMiB = Math.round(treeRssMiB(tray.pid) * 10) / 10;
-  let webkit = "";
+  const exited = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), 20000);
+    hiddenStart.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  assert.equal(exited, 0, "started hidden while watching, the app hands over to the tray helper and ends");
+  await sleep(6000);
+  const helper = `${app}-tray`;
+  let helperPid = 0;
   try {
-    webkit = execFileSync("ps", ["--ppid", String(tray.pid), "-o", "comm="]).toString().trim();
-  } catch {
-    // no child process at all
-  }
-  tray.kill("SIGTERM");
-  step(`idle in the tray (hidden start, no window): ${trayTreeMiB} MiB resident${webkit ? ` (children: ${webkit.replace(/\n/g, ", ")})` : " (no WebKit process)"}`);
+    helperPid = Number(execFileSync("pgrep", ["-n", "-f", `^${helper} --data-dir ${dataDir}`]).toString().trim());
+  } catch {}
+  assert.ok(helperPid > 0, `the tray helper ${helper} runs`);
+  const trayTreeMiB = Math.round(treeRssMiB(helperPid) * 10) / 10;
+  const maps = readFileSync(`/proc/${helperPid}/maps`, "utf8");
+  assert.ok(!/webkit2gtk|javascriptcoregtk/.test(maps), "the tray helper has no webview libraries loaded");
+  assert.ok(existsSync(join(dataDir, "tray.lock")), "the helper holds its lock in the data folder");
+  process.kill(helperPid, "SIGTERM");
+  step(`idle in the tray (hidden start, tray helper, no webview): ${trayTreeMiB} MiB resident`);
+
+  // A check due (the last run two weeks ago, as after a holiday): the helper starts the app for one check without a
+  // window. This profile has no credentials in the keychain, so the check stops the watch and says why; the app
+  // ends after its check and the helper, seeing watching off, ends too.
+  await sleep(500);
+  writeFileSync(join(dataDir, "settings.json"), watchSettings("2020-01-01T08:00:00"));
+  const helperRun = spawn(helper, ["--data-dir", dataDir], {
+    env: { ...process.env, XDG_DATA_HOME: join(profile, "data"), XDG_CONFIG_HOME: join(profile, "config") },
+    stdio: "ignore",
+  });
+  const helperEnd = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), 60000);
+    helperRun.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve(code ?? signal);
+    });
+  });
+  if (helperEnd === null) helperRun.kill("SIGTERM");
+  const after = JSON.parse(readFileSync(join(dataDir, "settings.json"), "utf8")).settings.watch;
+  assert.equal(helperEnd, 0, "the helper ended by itself once watching was off");
+  assert.equal(after.schedule.enabled, false, "the check without credentials switched watching off");
+  assert.equal(after.state.failure, "credentials_missing", "and remembered why (said once)");
+  assert.notEqual(after.state.last_run, "2020-01-01T08:00:00", "the check ran and wrote its start");
+  step(`a due check through the helper: the app checked without a window (${after.state.last_run}), watching off for lack of credentials, helper ended`);
   const figures = { firstPaintMs, memoryMiB, appOnlyMiB, trayIdleMiB: trayTreeMiB, title, lang, users: rows.length };
   writeFileSync(join(artifacts, "installed.json"), JSON.stringify(figures, null, 2));
 } finally {
