@@ -49,6 +49,32 @@ impl AppError {
         }
     }
 
+    /// The window switched to another account while this ran: its result belongs to the one before.
+    pub fn account_switched() -> Self {
+        AppError::new(
+            ErrorCode::Conflict,
+            "Das Konto wurde inzwischen gewechselt; dieses Ergebnis gehört zum vorigen Konto und wird nicht angezeigt.",
+            "The account was switched meanwhile; this result belongs to the previous account and is not shown.",
+        )
+    }
+
+    /// The account's credentials are no longer in the keychain (deleted outside the app).
+    pub fn credentials_missing(name: &str) -> Self {
+        AppError::new(
+            ErrorCode::Keychain,
+            format!("Zugangsdaten fehlen: Für „{name}“ sind Token und Secret nicht mehr im Schlüsselbund. Bitte das Konto neu verbinden (Konto hinzufügen, dieselben Zugangsdaten)."),
+            format!("Credentials missing: token and secret of \"{name}\" are no longer in the keychain. Please connect the account again (add account, the same credentials)."),
+        )
+    }
+
+    pub fn no_such_account() -> Self {
+        AppError::new(
+            ErrorCode::NotFound,
+            "Dieses Konto gibt es in der App nicht mehr.",
+            "This account is no longer in the app.",
+        )
+    }
+
     pub fn not_connected() -> Self {
         AppError::new(
             ErrorCode::NotConnected,

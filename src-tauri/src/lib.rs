@@ -2,6 +2,7 @@
 //! Commands, state, the OS keychain, the settings store and events live here. It never hands the API secret to
 //! the webview.
 
+pub mod accounts;
 pub mod background;
 pub mod clock;
 pub mod commands;
@@ -108,11 +109,17 @@ fn with_plugins(demo_on_start: bool, hidden: bool, check: bool) -> tauri::Builde
         .setup(move |app| {
             let data_dir = app.path().app_data_dir()?;
             std::fs::create_dir_all(&data_dir)?;
+            // A settings file that is no JSON at all is kept aside (the store would refuse to start on it).
+            let mut start_notes = settings::keep_aside_if_unreadable(&data_dir);
             let store = tauri_plugin_store::StoreExt::store(app, "settings.json")?;
-            let data: SettingsData = store
+            let (data, damaged) = store
                 .get("settings")
-                .and_then(|v| serde_json::from_value(v).ok())
+                .map(|v| SettingsData::from_saved(&v))
                 .unwrap_or_default();
+            if !damaged.is_empty() {
+                settings::keep_copy(&data_dir);
+            }
+            start_notes.extend(damaged);
             let watching = data.watch.schedule.enabled;
             // Started at login while watching: the tray helper watches (no webview), this process ends at once.
             if hidden && watching && !check && background::start_tray_helper(&data_dir) {
@@ -133,6 +140,19 @@ fn with_plugins(demo_on_start: bool, hidden: bool, check: bool) -> tauri::Builde
                 Arc::new(AppSettings::new(data, persist)),
                 AppConfig::from_env(data_dir),
             );
+            // The one connection of earlier versions becomes the first account; after damage, accounts with a
+            // journal and a keychain entry come back.
+            start_notes.extend(accounts::migrate(&state));
+            if !start_notes.is_empty() {
+                let back = accounts::recover(&state);
+                if back > 0 {
+                    start_notes.push(audit::Text::new(
+                        format!("{back} Konto/Konten mit Änderungsprotokoll und Zugangsdaten im Schlüsselbund wurden wiederhergestellt; andere bitte neu hinzufügen (die Zugangsdaten sind noch im Schlüsselbund)."),
+                        format!("{back} account(s) with a change journal and credentials in the keychain were restored; please add others again (their credentials are still in the keychain)."),
+                    ));
+                }
+            }
+            *state.start_notes.lock().unwrap() = start_notes;
             if demo_on_start {
                 // `--demo`: open straight on the demo account.
                 match tauri::async_runtime::block_on(state.demo_session()) {

@@ -57,38 +57,43 @@ impl From<keyring::Error> for KeychainError {
     }
 }
 
+/// Keychain entries by slot (the entry's account name in the keychain): one per onOffice account, see [`slot`].
 pub trait SecretStore: Send + Sync {
-    fn save(&self, credentials: &StoredCredentials) -> Result<(), KeychainError>;
-    fn load(&self) -> Result<Option<StoredCredentials>, KeychainError>;
-    fn delete(&self) -> Result<(), KeychainError>;
+    fn save(&self, slot: &str, credentials: &StoredCredentials) -> Result<(), KeychainError>;
+    fn load(&self, slot: &str) -> Result<Option<StoredCredentials>, KeychainError>;
+    fn delete(&self, slot: &str) -> Result<(), KeychainError>;
 }
 
 const SERVICE: &str = "de.agentcheck.desktop";
-const ACCOUNT: &str = "onoffice-api";
+/// The one entry of the versions before several accounts; moved to its account's slot at the first start.
+pub const LEGACY_SLOT: &str = "onoffice-api";
 
-/// The OS keychain via `keyring`: one entry, named by service and account. On Windows the Credential Manager shows
-/// it as `<account>.<service>` (`onoffice-api.de.agentcheck.desktop`), on macOS and Linux under the service.
+/// The keychain slot of an account: keyed by its stable id (never by the name the person can change).
+pub fn slot(account_id: &str) -> String {
+    format!("{LEGACY_SLOT}-{account_id}")
+}
+
+/// The OS keychain via `keyring`: entries named by service and slot. On Windows the Credential Manager shows them
+/// as `<slot>.<service>` (`onoffice-api-<id>.de.agentcheck.desktop`), on macOS and Linux under the service.
 pub struct KeyringStore {
     service: String,
-    account: String,
 }
 
 impl KeyringStore {
-    /// The app's entry (`de.agentcheck.desktop` / `onoffice-api`, as the README tells the person).
+    /// The app's entries (service `de.agentcheck.desktop`, as the README tells the person).
     pub fn app() -> Self {
-        KeyringStore::named(SERVICE, ACCOUNT)
+        KeyringStore::named(SERVICE)
     }
 
-    /// Another entry: tests use their own, so they never touch the app's credentials on a developer's machine.
-    pub fn named(service: &str, account: &str) -> Self {
+    /// Another service: tests use their own, so they never touch the app's credentials on a developer's machine.
+    pub fn named(service: &str) -> Self {
         KeyringStore {
             service: service.into(),
-            account: account.into(),
         }
     }
 
-    fn entry(&self) -> Result<keyring::Entry, KeychainError> {
-        Ok(keyring::Entry::new(&self.service, &self.account)?)
+    fn entry(&self, slot: &str) -> Result<keyring::Entry, KeychainError> {
+        Ok(keyring::Entry::new(&self.service, slot)?)
     }
 }
 
@@ -116,40 +121,60 @@ fn decode(text: &str) -> Result<StoredCredentials, KeychainError> {
 }
 
 impl SecretStore for KeyringStore {
-    fn save(&self, credentials: &StoredCredentials) -> Result<(), KeychainError> {
-        Ok(self.entry()?.set_password(&encode(credentials))?)
+    fn save(&self, slot: &str, credentials: &StoredCredentials) -> Result<(), KeychainError> {
+        Ok(self.entry(slot)?.set_password(&encode(credentials))?)
     }
 
-    fn load(&self) -> Result<Option<StoredCredentials>, KeychainError> {
-        match self.entry()?.get_password() {
+    fn load(&self, slot: &str) -> Result<Option<StoredCredentials>, KeychainError> {
+        match self.entry(slot)?.get_password() {
             Ok(text) => decode(&text).map(Some),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(e.into()),
         }
     }
 
-    fn delete(&self) -> Result<(), KeychainError> {
-        match self.entry()?.delete_credential() {
+    fn delete(&self, slot: &str) -> Result<(), KeychainError> {
+        match self.entry(slot)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(e.into()),
         }
     }
 }
 
-/// Memory only: tests, and the fallback the app never uses silently. Keeps the entry's text, as the keychain does.
+/// Memory only: tests, and the fallback the app never uses silently. Keeps each entry's text, as the keychain does.
 #[derive(Default)]
-pub struct MemoryStore(Mutex<Option<String>>);
+pub struct MemoryStore(Mutex<std::collections::BTreeMap<String, String>>);
+
+impl MemoryStore {
+    /// The slots that hold an entry (tests look at what was kept or deleted).
+    pub fn slots(&self) -> Vec<String> {
+        self.0.lock().unwrap().keys().cloned().collect()
+    }
+
+    /// Puts raw text into a slot, as a damaged or foreign entry would be (tests).
+    pub fn put_raw(&self, slot: &str, text: &str) {
+        self.0.lock().unwrap().insert(slot.into(), text.into());
+    }
+}
 
 impl SecretStore for MemoryStore {
-    fn save(&self, credentials: &StoredCredentials) -> Result<(), KeychainError> {
-        *self.0.lock().unwrap() = Some(encode(credentials));
+    fn save(&self, slot: &str, credentials: &StoredCredentials) -> Result<(), KeychainError> {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(slot.into(), encode(credentials));
         Ok(())
     }
-    fn load(&self) -> Result<Option<StoredCredentials>, KeychainError> {
-        self.0.lock().unwrap().as_deref().map(decode).transpose()
+    fn load(&self, slot: &str) -> Result<Option<StoredCredentials>, KeychainError> {
+        self.0
+            .lock()
+            .unwrap()
+            .get(slot)
+            .map(|t| decode(t))
+            .transpose()
     }
-    fn delete(&self) -> Result<(), KeychainError> {
-        *self.0.lock().unwrap() = None;
+    fn delete(&self, slot: &str) -> Result<(), KeychainError> {
+        self.0.lock().unwrap().remove(slot);
         Ok(())
     }
 }
@@ -169,13 +194,14 @@ mod tests {
     #[test]
     fn round_trips_and_never_prints_the_secret() {
         let store = MemoryStore::default();
-        assert!(store.load().unwrap().is_none());
-        store.save(&credentials()).unwrap();
-        let back = store.load().unwrap().unwrap();
+        assert!(store.load("a").unwrap().is_none());
+        store.save("a", &credentials()).unwrap();
+        let back = store.load("a").unwrap().unwrap();
         assert_eq!(back, credentials());
+        assert!(store.load("b").unwrap().is_none(), "slots are separate");
         assert!(!format!("{back:?}").contains("bbbb"));
-        store.delete().unwrap();
-        assert!(store.load().unwrap().is_none());
+        store.delete("a").unwrap();
+        assert!(store.load("a").unwrap().is_none());
     }
 
     /// The operating system's own keychain (Windows: the Credential Manager, also as Wine provides it; macOS: the
@@ -184,35 +210,46 @@ mod tests {
     #[test]
     fn the_os_keychain_keeps_replaces_and_forgets_the_credentials() {
         let service = format!("de.agentcheck.desktop.test-{}", std::process::id());
-        let store = KeyringStore::named(&service, ACCOUNT);
-        store.delete().expect(
+        let store = KeyringStore::named(&service);
+        let one = slot("0123456789abcdef");
+        let two = slot("fedcba9876543210");
+        store.delete(&one).expect(
             "the OS keychain is not usable here; on Linux run the tests through scripts/with-keyring.sh",
         );
-        assert!(store.load().unwrap().is_none(), "a fresh entry is empty");
-        store.save(&credentials()).unwrap();
-        assert_eq!(store.load().unwrap(), Some(credentials()));
+        assert!(
+            store.load(&one).unwrap().is_none(),
+            "a fresh entry is empty"
+        );
+        store.save(&one, &credentials()).unwrap();
+        assert_eq!(store.load(&one).unwrap(), Some(credentials()));
+        assert!(
+            store.load(&two).unwrap().is_none(),
+            "another account's slot is its own"
+        );
         let other = StoredCredentials {
             token: "c".repeat(32),
             ..credentials()
         };
-        store.save(&other).unwrap();
+        store.save(&one, &other).unwrap();
         assert_eq!(
-            store.load().unwrap(),
+            store.load(&one).unwrap(),
             Some(other),
             "a second save replaces the entry"
         );
         if cfg!(windows) {
             // The name the person finds in the Credential Manager (README, "Wo die Daten liegen").
-            let target = format!("{ACCOUNT}.{service}");
-            let seen = keyring::Entry::new_with_target(&target, &service, ACCOUNT)
+            let target = format!("{one}.{service}");
+            let seen = keyring::Entry::new_with_target(&target, &service, &one)
                 .unwrap()
                 .get_password()
                 .unwrap();
             assert!(seen.contains(&"c".repeat(32)));
         }
-        store.delete().unwrap();
-        assert!(store.load().unwrap().is_none(), "deleted");
-        store.delete().expect("deleting what is gone is no error");
+        store.delete(&one).unwrap();
+        assert!(store.load(&one).unwrap().is_none(), "deleted");
+        store
+            .delete(&one)
+            .expect("deleting what is gone is no error");
     }
 
     #[test]

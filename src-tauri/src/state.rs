@@ -66,8 +66,8 @@ pub enum Mode {
 pub enum Account {
     /// The built-in demo; the sandbox runs as long as the session.
     Demo(Sandbox),
-    /// A real onOffice account at this API address.
-    Real { api_url: String },
+    /// A real onOffice account at this API address; `id` is its entry in the accounts list.
+    Real { api_url: String, id: String },
 }
 
 /// The checklist the person looks at, and what belongs to it.
@@ -147,6 +147,46 @@ pub struct AppState {
     pub background: std::sync::OnceLock<Arc<dyn crate::watch::Background>>,
     /// One scheduled check at a time.
     pub watch_guard: crate::watch::WatchGuard,
+    /// Changes are being written to an account (a fix, an undo, the standing rule): switching or removing accounts
+    /// waits for them.
+    pub writing: Writing,
+    /// What the start found wrong in the settings (a damaged accounts list), said in the window.
+    pub start_notes: std::sync::Mutex<Vec<audit::Text>>,
+}
+
+/// Changes being written; `start` gives a guard that ends them when dropped (also when the command fails).
+#[derive(Default)]
+pub struct Writing(std::sync::atomic::AtomicUsize);
+
+pub struct WritingGuard<'a>(&'a Writing);
+
+impl Writing {
+    pub fn start(&self) -> WritingGuard<'_> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        WritingGuard(self)
+    }
+
+    pub fn busy(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst) > 0
+    }
+
+    /// Refuses with a clear word while changes are written.
+    pub fn refuse_if_busy(&self) -> Result<()> {
+        if self.busy() {
+            return Err(AppError::new(
+                crate::error::ErrorCode::Conflict,
+                "Gerade werden Änderungen in onOffice geschrieben. Bitte warten, bis sie fertig sind, dann das Konto wechseln.",
+                "Changes are being written to onOffice right now. Please wait until they are done, then switch the account.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for WritingGuard<'_> {
+    fn drop(&mut self) {
+        self.0 .0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl AppState {
@@ -163,6 +203,8 @@ impl AppState {
             running: std::sync::Mutex::new(None),
             background: std::sync::OnceLock::new(),
             watch_guard: crate::watch::WatchGuard::default(),
+            writing: Writing::default(),
+            start_notes: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -192,31 +234,51 @@ impl AppState {
         }))
     }
 
-    /// Connects a session to a real account (credentials already checked).
-    pub fn account_session(&self, credentials: &StoredCredentials) -> Result<Session> {
+    /// The stable id of the account these credentials open (the journal's: the address as the client uses it).
+    pub fn account_id(&self, credentials: &StoredCredentials) -> Result<String> {
         let client = self.client(credentials)?;
-        // One journal per account (API address and API user, hashed); undo refuses entries of another account.
+        Ok(audit::journal::account_id(
+            client.base_url(),
+            &credentials.token,
+        ))
+    }
+
+    /// An auditor for a real account (credentials already checked): its own journal (`journal-<id>.jsonl`, the id
+    /// a hash of API address and API user; undo refuses entries of another account) and its own settings.
+    pub fn account_auditor(&self, credentials: &StoredCredentials) -> Result<Auditor> {
+        let client = self.client(credentials)?;
         let account = audit::journal::account_id(client.base_url(), &credentials.token);
         let journal = Journal::open(
-            &self
-                .config
-                .data_dir
-                .join(format!("journal-{account}.jsonl")),
+            &crate::accounts::journal_path(&self.config.data_dir, &account),
             &account,
         )?;
-        let auditor = Auditor::new(
+        let settings: Arc<dyn audit::Settings> = Arc::new(crate::settings::AccountSettings::new(
+            self.settings.clone(),
+            &account,
+        ));
+        Ok(Auditor::new(
             client,
             Arc::new(self.classifier(None)),
-            self.settings.clone(),
+            settings,
             Arc::new(journal),
-        );
-        let label = format!(
-            "API-Benutzer {}…",
-            &credentials.token.chars().take(4).collect::<String>()
-        );
+        ))
+    }
+
+    /// Connects a session to a real account (credentials already checked; the account is in the list).
+    pub fn account_session(&self, credentials: &StoredCredentials) -> Result<Session> {
+        let auditor = self.account_auditor(credentials)?;
+        let id = auditor.journal.account().to_string();
+        let label = self
+            .settings
+            .get()
+            .accounts()
+            .get(&id)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| crate::accounts::name_hint(&credentials.token));
         Ok(self.connected(
             Account::Real {
                 api_url: credentials.api_url.clone(),
+                id,
             },
             auditor,
             label,

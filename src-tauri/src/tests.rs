@@ -11,6 +11,7 @@ use crate::secrets::{MemoryStore, SecretStore};
 use crate::settings::AppSettings;
 use crate::state::{AppConfig, AppState};
 
+mod accounts;
 mod platform;
 mod watch;
 
@@ -48,9 +49,27 @@ fn app_in(
     tauri::App<tauri::test::MockRuntime>,
     tauri::WebviewWindow<tauri::test::MockRuntime>,
 ) {
-    let state = AppState::new(
+    app_with(
         secrets,
         Arc::new(AppSettings::in_memory()),
+        data_dir,
+        export_dir,
+    )
+}
+
+/// The app with these settings (as read at start) and data folder.
+fn app_with(
+    secrets: Arc<dyn SecretStore>,
+    settings: Arc<AppSettings>,
+    data_dir: std::path::PathBuf,
+    export_dir: Option<std::path::PathBuf>,
+) -> (
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+) {
+    let state = AppState::new(
+        secrets,
+        settings,
         AppConfig {
             data_dir,
             export_dir,
@@ -239,7 +258,7 @@ fn credentials_go_to_the_keychain_and_never_come_back() {
     let err = invoke(&w, "connect", json!({"input": {"token": "a".repeat(32), "secret": "b".repeat(64), "api_url": "http://example.com/api.php"}})).unwrap_err();
     assert_eq!(err["code"], "configuration");
     assert!(
-        store.load().unwrap().is_none(),
+        store.slots().is_empty(),
         "nothing stored after a failed connect"
     );
 
@@ -263,12 +282,18 @@ fn credentials_go_to_the_keychain_and_never_come_back() {
     )
     .unwrap_err();
     assert_eq!(wrong["code"], "credentials");
-    assert!(store.load().unwrap().is_none());
+    assert!(store.slots().is_empty());
     let status = invoke(&w, "connect", json!({"input": {"token": format!("  {}\n", c.token), "secret": c.secret, "api_url": c.url}})).unwrap();
     assert_eq!(status["mode"], "account");
-    let saved = store.load().unwrap().unwrap();
+    let id = status["account_id"].as_str().unwrap().to_string();
+    assert_eq!(
+        store.slots(),
+        [crate::secrets::slot(&id)],
+        "one entry, keyed by the account's id"
+    );
+    let saved = store.load(&crate::secrets::slot(&id)).unwrap().unwrap();
     assert_eq!(saved.token, c.token, "pasted whitespace trimmed");
-    for cmd in ["connection_status", "get_settings"] {
+    for cmd in ["connection_status", "get_settings", "list_accounts"] {
         let out = invoke(&w, cmd, json!({})).unwrap().to_string();
         assert!(
             !out.contains(&c.secret) && !out.contains(&c.token),
@@ -278,9 +303,15 @@ fn credentials_go_to_the_keychain_and_never_come_back() {
     let view = invoke(&w, "run_audit", json!({})).unwrap();
     assert!(!view.to_string().contains(&c.secret));
     assert_eq!(invoke(&w, "disconnect", json!({})).unwrap()["mode"], "none");
+    assert_eq!(
+        store.slots().len(),
+        1,
+        "leaving an account keeps it and its credentials"
+    );
+    invoke(&w, "remove_account", json!({"id": id, "keepHistory": true})).unwrap();
     assert!(
-        store.load().unwrap().is_none(),
-        "disconnect deletes the credentials"
+        store.slots().is_empty(),
+        "removing the account deletes its credentials"
     );
     drop(sb);
 }
@@ -366,7 +397,7 @@ fn the_count_since_the_last_check_adds_up_over_confirmations() {
 fn every_declared_command_is_registered_and_permitted() {
     let (_app, w) = app(Arc::new(MemoryStore::default()));
     let names = crate::commands::all();
-    assert_eq!(names.len(), 26, "{names:?}");
+    assert_eq!(names.len(), 32, "{names:?}");
     for name in &names {
         let answer = invoke(&w, name, json!({}));
         if let Err(e) = &answer {

@@ -11,6 +11,8 @@ use audit::history::{self, FindingRef};
 use audit::watch::Notice;
 use audit::{FindingKind, Outcome, ProgressSink, Text};
 
+use std::sync::Arc;
+
 use crate::state::{AppState, Session};
 
 /// The platform side of the watch.
@@ -89,54 +91,143 @@ pub async fn scheduled_check(state: &AppState, now: jiff::civil::DateTime) -> Ra
     ran
 }
 
+/// What one account's part of a scheduled check came to.
+struct AccountRun {
+    name: String,
+    /// New and regressed findings since the person last looked.
+    news: usize,
+    /// What this account alone would notify.
+    notice: Option<Notice>,
+    assigned: usize,
+    /// The check of this account failed (its notice, if this kind of failure is new).
+    failed: bool,
+    /// Why it failed.
+    why: Option<Text>,
+    incomplete: bool,
+}
+
 async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
     // The run counts from its start: a check that fails or is cut off is not repeated at once.
     state
         .settings
         .update(|d| d.watch.state.last_run = Some(local_text(now)));
-    let auditor = {
-        let mut session = state.session.lock().await;
+    // The window shows the demo: the demo is what is watched (it lives in this process).
+    let (demo, current) = {
+        let session = state.session.lock().await;
         match &*session {
-            // The keychain entry deleted outside the app while it runs: the account is no longer given to the app.
-            Session::Connected(c)
-                if matches!(c.account, crate::state::Account::Real { .. })
-                    && matches!(state.secrets.load(), Ok(None)) =>
-            {
-                drop(session);
-                return stopped(state);
-            }
-            Session::Connected(c) => c.auditor.clone(),
-            Session::Disconnected => match state.secrets.load() {
-                Ok(Some(credentials)) => match state.account_session(&credentials) {
-                    Ok(s) => {
-                        *session = s;
-                        session.auditor().expect("just connected")
-                    }
-                    Err(e) => return failed(state, "connect", &app_text(&e)),
-                },
-                Ok(None) => return stopped(state),
-                Err(e) => return failed(state, "keychain", &app_text(&e.into())),
+            Session::Connected(c) => match &c.account {
+                crate::state::Account::Demo(_) => (Some(c.auditor.clone()), None),
+                crate::state::Account::Real { id, .. } => {
+                    (None, Some((id.clone(), c.auditor.clone())))
+                }
             },
+            Session::Disconnected => (None, None),
         }
     };
-    let account = watch_key(&auditor);
+    if let Some(auditor) = demo {
+        let run = check_account(state, "demo", String::new(), &auditor).await;
+        return finish(state, vec![run]);
+    }
+    let watched: Vec<audit::accounts::AccountEntry> = state
+        .settings
+        .get()
+        .accounts()
+        .list
+        .into_iter()
+        .filter(|a| a.watched)
+        .collect();
+    let mut runs = Vec::new();
+    let mut missing = 0;
+    // One account after the other; a failing one never stops the others.
+    for account in &watched {
+        let auditor = match &current {
+            Some((id, auditor))
+                if *id == account.id
+                    && !matches!(crate::accounts::credentials(state, id), Ok(None)) =>
+            {
+                auditor.clone()
+            }
+            _ => match crate::accounts::credentials(state, &account.id) {
+                Ok(Some(c)) => match state.account_auditor(&c) {
+                    Ok(a) => Arc::new(a),
+                    Err(e) => {
+                        runs.push(failed_account(state, account, "connect", &app_text(&e)));
+                        continue;
+                    }
+                },
+                Ok(None) => {
+                    missing += 1;
+                    let text = Text::new(
+                        format!("Zugangsdaten fehlen: Für „{}“ sind Token und Secret nicht mehr im Schlüsselbund; bitte das Konto neu verbinden.", account.name),
+                        format!("Credentials missing: token and secret of \"{}\" are no longer in the keychain; please connect the account again.", account.name),
+                    );
+                    runs.push(failed_account(state, account, "credentials_missing", &text));
+                    continue;
+                }
+                Err(e) => {
+                    runs.push(failed_account(state, account, "keychain", &app_text(&e)));
+                    continue;
+                }
+            },
+        };
+        runs.push(check_account(state, &account.id, account.name.clone(), &auditor).await);
+    }
+    // Nothing left that can be checked (no account, or every one without credentials): watching stops, said once.
+    if missing == watched.len() {
+        return stopped(state);
+    }
+    finish(state, runs)
+}
+
+/// One account's check: audit (read-only), the standing rule if on, the comparison with what the person last saw.
+async fn check_account(
+    state: &AppState,
+    key: &str,
+    name: String,
+    auditor: &Arc<audit::Auditor>,
+) -> AccountRun {
     state
         .settings
-        .update(|d| d.watch.state.for_account(&account));
+        .update(|d| d.watch_state_mut(key).for_account(key));
     let report = match auditor.audit(&ProgressSink::default()).await {
         Ok(r) => r,
         Err(e) => {
             let kind = format!("{:?}", e.class()).to_lowercase();
             let text = Text::new(e.message_de(), e.message_en());
-            return failed(state, &kind, &text);
+            let mut w = state.settings.get().watch_state(key);
+            let notice = w.after_failure(&kind, &text);
+            state
+                .settings
+                .update(|d| *d.watch_state_mut(key) = w.clone());
+            return AccountRun {
+                name,
+                news: 0,
+                notice,
+                assigned: 0,
+                failed: true,
+                why: Some(text),
+                incomplete: false,
+            };
         }
     };
+    // A real account is named by the company the check finds (unless the person named it).
+    let mut name = name;
+    if let (Some(company), false) = (&report.snapshot.company, key == "demo") {
+        state.settings.update(|d| {
+            if let Some(a) = d.accounts.as_mut() {
+                a.found_company(key, company);
+            }
+        });
+        if let Some(a) = state.settings.get().accounts().get(key) {
+            name = a.name.clone();
+        }
+    }
     let at = audit::journal::rfc3339_now();
     let mut report = report;
     let mut assigned: Vec<String> = Vec::new();
-    let settings = state.settings.get().watch;
-    if settings.auto_assign && report.complete {
-        if let Some(seen) = &settings.state.seen {
+    let settings = state.settings.get();
+    if settings.watch.auto_assign && report.complete {
+        if let Some(seen) = &settings.watch_state(key).seen {
             let now_refs = history::refs(&report);
             if let Some(changes) = audit::watch::compare(seen, &now_refs, true) {
                 let new: BTreeSet<FindingRef> = changes
@@ -146,7 +237,10 @@ async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
                     .copied()
                     .collect();
                 if !new.is_empty() {
-                    let results = auditor.assign_new_listings(&report, &new).await;
+                    let results = {
+                        let _writing = state.writing.start();
+                        auditor.assign_new_listings(&report, &new).await
+                    };
                     assigned = results
                         .iter()
                         .filter(|r| matches!(r.outcome, Outcome::Applied))
@@ -162,7 +256,7 @@ async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
         }
     }
     let now_refs = history::refs(&report);
-    let mut w = state.settings.get().watch.state;
+    let mut w = state.settings.get().watch_state(key);
     let mut notice = w.after_check(&now_refs, report.complete, &at);
     if !assigned.is_empty() {
         let n = assigned.len();
@@ -195,51 +289,131 @@ async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
         notice = Some(n);
     }
     let news = w.news.len() + w.regressed.len();
-    state.settings.update(|d| d.watch.state = w.clone());
+    state
+        .settings
+        .update(|d| *d.watch_state_mut(key) = w.clone());
+    AccountRun {
+        name,
+        news,
+        notice,
+        assigned: assigned.len(),
+        failed: false,
+        why: None,
+        incomplete: !report.complete,
+    }
+}
+
+/// An account that could not be checked at all (no credentials, the keychain, an unusable address).
+fn failed_account(
+    state: &AppState,
+    account: &audit::accounts::AccountEntry,
+    kind: &str,
+    text: &Text,
+) -> AccountRun {
+    let mut w = state.settings.get().watch_state(&account.id);
+    let notice = w.after_failure(kind, text);
+    state
+        .settings
+        .update(|d| *d.watch_state_mut(&account.id) = w.clone());
+    AccountRun {
+        name: account.name.clone(),
+        news: 0,
+        notice,
+        assigned: 0,
+        failed: true,
+        why: Some(text.clone()),
+        incomplete: false,
+    }
+}
+
+/// One notification for the whole run: one account's own words when only one has something to say, otherwise
+/// one line naming the accounts ("Isar Wohnwerte: 2 neu · Nordlicht Immobilien: 1 neu"); then the tray's words.
+fn finish(state: &AppState, runs: Vec<AccountRun>) -> Ran {
+    let speaking: Vec<&AccountRun> = runs.iter().filter(|r| r.notice.is_some()).collect();
+    let notice = match speaking.as_slice() {
+        [] => None,
+        [one] if runs.len() == 1 => one.notice.clone(),
+        many => {
+            let part = |r: &AccountRun, de: bool| {
+                let name = if r.name.is_empty() {
+                    "Demo".to_string()
+                } else {
+                    r.name.clone()
+                };
+                match (r.failed, de) {
+                    (true, true) => format!("{name}: Prüfung fehlgeschlagen"),
+                    (true, false) => format!("{name}: check failed"),
+                    (false, true) if r.assigned > 0 && r.news == 0 => {
+                        format!("{name}: {} automatisch zugeordnet", r.assigned)
+                    }
+                    (false, false) if r.assigned > 0 && r.news == 0 => {
+                        format!("{name}: {} assigned automatically", r.assigned)
+                    }
+                    (false, true) => format!("{name}: {} neu", r.news),
+                    (false, false) => format!("{name}: {} new", r.news),
+                }
+            };
+            Some(Notice {
+                title: Text::new(
+                    "Agent-Check: Neues in Ihren Konten",
+                    "Agent-Check: news in your accounts",
+                ),
+                body: Text::new(
+                    many.iter()
+                        .map(|r| part(r, true))
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                    many.iter()
+                        .map(|r| part(r, false))
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                ),
+            })
+        }
+    };
     if let Some(n) = &notice {
         tell(state, n);
     }
     let time = local_now().strftime("%H:%M").to_string();
-    outcome(
-        state,
-        if !report.complete {
-            Text::new(
-                format!("Agent-Check: zuletzt geprüft um {time}, unvollständig (Einstellungen › Verbindung prüfen)"),
-                format!("Agent-Check: last checked at {time}, incomplete (Settings › check connection)"),
-            )
-        } else if news == 0 {
-            Text::new(
-                format!("Agent-Check: zuletzt geprüft um {time}, nichts Neues"),
-                format!("Agent-Check: last checked at {time}, nothing new"),
-            )
-        } else {
-            Text::new(
-                format!("Agent-Check: zuletzt geprüft um {time}, {news} neu"),
-                format!("Agent-Check: last checked at {time}, {news} new"),
-            )
-        },
-    );
-    Ran::Checked {
-        notice,
-        assigned: assigned.len(),
-    }
-}
-
-fn failed(state: &AppState, kind: &str, text: &Text) -> Ran {
-    let mut w = state.settings.get().watch.state;
-    let notice = w.after_failure(kind, text);
-    state.settings.update(|d| d.watch.state = w.clone());
-    if let Some(n) = &notice {
-        tell(state, n);
-    }
-    outcome(
-        state,
+    let news: usize = runs.iter().map(|r| r.news).sum();
+    let failed: Vec<&AccountRun> = runs.iter().filter(|r| r.failed).collect();
+    let all_failed = !runs.is_empty() && failed.len() == runs.len();
+    let text = if all_failed {
+        let why = runs.iter().find_map(|r| r.why.clone()).unwrap_or_default();
         Text::new(
-            format!("Agent-Check: Prüfung fehlgeschlagen – {}", text.de),
-            format!("Agent-Check: check failed – {}", text.en),
-        ),
-    );
-    Ran::Failed { notice }
+            format!("Agent-Check: Prüfung fehlgeschlagen – {}", why.de),
+            format!("Agent-Check: check failed – {}", why.en),
+        )
+    } else if runs.iter().any(|r| r.incomplete) {
+        Text::new(
+            format!("Agent-Check: zuletzt geprüft um {time}, unvollständig (Einstellungen › Verbindung prüfen)"),
+            format!("Agent-Check: last checked at {time}, incomplete (Settings › check connection)"),
+        )
+    } else if !failed.is_empty() {
+        Text::new(
+            format!("Agent-Check: zuletzt geprüft um {time}, {news} neu, {} Konto/Konten fehlgeschlagen", failed.len()),
+            format!("Agent-Check: last checked at {time}, {news} new, {} account(s) failed", failed.len()),
+        )
+    } else if news == 0 {
+        Text::new(
+            format!("Agent-Check: zuletzt geprüft um {time}, nichts Neues"),
+            format!("Agent-Check: last checked at {time}, nothing new"),
+        )
+    } else {
+        Text::new(
+            format!("Agent-Check: zuletzt geprüft um {time}, {news} neu"),
+            format!("Agent-Check: last checked at {time}, {news} new"),
+        )
+    };
+    outcome(state, text);
+    if all_failed {
+        Ran::Failed { notice }
+    } else {
+        Ran::Checked {
+            notice,
+            assigned: runs.iter().map(|r| r.assigned).sum(),
+        }
+    }
 }
 
 /// The credentials were deleted from the keychain: nothing can be checked, so watching stops, said once.

@@ -328,9 +328,11 @@ async function main() {
   assert.ok(html.includes("<h2>Systembenutzer</h2>"));
   step("report exported");
 
-  // 7. Disconnect deletes the credentials: a new start shows the start screen.
+  // 7. Removing the account deletes its credentials (history kept, the default): a new start shows the start screen.
   await s.click('[data-testid="tab-settings"]');
-  await s.click('[data-testid="disconnect"]');
+  await s.click('[data-testid="remove-account"]');
+  await s.screenshot(join(artifacts, "13-remove-account.png"));
+  await s.click('[data-testid="remove-account-yes"]');
   await s.waitFor('[data-testid="go-connect"]');
   await s.end();
   await appGone();

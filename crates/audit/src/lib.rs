@@ -2,6 +2,7 @@
 //! plans and applies fixes safely, and keeps a journal with undo. It knows nothing of Tauri; the app and the
 //! `oo-check` tool both use it. It never writes without a plan the caller has seen.
 
+pub mod accounts;
 pub mod checks;
 pub mod diagnose;
 pub mod evidence;

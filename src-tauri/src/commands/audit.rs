@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use audit::history::{self, FindingRef};
-use audit::{AuditReport, ProgressSink, Settings};
+use audit::{AuditReport, ProgressSink};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use ts_rs::TS;
@@ -35,10 +35,19 @@ pub struct AuditView {
 /// the person pressed "Erneut prüfen" (or connected), so the comparison starts from the checklist shown until now;
 /// the checks the app runs itself after a fix, an undo or a confirmation keep comparing with that same one, so
 /// "N erledigt" adds up over several confirmations instead of saying "1 erledigt" after each.
-pub async fn remember(state: &AppState, report: AuditReport, recheck: bool) -> Result<AuditView> {
+pub async fn remember(
+    state: &AppState,
+    auditor: &Arc<audit::Auditor>,
+    report: AuditReport,
+    recheck: bool,
+) -> Result<AuditView> {
     let mut session = state.session.lock().await;
     let demo = session.mode() == Mode::Demo;
     let connected = session.connected_mut()?;
+    // A check of the account the window no longer shows (switched meanwhile) is never shown as this one's.
+    if !Arc::ptr_eq(&connected.auditor, auditor) {
+        return Err(AppError::account_switched());
+    }
     let now = history::refs(&report);
     let shown = connected
         .checklist
@@ -50,8 +59,17 @@ pub async fn remember(state: &AppState, report: AuditReport, recheck: bool) -> R
     };
     // A real account is named by its company (from the system users' addresses) rather than part of the token.
     if !demo {
-        if let Some(company) = &report.snapshot.company {
-            connected.label = company.clone();
+        if let (Some(company), crate::state::Account::Real { id, .. }) =
+            (&report.snapshot.company, &connected.account)
+        {
+            state.settings.update(|d| {
+                if let Some(a) = d.accounts.as_mut() {
+                    a.found_company(id, company);
+                }
+            });
+            if let Some(a) = state.settings.get().accounts().get(id) {
+                connected.label = a.name.clone();
+            }
         }
     }
     let since = history::since_last(baseline.as_ref(), &now);
@@ -84,7 +102,7 @@ async fn reevaluate(state: &AppState) -> Result<AuditView> {
     report.stats.elapsed_ms = last.stats.elapsed_ms;
     report.stats.requests = last.stats.requests;
     report.stats.actions = last.stats.actions;
-    remember(state, report, false).await
+    remember(state, &auditor, report, false).await
 }
 
 /// Runs the audit; progress goes out as `audit-progress` events. `cancel_audit` stops it.
@@ -95,6 +113,7 @@ pub async fn run_audit<R: Runtime>(
     recheck: Option<bool>,
 ) -> Result<AuditView> {
     let auditor = state.session.lock().await.auditor()?;
+    let auditor_of_run = auditor.clone();
     let emitter = app.clone();
     let sink = ProgressSink::new(move |p| {
         let _ = emitter.emit(PROGRESS_EVENT, p);
@@ -114,16 +133,16 @@ pub async fn run_audit<R: Runtime>(
     let report = result?;
     // The person sees this checklist: the watch compares its next check with it (unless news waits to be seen).
     {
-        let auditor = state.session.lock().await.auditor()?;
-        let key = crate::watch::watch_key(&auditor);
+        let key = crate::watch::watch_key(&auditor_of_run);
         let refs = history::refs(&report);
         let at = audit::journal::rfc3339_now();
         state.settings.update(|d| {
-            d.watch.state.for_account(&key);
-            d.watch.state.shown(&refs, report.complete, &at);
+            let w = d.watch_state_mut(&key);
+            w.for_account(&key);
+            w.shown(&refs, report.complete, &at);
         });
     }
-    let mut view = remember(&state, report, recheck.unwrap_or(false)).await?;
+    let mut view = remember(&state, &auditor_of_run, report, recheck.unwrap_or(false)).await?;
     // Damaged-journal warnings are said once per session.
     let mut session = state.session.lock().await;
     let said = &mut session.connected_mut()?.said_notes;
@@ -145,8 +164,16 @@ pub fn cancel_audit(state: State<'_, AppState>) {
 /// Remembers which `ArtDaten` value stands for "Makler" when the account has no key `Makler`. The UI checks again
 /// afterwards: the choice changes what the audit reads and checks.
 #[tauri::command]
-pub fn choose_makler_key(state: State<'_, AppState>, key: Option<String>) {
-    state.settings.set_makler_key(key);
+pub async fn choose_makler_key(state: State<'_, AppState>, key: Option<String>) -> Result<()> {
+    // The account the window shows keeps the choice.
+    state
+        .session
+        .lock()
+        .await
+        .auditor()?
+        .settings
+        .set_makler_key(key);
+    Ok(())
 }
 
 /// "Haken ist gesetzt" (with today's date) or taking it back, for one or more mailboxes; returns the checklist.
@@ -157,8 +184,9 @@ pub async fn confirm_mail_booking(
     confirmed: bool,
 ) -> Result<AuditView> {
     let date = confirmed.then(audit::journal::today);
+    let auditor = state.session.lock().await.auditor()?;
     for email in &emails {
-        state
+        auditor
             .settings
             .set_mail_booking_confirmed(email, date.clone());
     }

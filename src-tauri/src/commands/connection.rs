@@ -16,6 +16,10 @@ pub struct ConnectionStatus {
     /// "verbunden als …": never the secret, only a hint of the token, the company or the demo's name.
     pub label: String,
     pub api_url: String,
+    /// The account in the accounts list (none for the demo).
+    pub account_id: Option<String>,
+    /// Said once about this connection ("Dieses Konto ist schon da").
+    pub said: Option<audit::Text>,
 }
 
 #[derive(Clone, Deserialize, TS)]
@@ -33,20 +37,27 @@ pub struct ConnectionTest {
     pub users: u32,
 }
 
-fn status(s: &Session) -> ConnectionStatus {
+pub(crate) fn status(s: &Session) -> ConnectionStatus {
     match s {
         Session::Disconnected => ConnectionStatus {
             mode: Mode::None,
             label: String::new(),
             api_url: onoffice::DEFAULT_BASE_URL.to_string(),
+            account_id: None,
+            said: None,
         },
         Session::Connected(c) => ConnectionStatus {
             mode: s.mode(),
             label: c.label.clone(),
             api_url: match &c.account {
                 Account::Demo(sandbox) => sandbox.connection.url.clone(),
-                Account::Real { api_url } => api_url.clone(),
+                Account::Real { api_url, .. } => api_url.clone(),
             },
+            account_id: match &c.account {
+                Account::Demo(_) => None,
+                Account::Real { id, .. } => Some(id.clone()),
+            },
+            said: None,
         },
     }
 }
@@ -68,14 +79,17 @@ fn stored(input: &CredentialsInput) -> Result<StoredCredentials> {
     })
 }
 
-/// The current connection; on first call, reconnects with credentials from the keychain (no network).
+/// The current connection; on first call, opens the account the window showed last with its credentials from the
+/// keychain (no network). Its credentials gone: not connected, and the accounts list says "Zugangsdaten fehlen".
 #[tauri::command]
 pub async fn connection_status(state: State<'_, AppState>) -> Result<ConnectionStatus> {
     let mut session = state.session.lock().await;
     if let Session::Disconnected = *session {
-        if let Ok(Some(credentials)) = state.secrets.load() {
-            if let Ok(s) = state.account_session(&credentials) {
-                *session = s;
+        if let Some(id) = state.settings.get().accounts().current {
+            if let Ok(Some(credentials)) = crate::accounts::credentials(&state, &id) {
+                if let Ok(s) = state.account_session(&credentials) {
+                    *session = s;
+                }
             }
         }
     }
@@ -102,32 +116,67 @@ pub async fn connect(
     state: State<'_, AppState>,
     input: CredentialsInput,
 ) -> Result<ConnectionStatus> {
+    state.writing.refuse_if_busy()?;
     let credentials = stored(&input)?;
     state.client(&credentials)?.read_users(&["Nr"]).await?;
-    state.secrets.save(&credentials)?;
+    // The account's id as the client sees its address (the same rule the journal uses).
+    let id = state.account_id(&credentials)?;
+    state
+        .secrets
+        .save(&crate::secrets::slot(&id), &credentials)?;
+    let mut added = audit::accounts::Added::New;
+    state.settings.update(|d| {
+        let accounts = d.accounts.get_or_insert_with(Default::default);
+        added = accounts.add(audit::accounts::AccountEntry::new(
+            &id,
+            &credentials.api_url,
+            &crate::accounts::name_hint(&credentials.token),
+        ));
+    });
     let s = state.account_session(&credentials)?;
+    if let Some(task) = state.running.lock().unwrap().take() {
+        task.abort();
+    }
     let mut session = state.session.lock().await;
     *session = s;
-    Ok(status(&session))
+    let mut out = status(&session);
+    if added == audit::accounts::Added::Known {
+        out.said = Some(audit::Text::new(
+            format!(
+                "Dieses Konto ist schon in der App („{}“); es ist jetzt geöffnet.",
+                out.label
+            ),
+            format!(
+                "This account is already in the app (\"{}\"); it is open now.",
+                out.label
+            ),
+        ));
+    }
+    Ok(out)
 }
 
 /// Starts the demo account (a sandbox inside the app, on this PC only).
 #[tauri::command]
 pub async fn start_demo(state: State<'_, AppState>) -> Result<ConnectionStatus> {
+    state.writing.refuse_if_busy()?;
     let s = state.demo_session().await?;
     let mut session = state.session.lock().await;
     *session = s;
     Ok(status(&session))
 }
 
-/// Leaves the demo, or deletes the stored credentials and disconnects.
+/// Leaves the demo or the account the window shows (its credentials and the account stay; "Konto entfernen"
+/// deletes them).
 #[tauri::command]
 pub async fn disconnect(state: State<'_, AppState>) -> Result<ConnectionStatus> {
+    state.writing.refuse_if_busy()?;
     let mut session = state.session.lock().await;
-    if session.mode() == Mode::Account {
-        state.secrets.delete()?;
-    }
     *session = Session::Disconnected;
+    state.settings.update(|d| {
+        if let Some(a) = d.accounts.as_mut() {
+            a.current = None;
+        }
+    });
     Ok(status(&session))
 }
 

@@ -59,6 +59,7 @@ pub async fn apply_fixes<R: Runtime>(
     state: State<'_, AppState>,
     items: Vec<u32>,
 ) -> Result<ApplyView> {
+    let _writing = state.writing.start();
     let (auditor, report, plan) = {
         let session = state.session.lock().await;
         let checklist = session.checklist()?;
@@ -79,7 +80,7 @@ pub async fn apply_fixes<R: Runtime>(
         .apply_and_recheck(&report, &plan, &selected, &sink)
         .await;
     let audit = match fresh {
-        Ok(r) => Some(remember(&state, r, false).await?),
+        Ok(r) => Some(remember(&state, &auditor, r, false).await?),
         Err(e) => {
             log::warn!("re-check after fixes failed: {e}");
             None
@@ -102,6 +103,7 @@ pub async fn undo_change(
     seq: u32,
     force: Option<bool>,
 ) -> Result<ApplyView> {
+    let _writing = state.writing.start();
     let auditor = state.session.lock().await.auditor()?;
     let entry = auditor
         .journal
@@ -117,7 +119,7 @@ pub async fn undo_change(
         })?;
     let result = auditor.undo_with(&entry, force.unwrap_or(false)).await;
     let audit = match auditor.audit(&ProgressSink::default()).await {
-        Ok(r) => Some(remember(&state, r, false).await?),
+        Ok(r) => Some(remember(&state, &auditor, r, false).await?),
         Err(_) => None,
     };
     Ok(ApplyView {

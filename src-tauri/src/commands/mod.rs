@@ -20,6 +20,7 @@ macro_rules! commands {
     };
 }
 
+pub mod accounts;
 pub mod audit;
 pub mod connection;
 pub mod fixes;
@@ -31,6 +32,7 @@ pub mod watch;
 pub fn all() -> Vec<&'static str> {
     [
         connection::COMMANDS,
+        accounts::COMMANDS,
         audit::COMMANDS,
         fixes::COMMANDS,
         report::COMMANDS,
@@ -43,6 +45,7 @@ pub fn all() -> Vec<&'static str> {
 /// The app's handler: each call goes to the domain that declares it; an unknown name is refused.
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     let connection = connection::handler::<R>();
+    let accounts = accounts::handler::<R>();
     let audit = audit::handler::<R>();
     let fixes = fixes::handler::<R>();
     let report = report::handler::<R>();
@@ -52,6 +55,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         let name = invoke.message.command();
         if connection::COMMANDS.contains(&name) {
             connection(invoke)
+        } else if accounts::COMMANDS.contains(&name) {
+            accounts(invoke)
         } else if audit::COMMANDS.contains(&name) {
             audit(invoke)
         } else if fixes::COMMANDS.contains(&name) {

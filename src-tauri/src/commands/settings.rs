@@ -7,14 +7,20 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub fn get_settings(state: State<'_, AppState>) -> SettingsData {
-    state.settings.get()
+    for_window(state.settings.get())
+}
+
+/// What the window gets of the settings: the accounts come through `list_accounts` (without their watch memory).
+fn for_window(mut d: SettingsData) -> SettingsData {
+    d.accounts = None;
+    d
 }
 
 #[tauri::command]
 pub fn set_language(state: State<'_, AppState>, language: String) -> SettingsData {
     let language = if language == "en" { "en" } else { "de" };
     state.settings.update(|d| d.language = language.to_string());
-    state.settings.get()
+    for_window(state.settings.get())
 }
 
 commands! {

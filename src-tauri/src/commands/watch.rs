@@ -33,8 +33,19 @@ pub struct WatchView {
     pub said: Option<audit::Text>,
 }
 
-fn view(state: &AppState, said: Option<audit::Text>) -> WatchView {
-    let w = state.settings.get().watch;
+/// Whose watch memory the window shows: the account (or demo) it is connected to.
+async fn shown_key(state: &AppState) -> String {
+    match state.session.lock().await.auditor() {
+        Ok(a) => watch::watch_key(&a),
+        Err(_) => String::new(),
+    }
+}
+
+async fn view(state: &AppState, said: Option<audit::Text>) -> WatchView {
+    let key = shown_key(state).await;
+    let d = state.settings.get();
+    let mine = d.watch_state(&key);
+    let w = d.watch;
     let now = watch::local_now();
     WatchView {
         next_run: w
@@ -47,9 +58,9 @@ fn view(state: &AppState, said: Option<audit::Text>) -> WatchView {
         offered: w.offered,
         auto_assign: w.auto_assign,
         last_run: w.state.last_run,
-        news: w.state.news,
-        regressed: w.state.regressed,
-        seen_at: w.state.seen_at,
+        news: mine.news,
+        regressed: mine.regressed,
+        seen_at: mine.seen_at,
         last_outcome: w.state.last_outcome,
         said,
     }
@@ -66,7 +77,7 @@ fn said(ran: &Ran) -> Option<audit::Text> {
 
 #[tauri::command]
 pub async fn watch_status(state: State<'_, AppState>) -> Result<WatchView> {
-    Ok(view(&state, None))
+    Ok(view(&state, None).await)
 }
 
 /// Switches watching on or off, with days and time. A time that does not read as "HH:MM" is refused.
@@ -80,42 +91,45 @@ pub async fn set_watch(state: State<'_, AppState>, schedule: Schedule) -> Result
         ));
     }
     watch::set_schedule(&state, schedule);
-    Ok(view(&state, None))
+    Ok(view(&state, None).await)
 }
 
 /// "Nein danke" to the one-time offer.
 #[tauri::command]
 pub async fn decline_watch(state: State<'_, AppState>) -> Result<WatchView> {
     state.settings.update(|d| d.watch.offered = true);
-    Ok(view(&state, None))
+    Ok(view(&state, None).await)
 }
 
 /// The standing rule on or off.
 #[tauri::command]
 pub async fn set_auto_assign(state: State<'_, AppState>, on: bool) -> Result<WatchView> {
     state.settings.update(|d| d.watch.auto_assign = on);
-    Ok(view(&state, None))
+    Ok(view(&state, None).await)
 }
 
 /// A scheduled check now, as the tray's "Jetzt prüfen" runs it.
 #[tauri::command]
 pub async fn watch_check_now(state: State<'_, AppState>) -> Result<WatchView> {
     let ran = watch::scheduled_check(&state, watch::local_now()).await;
-    Ok(view(&state, said(&ran)))
+    Ok(view(&state, said(&ran)).await)
 }
 
 /// The person has seen the checklist as it is now: the "Neu seit …" list empties.
 #[tauri::command]
 pub async fn watch_seen(state: State<'_, AppState>) -> Result<WatchView> {
-    let refs = {
+    let (refs, key) = {
         let session = state.session.lock().await;
-        audit::history::refs(&session.checklist()?.report)
+        (
+            audit::history::refs(&session.checklist()?.report),
+            watch::watch_key(&*session.auditor()?),
+        )
     };
     let at = audit::journal::rfc3339_now();
     state
         .settings
-        .update(|d| d.watch.state.seen_now(&refs, &at));
-    Ok(view(&state, None))
+        .update(|d| d.watch_state_mut(&key).seen_now(&refs, &at));
+    Ok(view(&state, None).await)
 }
 
 /// The demo only: a day passes in the demo account, then the scheduled check runs as it would the next morning.
@@ -135,7 +149,7 @@ pub async fn demo_advance(state: State<'_, AppState>) -> Result<WatchView> {
         }
     }
     let ran = watch::scheduled_check(&state, watch::local_now()).await;
-    Ok(view(&state, said(&ran)))
+    Ok(view(&state, said(&ran)).await)
 }
 
 commands! {

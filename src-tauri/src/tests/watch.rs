@@ -209,9 +209,10 @@ fn failures_are_told_once_per_kind_and_missing_credentials_stop_the_watch() {
         .de
         .contains("fehlgeschlagen"));
 
-    // Started at login without a session, the credentials deleted from the keychain: watching stops, said once.
-    invoke(&w, "disconnect", json!({})).unwrap();
-    assert!(store.load().unwrap().is_none());
+    // Started at login without a session, no account left with credentials: watching stops, said once.
+    let id = invoke(&w, "connection_status", json!({})).unwrap()["account_id"].clone();
+    invoke(&w, "remove_account", json!({"id": id, "keepHistory": true})).unwrap();
+    assert!(store.slots().is_empty());
     let view = invoke(&w, "watch_check_now", json!({})).unwrap();
     assert!(
         view["said"]["de"]
@@ -298,7 +299,7 @@ fn credentials_deleted_outside_the_app_while_it_runs_stop_the_watch_once() {
     )
     .unwrap();
     invoke(&w, "set_watch", on()).unwrap();
-    store.delete().unwrap();
+    store.delete(&store.slots()[0]).unwrap();
     let view = invoke(&w, "watch_check_now", json!({})).unwrap();
     assert_eq!(view["schedule"]["enabled"], false);
     assert!(

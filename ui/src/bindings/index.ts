@@ -1,3 +1,5 @@
+export type { AccountItem } from "./AccountItem";
+export type { AccountsView } from "./AccountsView";
 export type { AppError } from "./AppError";
 export type { ApplyView } from "./ApplyView";
 export type { Assumption } from "./Assumption";
@@ -41,6 +43,7 @@ export type { PlanRequest } from "./PlanRequest";
 export type { PlannedChange } from "./PlannedChange";
 export type { Progress } from "./Progress";
 export type { ReadFigure } from "./ReadFigure";
+export type { RemovedAccount } from "./RemovedAccount";
 export type { ReportFormat } from "./ReportFormat";
 export type { Resolution } from "./Resolution";
 export type { Schedule } from "./Schedule";

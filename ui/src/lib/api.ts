@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  AccountsView,
   AppError,
   ApplyView,
   AuditView,
@@ -29,6 +30,14 @@ export const api = {
   connect: (input: CredentialsInput) => call<ConnectionStatus>("connect", { input }),
   startDemo: () => call<ConnectionStatus>("start_demo"),
   disconnect: () => call<ConnectionStatus>("disconnect"),
+  /** The accounts, optionally only those whose name contains `query`. */
+  listAccounts: (query = "") => call<AccountsView>("list_accounts", { query }),
+  switchAccount: (id: string) => call<ConnectionStatus>("switch_account", { id }),
+  renameAccount: (id: string, name: string) => call<AccountsView>("rename_account", { id, name }),
+  setAccountWatched: (id: string, on: boolean) => call<AccountsView>("set_account_watched", { id, on }),
+  /** Deletes the account's credentials; `keepHistory`: its journal stays readable under "Entfernte Konten". */
+  removeAccount: (id: string, keepHistory: boolean) => call<AccountsView>("remove_account", { id, keepHistory }),
+  removedHistory: (id: string) => call<HistoryItem[]>("removed_history", { id }),
   checkConnection: () => call<Diagnosis>("check_connection"),
   /** Asks where with the save dialog; the path written, or null when the person cancelled. */
   saveDiagnosis: (fileName: string) => call<string | null>("save_diagnosis", { fileName }),

@@ -3,7 +3,7 @@
 import { api, asAppError } from "./api";
 import { pick, translate, type Locale, type MessageKey } from "./i18n";
 import { openUrl } from "@tauri-apps/plugin-opener";
-import type { AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, SupportMail, Text, WatchView } from "../bindings";
+import type { AccountsView, AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, SupportMail, Text, WatchView } from "../bindings";
 
 export type Tab = "users" | "listings" | "mail" | "history" | "settings";
 
@@ -32,7 +32,7 @@ export function mailtoUrl(m: SupportMail): string {
 
 class AppStore {
   locale: Locale = $state("de");
-  status: ConnectionStatus = $state({ mode: "none", label: "", api_url: "" });
+  status: ConnectionStatus = $state({ mode: "none", label: "", api_url: "", account_id: null, said: null });
   screen: "start" | "connect" | "main" = $state("start");
   tab: Tab = $state("users");
   view: AuditView | null = $state(null);
@@ -44,6 +44,8 @@ class AppStore {
   watch: WatchView | null = $state(null);
   dialog: FixDialog | null = $state(null);
   outside: Outside | null = $state(null);
+  /** The accounts this app holds (the header's switcher, Einstellungen › Konten). */
+  accounts: AccountsView | null = $state(null);
   /** A system user to show opened in the checklist (from a listing whose first contact is not ready). */
   focusUser: number | null = $state(null);
 
@@ -63,6 +65,9 @@ class AppStore {
       this.locale = settings.language === "en" ? "en" : "de";
       document.documentElement.lang = this.locale;
       const status = await api.connectionStatus();
+      await this.loadAccounts();
+      // What the start found wrong with the saved accounts (a damaged list) is said once.
+      if (this.accounts?.notes.length) this.notice = this.accounts.notes.map((n) => this.tx(n)).join(" ");
       // A click on "Demo ansehen" while this was loading wins.
       if (this.status.mode !== "none") return;
       this.status = status;
@@ -105,6 +110,9 @@ class AppStore {
     this.status = status;
     this.screen = "main";
     this.tab = "users";
+    this.view = null;
+    if (status.said) this.notice = this.tx(status.said);
+    await this.loadAccounts();
     await this.audit();
   }
 
@@ -113,6 +121,54 @@ class AppStore {
       this.status = await api.disconnect();
       this.view = null;
       this.screen = "start";
+    });
+    await this.loadAccounts();
+  }
+
+  async loadAccounts() {
+    this.accounts = await api.listAccounts().catch(() => this.accounts);
+  }
+
+  /** Opens another account in one click; refused (and said) while a fix is being written. */
+  async switchAccount(id: string) {
+    if (this.status.account_id === id) return;
+    let switched = false;
+    await this.run(async () => {
+      const status = await api.switchAccount(id);
+      this.status = status;
+      this.view = null;
+      this.dialog = null;
+      this.screen = "main";
+      this.tab = "users";
+      switched = true;
+    });
+    await this.loadAccounts();
+    if (switched) await this.audit();
+  }
+
+  async renameAccount(id: string, name: string) {
+    await this.run(async () => {
+      this.accounts = await api.renameAccount(id, name);
+      if (this.status.account_id === id) this.status = { ...this.status, label: name.trim() };
+      if (this.view && this.status.account_id === id) this.view = { ...this.view, account: name.trim() };
+    });
+  }
+
+  async setAccountWatched(id: string, on: boolean) {
+    await this.run(async () => {
+      this.accounts = await api.setAccountWatched(id, on);
+    });
+  }
+
+  async removeAccount(id: string, keepHistory: boolean) {
+    const wasCurrent = this.status.account_id === id;
+    await this.run(async () => {
+      this.accounts = await api.removeAccount(id, keepHistory);
+      if (wasCurrent) {
+        this.status = { mode: "none", label: "", api_url: "", account_id: null, said: null };
+        this.view = null;
+        this.screen = "start";
+      }
     });
   }
 
@@ -125,6 +181,7 @@ class AppStore {
       this.view = await api.runAudit(recheck);
       // The header names the account as the audit found it (the company, not part of the token).
       this.status = { ...this.status, label: this.view.account };
+      if (this.status.mode === "account") await this.loadAccounts();
       if (this.view.journal_notes.length) this.notice = this.view.journal_notes.map((n) => this.tx(n)).join(" ");
       this.watch = await api.watchStatus().catch(() => this.watch);
     } catch (e) {

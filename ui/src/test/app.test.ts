@@ -16,6 +16,7 @@ function backend(overrides: Record<string, Handler> = {}) {
   const defaults: Record<string, Handler> = {
     get_settings: () => ({ language: "de", makler_key: null, mail_booking: {} }),
     connection_status: () => ({ mode: "none", label: "", api_url: "" }),
+    list_accounts: () => ({ accounts: [], total: 0, removed: [], notes: [] }),
     run_audit: () => auditView(),
     fix_history: () => history,
     "plugin:app|version": () => "0.1.0",
@@ -42,7 +43,7 @@ beforeEach(() => {
   app.notice = null;
   app.dialog = null;
   app.progress = null;
-  app.status = { mode: "none", label: "", api_url: "" };
+  app.status = { mode: "none", label: "", api_url: "", account_id: null, said: null };
 });
 afterEach(() => {
   cleanup();
@@ -680,17 +681,119 @@ describe("start, settings and leaving", () => {
     await waitFor(() => expect(called("run_audit").length).toBe(2));
   });
 
-  it("disconnects and is back at the start", async () => {
+  it("closes the account and is back at the start, where the account stays listed", async () => {
+    const listed = { accounts: [account("a1", "Isar Wohnwerte GmbH", true)], total: 1, removed: [], notes: [] };
     backend({
-      connection_status: () => ({ mode: "account", label: "Isar Wohnwerte GmbH", api_url: "https://api.onoffice.de/api/stable/api.php" }),
-      disconnect: () => ({ mode: "none", label: "", api_url: "" }),
+      connection_status: () => ({ mode: "account", label: "Isar Wohnwerte GmbH", api_url: "https://api.onoffice.de/api/stable/api.php", account_id: "a1", said: null }),
+      list_accounts: () => listed,
+      disconnect: () => ({ mode: "none", label: "", api_url: "", account_id: null, said: null }),
     });
     render(App);
     await fireEvent.click(await screen.findByTestId("tab-settings"));
-    expect(screen.getByText(/aus dem Schlüsselbund gelöscht/)).toBeTruthy();
     await fireEvent.click(screen.getByTestId("disconnect"));
     expect(await screen.findByTestId("go-connect")).toBeTruthy();
     expect(called("disconnect").length).toBe(1);
+    expect(screen.getByTestId("start-account").textContent).toBe("Isar Wohnwerte GmbH");
+  });
+});
+
+function account(id: string, name: string, current = false, missing = false) {
+  return { id, name, api_url: "https://api.onoffice.de/api/stable/api.php", current, watched: true, credentials_missing: missing };
+}
+
+describe("several accounts", () => {
+  const names = ["Isar Wohnwerte München", "Nordlicht Immobilien", "Müller & Söhne", "Alpen Wohnbau", "Rhein Haus", "Elbe Living", "Spree Stadt", "Main Ufer"];
+  const view = (current: string) => ({
+    accounts: names.map((n, i) => account(`a${i}`, n, `a${i}` === current, i === 2)),
+    total: names.length,
+    removed: [{ id: "old", name: "Alte GmbH", removed_at: "2026-11-30T10:00:00Z" }],
+    notes: [],
+  });
+  const status = (id: string) => ({ mode: "account", label: names[Number(id.slice(1))], api_url: "https://api.onoffice.de/api/stable/api.php", account_id: id, said: null });
+
+  it("switches in one click from the header, with a search among many", async () => {
+    let current = "a0";
+    backend({
+      connection_status: () => status(current),
+      list_accounts: () => view(current),
+      switch_account: (a) => {
+        current = a.id as string;
+        return status(current);
+      },
+      run_audit: () => ({ ...auditView(), account: names[Number(current.slice(1))] }),
+    });
+    render(App);
+    await screen.findByTestId("summary");
+    expect(screen.getByTestId("connected-as").textContent).toBe("verbunden als Isar Wohnwerte München");
+    await fireEvent.click(screen.getByTestId("account-switcher"));
+    expect(screen.getAllByTestId("account-option").length).toBe(8);
+    expect(screen.getByText("Zugangsdaten fehlen")).toBeTruthy();
+    await fireEvent.input(screen.getByTestId("account-search"), { target: { value: "nordlicht" } });
+    const options = screen.getAllByTestId("account-option");
+    expect(options.length).toBe(1);
+    await fireEvent.click(options[0]);
+    await waitFor(() => expect(called("switch_account")[0]?.args).toEqual({ id: "a1" }));
+    await waitFor(() => expect(called("run_audit").length).toBe(2));
+    await waitFor(() => expect(screen.getByTestId("connected-as").textContent).toBe("verbunden als Nordlicht Immobilien"));
+    // The search also finds "Müller" when typed without the umlaut, and Escape closes the list.
+    await fireEvent.click(screen.getByTestId("account-switcher"));
+    await fireEvent.input(screen.getByTestId("account-search"), { target: { value: "mueller" } });
+    expect(screen.getAllByTestId("account-option")[0].textContent).toContain("Müller & Söhne");
+    await fireEvent.keyDown(screen.getByTestId("account-panel"), { key: "Escape" });
+    expect(screen.queryByTestId("account-panel")).toBeNull();
+  });
+
+  it("says why a switch is refused while a fix is written and stays on the account", async () => {
+    backend({
+      connection_status: () => status("a0"),
+      list_accounts: () => view("a0"),
+      switch_account: () => {
+        throw { code: "conflict", message: "Gerade werden Änderungen in onOffice geschrieben. Bitte warten, bis sie fertig sind, dann das Konto wechseln.", message_en: "" };
+      },
+    });
+    render(App);
+    await screen.findByTestId("summary");
+    await fireEvent.click(screen.getByTestId("account-switcher"));
+    await fireEvent.click(screen.getAllByTestId("account-option")[1]);
+    expect((await screen.findByTestId("error")).textContent).toContain("Bitte warten");
+    expect(screen.getByTestId("connected-as").textContent).toBe(`verbunden als ${auditView().account}`);
+    expect(called("run_audit").length).toBe(1);
+  });
+
+  it("removes an account after asking, keeping its history unless the person unticks it, and shows kept history", async () => {
+    backend({
+      connection_status: () => status("a0"),
+      list_accounts: () => view("a0"),
+      remove_account: () => view("a0"),
+      rename_account: () => view("a0"),
+      removed_history: () => history.map((h) => ({ ...h, undoable: false })),
+    });
+    render(App);
+    await screen.findByTestId("summary");
+    await fireEvent.click(screen.getByTestId("tab-settings"));
+    const rows = await screen.findAllByTestId("account-row");
+    expect(rows.length).toBe(8);
+    await fireEvent.click(screen.getAllByTestId("remove-account")[1]);
+    expect(screen.getByText(/„Nordlicht Immobilien“ aus der App entfernen\?/)).toBeTruthy();
+    const keep = screen.getByTestId("keep-history") as HTMLInputElement;
+    expect(keep.checked).toBe(true);
+    await fireEvent.click(screen.getByTestId("remove-account-yes"));
+    await waitFor(() => expect(called("remove_account")[0]?.args).toEqual({ id: "a1", keepHistory: true }));
+    await waitFor(() => expect(screen.queryByTestId("keep-history")).toBeNull());
+    await fireEvent.click(screen.getAllByTestId("remove-account")[2]);
+    await fireEvent.click(screen.getByTestId("keep-history"));
+    await fireEvent.click(screen.getByTestId("remove-account-yes"));
+    await waitFor(() => expect(called("remove_account")[1]?.args).toEqual({ id: "a2", keepHistory: false }));
+    // Renaming with Enter.
+    await fireEvent.click(screen.getAllByTestId("account-rename")[0]);
+    const name = screen.getByTestId("account-name") as HTMLInputElement;
+    await fireEvent.input(name, { target: { value: "Isar Wohnwerte" } });
+    await fireEvent.keyDown(name, { key: "Enter" });
+    await waitFor(() => expect(called("rename_account")[0]?.args).toEqual({ id: "a0", name: "Isar Wohnwerte" }));
+    // The removed account's history, readable without undo.
+    await fireEvent.click(screen.getByTestId("removed-history"));
+    expect((await screen.findAllByTestId("removed-history-item")).length).toBe(history.length);
+    expect(screen.queryByTestId("undo")).toBeNull();
   });
 });
 
