@@ -1,13 +1,15 @@
 //! `oo-check`: the audit engine on the command line, for support staff. Audit, fix, undo, diagnose and the same
-//! reports the app writes. It never prints the API secret; token and secret are best given through ONOFFICE_TOKEN
-//! and ONOFFICE_SECRET so they stay out of the shell history.
+//! reports the app writes, for one account or every account of support's accounts file (`accounts.rs`). It never
+//! prints the API secret; token and secret are best given through ONOFFICE_TOKEN and ONOFFICE_SECRET (or per account
+//! of the file, or the OS keychain) so they stay out of the shell history.
 
+mod accounts;
 mod output;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use audit::{
@@ -29,6 +31,14 @@ use output::{fail, outcome_word, print_report};
     after_help = "Zugang / access: ONOFFICE_TOKEN und ONOFFICE_SECRET als Umgebungsvariablen (bleiben aus der \
                   Shell-Historie), sonst --token und --secret / as environment variables (they stay out of the shell \
                   history), otherwise --token and --secret.\n\
+                  Viele Konten / many accounts: --accounts KONTEN.json mit --account NAME oder --all-accounts \
+                  (audit, diagnose, report, audit --new-since). Die Datei nennt nur Namen und API-Adressen: \
+                  {\"accounts\": [{\"name\": \"Isar Wohnwerte\", \"api_url\": \"https://…\"}]}; Token und Secret je \
+                  Konto aus ONOFFICE_TOKEN_<NAME> und ONOFFICE_SECRET_<NAME> (z. B. ONOFFICE_TOKEN_ISAR_WOHNWERTE) \
+                  oder aus dem Schlüsselbund (oo-check store-credentials) / the file names only names and API \
+                  addresses; token and secret per account from those variables or the OS keychain. With \
+                  --all-accounts, --out, --new-since and --save name a folder (one file per account, e.g. \
+                  isar_wohnwerte.json) and the summary has one line per account.\n\
                   Beispiele / examples: oo-check audit --demo · oo-check fix --help\n\n\
                   Exit-Codes / exit codes:\n  \
                   0  in Ordnung / fine (audit --new-since: nichts Neues / nothing new)\n  \
@@ -36,7 +46,9 @@ use output::{fail, outcome_word, print_report};
                   2  Aufruf falsch (Option, Datei unlesbar) / wrong usage (an option, an unreadable file)\n  \
                   3  Prüfung unvollständig: eine Annahme über das Konto trifft nicht zu (diagnose, audit --new-since) \
                   / check incomplete: an assumption about the account fails\n  \
-                  10 audit --new-since: Neues oder wieder Aufgetretenes gefunden / something new or regressed found"
+                  10 audit --new-since: Neues oder wieder Aufgetretenes gefunden / something new or regressed found\n\
+                  Mit --all-accounts zählt das schlechteste Konto (1 vor 3 vor 10 vor 0) / with --all-accounts the \
+                  worst account counts (1 before 3 before 10 before 0)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -71,9 +83,22 @@ enum Command {
         /// Nur diese Art von Befund (mehrfach möglich) / only this kind of finding (repeatable)
         #[arg(long = "kind", value_name = "KIND", value_parser = finding_kind())]
         kinds: Vec<FindingKind>,
+        /// Ansprechpartner für ein Objekt, das auf eine Wahl wartet: OBJEKTNR=BENUTZER (externe Objektnummer oder
+        /// Datensatz-Nr.; Name des Systembenutzers oder seine Adress-Nr.), mehrfach möglich / the contact person for a
+        /// listing waiting for a choice: LISTING=USER (external listing number or record id; the system user's name or
+        /// address id), repeatable. Beispiel / example: --contact M-10000="Anna Berg"
+        #[arg(long = "contact", value_name = "OBJEKT=BENUTZER")]
+        contacts: Vec<String>,
         /// Ohne Rückfrage ändern / change without asking
         #[arg(long)]
         yes: bool,
+    },
+    /// Legt Token und Secret eines Kontos der Kontendatei im Schlüsselbund ab (aus ONOFFICE_TOKEN und ONOFFICE_SECRET)
+    /// / keeps an accounts-file account's token and secret in the OS keychain (from ONOFFICE_TOKEN and
+    /// ONOFFICE_SECRET)
+    StoreCredentials {
+        #[command(flatten)]
+        account: Account,
     },
     /// Macht die neueste Änderung rückgängig (oder mit --all alle) / undoes the newest change (or all with --all)
     Undo {
@@ -150,6 +175,22 @@ struct Account {
     /// ./oo-check-demo-journal.jsonl for --demo]
     #[arg(long, value_name = "FILE")]
     journal: Option<PathBuf>,
+    /// Kontendatei von Support (Namen und API-Adressen, nie Token oder Secret) / support's accounts file (names and
+    /// API addresses, never a token or secret)
+    #[arg(long, value_name = "KONTEN.json", env = "OO_CHECK_ACCOUNTS")]
+    accounts: Option<PathBuf>,
+    /// Das Konto dieses Namens aus der Kontendatei / the account of this name in the accounts file
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "accounts",
+        conflicts_with = "demo"
+    )]
+    account: Option<String>,
+    /// Alle Konten der Kontendatei, eines nach dem anderen, mit einer Zeile je Konto / every account of the file,
+    /// one after the other, one line per account
+    #[arg(long, requires = "accounts", conflicts_with_all = ["demo", "account"])]
+    all_accounts: bool,
     /// Demo: Startwert / demo: seed
     #[arg(long, default_value_t = GenConfig::default().seed, requires = "demo")]
     seed: u64,
@@ -193,6 +234,15 @@ async fn connect(a: &Account) -> (Auditor, Option<Sandbox>) {
         });
         let c = sb.connection.clone();
         (c.url, c.token, c.secret, Some(sb.dns_addr), Some(sb))
+    } else if let Some(name) = &a.account {
+        let file = a.accounts.as_ref().expect("clap requires --accounts");
+        let lines = accounts::read(file).unwrap_or_else(|e| usage_error(&e));
+        let line = accounts::find(&lines, name).unwrap_or_else(|e| usage_error(&e));
+        let (token, secret) = accounts::credentials(line).unwrap_or_else(|e| {
+            eprintln!("Fehler / error: {e}");
+            std::process::exit(1)
+        });
+        (line.api_url.clone(), token, secret, a.dns, None)
     } else {
         let present = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
         let token = present(&a.token)
@@ -372,6 +422,32 @@ async fn audit_cmd(
     }
 }
 
+/// `store-credentials`: token and secret (from ONOFFICE_TOKEN and ONOFFICE_SECRET, or --token/--secret) into the OS
+/// keychain for an account of the file; their shape is checked first.
+fn store_credentials(a: &Account) {
+    let (Some(file), Some(name)) = (&a.accounts, &a.account) else {
+        usage_error("store-credentials braucht / needs --accounts FILE --account NAME");
+    };
+    let lines = accounts::read(file).unwrap_or_else(|e| usage_error(&e));
+    let line = accounts::find(&lines, name).unwrap_or_else(|e| usage_error(&e));
+    let present = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    let token = present(&a.token)
+        .unwrap_or_else(|| usage_error("--token oder/or ONOFFICE_TOKEN fehlt / missing"));
+    let secret = present(&a.secret)
+        .unwrap_or_else(|| usage_error("--secret oder/or ONOFFICE_SECRET fehlt / missing"));
+    if let Err(e) = Credentials::new(&token, &secret) {
+        fail(&e);
+    }
+    if let Err(e) = accounts::store(line, &token, &secret) {
+        eprintln!("Fehler / error: {e}");
+        std::process::exit(1);
+    }
+    println!(
+        "Token und Secret für „{}“ im Schlüsselbund abgelegt / kept in the OS keychain.",
+        line.name
+    );
+}
+
 fn confirmed() -> bool {
     print!("Jetzt in onOffice ändern? [j/N] ");
     let _ = std::io::stdout().flush();
@@ -383,17 +459,88 @@ fn confirmed() -> bool {
     )
 }
 
-async fn fix_cmd(account: &Account, kinds: &[FindingKind], yes: bool) {
+/// `--contact LISTING=USER` against the checklist: the listing by external number (or record id) among the listings
+/// with a finding, the user by name (or address id) among the system users; anything unclear is refused with the
+/// candidates.
+fn contact_choices(report: &audit::AuditReport, given: &[String]) -> Result<PlanChoices, String> {
+    let mut choices = PlanChoices::default();
+    for g in given {
+        let (listing, user) = g.split_once('=').ok_or_else(|| {
+            format!("--contact {g}: erwartet / expected OBJEKTNR=BENUTZER, z. B. / e.g. M-10000=\"Anna Berg\"")
+        })?;
+        let (listing, user) = (listing.trim(), user.trim().trim_matches('"'));
+        let row = report
+            .listings
+            .iter()
+            .find(|r| r.external_no.eq_ignore_ascii_case(listing) || r.estate_id.to_string() == listing)
+            .ok_or_else(|| {
+                format!(
+                    "--contact: kein Objekt „{listing}“ unter den Objekten mit Befund / no listing \"{listing}\" among \
+                     the listings with a finding ({})",
+                    report.listings.iter().take(8).map(|r| r.external_no.as_str()).collect::<Vec<_>>().join(", ")
+                )
+            })?;
+        let users: Vec<&audit::SystemUserRow> = report
+            .users
+            .iter()
+            .filter(|u| u.address_id.is_some())
+            .collect();
+        let by_id = user
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| users.iter().find(|u| u.address_id == Some(id)));
+        let matches: Vec<&&audit::SystemUserRow> = match by_id {
+            Some(u) => vec![u],
+            None => users
+                .iter()
+                .filter(|u| u.name.trim().eq_ignore_ascii_case(user))
+                .collect(),
+        };
+        let chosen = match matches.as_slice() {
+            [one] => one,
+            [] => {
+                return Err(format!(
+                    "--contact: kein Systembenutzer „{user}“ / no system user \"{user}\"; vorhanden / there: {}",
+                    users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")
+                ))
+            }
+            many => {
+                return Err(format!(
+                    "--contact: „{user}“ ist mehrdeutig, bitte die Adress-Nr. nehmen / is ambiguous, please use the \
+                     address id: {}",
+                    many.iter()
+                        .map(|u| format!("{} = {}", u.name, u.address_id.unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
+        };
+        if chosen.findings.contains(&FindingKind::MailboxExternal) {
+            return Err(format!(
+                "--contact: „{}“ hat ein Postfach außerhalb von onOffice und kann nie Ansprechpartner für den \
+                 Vermietungsagenten sein / has a mailbox outside onOffice and can never be the rental agent's contact",
+                chosen.name
+            ));
+        }
+        choices
+            .contacts
+            .insert(row.estate_id, chosen.address_id.expect("filtered"));
+    }
+    Ok(choices)
+}
+
+async fn fix_cmd(account: &Account, kinds: &[FindingKind], contacts: &[String], yes: bool) {
     let (auditor, _sandbox) = connect(account).await;
     let report = auditor
         .audit(&progress(false))
         .await
         .unwrap_or_else(|e| fail(&e));
     let kinds: BTreeSet<FindingKind> = kinds.iter().copied().collect();
+    let choices = contact_choices(&report, contacts).unwrap_or_else(|e| usage_error(&e));
     let plan = auditor.plan(
         &report,
         |f| kinds.is_empty() || kinds.contains(&f.kind),
-        &PlanChoices::default(),
+        &choices,
     );
     if plan.items.is_empty() {
         println!("Nichts zu beheben. / Nothing to fix.");
@@ -409,6 +556,16 @@ async fn fix_cmd(account: &Account, kinds: &[FindingKind], yes: bool) {
     }
     for n in &plan.needs_input {
         println!("  offen: {} – {}", n.label, n.reason.de);
+    }
+    if plan
+        .needs_input
+        .iter()
+        .any(|n| matches!(n.subject, audit::Subject::Estate(_)))
+    {
+        println!(
+            "  Wahl eines Ansprechpartners: --contact OBJEKTNR=BENUTZER (siehe oo-check fix --help) / choose a contact \
+             person with --contact LISTING=USER"
+        );
     }
     if plan.items.is_empty() {
         return;
@@ -502,8 +659,106 @@ async fn report_cmd(account: &Account, format: Format, out: &PathBuf) {
     eprintln!("Bericht gespeichert / report saved: {}", out.display());
 }
 
+/// `--all-accounts`: this program once per account of the file, then one line per account; exits with the worst.
+fn all_accounts(command: &Command) -> ! {
+    let (account, kind) = match command {
+        Command::Audit { account, new_since, .. } => {
+            (account, if new_since.is_some() { "new" } else { "audit" })
+        }
+        Command::Diagnose { account, .. } => (account, "diagnose"),
+        Command::Report { account, .. } => (account, "report"),
+        Command::Fix { .. } | Command::Undo { .. } | Command::StoreCredentials { .. } => usage_error(
+            "--all-accounts gilt für audit, diagnose und report; ändern nur je Konto mit --account NAME / \
+             --all-accounts is for audit, diagnose and report; changes only per account with --account NAME",
+        ),
+    };
+    let file = account.accounts.as_ref().expect("clap requires --accounts");
+    let lines = accounts::read(file).unwrap_or_else(|e| usage_error(&e));
+    let json = matches!(
+        command,
+        Command::Audit { json: true, .. } | Command::Diagnose { json: true, .. }
+    );
+    // Options that name a file name a folder here: one file per account in it.
+    let folders: &[(&str, &str)] = &[("--out", ""), ("--new-since", "json"), ("--save", "json")];
+    for (flag, _) in folders {
+        let given = std::env::args().skip_while(|a| a != flag).nth(1);
+        if let Some(dir) = given {
+            if *flag != "--new-since" {
+                let _ = std::fs::create_dir_all(&dir);
+            }
+        }
+    }
+    let original: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let ext = match command {
+        Command::Report {
+            format: Format::Csv,
+            ..
+        } => "csv",
+        _ => "html",
+    };
+    let runs = accounts::run_each(&lines, |line| {
+        let mut out = Vec::new();
+        let mut it = original.iter();
+        while let Some(a) = it.next() {
+            let text = a.to_string_lossy();
+            if text == "--all-accounts" {
+                continue;
+            }
+            if let Some((flag, e)) = folders.iter().find(|(f, _)| text == *f) {
+                out.push(a.clone());
+                if let Some(dir) = it.next() {
+                    let e = if e.is_empty() { ext } else { e };
+                    out.push(accounts::per_account(Path::new(dir), &line.name, e).into_os_string());
+                }
+                let _ = flag;
+                continue;
+            }
+            out.push(a.clone());
+        }
+        // The summary is read from the JSON form.
+        if kind != "report" && !out.iter().any(|a| a == "--json") {
+            out.push("--json".into());
+        }
+        out
+    });
+    let codes: Vec<i32> = runs.iter().map(|r| r.code).collect();
+    if json {
+        let all: Vec<serde_json::Value> = runs
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "account": r.name, "exit_code": r.code,
+                    "result": serde_json::from_str::<serde_json::Value>(&r.stdout).ok(),
+                    "error": (r.code != 0 && r.code != 10 && r.code != 3).then(|| r.stderr.trim().to_string()),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&all).expect("serialisable")
+        );
+    } else {
+        println!("{} Konten / accounts:", runs.len());
+        for r in &runs {
+            println!("  {}", output::account_line(kind, r));
+        }
+    }
+    std::process::exit(accounts::overall(&codes));
+}
+
 fn main() {
     let cli = Cli::parse();
+    let all = match &cli.command {
+        Command::Audit { account, .. }
+        | Command::Fix { account, .. }
+        | Command::Undo { account, .. }
+        | Command::Diagnose { account, .. }
+        | Command::Report { account, .. }
+        | Command::StoreCredentials { account } => account.all_accounts,
+    };
+    if all {
+        all_accounts(&cli.command);
+    }
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     runtime.block_on(async {
         match &cli.command {
@@ -516,8 +771,10 @@ fn main() {
             Command::Fix {
                 account,
                 kinds,
+                contacts,
                 yes,
-            } => fix_cmd(account, kinds, *yes).await,
+            } => fix_cmd(account, kinds, contacts, *yes).await,
+            Command::StoreCredentials { account } => store_credentials(account),
             Command::Undo { account, all } => undo_cmd(account, *all).await,
             Command::Diagnose { account, json, out } => {
                 diagnose_cmd(account, *json, out.as_ref()).await

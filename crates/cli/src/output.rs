@@ -173,3 +173,69 @@ pub fn print_news(
         println!();
     }
 }
+
+/// One account's line in the summary of `--all-accounts`, from its run's exit code and JSON output.
+pub fn account_line(kind: &str, r: &crate::accounts::Run) -> String {
+    let v: Option<serde_json::Value> = serde_json::from_str(&r.stdout).ok();
+    let error = || {
+        let first = r
+            .stderr
+            .lines()
+            .map(|l| {
+                l.trim_start_matches("Fehler: ")
+                    .trim_start_matches("Fehler / error: ")
+            })
+            .find(|l| !l.trim().is_empty() && !l.starts_with('['))
+            .unwrap_or("ohne Meldung / no message");
+        format!("✖ {}: Fehler – {first}", r.name)
+    };
+    match (kind, r.code) {
+        (_, 1) | (_, 2) => error(),
+        ("audit", 0) | ("new", 0) | ("new", 10) => {
+            let Some(v) = v else { return error() };
+            let findings = v["findings"].as_array().map_or(0, |f| f.len());
+            let fixable = v["findings"].as_array().map_or(0, |f| {
+                f.iter()
+                    .filter(|x| x["resolution"]["type"] == "fix")
+                    .count()
+            });
+            if kind == "new" {
+                if r.code == 10 {
+                    format!(
+                        "＋ {}: {findings} neu oder wieder aufgetreten / new or back",
+                        r.name
+                    )
+                } else {
+                    format!("✔ {}: nichts Neues / nothing new", r.name)
+                }
+            } else if findings == 0 {
+                format!("✔ {}: alles in Ordnung / all fine", r.name)
+            } else {
+                format!(
+                    "• {}: {findings} Punkte, davon {fixable} für die App / {findings} points, {fixable} for the app",
+                    r.name
+                )
+            }
+        }
+        (_, 3) => format!(
+            "? {}: Prüfung unvollständig, siehe diagnose / check incomplete, see diagnose",
+            r.name
+        ),
+        ("diagnose", 0) => format!(
+            "✔ {}: alle Annahmen treffen zu / all assumptions hold",
+            r.name
+        ),
+        ("report", 0) => {
+            let saved = r
+                .stderr
+                .lines()
+                .find_map(|l| {
+                    l.split_once("report saved: ")
+                        .map(|(_, p)| p.trim().to_string())
+                })
+                .unwrap_or_default();
+            format!("✔ {}: Bericht gespeichert / report saved: {saved}", r.name)
+        }
+        (_, code) => format!("? {}: Exit-Code {code}", r.name),
+    }
+}

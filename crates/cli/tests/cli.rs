@@ -708,3 +708,272 @@ fn audit_new_since_says_only_what_is_new_or_back_and_exits_10_then() {
     drop(sb);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+fn oo_check_env(
+    args: &[&str],
+    dir: &std::path::Path,
+    env: &[(String, String)],
+) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_oo-check"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ONOFFICE_TOKEN")
+        .env_remove("ONOFFICE_SECRET")
+        .env_remove("OO_CHECK_ACCOUNTS")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Support's accounts file with three sandboxes, one of them down: one command checks all, one line per account,
+/// the failing one never stops the others, and the worst outcome is the exit code; one account by name; per-account
+/// files for reports and `--new-since`; a token in the file is refused.
+#[test]
+fn every_account_of_the_file_in_one_command_and_a_failing_one_never_stops_the_others() {
+    let dir = std::env::temp_dir().join(format!("oo-check-accounts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let start = |seed| {
+        rt.block_on(onoffice_sandbox::Sandbox::start(
+            onoffice_sandbox::SandboxConfig {
+                generate: onoffice_sandbox::GenConfig {
+                    seed,
+                    users: 8,
+                    estates: 30,
+                    makler_variant: None,
+                },
+                ..Default::default()
+            },
+        ))
+        .unwrap()
+    };
+    let (a, b, c) = (start(121), start(126), start(131));
+    let names = [
+        "Isar Wohnwerte München",
+        "Nordlicht Immobilien",
+        "Alpen Wohnbau",
+    ];
+    let file = serde_json::json!({"accounts": [
+        {"name": names[0], "api_url": a.connection.url},
+        {"name": names[1], "api_url": b.connection.url},
+        {"name": names[2], "api_url": c.connection.url, "token_env": "ALPEN_T", "secret_env": "ALPEN_S"},
+    ]});
+    std::fs::write(dir.join("konten.json"), file.to_string()).unwrap();
+    let env = vec![
+        (
+            "ONOFFICE_TOKEN_ISAR_WOHNWERTE_MUENCHEN".to_string(),
+            a.connection.token.clone(),
+        ),
+        (
+            "ONOFFICE_SECRET_ISAR_WOHNWERTE_MUENCHEN".to_string(),
+            a.connection.secret.clone(),
+        ),
+        (
+            "ONOFFICE_TOKEN_NORDLICHT_IMMOBILIEN".to_string(),
+            b.connection.token.clone(),
+        ),
+        (
+            "ONOFFICE_SECRET_NORDLICHT_IMMOBILIEN".to_string(),
+            b.connection.secret.clone(),
+        ),
+        ("ALPEN_T".to_string(), c.connection.token.clone()),
+        ("ALPEN_S".to_string(), c.connection.secret.clone()),
+    ];
+    let dns = a.dns_addr.to_string();
+    drop(c);
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--accounts", "konten.json", "--dns", dns.as_str()]);
+        oo_check_env(&all, &dir, &env)
+    };
+
+    let (code, out, err) = run(&["audit", "--all-accounts"]);
+    assert_eq!(
+        code, 1,
+        "the account that is down makes the run an error: {out}{err}"
+    );
+    let lines: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].contains(names[0]) && lines[0].contains("Punkte"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains(names[1]) && lines[1].contains("Punkte"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains(names[2]) && lines[2].contains("Fehler"),
+        "{out}"
+    );
+    assert!(!out.contains(&a.connection.token) && !out.contains(&a.connection.secret));
+
+    let (code, out, _) = run(&["audit", "--all-accounts", "--json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let codes: Vec<i64> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["exit_code"].as_i64().unwrap())
+        .collect();
+    assert_eq!(codes, [0, 0, 1]);
+    assert!(!v[0]["result"]["findings"].as_array().unwrap().is_empty());
+    assert!(!v[2]["error"].as_str().unwrap().is_empty());
+
+    // Baselines per account, then nothing new (the account that is down stays an error).
+    let (_, _, err) = run(&["audit", "--all-accounts", "--save", "base"]);
+    assert!(
+        dir.join("base/isar_wohnwerte_muenchen.json").exists(),
+        "{err}"
+    );
+    assert!(dir.join("base/nordlicht_immobilien.json").exists());
+    let (code, out, _) = run(&[
+        "audit",
+        "--all-accounts",
+        "--new-since",
+        "base",
+        "--save",
+        "base",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.matches("nichts Neues").count(), 2, "{out}");
+    // Days pass in Nordlicht: news there only, exit 10 once the broken account is gone from the file.
+    b.advance(3);
+    let two = serde_json::json!({"accounts": [file["accounts"][0], file["accounts"][1]]});
+    std::fs::write(dir.join("konten.json"), two.to_string()).unwrap();
+    let (code, out, _) = run(&["audit", "--all-accounts", "--new-since", "base"]);
+    assert_eq!(code, 10, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains(names[1]) && l.contains("neu")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.contains(names[0]) && l.contains("nichts Neues")),
+        "{out}"
+    );
+
+    // One account by name (case and umlaut spelling ignored), reports per account, the diagnosis.
+    let (code, out, _) = run(&["audit", "--account", "isar wohnwerte muenchen", "--json"]);
+    assert_eq!(code, 0);
+    assert!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["findings"].is_array());
+    let (code, out, _) = run(&[
+        "report",
+        "--all-accounts",
+        "--format",
+        "csv",
+        "--out",
+        "berichte",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        std::fs::read_to_string(dir.join("berichte/nordlicht_immobilien.csv"))
+            .unwrap()
+            .contains("Prüfung")
+    );
+    let (code, out, _) = run(&["diagnose", "--all-accounts"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.matches("alle Annahmen treffen zu").count(), 2, "{out}");
+    let (code, _, err) = run(&["audit", "--account", "Süd"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("Isar Wohnwerte München, Nordlicht Immobilien"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["fix", "--all-accounts"]);
+    assert_eq!(code, 2, "{err}");
+
+    // A token in the file is refused before anything is read.
+    let bad = serde_json::json!({"accounts": [{"name": "X", "token": a.connection.token}]});
+    std::fs::write(dir.join("konten.json"), bad.to_string()).unwrap();
+    let (code, _, err) = run(&["audit", "--all-accounts"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("gehören nicht in die Kontendatei"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `fix --contact`: a listing that waits for a choice of contact person gets the one named on the command line (by
+/// name); a user who can never be ready, an unknown user or listing are refused before anything is written.
+#[test]
+fn fix_contact_gives_a_waiting_listing_the_named_system_user() {
+    let dir = std::env::temp_dir().join(format!("oo-check-contact-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_, out, _) = oo_check(&["audit", "--demo", "--json"], &dir);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let user = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "user.not_makler")
+        .map(|f| f["subject_label"].as_str().unwrap().to_string())
+        .unwrap();
+    let external = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "user.mailbox_external")
+        .map(|f| f["subject_label"].as_str().unwrap().to_string())
+        .unwrap();
+    // Without a choice the listing waits.
+    let (code, out, _) = oo_check(
+        &[
+            "fix",
+            "--demo",
+            "--yes",
+            "--kind",
+            "estate.no_contact",
+            "--journal",
+            "j.jsonl",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("offen: Penthouse mit Dachterrasse in Aachen (M-10098)"),
+        "{out}"
+    );
+    assert!(out.contains("--contact OBJEKTNR=BENUTZER"), "{out}");
+    let contact = format!("M-10098={user}");
+    let (code, out, err) = oo_check(
+        &[
+            "fix",
+            "--demo",
+            "--yes",
+            "--kind",
+            "estate.no_contact",
+            "--contact",
+            &contact,
+            "--journal",
+            "j.jsonl",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !out.contains("offen: Penthouse mit Dachterrasse in Aachen (M-10098)"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.contains("(M-10098)") && l.contains("erledigt")),
+        "{out}"
+    );
+    for (bad, why) in [
+        (format!("m-10098={external}"), "außerhalb von onOffice"),
+        ("M-10098=Niemand Bekannt".to_string(), "kein Systembenutzer"),
+        (format!("M-99999={user}"), "kein Objekt"),
+        ("M-10098".to_string(), "erwartet"),
+    ] {
+        let (code, _, err) = oo_check(&["fix", "--demo", "--yes", "--contact", &bad], &dir);
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(err.contains(why), "{bad}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,318 @@
+//! Support's accounts file: the customers' names and API addresses (never a token or secret), and where each one's
+//! token and secret come from: environment variables (named in the file, or `ONOFFICE_TOKEN_<NAME>` and
+//! `ONOFFICE_SECRET_<NAME>`), else the OS keychain (service `de.agentcheck.oo-check`, the account's name as entry,
+//! stored with `oo-check store-credentials`). With `--all-accounts`, `oo-check` runs itself once per account, so one
+//! failing account never stops the others, and sums up one line per account.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// One line of the file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountLine {
+    pub name: String,
+    #[serde(default = "default_url")]
+    pub api_url: String,
+    /// The environment variable holding the token (default `ONOFFICE_TOKEN_<NAME>`).
+    #[serde(default)]
+    pub token_env: Option<String>,
+    #[serde(default)]
+    pub secret_env: Option<String>,
+}
+
+fn default_url() -> String {
+    onoffice::DEFAULT_BASE_URL.to_string()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountsFile {
+    accounts: Vec<AccountLine>,
+}
+
+/// The keychain service `oo-check` keeps credentials under.
+pub const KEYCHAIN_SERVICE: &str = "de.agentcheck.oo-check";
+
+/// A name as it appears in environment variable names and file names: upper case letters, digits and `_`
+/// ("Isar Wohnwerte München" → "ISAR_WOHNWERTE_MUENCHEN").
+pub fn slug(name: &str) -> String {
+    let folded = name
+        .replace('ä', "ae")
+        .replace('ö', "oe")
+        .replace('ü', "ue")
+        .replace('Ä', "Ae")
+        .replace('Ö', "Oe")
+        .replace('Ü', "Ue")
+        .replace('ß', "ss");
+    let mut out = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_uppercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+/// Reads the file; a token or secret in it, an unknown field, no accounts or two with one name are refused with what
+/// to do.
+pub fn read(path: &Path) -> Result<Vec<AccountLine>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{} kann nicht gelesen werden / cannot be read: {e}",
+            path.display()
+        )
+    })?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{} ist kein JSON / is no JSON: {e}", path.display()))?;
+    let secrets_inside = value["accounts"].as_array().is_some_and(|a| {
+        a.iter()
+            .any(|l| l.get("token").is_some() || l.get("secret").is_some())
+    });
+    if secrets_inside {
+        return Err(format!(
+            "{}: Token und Secret gehören nicht in die Kontendatei; bitte entfernen und per Umgebungsvariable oder \
+             „oo-check store-credentials“ geben / token and secret do not belong in the accounts file; please remove \
+             them and give them by environment variable or \"oo-check store-credentials\"",
+            path.display()
+        ));
+    }
+    let file: AccountsFile = serde_json::from_value(value).map_err(|e| {
+        format!(
+            "{}: {e} (erwartet / expected: {{\"accounts\": [{{\"name\": \"…\", \"api_url\": \"…\"}}]}})",
+            path.display()
+        )
+    })?;
+    if file.accounts.is_empty() {
+        return Err(format!("{}: keine Konten / no accounts", path.display()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for a in &file.accounts {
+        if a.name.trim().is_empty() || !seen.insert(slug(&a.name)) {
+            return Err(format!(
+                "{}: jedes Konto braucht einen eigenen Namen / every account needs a name of its own (\"{}\")",
+                path.display(),
+                a.name
+            ));
+        }
+    }
+    Ok(file.accounts)
+}
+
+/// The line of the account named `name` (case and spelling of umlauts ignored).
+pub fn find<'a>(lines: &'a [AccountLine], name: &str) -> Result<&'a AccountLine, String> {
+    lines
+        .iter()
+        .find(|l| slug(&l.name) == slug(name))
+        .ok_or_else(|| {
+            format!(
+                "Kein Konto „{name}“ in der Kontendatei / no account \"{name}\" in the accounts file; vorhanden / there: {}",
+                lines.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        })
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    token: String,
+    secret: String,
+}
+
+/// Token and secret of an account: its environment variables, else its keychain entry.
+pub fn credentials(line: &AccountLine) -> Result<(String, String), String> {
+    let s = slug(&line.name);
+    let token_var = line
+        .token_env
+        .clone()
+        .unwrap_or(format!("ONOFFICE_TOKEN_{s}"));
+    let secret_var = line
+        .secret_env
+        .clone()
+        .unwrap_or(format!("ONOFFICE_SECRET_{s}"));
+    let env = |v: &str| std::env::var(v).ok().filter(|x| !x.trim().is_empty());
+    if let (Some(t), Some(sec)) = (env(&token_var), env(&secret_var)) {
+        return Ok((t, sec));
+    }
+    let missing = || {
+        format!(
+            "Für „{}“ fehlen Token und Secret: {token_var} und {secret_var} setzen oder „oo-check store-credentials \
+             --account \"{}\"“ / token and secret of \"{}\" are missing: set {token_var} and {secret_var} or run \
+             \"oo-check store-credentials --account …\"",
+            line.name, line.name, line.name
+        )
+    };
+    let entry = keyring::Entry::new(KEYCHAIN_SERVICE, &line.name).map_err(|_| missing())?;
+    match entry.get_password() {
+        Ok(text) => {
+            let stored: Stored = serde_json::from_str(&text).map_err(|_| {
+                format!(
+                    "Der Schlüsselbund-Eintrag von „{}“ ist beschädigt / the keychain entry of \"{}\" is damaged",
+                    line.name, line.name
+                )
+            })?;
+            Ok((stored.token, stored.secret))
+        }
+        Err(_) => Err(missing()),
+    }
+}
+
+/// Keeps token and secret of an account in the OS keychain.
+pub fn store(line: &AccountLine, token: &str, secret: &str) -> Result<(), String> {
+    let text = serde_json::to_string(&Stored {
+        token: token.trim().to_string(),
+        secret: secret.trim().to_string(),
+    })
+    .expect("strings serialise");
+    keyring::Entry::new(KEYCHAIN_SERVICE, &line.name)
+        .and_then(|e| e.set_password(&text))
+        .map_err(|e| format!("Schlüsselbund / keychain: {e}"))
+}
+
+/// How one account's run ended.
+pub struct Run {
+    pub name: String,
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The file an account's run uses when the option named a folder (several accounts): `<folder>/<NAME>.<ext>`.
+pub fn per_account(dir: &Path, name: &str, ext: &str) -> PathBuf {
+    dir.join(format!("{}.{ext}", slug(name).to_lowercase()))
+}
+
+/// Runs `oo-check` once per account with `args` plus `--account NAME` (and per-account files), one after the other.
+pub fn run_each(
+    lines: &[AccountLine],
+    args: impl Fn(&AccountLine) -> Vec<std::ffi::OsString>,
+) -> Vec<Run> {
+    let me = std::env::current_exe().expect("the running program");
+    lines
+        .iter()
+        .map(|line| {
+            let out = std::process::Command::new(&me)
+                .args(args(line))
+                .arg("--account")
+                .arg(&line.name)
+                .output();
+            match out {
+                Ok(o) => Run {
+                    name: line.name.clone(),
+                    code: o.status.code().unwrap_or(1),
+                    stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+                    stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+                },
+                Err(e) => Run {
+                    name: line.name.clone(),
+                    code: 1,
+                    stdout: String::new(),
+                    stderr: format!("nicht gestartet / not started: {e}"),
+                },
+            }
+        })
+        .collect()
+}
+
+/// The exit code of several runs: an error (1) before an incomplete check (3) before news (10) before fine (0).
+pub fn overall(codes: &[i32]) -> i32 {
+    let rank = |c: i32| match c {
+        0 => 0,
+        10 => 1,
+        3 => 2,
+        _ => 3,
+    };
+    codes
+        .iter()
+        .copied()
+        .max_by_key(|c| rank(*c))
+        .map(|c| if rank(c) == 3 { 1 } else { c })
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_variable_and_file_names() {
+        assert_eq!(slug("Isar Wohnwerte München"), "ISAR_WOHNWERTE_MUENCHEN");
+        assert_eq!(slug("  Müller & Söhne GmbH "), "MUELLER_SOEHNE_GMBH");
+        assert_eq!(
+            slug("Nordlicht-Immobilien (Kiel)"),
+            "NORDLICHT_IMMOBILIEN_KIEL"
+        );
+        assert_eq!(
+            per_account(Path::new("out"), "Nordlicht Immobilien", "json"),
+            Path::new("out").join("nordlicht_immobilien.json")
+        );
+    }
+
+    #[test]
+    fn the_worst_outcome_decides_the_exit_code() {
+        assert_eq!(overall(&[]), 0);
+        assert_eq!(overall(&[0, 0]), 0);
+        assert_eq!(overall(&[0, 10, 0]), 10);
+        assert_eq!(overall(&[10, 3]), 3);
+        assert_eq!(overall(&[3, 1, 10]), 1);
+        assert_eq!(
+            overall(&[0, 2]),
+            1,
+            "a wrong call in one account is an error of the run"
+        );
+    }
+
+    fn file(text: &str) -> Result<Vec<AccountLine>, String> {
+        let p = std::env::temp_dir().join(format!(
+            "oo-accounts-{}-{}.json",
+            std::process::id(),
+            text.len()
+        ));
+        std::fs::write(&p, text).unwrap();
+        let r = read(&p);
+        let _ = std::fs::remove_file(&p);
+        r
+    }
+
+    #[test]
+    fn the_file_holds_names_and_addresses_never_secrets() {
+        let ok = file(r#"{"accounts": [{"name": "Isar"}, {"name": "Nord", "api_url": "https://x/api.php", "token_env": "NT"}]}"#).unwrap();
+        assert_eq!(ok[0].api_url, onoffice::DEFAULT_BASE_URL);
+        assert_eq!(ok[1].token_env.as_deref(), Some("NT"));
+        assert!(find(&ok, "nord").is_ok());
+        assert!(find(&ok, "Süd").unwrap_err().contains("Isar, Nord"));
+        let e = file(r#"{"accounts": [{"name": "Isar", "token": "abc"}]}"#).unwrap_err();
+        assert!(e.contains("gehören nicht"), "{e}");
+        assert!(file(r#"{"accounts": []}"#)
+            .unwrap_err()
+            .contains("keine Konten"));
+        assert!(
+            file(r#"{"accounts": [{"name": "Isar"}, {"name": "isar"}]}"#)
+                .unwrap_err()
+                .contains("eigenen Namen")
+        );
+        assert!(file(r#"{"accounts": [{"nam": "Isar"}]}"#).is_err());
+        assert!(file("nope").unwrap_err().contains("kein JSON"));
+    }
+
+    #[test]
+    fn credentials_come_from_the_named_environment_variables() {
+        let line = AccountLine {
+            name: format!("Env Test {}", std::process::id()),
+            api_url: default_url(),
+            token_env: Some(format!("OO_TEST_T_{}", std::process::id())),
+            secret_env: Some(format!("OO_TEST_S_{}", std::process::id())),
+        };
+        std::env::set_var(line.token_env.as_ref().unwrap(), "t".repeat(32));
+        std::env::set_var(line.secret_env.as_ref().unwrap(), "s".repeat(64));
+        assert_eq!(
+            credentials(&line).unwrap(),
+            ("t".repeat(32), "s".repeat(64))
+        );
+        std::env::remove_var(line.secret_env.as_ref().unwrap());
+        let e = credentials(&line).unwrap_err();
+        assert!(e.contains("fehlen Token und Secret"), "{e}");
+    }
+}
