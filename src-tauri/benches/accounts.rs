@@ -154,5 +154,6 @@ fn main() {
         peak_rss_mib().map_or("n/a".into(), |m| format!("{m:.1}")),
     );
     let _ = child.kill();
+    let _ = child.wait();
     let _ = std::fs::remove_dir_all(dir);
 }
