@@ -246,6 +246,17 @@ async function main() {
   assert.ok(!connectedAs.includes(conn.secret) && !connectedAs.includes(conn.token), "the UI never shows the credentials");
   const agency = (await json(`${base}/_sandbox/state`)).agency;
   assert.ok(connectedAs.includes(agency), `the header names the company: ${connectedAs}`);
+  // The header's account opens the list of accounts (this one, "Konto hinzufügen"); Escape closes it.
+  await s.click('[data-testid="account-switcher"]');
+  await s.waitFor('[data-testid="account-option"]');
+  const options = await s.findAll('[data-testid="account-option"]');
+  assert.equal(options.length, 1, `one account so far (${options.length})`);
+  const optionText = await s.exec(`return document.querySelector('[data-testid="account-option"]').textContent;`, []);
+  assert.ok(optionText.includes(agency), optionText);
+  await s.screenshot(join(artifacts, "05b-accounts.png"));
+  await s.exec(`document.querySelector('[data-testid="account-panel"]').dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));`, []);
+  await sleep(200);
+  assert.equal((await s.findAll('[data-testid="account-panel"]')).length, 0, "Escape closes the list");
   step("connected and audited");
 
   const planted = await json(`${base}/_sandbox/planted`);
@@ -331,6 +342,9 @@ async function main() {
   // 7. Removing the account deletes its credentials (history kept, the default): a new start shows the start screen.
   await s.click('[data-testid="tab-settings"]');
   await s.click('[data-testid="remove-account"]');
+  await s.waitFor('[data-testid="keep-history"]');
+  await s.exec(`document.querySelector('[data-testid="remove-account-yes"]').scrollIntoView({block: "center"});`, []);
+  await sleep(400);
   await s.screenshot(join(artifacts, "13-remove-account.png"));
   await s.click('[data-testid="remove-account-yes"]');
   await s.waitFor('[data-testid="go-connect"]');
