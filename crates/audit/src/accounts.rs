@@ -148,7 +148,7 @@ impl Accounts {
         let pos = self.list.iter().position(|a| a.id == id)?;
         let gone = self.list.remove(pos);
         if keep_history {
-            self.removed.retain(|r| r.id != id);
+            // Never listed twice: adding it again took it off the removed ones.
             self.removed.push(RemovedAccount {
                 id: gone.id.clone(),
                 name: gone.name.clone(),
@@ -231,6 +231,7 @@ mod tests {
         assert_eq!(a.add(entry("1", "API-Benutzer abcd…")), Added::New);
         assert_eq!(a.add(entry("2", "API-Benutzer efgh…")), Added::New);
         assert_eq!(a.current.as_deref(), Some("2"));
+        assert_eq!(a.current().unwrap().name, "API-Benutzer efgh…");
         assert_eq!(a.add(entry("1", "again")), Added::Known);
         assert_eq!(a.list.len(), 2);
         assert_eq!(a.current.as_deref(), Some("1"));
@@ -264,6 +265,7 @@ mod tests {
         let gone = a.remove("1", true, "2026-12-02T08:00:00Z").unwrap();
         assert_eq!(gone.name, "Isar");
         assert_eq!(a.current, None);
+        assert!(a.current().is_none());
         assert_eq!(a.removed.len(), 1);
         assert_eq!(a.removed[0].id, "1");
         a.remove("2", false, "2026-12-02T08:00:00Z").unwrap();

@@ -297,6 +297,31 @@ mod tests {
         assert!(file("nope").unwrap_err().contains("kein JSON"));
     }
 
+    /// `store-credentials` into the OS keychain (on Linux through scripts/with-keyring.sh), read back when the
+    /// environment has none.
+    #[test]
+    fn credentials_kept_in_the_keychain_are_found_without_the_environment() {
+        let line = AccountLine {
+            name: format!("Keychain Test {}", std::process::id()),
+            api_url: default_url(),
+            token_env: None,
+            secret_env: None,
+        };
+        assert!(credentials(&line).is_err(), "nothing kept yet");
+        store(&line, &format!(" {} ", "t".repeat(32)), &"s".repeat(64))
+            .expect("the OS keychain is usable here; on Linux run the tests through scripts/with-keyring.sh");
+        assert_eq!(
+            credentials(&line).unwrap(),
+            ("t".repeat(32), "s".repeat(64)),
+            "kept trimmed"
+        );
+        keyring::Entry::new(KEYCHAIN_SERVICE, &line.name)
+            .unwrap()
+            .delete_credential()
+            .unwrap();
+        assert!(credentials(&line).is_err());
+    }
+
     #[test]
     fn credentials_come_from_the_named_environment_variables() {
         let line = AccountLine {
