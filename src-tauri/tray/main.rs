@@ -156,8 +156,8 @@ struct Args {
     data_dir: PathBuf,
 }
 
-fn args() -> Option<Args> {
-    let mut it = std::env::args().skip(1);
+fn args(given: impl IntoIterator<Item = String>) -> Option<Args> {
+    let mut it = given.into_iter();
     let mut data_dir = None;
     while let Some(a) = it.next() {
         if a == handover::DATA_DIR_FLAG {
@@ -206,7 +206,7 @@ fn icon() -> Option<tray_icon::Icon> {
 }
 
 fn main() {
-    let Some(Args { data_dir }) = args() else {
+    let Some(Args { data_dir }) = args(std::env::args().skip(1)) else {
         eprintln!("usage: agent-check-tray --data-dir FOLDER (started by Agent-Check)");
         std::process::exit(2);
     };
@@ -432,6 +432,36 @@ mod tests {
         s.language = "en".into();
         let step = w.look(Some(s), false, false, at("2026-12-01T09:02:00"));
         assert_eq!(step.tooltip.as_deref(), Some("last: nothing new"));
+    }
+
+    #[test]
+    fn the_tooltip_before_any_check_says_it_watches_in_either_language() {
+        let mut w = Watcher::default();
+        let mut s = watching("2026-12-01T08:00:00");
+        s.language = "en".into();
+        let step = w.look(Some(s.clone()), false, false, at("2026-12-01T09:00:00"));
+        assert_eq!(
+            step.tooltip.as_deref(),
+            Some("Agent-Check: checks automatically")
+        );
+        s.language = "de".into();
+        s.watch.state.last_outcome = Some(audit::Text::new("zuletzt: 2 neu", "last: 2 new"));
+        let step = w.look(Some(s), false, false, at("2026-12-01T09:01:00"));
+        assert_eq!(step.tooltip.as_deref(), Some("zuletzt: 2 neu"));
+        let mut en = Watcher::default();
+        let mut s = watching("2026-11-30T08:00:00");
+        s.language = "en".into();
+        let step = en.look(Some(s), false, false, at("2026-12-01T08:00:30"));
+        assert_eq!(step.tooltip.as_deref(), Some("Agent-Check: checking …"));
+    }
+
+    #[test]
+    fn the_data_folder_comes_from_the_arguments_and_the_icon_is_built_in() {
+        let a = args(["--data-dir".to_string(), "/tmp/x y".to_string()]).unwrap();
+        assert_eq!(a.data_dir, PathBuf::from("/tmp/x y"));
+        assert!(args(["--other".to_string()]).is_none());
+        assert!(args(["--data-dir".to_string()]).is_none());
+        assert!(icon().is_some(), "the embedded PNG decodes to an icon");
     }
 
     #[test]
