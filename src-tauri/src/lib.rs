@@ -41,6 +41,10 @@ pub fn create_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
 /// The flag start at login passes: start in the tray, without a window.
 pub const HIDDEN_FLAG: &str = "--hidden";
 
+/// How long a process that is about to end waits for a notification it just sent (tauri-plugin-notification sends
+/// from a background task).
+const NOTIFICATION_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
 pub fn run() {
     let demo_on_start = std::env::args().any(|a| a == "--demo");
     let hidden = std::env::args().any(|a| a == HIDDEN_FLAG);
@@ -62,10 +66,20 @@ pub fn run() {
     };
     app.run(|app, event| match event {
         // The last window closed while watching: the tray helper watches on and this process ends; the demo (which
-        // lives in this process) stays in the tray here (the webview went with the window).
+        // lives in this process) stays in the tray here (the webview went with the window). Notifications leave from
+        // a background task, so the hint just said gets a moment first; a window opened again meanwhile stays.
         tauri::RunEvent::ExitRequested {
             code: None, api, ..
-        } if watching(app) && !background::hand_over_to_tray(app) => api.prevent_exit(),
+        } if watching(app) => {
+            api.prevent_exit();
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep(NOTIFICATION_GRACE).await;
+                if app.webview_windows().is_empty() && background::hand_over_to_tray(&app) {
+                    app.exit(0);
+                }
+            });
+        }
         tauri::RunEvent::WindowEvent {
             event: tauri::WindowEvent::CloseRequested { .. },
             ..
@@ -170,6 +184,8 @@ fn with_plugins(demo_on_start: bool, hidden: bool, check: bool) -> tauri::Builde
                 tauri::async_runtime::spawn(async move {
                     let state = app.state::<AppState>();
                     watch::scheduled_check(&state, watch::local_now()).await;
+                    // What the check notified leaves from a background task: give it a moment before ending.
+                    tokio::time::sleep(NOTIFICATION_GRACE).await;
                     if app.get_webview_window("main").is_none() {
                         app.exit(0);
                     }
