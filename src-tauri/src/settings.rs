@@ -184,6 +184,24 @@ impl AppSettings {
     }
 }
 
+/// When the blue tick of `email` was confirmed, in a map of confirmed mailboxes (keyed by the address in lower case).
+fn confirmed(map: &BTreeMap<String, String>, email: &str) -> Option<String> {
+    map.get(&email.trim().to_lowercase()).cloned()
+}
+
+/// Confirms the tick of `email` on `date`, or takes it back (None).
+fn set_confirmed(map: &mut BTreeMap<String, String>, email: &str, date: Option<String>) {
+    let key = email.trim().to_lowercase();
+    match date {
+        Some(date) => {
+            map.insert(key, date);
+        }
+        None => {
+            map.remove(&key);
+        }
+    }
+}
+
 /// The audit engine's settings of one account (its Makler value and confirmed mailboxes), kept in its entry.
 pub struct AccountSettings {
     settings: std::sync::Arc<AppSettings>,
@@ -224,19 +242,10 @@ impl audit::Settings for AccountSettings {
         self.update(|a| a.makler_key = key);
     }
     fn mail_booking_confirmed(&self, email: &str) -> Option<String> {
-        let key = email.trim().to_lowercase();
-        self.entry(|a| a.mail_booking.get(&key).cloned()).flatten()
+        self.entry(|a| confirmed(&a.mail_booking, email)).flatten()
     }
     fn set_mail_booking_confirmed(&self, email: &str, date: Option<String>) {
-        let key = email.trim().to_lowercase();
-        self.update(|a| match date {
-            Some(date) => {
-                a.mail_booking.insert(key, date);
-            }
-            None => {
-                a.mail_booking.remove(&key);
-            }
-        });
+        self.update(|a| set_confirmed(&mut a.mail_booking, email, date));
     }
 }
 
@@ -248,20 +257,9 @@ impl audit::Settings for AppSettings {
         self.update(|d| d.makler_key = key);
     }
     fn mail_booking_confirmed(&self, email: &str) -> Option<String> {
-        self.get()
-            .mail_booking
-            .get(&email.trim().to_lowercase())
-            .cloned()
+        confirmed(&self.get().mail_booking, email)
     }
     fn set_mail_booking_confirmed(&self, email: &str, date: Option<String>) {
-        let key = email.trim().to_lowercase();
-        self.update(|d| match date {
-            Some(date) => {
-                d.mail_booking.insert(key, date);
-            }
-            None => {
-                d.mail_booking.remove(&key);
-            }
-        });
+        self.update(|d| set_confirmed(&mut d.mail_booking, email, date));
     }
 }

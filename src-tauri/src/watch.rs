@@ -140,35 +140,31 @@ async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
     let mut missing = 0;
     // One account after the other; a failing one never stops the others.
     for account in &watched {
-        let auditor = match &current {
-            Some((id, auditor))
-                if *id == account.id
-                    && !matches!(crate::accounts::credentials(state, id), Ok(None)) =>
-            {
-                auditor.clone()
+        let auditor = match crate::accounts::credentials(state, &account.id) {
+            // The account the window shows: its session's auditor.
+            Ok(Some(_)) if current.as_ref().is_some_and(|(id, _)| *id == account.id) => {
+                current.as_ref().expect("just matched").1.clone()
             }
-            _ => match crate::accounts::credentials(state, &account.id) {
-                Ok(Some(c)) => match state.account_auditor(&c) {
-                    Ok(a) => Arc::new(a),
-                    Err(e) => {
-                        runs.push(failed_account(state, account, "connect", &app_text(&e)));
-                        continue;
-                    }
-                },
-                Ok(None) => {
-                    missing += 1;
-                    let text = Text::new(
-                        format!("Zugangsdaten fehlen: Für „{}“ sind Token und Secret nicht mehr im Schlüsselbund; bitte das Konto neu verbinden.", account.name),
-                        format!("Credentials missing: token and secret of \"{}\" are no longer in the keychain; please connect the account again.", account.name),
-                    );
-                    runs.push(failed_account(state, account, "credentials_missing", &text));
-                    continue;
-                }
+            Ok(Some(c)) => match state.account_auditor(&c) {
+                Ok(a) => Arc::new(a),
                 Err(e) => {
-                    runs.push(failed_account(state, account, "keychain", &app_text(&e)));
+                    runs.push(failed_account(state, account, "connect", &app_text(&e)));
                     continue;
                 }
             },
+            Ok(None) => {
+                missing += 1;
+                let text = Text::new(
+                    format!("Zugangsdaten fehlen: Für „{}“ sind Token und Secret nicht mehr im Schlüsselbund; bitte das Konto neu verbinden.", account.name),
+                    format!("Credentials missing: token and secret of \"{}\" are no longer in the keychain; please connect the account again.", account.name),
+                );
+                runs.push(failed_account(state, account, "credentials_missing", &text));
+                continue;
+            }
+            Err(e) => {
+                runs.push(failed_account(state, account, "keychain", &app_text(&e)));
+                continue;
+            }
         };
         runs.push(check_account(state, &account.id, account.name.clone(), &auditor).await);
     }

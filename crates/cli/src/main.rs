@@ -678,17 +678,6 @@ fn all_accounts(command: &Command) -> ! {
         command,
         Command::Audit { json: true, .. } | Command::Diagnose { json: true, .. }
     );
-    // Options that name a file name a folder here: one file per account in it.
-    let folders: &[(&str, &str)] = &[("--out", ""), ("--new-since", "json"), ("--save", "json")];
-    for (flag, _) in folders {
-        let given = std::env::args().skip_while(|a| a != flag).nth(1);
-        if let Some(dir) = given {
-            if *flag != "--new-since" {
-                let _ = std::fs::create_dir_all(&dir);
-            }
-        }
-    }
-    let original: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let ext = match command {
         Command::Report {
             format: Format::Csv,
@@ -696,6 +685,9 @@ fn all_accounts(command: &Command) -> ! {
         } => "csv",
         _ => "html",
     };
+    // Options that name a file name a folder here: one file per account in it (made for what is written).
+    let folders: &[(&str, &str)] = &[("--out", ext), ("--new-since", "json"), ("--save", "json")];
+    let original: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let runs = accounts::run_each(&lines, |line| {
         let mut out = Vec::new();
         let mut it = original.iter();
@@ -704,16 +696,17 @@ fn all_accounts(command: &Command) -> ! {
             if text == "--all-accounts" {
                 continue;
             }
-            if let Some((flag, e)) = folders.iter().find(|(f, _)| text == *f) {
-                out.push(a.clone());
-                if let Some(dir) = it.next() {
-                    let e = if e.is_empty() { ext } else { e };
-                    out.push(accounts::per_account(Path::new(dir), &line.name, e).into_os_string());
-                }
-                let _ = flag;
-                continue;
-            }
             out.push(a.clone());
+            if let Some((flag, ext)) = folders.iter().find(|(f, _)| text == *f) {
+                if let Some(dir) = it.next() {
+                    if *flag != "--new-since" {
+                        let _ = std::fs::create_dir_all(dir);
+                    }
+                    out.push(
+                        accounts::per_account(Path::new(dir), &line.name, ext).into_os_string(),
+                    );
+                }
+            }
         }
         // The summary is read from the JSON form.
         if kind != "report" && !out.iter().any(|a| a == "--json") {

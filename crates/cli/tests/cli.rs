@@ -3,18 +3,7 @@
 use std::process::Command;
 
 fn oo_check(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_oo-check"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ONOFFICE_TOKEN")
-        .env_remove("ONOFFICE_SECRET")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    oo_check_env(args, dir, &[])
 }
 
 #[test]
