@@ -339,6 +339,41 @@ async function main() {
   assert.ok(html.includes("<h2>Systembenutzer</h2>"));
   step("report exported");
 
+  // 6b. The screens with accounts at both sizes: the header's list, Einstellungen › Konten, and the start screen after
+  //     "Konto schließen", where the account opens again in one click. None scrolls sideways.
+  const noSideways = async (what) => {
+    const m = await s.exec(`return [document.documentElement.scrollWidth, document.documentElement.clientWidth];`, []);
+    assert.ok(m[0] <= m[1], `${what} scrolls sideways: ${m}`);
+  };
+  for (const [width, height] of [[1366, 768], [1180, 640]]) {
+    await s.setRect({ x: 0, y: 0, width, height });
+    await sleep(300);
+    await s.click('[data-testid="account-switcher"]');
+    await s.waitFor('[data-testid="account-option"]');
+    await sleep(300);
+    await noSideways(`the account list at ${width}`);
+    await s.screenshot(join(artifacts, `14-account-list-${width}.png`));
+    await s.exec(`document.querySelector('[data-testid="account-panel"]').dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));`, []);
+    await s.click('[data-testid="tab-settings"]');
+    await s.waitFor('[data-testid="account-row"]');
+    await sleep(300);
+    await noSideways(`Einstellungen › Konten at ${width}`);
+    await s.screenshot(join(artifacts, `15-settings-accounts-${width}.png`));
+  }
+  await s.click('[data-testid="disconnect"]');
+  await s.waitFor('[data-testid="start-account"]');
+  for (const [width, height] of [[1366, 768], [1180, 640]]) {
+    await s.setRect({ x: 0, y: 0, width, height });
+    await sleep(300);
+    await noSideways(`the start screen at ${width}`);
+    await s.screenshot(join(artifacts, `16-start-with-account-${width}.png`));
+  }
+  const clicksBefore = s.actions;
+  await s.click('[data-testid="start-account"]');
+  await s.waitFor('[data-testid="summary"]', { timeout: 60000 });
+  assert.equal(s.actions - clicksBefore, 1, "a listed account opens in one click");
+  step("accounts at 1366×768 and 1180×640: the header's list, Einstellungen › Konten, the start screen; reopened in one click");
+
   // 7. Removing the account deletes its credentials (history kept, the default): a new start shows the start screen.
   await s.click('[data-testid="tab-settings"]');
   await s.click('[data-testid="remove-account"]');
