@@ -1,7 +1,7 @@
 //! What the app holds while it runs: the session (not connected, or connected to an account or the demo, with the
 //! checklist the person looks at), the running audit (so it can be cancelled), settings and the keychain.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -77,6 +77,8 @@ pub struct Checklist {
     pub checked_at: String,
     /// The checklist the person last asked for ("Erneut prüfen"), for "new" and "fixed since the last check".
     pub baseline: Option<BTreeSet<FindingRef>>,
+    /// Whom each finding seen since the baseline is about, so a fixed one is still named.
+    pub labels: BTreeMap<FindingRef, String>,
     /// The fix preview the person was shown last.
     pub plan: Option<FixPlan>,
 }

@@ -233,7 +233,11 @@ fn demo_audit_fix_undo_and_report() {
     assert!(html.contains("<h2>Systembenutzer</h2>"));
     // Printable on A4 with repeated table headers; statuses in words, not only symbols; the time zone named.
     assert!(html.contains("size:A4") && html.contains("thead{display:table-header-group}"));
-    assert!(html.contains("muss behoben werden") || html.contains("noch zu bestätigen"));
+    assert!(
+        html.contains("🔴 Problem")
+            || html.contains("🟡 Anzeichen, zu bestätigen oder nicht prüfbar")
+    );
+    assert!(html.contains("Was noch offen ist:"));
     assert!(
         html.contains("(UTC)"),
         "without the UI's local time the report says UTC"

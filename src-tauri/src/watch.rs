@@ -104,6 +104,8 @@ struct AccountRun {
     /// Why it failed.
     why: Option<Text>,
     incomplete: bool,
+    /// What is left after the check, by who acts next (the finish line's sentence).
+    left: Option<Text>,
 }
 
 async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
@@ -203,6 +205,7 @@ async fn check_account(
                 failed: true,
                 why: Some(text),
                 incomplete: false,
+                left: None,
             };
         }
     };
@@ -269,8 +272,8 @@ async fn check_account(
         };
         let mut n = notice.unwrap_or(Notice {
             title: Text::new(
-                "Agent-Check: automatisch erledigt",
-                "Agent-Check: done automatically",
+                "Agent-Check: automatisch zugeordnet",
+                "Agent-Check: assigned automatically",
             ),
             body: Text::default(),
         });
@@ -296,6 +299,7 @@ async fn check_account(
         failed: false,
         why: None,
         incomplete: !report.complete,
+        left: Some(report.left.summary()),
     }
 }
 
@@ -319,6 +323,7 @@ fn failed_account(
         failed: true,
         why: Some(text.clone()),
         incomplete: false,
+        left: None,
     }
 }
 
@@ -401,7 +406,7 @@ fn finish(state: &AppState, runs: Vec<AccountRun>) -> Ran {
             format!("Agent-Check: last checked at {time}, {news} new"),
         )
     };
-    outcome(state, text);
+    outcome(state, with_left(text, &runs));
     if all_failed {
         Ran::Failed { notice }
     } else {
@@ -409,6 +414,19 @@ fn finish(state: &AppState, runs: Vec<AccountRun>) -> Ran {
             notice,
             assigned: runs.iter().map(|r| r.assigned).sum(),
         }
+    }
+}
+
+/// The tray's words with what is left, when one account was checked ("…, nichts Neues – 2 warten auf Ihre Wahl").
+fn with_left(text: Text, runs: &[AccountRun]) -> Text {
+    match runs {
+        [AccountRun {
+            left: Some(left), ..
+        }] => Text::new(
+            format!("{} – {}", text.de, left.de),
+            format!("{} – {}", text.en, left.en),
+        ),
+        _ => text,
     }
 }
 

@@ -2,7 +2,7 @@
 //! undoable ones marked) and what is new or fixed since the previous check. The app shows both; the wording lives
 //! here so the app and `oo-check` say the same.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -38,17 +38,70 @@ pub struct SinceLast {
     pub fixed: Vec<FindingRef>,
 }
 
-/// Compares a check with the previous one (none: the first check, nothing new, nothing fixed).
+/// Compares a check with the previous one (none: the first check, nothing new, nothing fixed). A listing waiting
+/// for its re-transfer is never new: only a change of its contact person (the person's own fix, or the standing
+/// rule's) puts it there.
 pub fn since_last(
     previous: Option<&BTreeSet<FindingRef>>,
     now: &BTreeSet<FindingRef>,
 ) -> SinceLast {
     match previous {
         Some(prev) => SinceLast {
-            new: now.difference(prev).copied().collect(),
+            new: now
+                .difference(prev)
+                .filter(|r| r.kind != FindingKind::PortalTransferPending)
+                .copied()
+                .collect(),
             fixed: prev.difference(now).copied().collect(),
         },
         None => SinceLast::default(),
+    }
+}
+
+/// A finding in the person's words: what (its title) and whom (a name or a listing's title), never a record number.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    pub kind: FindingKind,
+    pub subject: Subject,
+    pub title: Text,
+    pub label: String,
+}
+
+/// Every finding's name as the checklist says it (whom it is about).
+pub fn labels(report: &AuditReport) -> BTreeMap<FindingRef, String> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            let r = FindingRef {
+                kind: f.kind,
+                subject: f.subject,
+            };
+            (r, f.subject_label.clone())
+        })
+        .collect()
+}
+
+/// The findings named from `labels` (the checks that saw them); one no check named says what kind of record it is.
+pub fn named(refs: &[FindingRef], labels: &BTreeMap<FindingRef, String>) -> Vec<Named> {
+    refs.iter()
+        .map(|r| Named {
+            kind: r.kind,
+            subject: r.subject,
+            title: r.kind.title(),
+            label: labels.get(r).cloned().unwrap_or_else(|| unnamed(r.subject)),
+        })
+        .collect()
+}
+
+/// A record no check named, in words without its number.
+fn unnamed(subject: Subject) -> String {
+    match subject {
+        Subject::Estate(_) => "ein Objekt".into(),
+        Subject::User(_) => "ein Benutzer".into(),
+        Subject::Address(_) => "eine Adresse".into(),
+        _ => "das Konto".into(),
     }
 }
 
@@ -321,5 +374,34 @@ mod tests {
         assert_eq!(d.new, [c]);
         assert_eq!(d.fixed, [a]);
         assert_eq!(since_last(Some(&now), &now), SinceLast::default());
+        // A listing waiting for the re-transfer a fix asked for is not news; once transferred it is fixed.
+        let t = FindingRef {
+            kind: FindingKind::PortalTransferPending,
+            subject: Subject::Estate(3),
+        };
+        let with_transfer = BTreeSet::from([b, t]);
+        assert!(since_last(Some(&before), &with_transfer).new.is_empty());
+        assert_eq!(since_last(Some(&with_transfer), &before).fixed, [t]);
+    }
+
+    #[test]
+    fn named_findings_use_the_checks_names_never_numbers() {
+        let known = FindingRef {
+            kind: FindingKind::NotMakler,
+            subject: Subject::Address(1001),
+        };
+        let gone = FindingRef {
+            kind: FindingKind::NoContact,
+            subject: Subject::Estate(77),
+        };
+        let labels = BTreeMap::from([(known, "Anna Berg".to_string())]);
+        let n = named(&[known, gone], &labels);
+        assert_eq!(n[0].label, "Anna Berg");
+        assert_eq!(n[0].title, FindingKind::NotMakler.title());
+        assert_eq!(n[1].label, "ein Objekt");
+        assert!(!n[1].label.contains("77"));
+        assert_eq!(unnamed(Subject::User(5)), "ein Benutzer");
+        assert_eq!(unnamed(Subject::Address(5)), "eine Adresse");
+        assert_eq!(unnamed(Subject::Account), "das Konto");
     }
 }

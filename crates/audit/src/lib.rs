@@ -10,6 +10,7 @@ pub mod finding;
 pub mod fix;
 pub mod history;
 pub mod journal;
+pub mod left;
 pub mod mailbox;
 pub mod progress;
 pub mod report;
@@ -67,6 +68,56 @@ pub struct MailboxRow {
     pub confirmed: Option<String>,
     /// What the Maklerbuch says of its mail booking.
     pub evidence: evidence::BookingEvidence,
+    /// The one verdict the screens show for it (evidence and the person's tick together).
+    pub verdict: MailboxVerdict,
+}
+
+/// The one verdict on a mailbox's mail booking, from the Maklerbuch's evidence and the person's tick together: what
+/// its card says, and nothing besides.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum MailboxVerdict {
+    /// Booked enquiries show the tick is set.
+    Booked,
+    /// An external mailbox: mail booking is impossible there.
+    External,
+    /// The person confirmed the tick (on `date`, "YYYY-MM-DD") and nothing speaks against it.
+    Confirmed { date: String },
+    /// The person confirmed the tick against the sign; trusted until `until` ("YYYY-MM-DD"): if still no enquiry is
+    /// booked by then, the sign returns.
+    ConfirmedDespiteSign { date: String, until: String },
+    /// A sign ("Anzeichen") that enquiries are not booked; `confirmed`: a tick older than the trust period.
+    Sign { confirmed: Option<String> },
+    /// Nothing shows it either way: the person confirms the tick.
+    ToConfirm,
+}
+
+impl MailboxVerdict {
+    /// The verdict from the mailbox's kind, evidence, the person's tick and whether that tick is still trusted.
+    pub fn of(
+        kind: &MailboxKind,
+        evidence: &evidence::BookingEvidence,
+        confirmed: Option<&str>,
+        fresh: bool,
+    ) -> MailboxVerdict {
+        use evidence::BookingEvidence as E;
+        match (kind, evidence, confirmed) {
+            (MailboxKind::External { .. }, _, _) => MailboxVerdict::External,
+            (_, E::Booked { .. }, _) => MailboxVerdict::Booked,
+            (_, E::Silent { .. }, Some(date)) if fresh => MailboxVerdict::ConfirmedDespiteSign {
+                date: date.to_string(),
+                until: checks::tick_trusted_until(date).unwrap_or_default(),
+            },
+            (_, E::Silent { .. }, tick) => MailboxVerdict::Sign {
+                confirmed: tick.map(str::to_string),
+            },
+            (_, _, Some(date)) => MailboxVerdict::Confirmed {
+                date: date.to_string(),
+            },
+            (_, _, None) => MailboxVerdict::ToConfirm,
+        }
+    }
 }
 
 /// What an audit found.
@@ -89,6 +140,9 @@ pub struct AuditReport {
     /// the app then takes them off by itself. Empty: the person ticks them off.
     #[serde(default)]
     pub transfer_kinds: Vec<String>,
+    /// What is left, by who acts next: the numbers every surface shows.
+    #[serde(default)]
+    pub left: left::Left,
     /// The data behind it, for planning fixes; not sent to the UI.
     #[serde(skip)]
     pub snapshot: Snapshot,
@@ -221,28 +275,15 @@ impl Auditor {
         for row in eval.users.iter().filter(|r| r.user_nr.is_some()) {
             if let (Some(email), Some(address)) = (&row.email, row.address_id) {
                 let key = email.trim().to_lowercase();
-                let entry = mailboxes.entry(key.clone()).or_insert_with(|| MailboxRow {
-                    email: email.clone(),
-                    kind: snapshot.mailbox_of(email).cloned().unwrap_or(
-                        MailboxKind::CouldNotCheck {
-                            reason: String::new(),
-                        },
-                    ),
-                    addresses: Vec::new(),
-                    names: Vec::new(),
-                    confirmed: self.settings.mail_booking_confirmed(email),
-                    evidence: evidence.get(&key).cloned().unwrap_or(
-                        evidence::BookingEvidence::Unknown {
-                            why: evidence::NoEvidence::NotRead,
-                        },
-                    ),
-                });
+                let entry = mailboxes
+                    .entry(key.clone())
+                    .or_insert_with(|| self.mailbox_row(&snapshot, email, &evidence));
                 entry.addresses.push(address);
                 entry.names.push(row.name.clone());
             }
         }
         let mailboxes: Vec<MailboxRow> = mailboxes.into_values().collect();
-        AuditReport {
+        let mut report = AuditReport {
             stats: AuditStats {
                 users: snapshot.users.len(),
                 system_addresses: snapshot.system_addresses.len(),
@@ -269,6 +310,43 @@ impl Auditor {
                 candidates: Vec::new(),
             }),
             snapshot,
+            left: left::Left::default(),
+        };
+        report.left = left::of(&report);
+        report
+    }
+
+    /// A mailbox as the report lists it, with its one verdict.
+    fn mailbox_row(
+        &self,
+        snapshot: &Snapshot,
+        email: &str,
+        evidence: &BTreeMap<String, evidence::BookingEvidence>,
+    ) -> MailboxRow {
+        let kind = snapshot
+            .mailbox_of(email)
+            .cloned()
+            .unwrap_or(MailboxKind::CouldNotCheck {
+                reason: String::new(),
+            });
+        let evidence = evidence
+            .get(&email.trim().to_lowercase())
+            .cloned()
+            .unwrap_or(evidence::BookingEvidence::Unknown {
+                why: evidence::NoEvidence::NotRead,
+            });
+        let confirmed = self.settings.mail_booking_confirmed(email);
+        let fresh = confirmed
+            .as_deref()
+            .is_some_and(|d| checks::tick_is_fresh(d, snapshot.read_at()));
+        MailboxRow {
+            email: email.to_string(),
+            verdict: MailboxVerdict::of(&kind, &evidence, confirmed.as_deref(), fresh),
+            kind,
+            addresses: Vec::new(),
+            names: Vec::new(),
+            confirmed,
+            evidence,
         }
     }
 

@@ -64,6 +64,10 @@ pub fn csv(report: &AuditReport, account: &str, checked_at: &str) -> String {
         csv_field(account),
         csv_field(checked_at)
     ));
+    out.push_str(&format!(
+        "\"Was noch offen ist\";{}\r\n",
+        csv_field(&report.left.summary().de)
+    ));
     out.push_str("\"Prüfung\";\"Betrifft\";\"Kennung\";\"Gesehen\";\"Erwartet\";\"Was tun\"\r\n");
     for f in &report.findings {
         let row = [
@@ -92,8 +96,8 @@ fn esc(s: &str) -> String {
 fn light_words(light: Light) -> (&'static str, &'static str) {
     match light {
         Light::Green => ("🟢", "bereit"),
-        Light::Yellow => ("🟡", "noch zu bestätigen"),
-        Light::Red => ("🔴", "muss behoben werden"),
+        Light::Yellow => ("🟡", "Anzeichen, zu bestätigen oder nicht prüfbar"),
+        Light::Red => ("🔴", "Problem"),
     }
 }
 
@@ -129,11 +133,13 @@ pub fn html(report: &AuditReport, account: &str, checked_at: &str) -> String {
 td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}thead{{display:table-header-group}}\
 tr{{break-inside:avoid}}@page{{size:A4;margin:15mm}}@media print{{body{{margin:0;font-size:10pt}}a{{color:black}}}}</style></head>\
 <body><h1>Agent-Check für onOffice</h1><p>Konto: {account}<br>Geprüft am: {checked_at}</p>\
+<p><strong>Was noch offen ist:</strong> {left}</p>\
 <h2>Systembenutzer</h2><table><thead><tr><th>Status</th><th>Name</th><th>E-Mail</th><th>Offene Punkte</th></tr></thead><tbody>{rows}</tbody></table>\
 <h2>Alle Befunde ({n})</h2><table><thead><tr><th>Prüfung</th><th>Betrifft</th><th>Gesehen</th><th>Was tun</th></tr></thead><tbody>{findings}</tbody></table>\
 </body></html>",
         account = esc(account),
         checked_at = esc(checked_at),
+        left = esc(&report.left.summary().de),
         n = report.findings.len()
     )
 }

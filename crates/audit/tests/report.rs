@@ -23,11 +23,15 @@ async fn csv_and_html_hold_every_finding_and_every_system_user() {
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
     assert_eq!(
         lines.len(),
-        report.findings.len() + 2,
-        "title, header, one per finding"
+        report.findings.len() + 3,
+        "title, what is left, header, one per finding"
+    );
+    assert_eq!(
+        lines[1],
+        format!("\"Was noch offen ist\";\"{}\"", report.left.summary().de)
     );
     assert!(lines[0].contains("\"Isar <Wohnwerte>\";\"27.11.2026, 14:05 (Europe/Berlin)\""));
-    for (line, f) in lines[2..].iter().zip(&report.findings) {
+    for (line, f) in lines[3..].iter().zip(&report.findings) {
         assert!(line.contains(&format!("\"{}\"", f.subject)), "{line}");
         assert!(line.starts_with(&format!("\"{}\"", f.title.de)), "{line}");
         assert_eq!(line.matches("\";\"").count(), 5, "six cells: {line}");
@@ -49,9 +53,9 @@ async fn csv_and_html_hold_every_finding_and_every_system_user() {
         .iter()
         .filter(|u| u.light == audit::Light::Red)
         .count();
-    assert_eq!(html.matches("muss behoben werden").count(), red);
+    assert_eq!(html.matches("🔴 Problem</td>").count(), red);
     // What to do, in one line: one click for what the app fixes, the click path for the rest.
-    for (line, f) in lines[2..].iter().zip(&report.findings) {
+    for (line, f) in lines[3..].iter().zip(&report.findings) {
         let cell = line.rsplit("\";\"").next().unwrap().trim_end_matches('"');
         match &f.resolution {
             audit::Resolution::Fix { .. } => assert_eq!(cell, "In der App beheben (ein Klick)"),

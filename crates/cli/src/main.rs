@@ -357,7 +357,7 @@ async fn audit_cmd(
             "checked_at": audit::journal::rfc3339_now(),
             "findings": findings, "stats": report.stats, "makler": report.makler,
             "complete": report.complete, "assumptions": report.assumptions,
-            "mailboxes": report.mailboxes, "resolved": resolved,
+            "mailboxes": report.mailboxes, "resolved": resolved, "left": report.left,
         })
     };
     if let Some(path) = save.filter(|_| report.complete) {

@@ -81,13 +81,10 @@ pub fn print_report(report: &audit::AuditReport) {
         }
         println!();
     }
-    let fixable = report
-        .findings
-        .iter()
-        .filter(|f| f.kind.is_fixable())
-        .count();
-    if fixable > 0 {
-        println!("{fixable} Punkte lassen sich mit „oo-check fix“ beheben.");
+    println!("Was noch offen ist: {}", report.left.summary().de);
+    let changes = report.left.count(audit::left::Part::App);
+    if changes > 0 {
+        println!("„oo-check fix“ schreibt davon {changes} Änderungen.");
     }
 }
 
@@ -194,11 +191,6 @@ pub fn account_line(kind: &str, r: &crate::accounts::Run) -> String {
         ("audit", 0) | ("new", 0) | ("new", 10) => {
             let Some(v) = v else { return error() };
             let findings = v["findings"].as_array().map_or(0, |f| f.len());
-            let fixable = v["findings"].as_array().map_or(0, |f| {
-                f.iter()
-                    .filter(|x| x["resolution"]["type"] == "fix")
-                    .count()
-            });
             if kind == "new" {
                 if r.code == 10 {
                     format!(
@@ -208,13 +200,13 @@ pub fn account_line(kind: &str, r: &crate::accounts::Run) -> String {
                 } else {
                     format!("✔ {}: nichts Neues / nothing new", r.name)
                 }
-            } else if findings == 0 {
-                format!("✔ {}: alles in Ordnung / all fine", r.name)
             } else {
-                format!(
-                    "• {}: {findings} Punkte, davon {fixable} für die App / {findings} points, {fixable} for the app",
-                    r.name
-                )
+                // The account's line is the model's finish line (the same sentence the app and the report show).
+                let left: audit::left::Left =
+                    serde_json::from_value(v["left"].clone()).unwrap_or_default();
+                let mark = if left.all_done() { "✔" } else { "•" };
+                let said = left.summary();
+                format!("{mark} {}: {} / {}", r.name, said.de, said.en)
             }
         }
         (_, 3) => format!(

@@ -562,7 +562,9 @@ fn report_writes_the_apps_csv() {
     );
     assert_eq!(code, 0, "{err}");
     let csv = std::fs::read_to_string(dir.join("r.csv")).unwrap();
-    assert_eq!(csv.trim_end().split("\r\n").count(), findings + 2);
+    // Title, what is left (the model's sentence, as in the app), header, one line per finding.
+    assert_eq!(csv.trim_end().split("\r\n").count(), findings + 3);
+    assert!(csv.contains("\"Was noch offen ist\";\""));
     assert!(csv.contains("\"Agent-Check für onOffice\""));
     let (code, _, _) = oo_check(&["report", "--demo", "--out", "r.html"], &dir);
     assert_eq!(code, 0);
@@ -789,11 +791,11 @@ fn every_account_of_the_file_in_one_command_and_a_failing_one_never_stops_the_ot
     let lines: Vec<&str> = out.lines().skip(1).collect();
     assert_eq!(lines.len(), 3, "{out}");
     assert!(
-        lines[0].contains(names[0]) && lines[0].contains("Punkte"),
+        lines[0].contains(names[0]) && lines[0].contains("Agent-Check mit einem Klick"),
         "{out}"
     );
     assert!(
-        lines[1].contains(names[1]) && lines[1].contains("Punkte"),
+        lines[1].contains(names[1]) && lines[1].contains("Agent-Check mit einem Klick"),
         "{out}"
     );
     assert!(

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use audit::history::{self, FindingRef};
+use audit::history;
 use audit::{AuditReport, ProgressSink};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -22,10 +22,10 @@ pub struct AuditView {
     pub demo: bool,
     /// UTC, RFC 3339.
     pub checked_at: String,
-    /// Findings that were not there at the previous check (empty on the first).
-    pub new_since_last: Vec<FindingRef>,
-    /// Findings of the previous check that are gone.
-    pub fixed_since_last: Vec<FindingRef>,
+    /// Findings that were not there at the previous check (empty on the first), named.
+    pub new_since_last: Vec<history::Named>,
+    /// Findings of the previous check that are gone, named as that check named them.
+    pub fixed_since_last: Vec<history::Named>,
     /// What the person should know about the change journal: a damaged line, or changes an interrupted run
     /// announced and this start checked in onOffice.
     pub journal_notes: Vec<audit::Text>,
@@ -53,7 +53,15 @@ pub async fn remember(
         .checklist
         .as_ref()
         .map(|c| history::refs(&c.report));
-    let baseline = match connected.checklist.take() {
+    let old = connected.checklist.take();
+    // Names of what the baseline holds: a re-check starts from the checklist shown, others keep adding up.
+    let mut labels = match &old {
+        Some(o) if recheck => history::labels(&o.report),
+        Some(o) => o.labels.clone(),
+        None => Default::default(),
+    };
+    labels.extend(history::labels(&report));
+    let baseline = match old {
         Some(old) if !recheck && old.baseline.is_some() => old.baseline,
         _ => shown,
     };
@@ -78,6 +86,7 @@ pub async fn remember(
         report: Arc::new(report.clone()),
         checked_at: checked_at.clone(),
         baseline,
+        labels: labels.clone(),
         plan: None,
     });
     Ok(AuditView {
@@ -85,8 +94,8 @@ pub async fn remember(
         account: connected.label.clone(),
         demo,
         checked_at,
-        new_since_last: since.new,
-        fixed_since_last: since.fixed,
+        new_since_last: history::named(&since.new, &labels),
+        fixed_since_last: history::named(&since.fixed, &labels),
         journal_notes: Vec::new(),
     })
 }

@@ -8,7 +8,9 @@ import type { Text } from "./Text";
  */
 export type Assumption = { id: AssumptionId, state: AssumptionState, title: Text, 
 /**
- * What was seen (only counts, field names and value keys; never a name or an address).
+ * What was seen, in plain words: counts and onOffice's own labels ("Kontaktart „Makler“"), never a name or an
+ * address. Title, seen, meaning and todo are what the app shows, so none of them names the API (field names,
+ * value keys, relations): those go into the diagnosis file only (`reads`, `fields`, `value_keys`).
  */
 seen: Text, 
 /**

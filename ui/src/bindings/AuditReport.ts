@@ -3,6 +3,7 @@ import type { Assumption } from "./Assumption";
 import type { AuditStats } from "./AuditStats";
 import type { CheckName } from "./CheckName";
 import type { Finding } from "./Finding";
+import type { Left } from "./Left";
 import type { ListingRow } from "./ListingRow";
 import type { MailboxRow } from "./MailboxRow";
 import type { MaklerKey } from "./MaklerKey";
@@ -28,4 +29,8 @@ complete: boolean,
  * Where this account's Maklerbuch logs portal transfers (kind labels), when listings wait for a re-transfer:
  * the app then takes them off by itself. Empty: the person ticks them off.
  */
-transfer_kinds: Array<string>, };
+transfer_kinds: Array<string>, 
+/**
+ * What is left, by who acts next: the numbers every surface shows.
+ */
+left: Left, };

@@ -3,4 +3,4 @@
 /**
  * State of one of the five checks of a system user.
  */
-export type CheckState = "ok" | "problem" | "unknown" | "manual";
+export type CheckState = "ok" | "problem" | "unknown" | "manual" | "sign";

@@ -254,14 +254,17 @@ class AppStore {
     await this.preview();
   }
 
-  async preview() {
+  /** Plans the ticked findings; `keep`: planned again after a pick, so what the person unticked stays unticked. */
+  async preview(keep = false) {
     const d = this.dialog;
     if (!d) return;
     const findings = d.offered.filter((r) => d.ticked.has(refKey(r)));
+    const itemKey = (i: { kind: string; subject: string; op: { op: string } }) => `${i.kind}|${i.subject}|${i.op.op}`;
+    const unticked = new Set(keep && d.plan ? d.plan.items.filter((i) => !d.planTicked.has(i.id)).map(itemKey) : []);
     await this.run(async () => {
       const plan = await api.planFixes({ findings, choices: d.choices });
       d.plan = plan;
-      d.planTicked = new Set(plan.items.map((i) => i.id));
+      d.planTicked = new Set(plan.items.filter((i) => !unticked.has(itemKey(i))).map((i) => i.id));
       d.confirming = false;
     });
   }

@@ -149,13 +149,23 @@ describe("audit", () => {
 describe("re-check", () => {
   it("shows what got fixed and what is new since the last check", async () => {
     const view = auditView([noContact]);
-    view.fixed_since_last = [{ kind: "user.not_makler", subject: "address:1002" }];
-    view.new_since_last = [{ kind: "estate.no_contact", subject: "estate:2000" }];
+    view.fixed_since_last = [
+      { kind: "user.not_makler", subject: "address:1002", title: { de: "Kontaktart „Makler“ fehlt", en: "x" }, label: "Thomas Lehmann" },
+    ];
+    view.new_since_last = [
+      { kind: "estate.no_contact", subject: "estate:2000", title: { de: "Kein Ansprechpartner verknüpft", en: "x" }, label: "Helle 3-Zimmer-Wohnung (M-10000)" },
+    ];
     backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => view });
     render(App);
+    // Closed by default (it never covers the screen), opened below the sticky header, named, never numbered.
+    const toggle = await screen.findByTestId("delta-toggle");
+    expect(toggle.textContent).toContain("1 erledigt, 1 neu");
+    expect(screen.queryByTestId("delta")).toBeNull();
+    await fireEvent.click(toggle);
     const delta = await screen.findByTestId("delta");
-    expect(delta.textContent).toContain("1 erledigt, 1 neu");
-    expect(delta.textContent).toContain("Kontaktart „Makler“ ergänzen – Adresse 1002");
+    expect(delta.closest(".sticky")).toBeNull();
+    expect(delta.textContent).toContain("Kontaktart „Makler“ fehlt – Thomas Lehmann");
+    expect(delta.textContent).not.toMatch(/Adresse \d+/);
     expect(delta.textContent).toContain("Helle 3-Zimmer-Wohnung (M-10000)");
   });
 });
@@ -245,8 +255,10 @@ describe("fixes", () => {
     render(App);
     await fireEvent.click(await screen.findByTestId("fix-all"));
     const select = (await screen.findByTestId("needs-contact")) as HTMLSelectElement;
+    // What needs a choice comes first, and a pick counts at once (no hidden refresh step).
+    expect(screen.queryByText("Vorschau aktualisieren")).toBeNull();
+    expect(select.getAttribute("aria-label")).toBe("Ansprechpartner für Helle 3-Zimmer-Wohnung (M-10000)");
     await fireEvent.change(select, { target: { value: "1002" } });
-    await fireEvent.click(screen.getByText("Vorschau aktualisieren"));
     await waitFor(() => expect(called("plan_fixes").length).toBe(2));
     expect((called("plan_fixes")[1].args.request as { choices: unknown }).choices).toEqual({ emails: {}, contacts: { 2000: 1002 } });
   });
@@ -302,8 +314,7 @@ describe("fixes", () => {
     expect(screen.getByText(/Bitte eine gültige E-Mail-Adresse eingeben/)).toBeTruthy();
     expect((screen.getByTestId("fix-confirm") as HTMLButtonElement).disabled).toBe(true);
     await fireEvent.input(input, { target: { value: "sabine@isar-wohnwerte.de" } });
-    await fireEvent.click(screen.getByText("Vorschau aktualisieren"));
-    expect(await screen.findByText(/sabine@isar-wohnwerte.de/)).toBeTruthy();
+    expect(await screen.findByText(/sabine@isar-wohnwerte.de/, {}, { timeout: 2000 })).toBeTruthy();
     expect(called("plan_fixes")[1].args).toEqual({
       request: { findings: [{ kind: "user.no_email", subject: "address:1003" }], choices: { emails: { 1003: "sabine@isar-wohnwerte.de" }, contacts: {} } },
     });
@@ -471,17 +482,35 @@ describe("finish line", () => {
     let view = auditView();
     backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => view });
     render(App);
-    expect((await screen.findByTestId("left-in-app")).textContent?.trim()).toBe("In der App zu tun: 2");
-    expect(screen.getByTestId("left-in-onoffice").textContent).toContain("In onOffice zu tun: 1");
-    expect(screen.getByTestId("left-in-onoffice").textContent).toContain("(");
-    expect(screen.getByTestId("left-transfers").textContent?.trim()).toBe("Objekte neu an die Portale übertragen: 0");
+    // Every number from the engine's model: the header's part and the button say the same.
+    const appPart = await screen.findByTestId("left-app");
+    expect(appPart.getAttribute("data-count")).toBe("2");
+    expect(appPart.textContent?.trim()).toBe("2 Änderungen schreibt Agent-Check mit einem Klick");
+    expect(screen.getByTestId("fix-all").getAttribute("data-count")).toBe("2");
+    expect(screen.getByTestId("fix-all").textContent?.trim()).toBe("Alle beheben (2)");
+    expect(screen.getByTestId("left-on_office").getAttribute("data-count")).toBe("1");
+    expect(screen.getByTestId("left-on_office").textContent).toContain("nur in onOffice zu lösen");
+    expect(screen.getByTestId("left-on_office").textContent).toContain("(");
+    expect(screen.getByTestId("left-portals").getAttribute("data-count")).toBe("0");
+    expect(screen.queryByTestId("all-done")).toBeNull();
     view = auditView([external, transfer]);
     await fireEvent.click(screen.getByTestId("recheck"));
-    await waitFor(() => expect(screen.getByTestId("left-in-app").textContent?.trim()).toBe("In der App: erledigt ✓"));
-    expect(screen.getByTestId("left-transfers").textContent?.trim()).toBe("Objekte neu an die Portale übertragen: 1");
+    // The app's part is done, said with its scope; "Alles erledigt" is not said while other parts are open.
+    await waitFor(() => expect(screen.getByTestId("left-app").textContent?.trim()).toBe("Was Agent-Check selbst ändern kann: erledigt ✓"));
+    expect(screen.queryByTestId("fix-all")).toBeNull();
+    expect(screen.queryByTestId("all-done")).toBeNull();
+    expect(document.body.textContent).not.toContain("Alles erledigt");
+    expect(screen.getByTestId("left-portals").getAttribute("data-count")).toBe("1");
+    expect(screen.getByTestId("left-portals").textContent).toContain("neu an die Portale übertragen");
     expect(called("run_audit").at(-1)!.args).toEqual({ recheck: true });
-    // The legend says what the symbols mean, and each cell says it in words for screen readers.
-    expect(screen.getByTestId("legend").textContent).toContain("nicht prüfbar");
+    // The legend says what the symbols shown mean, from the same rule as the rows; each cell says it in words.
+    const legend = screen.getByTestId("legend");
+    expect(legend.querySelector('[data-legend="red"]')?.textContent).toContain("mindestens ein Problem");
+    expect(legend.querySelector('[data-legend="problem"]')?.textContent).toContain("Problem");
+    expect(screen.getAllByTestId("user-row")[0].getAttribute("data-light")).toBe("red");
+    view = auditView([]);
+    await fireEvent.click(screen.getByTestId("recheck"));
+    await waitFor(() => expect(screen.getByTestId("all-done").textContent).toContain("Alles erledigt"));
     expect(screen.getAllByTestId("user-row")[0].textContent).toContain("Problem: „Makler“ fehlt");
   });
 });
@@ -536,7 +565,7 @@ describe("mail booking", () => {
         addresses: [1003],
         names: ["Julia Meier"],
       },
-      { ...m, email: "leon@gmx.de", kind: { kind: "external", provider: "GMX" }, addresses: [1004], names: ["Leon Krause"] },
+      { ...m, email: "leon@gmx.de", kind: { kind: "external", provider: "GMX" }, addresses: [1004], names: ["Leon Krause"], verdict: { verdict: "external" } },
     ];
     return view;
   }
@@ -575,24 +604,43 @@ describe("mail booking", () => {
     const view = withMailboxes();
     const [thomas, julia] = view.report.mailboxes;
     view.report.mailboxes = [
-      { ...thomas, evidence: { verdict: "booked", count: 14, last: "2026-11-28" } },
-      { ...julia, evidence: { verdict: "silent", listings: 2, days: 61 } },
+      { ...thomas, evidence: { verdict: "booked", count: 14, last: "2026-11-28" }, verdict: { verdict: "booked" } },
+      { ...julia, evidence: { verdict: "silent", listings: 2, days: 61 }, verdict: { verdict: "sign", confirmed: null } },
       view.report.mailboxes[2],
     ];
+    let confirmed = false;
     backend({
       connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
       run_audit: () => view,
+      confirm_mail_booking: () => {
+        confirmed = true;
+        const after = structuredClone(view);
+        after.report.mailboxes[1].verdict = { verdict: "confirmed_despite_sign", date: "2026-12-05", until: "2026-12-18" };
+        after.report.mailboxes[1].confirmed = "2026-12-05";
+        return after;
+      },
     });
     render(App);
     await fireEvent.click(await screen.findByTestId("tab-mail"));
-    const rows = await screen.findAllByTestId("mailbox");
+    let rows = await screen.findAllByTestId("mailbox");
     expect(rows[0].textContent).toContain("Anfragen werden verbucht: 14 in 30 Tagen, zuletzt am 28.11.2026");
     expect(rows[0].querySelector("input")).toBeNull();
+    // One verdict per card: the sign, and no tick in the bulk list ("Alle auswählen" cannot confirm it).
+    expect(rows.every((r) => r.querySelectorAll('[data-testid="mail-verdict"]').length === 1)).toBe(true);
     expect(rows[1].textContent).toContain("Anzeichen");
     expect(rows[1].textContent).toContain("bis zu 61 Tage");
-    expect(rows[1].querySelector("input")).not.toBeNull();
-    // Only the silent mailbox waits for a tick.
-    expect(screen.getAllByTestId("mail-tick").length).toBe(1);
+    expect(rows[1].querySelector("input")).toBeNull();
+    expect(screen.queryAllByTestId("mail-tick").length).toBe(0);
+    // Confirmed on its own, with what happens next; then the card says that, not the sign as well.
+    await fireEvent.click(screen.getByTestId("mail-despite-open"));
+    expect(screen.getByTestId("mail-despite").textContent).toContain("erscheint das Anzeichen wieder");
+    await fireEvent.click(screen.getByTestId("mail-despite-yes"));
+    await waitFor(() => expect(confirmed).toBe(true));
+    rows = await screen.findAllByTestId("mailbox");
+    await waitFor(() => expect(rows[1].getAttribute("data-verdict")).toBe("confirmed_despite_sign"));
+    expect(rows[1].textContent).toContain("trotz Anzeichen");
+    expect(rows[1].textContent).toContain("18.12.2026");
+    expect(rows[1].textContent).not.toContain("Wahrscheinlich fehlt");
   });
 
   it("confirms the blue tick from inside the user's finding", async () => {

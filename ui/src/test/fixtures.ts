@@ -1,5 +1,5 @@
 // Hand-built backend answers for the UI tests, typed with the generated bindings so they stay in step with Rust.
-import type { AuditView, Finding, FixPlan, HistoryItem } from "../bindings";
+import type { AuditView, Finding, FixPlan, HistoryItem, Left, PartLeft } from "../bindings";
 
 const t = (de: string, en = de) => ({ de, en });
 
@@ -42,6 +42,27 @@ export const noContact: Finding = {
   resolution: { type: "fix", fix: "assign_contact_person" },
 };
 
+/** The engine's model of what is left, for hand-built findings (no choice needed, one mailbox per finding). */
+export function leftOf(findings: Finding[]): Left {
+  const part = (pick: (f: Finding) => boolean, de: (n: number) => string): PartLeft => {
+    const act = findings.filter(pick).map((f) => ({ kind: f.kind, subject: f.subject }));
+    return { count: act.length, act, follow: [], said: act.length ? t(de(act.length)) : t("", "") };
+  };
+  const left = {
+    app: part((f) => f.resolution.type === "fix", (n) => `${n} Änderungen schreibt Agent-Check mit einem Klick`),
+    choice: part(() => false, (n) => `${n} warten auf Ihre Wahl`),
+    confirm: part((f) => f.kind === "user.mail_booking_unconfirmed", (n) => `${n} Postfächer warten auf Ihre Bestätigung`),
+    on_office: part(
+      (f) => f.resolution.type === "manual" && f.kind !== "user.mail_booking_unconfirmed" && f.kind !== "estate.portal_transfer_pending",
+      (n) => `${n} Punkte nur in onOffice zu lösen`,
+    ),
+    portals: part((f) => f.kind === "estate.portal_transfer_pending", (n) => `${n} Objekte neu an die Portale übertragen`),
+  };
+  const open = [left.app, left.choice, left.confirm, left.on_office, left.portals].filter((p) => p.count > 0);
+  const said = open.length ? t(open.map((p) => p.said.de).join(" · ")) : t("Alles erledigt.", "All done.");
+  return { ...left, said };
+}
+
 export function auditView(findings: Finding[] = [notMakler, external, noContact]): AuditView {
   return {
     account: "Demo: Isar Wohnwerte GmbH",
@@ -83,13 +104,14 @@ export function auditView(findings: Finding[] = [notMakler, external, noContact]
         },
       ],
       mailboxes: [
-        { email: "thomas@isar-wohnwerte.de", kind: { kind: "microsoft365" }, addresses: [1002], names: ["Thomas Lehmann"], confirmed: null, evidence: { verdict: "unknown", why: "no_listings" } },
+        { email: "thomas@isar-wohnwerte.de", kind: { kind: "microsoft365" }, addresses: [1002], names: ["Thomas Lehmann"], confirmed: null, evidence: { verdict: "unknown", why: "no_listings" }, verdict: { verdict: "to_confirm" } },
       ],
       makler: { status: "found", key: "Makler", label: "Makler" },
       stats: { elapsed_ms: 120, requests: 4, actions: 6, users: 20, system_addresses: 19, rentals: 99, mailboxes_not_checked: 0 },
       assumptions: [],
       complete: true,
       transfer_kinds: [],
+      left: leftOf(findings),
     },
   };
 }

@@ -10,6 +10,7 @@ mod system_user;
 mod tests;
 pub mod wording;
 
+pub use system_user::{tick_is_fresh, tick_trusted_until};
 pub use wording::quota_mail;
 
 use std::collections::BTreeSet;
@@ -23,7 +24,9 @@ use crate::snapshot::{MaklerKey, Snapshot};
 use crate::subject::Subject;
 use crate::text::Text;
 
-/// Traffic light of a checklist row.
+/// Traffic light of a checklist row. One rule, from the row's cells ([`Light::of`]): red when a cell shows a proven
+/// problem, yellow when none does but a cell shows a sign, waits for a confirmation or could not be checked, green
+/// when every cell is fine.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -31,6 +34,19 @@ pub enum Light {
     Green,
     Yellow,
     Red,
+}
+
+impl Light {
+    /// The light of a row with these cells.
+    pub fn of(checks: &[Check]) -> Light {
+        if checks.iter().any(|c| c.state == CheckState::Problem) {
+            Light::Red
+        } else if checks.iter().all(|c| c.state == CheckState::Ok) {
+            Light::Green
+        } else {
+            Light::Yellow
+        }
+    }
 }
 
 /// State of one of the five checks of a system user.
@@ -44,6 +60,8 @@ pub enum CheckState {
     Unknown,
     /// Only a person can confirm it.
     Manual,
+    /// A sign ("Anzeichen") from the Maklerbuch that something is wrong, not a proof.
+    Sign,
 }
 
 /// The five checks of a system user, in the checklist's column order.

@@ -49,22 +49,22 @@ fn unlinked_row(
     name: &str,
     user_nr: Option<u64>,
     address: Option<&AddressInfo>,
-    light: Light,
     detail: Text,
     kind: FindingKind,
 ) -> SystemUserRow {
+    let checks = vec![Check {
+        name: CheckName::Linked,
+        state: CheckState::Problem,
+        detail,
+    }];
     SystemUserRow {
         name: name.to_string(),
         user_nr,
         address_id: address.map(|a| a.id),
         email: address.and_then(|a| a.default_email.clone()),
         mailbox: None,
-        light,
-        checks: vec![Check {
-            name: CheckName::Linked,
-            state: CheckState::Problem,
-            detail,
-        }],
+        light: Light::of(&checks),
+        checks,
         findings: vec![kind],
     }
 }
@@ -99,14 +99,8 @@ pub(super) fn evaluate(
             out.findings
                 .push(finding(kind, Subject::User(u.nr), &u.name, said));
             let detail = wording::seen_short(&u.username);
-            out.users.push(unlinked_row(
-                &u.name,
-                Some(u.nr),
-                None,
-                Light::Red,
-                detail,
-                kind,
-            ));
+            out.users
+                .push(unlinked_row(&u.name, Some(u.nr), None, detail, kind));
         }
     }
 
@@ -120,14 +114,8 @@ pub(super) fn evaluate(
                 out.findings
                     .push(finding(kind, Subject::Address(a.id), &a.name, said));
                 let detail = wording::no_user_linked();
-                out.users.push(unlinked_row(
-                    &a.name,
-                    None,
-                    Some(a),
-                    Light::Yellow,
-                    detail,
-                    kind,
-                ));
+                out.users
+                    .push(unlinked_row(&a.name, None, Some(a), detail, kind));
             }
             continue;
         };
@@ -153,13 +141,7 @@ pub(super) fn evaluate(
         }) {
             open.insert(a.id);
         }
-        let light = if open.contains(&a.id) {
-            Light::Red
-        } else if kinds.is_empty() {
-            Light::Green
-        } else {
-            Light::Yellow
-        };
+        let light = Light::of(&checks);
         out.users.push(SystemUserRow {
             name: a.name.clone(),
             user_nr: Some(nr),
@@ -277,6 +259,14 @@ fn mail(
             CheckState::Ok,
             wording::booking_seen(*count, last),
         ),
+        (Some(date), Some(BookingEvidence::Silent { .. })) if fresh_tick => row.check(
+            CheckName::Booking,
+            CheckState::Ok,
+            wording::booking_confirmed_despite_sign(
+                &date,
+                &tick_trusted_until(&date).unwrap_or_default(),
+            ),
+        ),
         (Some(date), _) if fresh_tick => row.check(
             CheckName::Booking,
             CheckState::Ok,
@@ -287,7 +277,7 @@ fn mail(
             row.raise(out, FindingKind::MailBookingSilent, &a.name, said);
             row.check(
                 CheckName::Booking,
-                CheckState::Problem,
+                CheckState::Sign,
                 wording::booking_silent(tick.as_deref()),
             );
         }
@@ -309,8 +299,17 @@ fn mail(
     kind
 }
 
+/// The last day a tick confirmed on `date` ("YYYY-MM-DD") is trusted, as "YYYY-MM-DD".
+pub fn tick_trusted_until(date: &str) -> Option<String> {
+    let day = date.trim().parse::<jiff::civil::Date>().ok()?;
+    let last = day
+        .checked_add(jiff::Span::new().days(TICK_TRUSTED_DAYS - 1))
+        .ok()?;
+    Some(last.to_string())
+}
+
 /// Whether a tick confirmed on `date` ("YYYY-MM-DD") is younger than 14 days at the moment of the read.
-pub(super) fn tick_is_fresh(date: &str, now: Option<jiff::civil::DateTime>) -> bool {
+pub fn tick_is_fresh(date: &str, now: Option<jiff::civil::DateTime>) -> bool {
     let (Ok(day), Some(now)) = (date.trim().parse::<jiff::civil::Date>(), now) else {
         return false;
     };

@@ -455,7 +455,7 @@ fn the_maklerbuch_decides_mail_booking_and_a_fresh_tick_is_trusted_for_14_days()
             ..
         }
     ));
-    assert_eq!(booking_cell(&e, 100).0, CheckState::Problem);
+    assert_eq!(booking_cell(&e, 100).0, CheckState::Sign);
     // A sign, not proof: the row is yellow, and Anna stays a ready contact for her listings.
     assert_eq!(
         e.users
@@ -474,11 +474,14 @@ fn the_maklerbuch_decides_mail_booking_and_a_fresh_tick_is_trusted_for_14_days()
     settings.set_mail_booking_confirmed("anna@firma.de", Some("2026-11-18".into()));
     let e = evaluate(&s, &settings, &BTreeSet::new());
     assert!(e.findings.is_empty(), "{:?}", e.findings);
+    // One verdict: the tick, with what happens next (the sign returns after 01.12.2026 without a booked enquiry).
     assert_eq!(
         booking_cell(&e, 100),
         (
             CheckState::Ok,
-            "Blauer Haken bestätigt am 2026-11-18".into()
+            "Haken bestätigt am 18.11.2026, trotz Anzeichen; wird bis 01.12.2026 keine Anfrage verbucht, \
+             erscheint das Anzeichen wieder"
+                .into()
         )
     );
     // Exactly 14 days old: the evidence decides, and says the tick is contradicted.
@@ -487,7 +490,7 @@ fn the_maklerbuch_decides_mail_booking_and_a_fresh_tick_is_trusted_for_14_days()
     assert_eq!(
         booking_cell(&e, 100),
         (
-            CheckState::Problem,
+            CheckState::Sign,
             "Bestätigt am 17.11.2026, aber seitdem keine Anfrage verbucht (Anzeichen)".into()
         )
     );

@@ -1,4 +1,5 @@
-//! The verdicts on the contact type field: the value `Systembenutzer` and the Makler key.
+//! The verdicts on the contact type field: the value `Systembenutzer` and the Makler key. What the person reads
+//! names the contact types by their labels ("Kontaktart „Makler“"); the keys stay in the diagnosis file.
 
 use onoffice::{ActionResult, FieldCatalog};
 
@@ -21,8 +22,8 @@ pub(super) fn verdicts(
             let seen = match fields_r {
                 Err(e) => error_text(e),
                 Ok(_) => Text::new(
-                    "Die Feldkonfiguration kam in unerwarteter Form.",
-                    "The field configuration came in an unexpected shape.",
+                    "onOffice hat die Liste der Felder in unerwarteter Form geschickt.",
+                    "onOffice sent the list of fields in an unexpected form.",
                 ),
             };
             assumptions.push(unknown(AssumptionId::SystemUserValue, seen.clone()));
@@ -30,8 +31,8 @@ pub(super) fn verdicts(
         }
         (Some(_), None) => {
             let seen = Text::new(
-                "Das Feld „Kontaktart“ (ArtDaten) fehlt in der Feldkonfiguration der Adressen.",
-                "The field \"Kontaktart\" (ArtDaten) is missing from the address field configuration.",
+                "Das Feld „Kontaktart“ der Adressen ist für die App nicht sichtbar.",
+                "The contact type field of the addresses is not visible to the app.",
             );
             let meaning = Text::new(
                 "Ohne Kontaktart findet die App keine Systembenutzer und keine Makler; die Checkliste bliebe leer.",
@@ -57,12 +58,12 @@ pub(super) fn verdicts(
                     AssumptionId::SystemUserValue,
                     match count {
                         Some(n) => Text::new(
-                            format!("Wert „Systembenutzer“ vorhanden, {n} Adressen"),
-                            format!("Value \"Systembenutzer\" present, {n} addresses"),
+                            format!("{n} Adressen mit der Kontaktart „Systembenutzer“"),
+                            format!("{n} addresses with the contact type \"Systembenutzer\""),
                         ),
                         None => Text::new(
-                            "Wert „Systembenutzer“ vorhanden",
-                            "Value \"Systembenutzer\" present",
+                            "Die Kontaktart „Systembenutzer“ ist vorhanden",
+                            "The contact type \"Systembenutzer\" is there",
                         ),
                     },
                 )
@@ -70,48 +71,65 @@ pub(super) fn verdicts(
                 fails(
                     AssumptionId::SystemUserValue,
                     Text::new(
-                        format!("Die Kontaktart hat {} Werte, aber keinen mit dem Schlüssel „Systembenutzer“.", keys.len()),
-                        format!("The contact type has {} values, but none with the key \"Systembenutzer\".", keys.len()),
+                        format!("Unter den {} Kontaktarten fehlt „Systembenutzer“.", keys.len()),
+                        format!("Among the {} contact types, \"Systembenutzer\" is missing.", keys.len()),
                     ),
                     Text::new(
-                        "Die App erkennt Systembenutzer-Adressen an diesem Wert; ohne ihn bleibt die Checkliste der Systembenutzer leer.",
-                        "The app recognises system user addresses by this value; without it the system user checklist stays empty.",
+                        "Die App erkennt die Adressen der Systembenutzer an dieser Kontaktart; ohne sie bleibt die Checkliste der Systembenutzer leer.",
+                        "The app recognises the system users' addresses by this contact type; without it the system user checklist stays empty.",
                     ),
                     Text::new(
-                        "onOffice-Support bitten, den Wert „Systembenutzer“ der Kontaktart zu prüfen",
-                        "Ask onOffice support to check the contact type value \"Systembenutzer\"",
+                        "Den onOffice-Support bitten, die Kontaktart „Systembenutzer“ zu prüfen",
+                        "Ask onOffice support to check the contact type \"Systembenutzer\"",
                     ),
                 )
             });
             assumptions.push(
                 match resolve_makler_key(&field.permitted, settings.makler_key()) {
+                    MaklerKey::Found { label, .. } if label == "Makler" => holds(
+                        AssumptionId::MaklerKey,
+                        Text::new(
+                            "Die Kontaktart „Makler“ ist vorhanden",
+                            "The contact type \"Makler\" is there",
+                        ),
+                    ),
                     MaklerKey::Found { label, .. } => holds(
                         AssumptionId::MaklerKey,
                         Text::new(
-                            format!("Schlüssel „Makler“ (angezeigt als „{label}“)"),
-                            format!("Key \"Makler\" (shown as \"{label}\")"),
+                            format!("Die Kontaktart „Makler“ heißt bei Ihnen „{label}“"),
+                            format!("The contact type \"Makler\" is called \"{label}\" in your account"),
                         ),
                     ),
-                    MaklerKey::Chosen { key, .. } => holds(
+                    MaklerKey::Chosen { label, .. } => holds(
                         AssumptionId::MaklerKey,
                         Text::new(
-                            format!("Gewählter Schlüssel „{key}“"),
-                            format!("Chosen key \"{key}\""),
+                            format!("Sie haben „{label}“ als Makler-Wert gewählt"),
+                            format!("You chose \"{label}\" as the broker value"),
                         ),
                     ),
                     MaklerKey::Missing { candidates } => fails(
                         AssumptionId::MaklerKey,
-                        Text::new(
-                            format!("Kein Schlüssel „Makler“; {} mögliche Werte", candidates.len()),
-                            format!("No key \"Makler\"; {} possible values", candidates.len()),
-                        ),
+                        match candidates.len() {
+                            0 => Text::new(
+                                "Keine Kontaktart „Makler“ gefunden, auch keine, die danach klingt.",
+                                "No contact type \"Makler\" found, nor one that sounds like it.",
+                            ),
+                            1 => Text::new(
+                                "Keine Kontaktart „Makler“ gefunden; eine andere käme dafür in Frage.",
+                                "No contact type \"Makler\" found; one other could stand for it.",
+                            ),
+                            n => Text::new(
+                                format!("Keine Kontaktart „Makler“ gefunden; {n} andere kämen dafür in Frage."),
+                                format!("No contact type \"Makler\" found; {n} others could stand for it."),
+                            ),
+                        },
                         Text::new(
                             "Bis der Makler-Wert feststeht, kann die App „Makler“ nicht prüfen und nicht ergänzen.",
                             "Until the broker value is known, the app cannot check or add \"Makler\".",
                         ),
                         Text::new(
-                            "In der App den Wert wählen, der für Makler steht, oder den onOffice-Support fragen",
-                            "Pick the value that stands for brokers in the app, or ask onOffice support",
+                            "In der App die Kontaktart wählen, die bei Ihnen für Makler steht, oder den onOffice-Support fragen",
+                            "Pick in the app the contact type that stands for brokers in your account, or ask onOffice support",
                         ),
                     ),
                 },

@@ -120,7 +120,9 @@ pub struct Assumption {
     pub id: AssumptionId,
     pub state: AssumptionState,
     pub title: Text,
-    /// What was seen (only counts, field names and value keys; never a name or an address).
+    /// What was seen, in plain words: counts and onOffice's own labels ("Kontaktart „Makler“"), never a name or an
+    /// address. Title, seen, meaning and todo are what the app shows, so none of them names the API (field names,
+    /// value keys, relations): those go into the diagnosis file only (`reads`, `fields`, `value_keys`).
     pub seen: Text,
     /// What it means for the checklist and what to do (empty when it holds).
     pub meaning: Text,

@@ -10,12 +10,14 @@ use onoffice::api::{
     RELATION_USER_ADDRESS,
 };
 use onoffice::client::paged;
-use onoffice::{Client, FieldCatalog, RelationSide};
+use onoffice::{ActionResult, Client, FieldCatalog, RelationSide};
 
-use super::{fails, figure, holds, refused, unknown, AssumptionId, Diagnosis};
+use super::{
+    fails, figure, holds, refused, unknown, Assumption, AssumptionId, Diagnosis, ReadFigure,
+};
 use crate::settings::Settings;
 use crate::snapshot::{
-    parse_user, rental_filter, system_address_filter, CONTACT_TYPE_FIELD, ESTATE_FIELDS,
+    parse_user, rental_filter, system_address_filter, UserInfo, CONTACT_TYPE_FIELD, ESTATE_FIELDS,
     USER_FIELDS,
 };
 use crate::text::Text;
@@ -55,7 +57,7 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
         figure("get fields", &first[0]),
         figure("read user", &first[1]),
         figure("read address (Systembenutzer)", &first[2]),
-        figure("read estate (Vermietung)", &first[3]),
+        estate_figure(&first[3]),
     ];
     let mut it = first.into_iter();
     let (fields_r, users_r, system_r, rentals_r, kinds_r) = (
@@ -75,15 +77,9 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
         .ok()
         .and_then(|r| FieldCatalog::from_records(&r.records).ok());
 
-    let users: Vec<_> = users_r
-        .as_ref()
-        .map(|r| r.records.iter().filter_map(parse_user).collect())
-        .unwrap_or_default();
+    let users = users_of(&users_r);
     let linked_by_field = users.iter().filter(|u| u.address_id.is_some()).count();
-    let rental_ids: Vec<u64> = rentals_r
-        .as_ref()
-        .map(|r| r.records.iter().filter_map(|r| r.numeric_id()).collect())
-        .unwrap_or_default();
+    let rental_ids = ids_of(&rentals_r);
 
     // Second round trip: relations.
     let mut second = Vec::new();
@@ -171,6 +167,16 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
         })
         .unwrap_or_default();
     let mut agents_log_counts: BTreeMap<String, u64> = BTreeMap::new();
+    if let Some(Ok(r)) = &log_r {
+        for e in &r.records {
+            let key = format!(
+                "{} / {}",
+                e.text("Aktionsart").unwrap_or_default(),
+                e.text("Aktionstyp").unwrap_or_default()
+            );
+            *agents_log_counts.entry(key).or_default() += 1;
+        }
+    }
     let (relations, link_relation) = if rental_ids.is_empty() {
         (Vec::new(), second.first())
     } else {
@@ -189,282 +195,17 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
         reads.push(figure("idsfromrelation user:address", r));
     }
 
-    let mut assumptions = Vec::new();
-    // Users readable.
-    assumptions.push(match &users_r {
-        Ok(r) if !r.records.is_empty() => holds(
-            AssumptionId::UsersReadable,
-            Text::new(
-                format!("{} Benutzer gelesen", r.records.len()),
-                format!("{} users read", r.records.len()),
-            ),
-        ),
-        Ok(_) => fails(
-            AssumptionId::UsersReadable,
-            Text::new("Die Benutzerliste ist leer.", "The user list is empty."),
-            Text::new(
-                "Ohne Benutzer kann die App keine Systembenutzer prüfen; meist fehlt dem API-Benutzer ein Recht.",
-                "Without users the app cannot check any system user; usually the API user lacks a right.",
-            ),
-            Text::new(
-                format!("{}: „Benutzerdaten über API auslesen“ erlauben", RIGHTS_PATH.0),
-                format!("{}: allow \"Read out user data via API\"", RIGHTS_PATH.1),
-            ),
-        ),
-        Err(e) => refused(
-            AssumptionId::UsersReadable,
-            e,
-            Text::new(
-                "Ohne Benutzer kann die App keine Systembenutzer prüfen.",
-                "Without users the app cannot check any system user.",
-            ),
-            Text::new(
-                format!("{}: „Benutzerdaten über API auslesen“ erlauben", RIGHTS_PATH.0),
-                format!("{}: allow \"Read out user data via API\"", RIGHTS_PATH.1),
-            ),
-        ),
-    });
-
-    // ArtDaten with Systembenutzer, and the Makler key.
-    assumptions.extend(super::contact_type::verdicts(
-        catalog.as_ref(),
-        &fields_r,
-        &system_r,
-        settings,
-    ));
-
-    // vermarktungsart = miete.
-    let marketing = catalog
-        .as_ref()
-        .and_then(|c| c.field("estate", "vermarktungsart"));
-    assumptions.push(match marketing {
-        Some(f) if f.permitted.iter().any(|p| p.key == "miete") => holds(
-            AssumptionId::RentalValue,
-            Text::new("Wert „miete“ vorhanden", "Value \"miete\" present"),
-        ),
-        Some(f) if !f.permitted.is_empty() => fails(
-            AssumptionId::RentalValue,
-            Text::new(
-                format!(
-                    "Die Vermarktungsart hat die Werte {}, aber nicht „miete“.",
-                    keys_of(f)
-                ),
-                format!(
-                    "The marketing type has the values {}, but not \"miete\".",
-                    keys_of(f)
-                ),
-            ),
-            Text::new(
-                "Die App erkennt Vermietungsobjekte an „miete“; ohne den Wert findet sie keine.",
-                "The app recognises rentals by \"miete\"; without the value it finds none.",
-            ),
-            Text::new(
-                "onOffice-Support fragen, unter welchem Wert Vermietungen geführt werden",
-                "Ask onOffice support which value marks rentals",
-            ),
-        ),
-        // Not listed (or listed without values): the read decides.
-        _ => unknown(
-            AssumptionId::RentalValue,
-            Text::new(
-                "Die Vermarktungsart ist in der Feldkonfiguration nicht aufgeführt.",
-                "The marketing type is not listed in the field configuration.",
-            ),
-        ),
-    });
-
-    // The estate fields the audit reads come back.
-    assumptions.push(match &rentals_r {
-        Err(e) => refused(
-            AssumptionId::EstateFields,
-            e,
-            Text::new(
-                "Ohne diese Felder kann die App Vermietungsobjekte nicht finden oder nicht zuordnen.",
-                "Without these fields the app cannot find or assign rental listings.",
-            ),
-            Text::new(
-                format!("{}: Leserechte für Immobilien prüfen", RIGHTS_PATH.0),
-                format!("{}: check read rights for estates", RIGHTS_PATH.1),
-            ),
-        ),
-        Ok(r) if r.records.is_empty() => unknown(
-            AssumptionId::EstateFields,
-            Text::new(
-                "Keine aktiven Vermietungsobjekte gefunden.",
-                "No active rental listings found.",
-            ),
-        ),
-        Ok(r) => {
-            let missing: Vec<&str> = ESTATE_FIELDS
-                .iter()
-                .copied()
-                .filter(|f| !r.records.iter().any(|rec| rec.elements.contains_key(*f)))
-                .collect();
-            if missing.is_empty() {
-                holds(
-                    AssumptionId::EstateFields,
-                    Text::new(
-                        format!("{} Felder kommen zurück", ESTATE_FIELDS.len()),
-                        format!("{} fields come back", ESTATE_FIELDS.len()),
-                    ),
-                )
-            } else {
-                fails(
-                    AssumptionId::EstateFields,
-                    Text::new(
-                        format!("Diese Objektfelder kommen nicht zurück: {}.", missing.join(", ")),
-                        format!("These listing fields do not come back: {}.", missing.join(", ")),
-                    ),
-                    Text::new(
-                        "onOffice lässt Felder ohne Leserecht stillschweigend weg; dann fehlen der App Betreuer oder Objektnummern.",
-                        "onOffice silently leaves out fields without read right; then the app lacks Betreuer or listing numbers.",
-                    ),
-                    Text::new(
-                        format!("{}: Leserechte für diese Felder prüfen", RIGHTS_PATH.0),
-                        format!("{}: check read rights for these fields", RIGHTS_PATH.1),
-                    ),
-                )
-            }
-        }
-    });
-
-    // The user ↔ address link resolves for at least one user.
-    let linked_by_relation = link_relation
-        .and_then(|r| r.as_ref().ok())
-        .and_then(|r| parse_related_ids(&r.records).ok())
-        .map(|m| m.values().filter(|v| !v.is_empty()).count())
-        .unwrap_or(0);
-    assumptions.push(if users.is_empty() {
-        unknown(
-            AssumptionId::UserAddressLink,
-            Text::new("Keine Benutzer gelesen.", "No users read."),
-        )
-    } else if linked_by_field > 0 {
-        holds(
-            AssumptionId::UserAddressLink,
-            Text::new(
-                format!("{linked_by_field} von {} Benutzern über adrId:adressen.ID verknüpft", users.len()),
-                format!("{linked_by_field} of {} users linked through adrId:adressen.ID", users.len()),
-            ),
-        )
-    } else if linked_by_relation > 0 {
-        holds(
-            AssumptionId::UserAddressLink,
-            Text::new(
-                format!("{linked_by_relation} von {} Benutzern über die Relation user:address verknüpft", users.len()),
-                format!("{linked_by_relation} of {} users linked through the user:address relation", users.len()),
-            ),
-        )
-    } else {
-        fails(
-            AssumptionId::UserAddressLink,
-            Text::new(
-                format!("Bei keinem von {} Benutzern ist eine Adresse verknüpft (weder adrId:adressen.ID noch Relation).", users.len()),
-                format!("None of {} users has a linked address (neither adrId:adressen.ID nor the relation).", users.len()),
-            ),
-            Text::new(
-                "Dann meldet die App jeden Benutzer als „ohne Adresse“; das ist vermutlich falsch.",
-                "Then the app reports every user as \"without address\"; that is probably wrong.",
-            ),
-            Text::new(
-                "Extras > Einstellungen > Benutzer > (Benutzer öffnen) > Grunddaten: Adressdatensatz verknüpfen; sonst den Support fragen",
-                "Extras > Settings > Users > (open the user) > Basic data: link the address record; otherwise ask support",
-            ),
-        )
-    });
-
-    // Both contact person relations readable.
-    assumptions.push(if rental_ids.is_empty() {
-        unknown(
-            AssumptionId::ContactRelations,
-            Text::new(
-                "Keine aktiven Vermietungsobjekte, an denen es sich prüfen ließe.",
-                "No active rental listings to check it on.",
-            ),
-        )
-    } else {
-        match relations.iter().find_map(|r| r.as_ref().err()) {
-            Some(e) => refused(
-                AssumptionId::ContactRelations,
-                e,
-                Text::new(
-                    "Ohne die Ansprechpartner kann die App die Vermietungsobjekte nicht prüfen.",
-                    "Without the contact persons the app cannot check the rental listings.",
-                ),
-                Text::new(
-                    format!(
-                        "{}: Leserechte für Immobilien und Adressen prüfen",
-                        RIGHTS_PATH.0
-                    ),
-                    format!(
-                        "{}: check read rights for estates and addresses",
-                        RIGHTS_PATH.1
-                    ),
-                ),
-            ),
-            None => holds(
-                AssumptionId::ContactRelations,
-                Text::new(
-                    format!(
-                        "contactPerson und contactPersonAll für {} Objekte gelesen",
-                        rental_ids.len()
-                    ),
-                    format!(
-                        "contactPerson and contactPersonAll read for {} listings",
-                        rental_ids.len()
-                    ),
-                ),
-            ),
-        }
-    });
-    // The Maklerbuch.
-    assumptions.push(match &log_r {
-        None => unknown(
-            AssumptionId::AgentsLogReadable,
-            Text::new(
-                "Kein aktives Vermietungsobjekt zum Nachsehen.",
-                "No active rental listing to look at.",
-            ),
-        ),
-        Some(Ok(r)) => {
-            for e in &r.records {
-                let key = format!(
-                    "{} / {}",
-                    e.text("Aktionsart").unwrap_or_default(),
-                    e.text("Aktionstyp").unwrap_or_default()
-                );
-                *agents_log_counts.entry(key).or_default() += 1;
-            }
-            holds(
-                AssumptionId::AgentsLogReadable,
-                Text::new(
-                    format!(
-                        "{} Einträge zu {} Objekten in 30 Tagen gelesen",
-                        r.records.len(),
-                        rental_ids.len()
-                    ),
-                    format!(
-                        "{} entries on {} listings read for 30 days",
-                        r.records.len(),
-                        rental_ids.len()
-                    ),
-                ),
-            )
-        }
-        Some(Err(e)) => refused(
-            AssumptionId::AgentsLogReadable,
-            e,
-            Text::new(
-                "Ob Anfragen verbucht werden, sieht die App dann nicht im Maklerbuch; sie fragt stattdessen nach Ihrer Bestätigung des blauen Hakens. Alle anderen Prüfungen laufen wie gewohnt.",
-                "The app then cannot see in the agents log whether enquiries are booked; it asks for your confirmation of the blue tick instead. Every other check runs as usual.",
-            ),
-            Text::new(
-                format!("{}: Lesen des Maklerbuchs (Aktivitäten) erlauben", RIGHTS_PATH.0),
-                format!("{}: allow reading the agents log (activities)", RIGHTS_PATH.1),
-            ),
-        ),
-    });
-    assumptions.sort_by_key(|a| a.id);
+    let seen = Seen {
+        catalog: catalog.as_ref(),
+        fields_r: &fields_r,
+        users_r: &users_r,
+        system_r: &system_r,
+        rentals_r: &rentals_r,
+        relations: &relations,
+        link_relation,
+        log_r: log_r.as_ref(),
+    };
+    let assumptions = verdicts(&seen, settings);
 
     let mut fields = BTreeMap::new();
     let mut value_keys = BTreeMap::new();
@@ -501,10 +242,362 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
     }
 }
 
-fn keys_of(f: &onoffice::FieldInfo) -> String {
+/// What the reads of the check brought back, for the verdicts.
+struct Seen<'a> {
+    catalog: Option<&'a FieldCatalog>,
+    fields_r: &'a onoffice::Result<ActionResult>,
+    users_r: &'a onoffice::Result<ActionResult>,
+    system_r: &'a onoffice::Result<ActionResult>,
+    rentals_r: &'a onoffice::Result<ActionResult>,
+    /// Both contact person relations of the sampled rentals (none without rentals).
+    relations: &'a [&'a onoffice::Result<ActionResult>],
+    /// The user:address relation, asked only when no user carries the address in its own field.
+    link_relation: Option<&'a onoffice::Result<ActionResult>>,
+    /// The Maklerbuch of the sampled rentals (not asked without rentals).
+    log_r: Option<&'a onoffice::Result<ActionResult>>,
+}
+
+/// One verdict per assumption, in the order they are shown. The texts are what the person reads: plain words and
+/// onOffice's own labels, never an API name (those stay in the diagnosis file: reads, fields, value keys).
+fn verdicts(seen: &Seen<'_>, settings: &dyn Settings) -> Vec<Assumption> {
+    let users = users_of(seen.users_r);
+    let linked_by_field = users.iter().filter(|u| u.address_id.is_some()).count();
+    let rental_ids = ids_of(seen.rentals_r);
+
+    let mut assumptions = Vec::new();
+    // Users readable.
+    assumptions.push(match seen.users_r {
+        Ok(r) if !r.records.is_empty() => holds(
+            AssumptionId::UsersReadable,
+            Text::new(
+                format!("{} Benutzer gelesen", r.records.len()),
+                format!("{} users read", r.records.len()),
+            ),
+        ),
+        Ok(_) => fails(
+            AssumptionId::UsersReadable,
+            Text::new("Die Benutzerliste ist leer.", "The user list is empty."),
+            Text::new(
+                "Ohne Benutzer kann die App keine Systembenutzer prüfen; meist fehlt dem API-Benutzer ein Recht.",
+                "Without users the app cannot check any system user; usually the API user lacks a right.",
+            ),
+            Text::new(
+                format!("{}: „Benutzerdaten über API auslesen“ erlauben", RIGHTS_PATH.0),
+                format!("{}: allow \"Read out user data via API\"", RIGHTS_PATH.1),
+            ),
+        ),
+        Err(e) => refused(
+            AssumptionId::UsersReadable,
+            e,
+            Text::new(
+                "Ohne Benutzer kann die App keine Systembenutzer prüfen.",
+                "Without users the app cannot check any system user.",
+            ),
+            Text::new(
+                format!("{}: „Benutzerdaten über API auslesen“ erlauben", RIGHTS_PATH.0),
+                format!("{}: allow \"Read out user data via API\"", RIGHTS_PATH.1),
+            ),
+        ),
+    });
+
+    // The contact types "Systembenutzer" and "Makler".
+    assumptions.extend(super::contact_type::verdicts(
+        seen.catalog,
+        seen.fields_r,
+        seen.system_r,
+        settings,
+    ));
+
+    // The marketing type "Miete".
+    let marketing = seen
+        .catalog
+        .and_then(|c| c.field("estate", "vermarktungsart"));
+    assumptions.push(match marketing {
+        Some(f) if f.permitted.iter().any(|p| p.key == "miete") => {
+            let label = f
+                .permitted
+                .iter()
+                .find(|p| p.key == "miete")
+                .and_then(|p| p.label.clone())
+                .filter(|l| !l.trim().is_empty())
+                .unwrap_or_else(|| "Miete".into());
+            holds(
+                AssumptionId::RentalValue,
+                Text::new(
+                    format!("Vermietungsobjekte sind an der Vermarktungsart „{label}“ zu erkennen"),
+                    format!("Rental listings are recognised by the marketing type \"{label}\""),
+                ),
+            )
+        }
+        Some(f) if !f.permitted.is_empty() => fails(
+            AssumptionId::RentalValue,
+            Text::new(
+                format!(
+                    "Die Vermarktungsart „Miete“ fehlt; vorhanden sind nur {}.",
+                    labels_of(f, "„", "“")
+                ),
+                format!(
+                    "The marketing type \"Miete\" is missing; there are only {}.",
+                    labels_of(f, "\"", "\"")
+                ),
+            ),
+            Text::new(
+                "Die App erkennt Vermietungsobjekte an der Vermarktungsart „Miete“; ohne sie findet sie keine.",
+                "The app recognises rental listings by the marketing type \"Miete\"; without it, it finds none.",
+            ),
+            Text::new(
+                "Den onOffice-Support fragen, unter welcher Vermarktungsart Ihre Vermietungsobjekte geführt werden",
+                "Ask onOffice support under which marketing type your rental listings are kept",
+            ),
+        ),
+        // Not listed (or listed without values): the read decides.
+        _ => unknown(
+            AssumptionId::RentalValue,
+            Text::new(
+                "Das Feld „Vermarktungsart“ ist für die App nicht sichtbar oder hat keine Werte.",
+                "The marketing type field is not visible to the app, or has no values.",
+            ),
+        ),
+    });
+
+    // The listing fields the audit reads come back.
+    assumptions.push(match seen.rentals_r {
+        Err(e) => refused(
+            AssumptionId::EstateFields,
+            e,
+            Text::new(
+                "Ohne die Angaben der Objekte kann die App Vermietungsobjekte nicht finden oder nicht zuordnen.",
+                "Without the listings' details the app cannot find or assign rental listings.",
+            ),
+            Text::new(
+                format!("{}: „Immobilien“ lesen erlauben", RIGHTS_PATH.0),
+                format!("{}: allow reading \"estates\"", RIGHTS_PATH.1),
+            ),
+        ),
+        Ok(r) if r.records.is_empty() => unknown(
+            AssumptionId::EstateFields,
+            Text::new(
+                "Keine aktiven Vermietungsobjekte gefunden.",
+                "No active rental listings found.",
+            ),
+        ),
+        Ok(r) => {
+            let missing = missing_estate_fields(r);
+            if missing.is_empty() {
+                holds(
+                    AssumptionId::EstateFields,
+                    Text::new(
+                        format!("Alle {} Felder, die die App braucht, sind lesbar", ESTATE_FIELDS.len()),
+                        format!("All {} fields the app needs are readable", ESTATE_FIELDS.len()),
+                    ),
+                )
+            } else {
+                let words: Vec<(&str, &str)> =
+                    missing.iter().map(|f| estate_field_words(f)).collect();
+                let de: Vec<&str> = words.iter().map(|w| w.0).collect();
+                let en: Vec<&str> = words.iter().map(|w| w.1).collect();
+                fails(
+                    AssumptionId::EstateFields,
+                    Text::new(
+                        format!("Diese Felder der Objekte kann die App nicht lesen: {}.", de.join(", ")),
+                        format!("The app cannot read these fields of the listings: {}.", en.join(", ")),
+                    ),
+                    Text::new(
+                        "onOffice lässt Felder, die der API-Benutzer nicht lesen darf, ohne Meldung weg; dann fehlen der App zum Beispiel der Betreuer oder die ImmoNr.",
+                        "onOffice silently leaves out fields the API user may not read; then the app lacks, for example, the Betreuer or the ImmoNr.",
+                    ),
+                    Text::new(
+                        format!("{}: Leserechte für diese Felder prüfen", RIGHTS_PATH.0),
+                        format!("{}: check the read rights for these fields", RIGHTS_PATH.1),
+                    ),
+                )
+            }
+        }
+    });
+
+    // The user ↔ address link resolves for at least one user (through the user's own field or the relation; which
+    // one is in the diagnosis file's reads).
+    let linked_by_relation = seen
+        .link_relation
+        .and_then(|r| r.as_ref().ok())
+        .and_then(|r| parse_related_ids(&r.records).ok())
+        .map(|m| m.values().filter(|v| !v.is_empty()).count())
+        .unwrap_or(0);
+    let linked = linked_by_field.max(linked_by_relation);
+    assumptions.push(if users.is_empty() {
+        unknown(
+            AssumptionId::UserAddressLink,
+            Text::new("Keine Benutzer gelesen.", "No users read."),
+        )
+    } else if linked > 0 {
+        holds(
+            AssumptionId::UserAddressLink,
+            Text::new(
+                format!("Bei {linked} von {} Benutzern ist eine Adresse verknüpft", users.len()),
+                format!("{linked} of {} users have a linked address", users.len()),
+            ),
+        )
+    } else {
+        fails(
+            AssumptionId::UserAddressLink,
+            Text::new(
+                format!("Bei keinem der {} Benutzer ist eine Adresse verknüpft.", users.len()),
+                format!("None of the {} users has a linked address.", users.len()),
+            ),
+            Text::new(
+                "Dann meldet die App jeden Benutzer als „ohne Adresse“; das ist vermutlich falsch.",
+                "Then the app reports every user as \"without address\"; that is probably wrong.",
+            ),
+            Text::new(
+                "Extras > Einstellungen > Benutzer > (Benutzer öffnen) > Grunddaten: Adressdatensatz verknüpfen; sonst den Support fragen",
+                "Extras > Settings > Users > (open the user) > Basic data: link the address record; otherwise ask support",
+            ),
+        )
+    });
+
+    // The contact persons of the listings can be read.
+    assumptions.push(if rental_ids.is_empty() {
+        unknown(
+            AssumptionId::ContactRelations,
+            Text::new(
+                "Keine aktiven Vermietungsobjekte, an denen es sich prüfen ließe.",
+                "No active rental listings to check it on.",
+            ),
+        )
+    } else {
+        match seen.relations.iter().find_map(|r| r.as_ref().err()) {
+            Some(e) => refused(
+                AssumptionId::ContactRelations,
+                e,
+                Text::new(
+                    "Ohne die Ansprechpartner kann die App die Vermietungsobjekte nicht prüfen.",
+                    "Without the contact persons the app cannot check the rental listings.",
+                ),
+                Text::new(
+                    format!(
+                        "{}: „Immobilien“ und „Adressen“ lesen erlauben",
+                        RIGHTS_PATH.0
+                    ),
+                    format!(
+                        "{}: allow reading \"estates\" and \"addresses\"",
+                        RIGHTS_PATH.1
+                    ),
+                ),
+            ),
+            None => holds(
+                AssumptionId::ContactRelations,
+                Text::new(
+                    format!(
+                        "Ansprechpartner von {} Vermietungsobjekten gelesen",
+                        rental_ids.len()
+                    ),
+                    format!(
+                        "Contact persons of {} rental listings read",
+                        rental_ids.len()
+                    ),
+                ),
+            ),
+        }
+    });
+    // The Maklerbuch.
+    assumptions.push(match seen.log_r {
+        None => unknown(
+            AssumptionId::AgentsLogReadable,
+            Text::new(
+                "Kein aktives Vermietungsobjekt zum Nachsehen.",
+                "No active rental listing to look at.",
+            ),
+        ),
+        Some(Ok(r)) => holds(
+            AssumptionId::AgentsLogReadable,
+            Text::new(
+                format!(
+                    "{} Einträge zu {} Objekten in 30 Tagen gelesen",
+                    r.records.len(),
+                    rental_ids.len()
+                ),
+                format!(
+                    "{} entries on {} listings read for 30 days",
+                    r.records.len(),
+                    rental_ids.len()
+                ),
+            ),
+        ),
+        Some(Err(e)) => refused(
+            AssumptionId::AgentsLogReadable,
+            e,
+            Text::new(
+                "Ob Anfragen verbucht werden, sieht die App dann nicht im Maklerbuch; sie fragt stattdessen nach Ihrer Bestätigung des blauen Hakens. Alle anderen Prüfungen laufen wie gewohnt.",
+                "The app then cannot see in the agents log whether enquiries are booked; it asks for your confirmation of the blue tick instead. Every other check runs as usual.",
+            ),
+            Text::new(
+                format!("{}: Lesen des Maklerbuchs erlauben", RIGHTS_PATH.0),
+                format!("{}: allow reading the agents log", RIGHTS_PATH.1),
+            ),
+        ),
+    });
+    assumptions.sort_by_key(|a| a.id);
+    assumptions
+}
+
+fn users_of(r: &onoffice::Result<ActionResult>) -> Vec<UserInfo> {
+    r.as_ref()
+        .map(|r| r.records.iter().filter_map(parse_user).collect())
+        .unwrap_or_default()
+}
+
+fn ids_of(r: &onoffice::Result<ActionResult>) -> Vec<u64> {
+    r.as_ref()
+        .map(|r| r.records.iter().filter_map(|r| r.numeric_id()).collect())
+        .unwrap_or_default()
+}
+
+/// The listing fields the audit reads that no record brought back (onOffice leaves out what may not be read).
+fn missing_estate_fields(r: &ActionResult) -> Vec<&'static str> {
+    ESTATE_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| !r.records.iter().any(|rec| rec.elements.contains_key(*f)))
+        .collect()
+}
+
+/// The figure of the rentals' read; the names of fields that did not come back go into the diagnosis file here.
+fn estate_figure(r: &onoffice::Result<ActionResult>) -> ReadFigure {
+    let mut f = figure("read estate (Vermietung)", r);
+    if let Ok(r) = r {
+        let missing = missing_estate_fields(r);
+        if !missing.is_empty() && !r.records.is_empty() {
+            f.what = format!(
+                "read estate (Vermietung), fields not returned: {}",
+                missing.join(", ")
+            );
+        }
+    }
+    f
+}
+
+/// What onOffice shows for a listing field the audit reads (German, English).
+fn estate_field_words(field: &str) -> (&'static str, &'static str) {
+    match field {
+        "objekttitel" => ("Objekttitel", "listing title"),
+        "objektnr_extern" => ("ImmoNr", "ImmoNr"),
+        "benutzer" => ("Betreuer", "Betreuer"),
+        "ort" => ("Ort", "town"),
+        "vermarktungsart" => ("Vermarktungsart", "marketing type"),
+        "status" => ("Status", "status"),
+        "verkauft" => ("verkauft/vermietet", "sold/let"),
+        _ => ("ein weiteres Feld", "another field"),
+    }
+}
+
+/// The values of a select field as the person sees them: labels, quoted.
+fn labels_of(f: &onoffice::FieldInfo, open: &str, close: &str) -> String {
     f.permitted
         .iter()
-        .map(|p| format!("„{}“", p.key))
+        .map(|p| {
+            let label = p.label.as_deref().filter(|l| !l.trim().is_empty());
+            format!("{open}{}{close}", label.unwrap_or(&p.key))
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -515,4 +608,474 @@ fn url_host(url: &str) -> String {
         .and_then(|rest| rest.split(['/', ':']).next())
         .unwrap_or("")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every verdict the check can give, built without a server, and what the person reads of it: no API name in
+    //! the German or the English text (docs/product.md, "One word for one thing").
+
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use onoffice::{Error, FieldInfo, PermittedValue, Record};
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::diagnose::{AssumptionState, Diagnosis};
+    use crate::settings::MemorySettings;
+    use crate::text::Text;
+
+    /// Names of the API that belong in the diagnosis file and the docs, never on a screen.
+    const API_NAMES: &[&str] = &[
+        "adrId",
+        "adressen.ID",
+        "contactPerson",
+        "ArtDaten",
+        "estate:",
+        "address:",
+        "Aktionsart",
+        "Aktionstyp",
+        "HMAC",
+        "api.php",
+        "multiselect",
+        "singleselect",
+        "idsfromrelation",
+        "agentslog",
+        "objektnr_extern",
+        "permittedvalues",
+    ];
+    /// API names that are also (parts of) words: only a whole word, spelt exactly so, counts.
+    const API_WORDS: &[&str] = &["miete", "vermarktungsart", "benutzer", "objekttitel"];
+
+    fn api_names_in(text: &str) -> Vec<String> {
+        let mut found: Vec<String> = API_NAMES
+            .iter()
+            .filter(|n| text.contains(*n))
+            .map(|n| n.to_string())
+            .collect();
+        if text.to_lowercase().contains("relation") {
+            found.push("relation".into());
+        }
+        for word in text.split(|c: char| !c.is_alphanumeric() && c != '_') {
+            if API_WORDS.contains(&word) {
+                found.push(word.into());
+            }
+        }
+        found
+    }
+
+    fn assert_plain(what: &str, t: &Text) {
+        for (lang, text) in [("de", &t.de), ("en", &t.en)] {
+            let found = api_names_in(text);
+            assert!(
+                found.is_empty(),
+                "{what} ({lang}) names the API {found:?}: {text}"
+            );
+        }
+    }
+
+    fn record(id: &str, elements: Value) -> Record {
+        Record {
+            id: id.into(),
+            record_type: None,
+            elements: elements.as_object().cloned().unwrap_or_default(),
+        }
+    }
+
+    fn ok(records: Vec<Record>) -> onoffice::Result<ActionResult> {
+        let n = records.len() as u64;
+        Ok(ActionResult {
+            records,
+            cnt_absolute: Some(n),
+        })
+    }
+
+    fn refusal() -> Error {
+        Error::Api {
+            code: 170,
+            message: "no right".into(),
+        }
+    }
+
+    fn network() -> Error {
+        Error::Transport {
+            detail: "down".into(),
+        }
+    }
+
+    fn select(values: &[(&str, Option<&str>)]) -> FieldInfo {
+        FieldInfo {
+            field_type: "multiselect".into(),
+            label: None,
+            permitted: values
+                .iter()
+                .map(|(key, label)| PermittedValue {
+                    key: key.to_string(),
+                    label: label.map(str::to_string),
+                })
+                .collect(),
+        }
+    }
+
+    fn catalog(contact_types: Option<FieldInfo>, marketing: Option<FieldInfo>) -> FieldCatalog {
+        let mut c = FieldCatalog::default();
+        let address = c.modules.entry("address".into()).or_default();
+        if let Some(f) = contact_types {
+            address.insert("ArtDaten".into(), f);
+        }
+        let estate = c.modules.entry("estate".into()).or_default();
+        if let Some(f) = marketing {
+            estate.insert("vermarktungsart".into(), f);
+        }
+        c
+    }
+
+    fn rental(id: &str, without: &[&str]) -> Record {
+        let mut elements = serde_json::Map::new();
+        for f in ESTATE_FIELDS.iter().filter(|f| !without.contains(f)) {
+            elements.insert(f.to_string(), json!("1"));
+        }
+        Record {
+            id: id.into(),
+            record_type: None,
+            elements,
+        }
+    }
+
+    /// What the reads brought back, owned.
+    struct Inputs {
+        catalog: Option<FieldCatalog>,
+        fields_r: onoffice::Result<ActionResult>,
+        users_r: onoffice::Result<ActionResult>,
+        system_r: onoffice::Result<ActionResult>,
+        rentals_r: onoffice::Result<ActionResult>,
+        relations: Vec<onoffice::Result<ActionResult>>,
+        link_relation: Option<onoffice::Result<ActionResult>>,
+        log_r: Option<onoffice::Result<ActionResult>>,
+    }
+
+    impl Inputs {
+        /// An account where every assumption holds.
+        fn standard() -> Inputs {
+            Inputs {
+                catalog: Some(catalog(
+                    Some(select(&[
+                        ("Systembenutzer", Some("Systembenutzer")),
+                        ("Makler", Some("Makler")),
+                        ("Interessent", Some("Interessent")),
+                    ])),
+                    Some(select(&[("kauf", Some("Kauf")), ("miete", Some("Miete"))])),
+                )),
+                fields_r: ok(Vec::new()),
+                users_r: ok(vec![
+                    record("1", json!({"Nr": "1", "adrId:adressen.ID": "11"})),
+                    record("2", json!({"Nr": "2"})),
+                ]),
+                system_r: Ok(ActionResult {
+                    records: Vec::new(),
+                    cnt_absolute: Some(2),
+                }),
+                rentals_r: ok(vec![rental("100", &[]), rental("101", &[])]),
+                relations: vec![ok(Vec::new()), ok(Vec::new())],
+                link_relation: None,
+                log_r: Some(ok(vec![record(
+                    "5",
+                    json!({"Objekt_nr": "100", "Aktionsart": "Email", "Aktionstyp": "Eingang"}),
+                )])),
+            }
+        }
+
+        fn verdicts(&self, settings: &dyn Settings) -> Vec<Assumption> {
+            let relations: Vec<&onoffice::Result<ActionResult>> = self.relations.iter().collect();
+            verdicts(
+                &Seen {
+                    catalog: self.catalog.as_ref(),
+                    fields_r: &self.fields_r,
+                    users_r: &self.users_r,
+                    system_r: &self.system_r,
+                    rentals_r: &self.rentals_r,
+                    relations: &relations,
+                    link_relation: self.link_relation.as_ref(),
+                    log_r: self.log_r.as_ref(),
+                },
+                settings,
+            )
+        }
+    }
+
+    /// Every account shape the verdicts tell apart, each with the settings it is judged with.
+    fn scenarios() -> Vec<(&'static str, Inputs, MemorySettings)> {
+        let plain = MemorySettings::default;
+        let with = |f: fn(&mut Inputs)| {
+            let mut i = Inputs::standard();
+            f(&mut i);
+            i
+        };
+        let chosen = MemorySettings::default();
+        chosen.set_makler_key(Some("Vermittler".into()));
+        vec![
+            ("standard", Inputs::standard(), plain()),
+            ("no users", with(|i| i.users_r = ok(Vec::new())), plain()),
+            (
+                "users refused",
+                with(|i| i.users_r = Err(refusal())),
+                plain(),
+            ),
+            (
+                "users offline",
+                with(|i| i.users_r = Err(network())),
+                plain(),
+            ),
+            (
+                "no field list",
+                with(|i| {
+                    i.catalog = None;
+                    i.fields_r = Err(network());
+                }),
+                plain(),
+            ),
+            ("odd field list", with(|i| i.catalog = None), plain()),
+            (
+                "no contact type field",
+                with(|i| i.catalog = Some(catalog(None, Some(select(&[("miete", None)]))))),
+                plain(),
+            ),
+            (
+                "no Systembenutzer, Makler renamed, no count",
+                with(|i| {
+                    i.catalog = Some(catalog(
+                        Some(select(&[("Makler", Some("Mitarbeiter")), ("Kunde", None)])),
+                        Some(select(&[("kauf", Some("Kauf")), ("pacht", None)])),
+                    ));
+                    i.system_r = Err(refusal());
+                }),
+                plain(),
+            ),
+            (
+                "Makler chosen",
+                with(|i| {
+                    i.catalog = Some(catalog(
+                        Some(select(&[
+                            ("Systembenutzer", None),
+                            ("Vermittler", Some("Vermittler")),
+                        ])),
+                        Some(select(&[])),
+                    ))
+                }),
+                chosen,
+            ),
+            (
+                "no Makler, no candidate",
+                with(|i| {
+                    i.catalog = Some(catalog(
+                        Some(select(&[("Systembenutzer", None), ("Kunde", None)])),
+                        None,
+                    ))
+                }),
+                plain(),
+            ),
+            (
+                "no Makler, one candidate",
+                with(|i| {
+                    i.catalog = Some(catalog(
+                        Some(select(&[("Systembenutzer", None), ("Mitarbeiter", None)])),
+                        None,
+                    ))
+                }),
+                plain(),
+            ),
+            (
+                "no Makler, two candidates",
+                with(|i| {
+                    i.catalog = Some(catalog(
+                        Some(select(&[
+                            ("Systembenutzer", None),
+                            ("Mitarbeiter", None),
+                            ("Broker", None),
+                        ])),
+                        None,
+                    ))
+                }),
+                plain(),
+            ),
+            (
+                "rentals refused",
+                with(|i| i.rentals_r = Err(refusal())),
+                plain(),
+            ),
+            (
+                "rentals offline",
+                with(|i| i.rentals_r = Err(network())),
+                plain(),
+            ),
+            (
+                "no rentals",
+                with(|i| {
+                    i.rentals_r = ok(Vec::new());
+                    i.relations = Vec::new();
+                    i.log_r = None;
+                }),
+                plain(),
+            ),
+            (
+                "Betreuer not readable",
+                with(|i| i.rentals_r = ok(vec![rental("100", &["benutzer"])])),
+                plain(),
+            ),
+            (
+                "no field readable",
+                with(|i| i.rentals_r = ok(vec![rental("100", ESTATE_FIELDS)])),
+                plain(),
+            ),
+            (
+                "linked through the relation",
+                with(|i| {
+                    i.users_r = ok(vec![record("1", json!({"Nr": "1"}))]);
+                    i.link_relation = Some(ok(vec![record("0", json!({"1": [11]}))]));
+                }),
+                plain(),
+            ),
+            (
+                "linked nowhere",
+                with(|i| {
+                    i.users_r = ok(vec![record("1", json!({"Nr": "1"}))]);
+                    i.link_relation = Some(ok(vec![record("0", json!({"1": []}))]));
+                }),
+                plain(),
+            ),
+            (
+                "relation refused",
+                with(|i| {
+                    i.users_r = ok(vec![record("1", json!({"Nr": "1"}))]);
+                    i.link_relation = Some(Err(refusal()));
+                }),
+                plain(),
+            ),
+            (
+                "contact persons refused",
+                with(|i| i.relations[1] = Err(refusal())),
+                plain(),
+            ),
+            (
+                "contact persons offline",
+                with(|i| i.relations[0] = Err(network())),
+                plain(),
+            ),
+            (
+                "Maklerbuch refused",
+                with(|i| i.log_r = Some(Err(refusal()))),
+                plain(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_verdict_speaks_plain_words() {
+        let mut outcomes = BTreeSet::new();
+        for (name, inputs, settings) in scenarios() {
+            let assumptions = inputs.verdicts(&settings);
+            assert_eq!(
+                assumptions.iter().map(|a| a.id).collect::<Vec<_>>(),
+                AssumptionId::ALL,
+                "{name}"
+            );
+            for a in &assumptions {
+                outcomes.insert((a.id, format!("{:?}", a.state)));
+                let what = format!("{name}: {:?} {:?}", a.id, a.state);
+                for t in [&a.title, &a.seen, &a.meaning, &a.todo] {
+                    assert_plain(&what, t);
+                }
+                assert!(!a.seen.de.is_empty() && !a.seen.en.is_empty(), "{what}");
+                if a.state == AssumptionState::Fails {
+                    assert!(!a.todo.de.is_empty() && !a.meaning.de.is_empty(), "{what}");
+                }
+            }
+            // The findings of the failed ones, as the checklist shows them and the support mail says them.
+            let diagnosis = Diagnosis {
+                app_version: String::new(),
+                created: String::new(),
+                api_host: String::new(),
+                assumptions,
+                reads: Vec::new(),
+                fields: BTreeMap::new(),
+                value_keys: BTreeMap::new(),
+                requests: 0,
+                elapsed_ms: 0,
+                action_kinds: BTreeMap::new(),
+                agents_log_counts: BTreeMap::new(),
+                transfer_kinds: Vec::new(),
+            };
+            for f in diagnosis.findings() {
+                let what = format!("{name}: finding {}", f.subject);
+                assert_plain(&what, &f.title);
+                assert_plain(&what, &f.seen);
+                assert_plain(&what, &f.expected);
+                if let crate::finding::Resolution::Manual {
+                    click_path,
+                    steps,
+                    support,
+                    ..
+                } = &f.resolution
+                {
+                    assert_plain(&what, click_path);
+                    for s in steps {
+                        assert_plain(&what, s);
+                    }
+                    if let Some(mail) = support {
+                        let t = Text::new(mail.subject.clone(), mail.body.clone());
+                        assert_plain(&what, &t);
+                    }
+                }
+            }
+        }
+        // Every assumption was seen holding, failing and unknown: no outcome went untested.
+        for id in AssumptionId::ALL {
+            for state in ["Holds", "Fails", "Unknown"] {
+                assert!(
+                    outcomes.contains(&(id, state.to_string())),
+                    "{id:?} never came out {state}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_test_catches_api_names() {
+        for text in [
+            "über adrId:adressen.ID verknüpft",
+            "contactPerson und contactPersonAll gelesen",
+            "Wert „miete“ vorhanden",
+            "weder adrId noch Relation",
+            "Feld ArtDaten fehlt",
+            "fields missing: benutzer",
+        ] {
+            assert!(!api_names_in(text).is_empty(), "{text}");
+        }
+        for text in [
+            "Kontaktart „Systembenutzer“ vorhanden",
+            "Vermarktungsart „Miete“",
+            "Ansprechpartner von 3 Vermietungsobjekten gelesen",
+            "API-Benutzer",
+        ] {
+            assert!(api_names_in(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn every_listing_field_has_a_plain_name_and_the_file_keeps_the_technical_one() {
+        for f in ESTATE_FIELDS {
+            let (de, en) = estate_field_words(f);
+            assert_ne!(de, "ein weiteres Feld", "{f} has no plain name");
+            assert!(
+                api_names_in(de).is_empty() && api_names_in(en).is_empty(),
+                "{f}"
+            );
+        }
+        let figure = estate_figure(&ok(vec![rental("100", &["benutzer"])]));
+        assert!(figure.what.contains("benutzer"), "{}", figure.what);
+        assert_eq!(
+            estate_figure(&ok(vec![rental("100", &[])])).what,
+            "read estate (Vermietung)"
+        );
+    }
 }

@@ -85,6 +85,16 @@ pub fn booking_confirmed(date: &str) -> Text {
     )
 }
 
+/// The booking cell when the person confirmed the tick against the Maklerbuch's sign: trusted until `until`, then the
+/// sign returns if still no enquiry is booked.
+pub fn booking_confirmed_despite_sign(date: &str, until: &str) -> Text {
+    let (d, u) = (super::german_date(date), super::german_date(until));
+    text!(
+        "Haken bestätigt am {d}, trotz Anzeichen; wird bis {u} keine Anfrage verbucht, erscheint das Anzeichen wieder",
+        "Tick confirmed on {d} despite a sign; if no enquiry is booked by {u}, the sign returns"
+    )
+}
+
 /// The booking cell when the Maklerbuch shows booked enquiries.
 pub fn booking_seen(count: u32, last: &str) -> Text {
     let day = super::german_date(last);
