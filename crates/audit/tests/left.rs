@@ -178,3 +178,51 @@ async fn an_account_without_a_makler_value_waits_for_the_choice() {
     };
     assert!(missing.iter().all(|p| *p == Some(expected)), "{missing:?}");
 }
+
+/// The reports the UI's Vitest checks the same rules on (`ui/src/test/reports/`): written when
+/// `AGENT_CHECK_WRITE_UI_REPORTS` is set (`AGENT_CHECK_WRITE_UI_REPORTS=1 cargo test -p audit --test left`), otherwise each committed one must still parse as
+/// a report and hold the partition, so a change of the report's shape cannot leave them stale unnoticed.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_uis_report_fixtures_are_reports_of_many_seeds_and_states() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/test/reports");
+    if std::env::var_os("AGENT_CHECK_WRITE_UI_REPORTS").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (seed, variant) in [
+            (0, None),
+            (1, None),
+            (2, None),
+            (3, None),
+            (4, Some(MaklerVariant::Missing)),
+            (7, None),
+        ] {
+            let (_sb, auditor, report) = audited(seed, 8, 24, variant).await;
+            write(&dir, &format!("seed-{seed}-first"), &report);
+            let plan = auditor.plan(&report, |_| true, &PlanChoices::default());
+            let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
+            auditor.apply(&report, &plan, &all).await;
+            let after = auditor.audit(&ProgressSink::default()).await.unwrap();
+            write(&dir, &format!("seed-{seed}-fixed"), &after);
+        }
+    }
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let report: AuditReport = serde_json::from_str(&text).unwrap();
+        let refs = audit::history::refs(&report);
+        let mut held = 0;
+        for part in Part::ALL {
+            let p = report.left.part(part);
+            held += p.act.len() + p.follow.len();
+            assert!(p.act.iter().chain(&p.follow).all(|r| refs.contains(r)));
+        }
+        assert_eq!(held, refs.len(), "{}", path.display());
+        n += 1;
+    }
+    assert!(n >= 12, "{n} reports in {}", dir.display());
+}
+
+fn write(dir: &std::path::Path, name: &str, report: &AuditReport) {
+    let text = serde_json::to_string(report).unwrap();
+    std::fs::write(dir.join(format!("{name}.json")), text).unwrap();
+}
