@@ -388,6 +388,25 @@ impl Journal {
         self.pending_transfers_since().into_keys().collect()
     }
 
+    /// When this journal's changes last touched each listing's contact person (or its e-mail), undone or not.
+    pub fn contact_changes(&self) -> BTreeMap<u64, String> {
+        let mut changed = BTreeMap::new();
+        for e in self
+            .entries
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| self.is_ours(e))
+        {
+            if matches!(e.event, Event::Applied { .. } | Event::Undone { .. }) {
+                for &estate in &e.affected_estates {
+                    changed.insert(estate, e.at.clone());
+                }
+            }
+        }
+        changed
+    }
+
     /// Listings waiting for a re-transfer, each with when the latest change to it was made (UTC, RFC 3339).
     pub fn pending_transfers_since(&self) -> BTreeMap<u64, String> {
         let mut pending = BTreeMap::new();

@@ -251,7 +251,8 @@ impl Auditor {
     }
 
     /// Evaluates a snapshot against the current settings and journal (no I/O).
-    pub fn evaluate(&self, snapshot: Snapshot) -> AuditReport {
+    pub fn evaluate(&self, mut snapshot: Snapshot) -> AuditReport {
+        snapshot.contact_changed = self.journal.contact_changes();
         let waiting = self.journal.pending_transfers_since();
         let seen = snapshot
             .transfers

@@ -157,6 +157,10 @@ pub struct Snapshot {
     /// waiting (then nothing is read).
     #[serde(default)]
     pub transfers: Option<crate::transfers::PortalTransfers>,
+    /// When this PC last changed a rental's contact person or its e-mail (UTC, RFC 3339; from the journal, not read
+    /// from onOffice): enquiries reach the new mailbox only from then on, so its silence counts from then.
+    #[serde(default)]
+    pub contact_changed: BTreeMap<u64, String>,
 }
 
 impl Snapshot {
@@ -190,11 +194,17 @@ impl Snapshot {
                     .push(estate);
             }
         }
+        // A listing counts from when it came on the market, or from when its contact changed, whichever is later.
+        let changed = |id: &u64| -> Option<jiff::civil::DateTime> {
+            let at: jiff::Timestamp = self.contact_changed.get(id)?.parse().ok()?;
+            Some(jiff::tz::Offset::UTC.to_datetime(at))
+        };
         let since: BTreeMap<u64, jiff::civil::DateTime> = self
             .rentals
             .values()
             .filter_map(|r| {
-                let at = r.listed_since.as_deref().and_then(evidence::parse_date)?;
+                let listed = r.listed_since.as_deref().and_then(evidence::parse_date);
+                let at = listed.into_iter().chain(changed(&r.id)).max()?;
                 Some((r.id, at))
             })
             .collect();
