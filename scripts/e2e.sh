@@ -3,7 +3,7 @@
 # an unlocked GNOME keyring (scripts/with-keyring.sh; the app stores credentials through Secret Service). Screenshots land in tests/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f ui/dist/index.html ] || (cd ui && npm run --silent build)
+(cd ui && npm run --silent build)  # always: a stale build would test old screens
 cargo build --locked -q -p agent-check -p onoffice-sandbox
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver missing: apt-get install webkit2gtk-driver" >&2; exit 1; }

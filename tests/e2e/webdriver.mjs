@@ -107,6 +107,16 @@ export class Session {
     return this.driver.executeScript(script, ...args);
   }
 
+  /** Runs an asynchronous script (W3C `/session/{id}/execute/async`): it gets `args`, then a callback as its last
+   *  argument, and ends when it calls that callback with its result, or fails after `timeout` ms. */
+  async execAsync(script, args = [], timeout = 120000) {
+    if (this.scriptTimeout !== timeout) {
+      await this.driver.manage().setTimeouts({ script: timeout });
+      this.scriptTimeout = timeout;
+    }
+    return this.driver.executeAsyncScript(script, ...args);
+  }
+
   /** Puts the window where a 1366×768 laptop screen would show it. */
   setRect(rect) {
     return this.driver.manage().window().setRect(rect);
