@@ -186,6 +186,12 @@ pub fn of(report: &AuditReport) -> Left {
                 continue;
             }
         }
+        // Without a Makler value no fix can make a broker: what waits for it follows the value's part (the
+        // person's choice among look-alikes, or onOffice's support when there is none).
+        if waiting.contains(&r) && report.makler.key().is_none() {
+            left.part_mut(makler_part(&report.makler)).follow.push(r);
+            continue;
+        }
         let part = part_of(f);
         if f.kind == FindingKind::MailBookingUnconfirmed {
             mailboxes
@@ -235,6 +241,14 @@ fn waiting_for_choice(report: &AuditReport) -> BTreeSet<FindingRef> {
         .collect()
 }
 
+/// Who provides a missing Makler value: the person, choosing among values that read like one, else onOffice.
+fn makler_part(makler: &MaklerKey) -> Part {
+    match makler {
+        MaklerKey::Missing { candidates } if candidates.is_empty() => Part::OnOffice,
+        _ => Part::Choice,
+    }
+}
+
 /// The part of a finding by its own kind (a listing whose contact is not ready goes with its contact instead).
 fn direct_part(f: &Finding, makler: &MaklerKey, waiting: &BTreeSet<FindingRef>) -> Part {
     let r = FindingRef {
@@ -244,9 +258,7 @@ fn direct_part(f: &Finding, makler: &MaklerKey, waiting: &BTreeSet<FindingRef>) 
     match f.kind {
         _ if f.kind.is_fixable() && waiting.contains(&r) => Part::Choice,
         _ if f.kind.is_fixable() => Part::App,
-        FindingKind::MaklerKeyMissing if matches!(makler, MaklerKey::Missing { candidates } if !candidates.is_empty()) => {
-            Part::Choice
-        }
+        FindingKind::MaklerKeyMissing => makler_part(makler),
         FindingKind::MailBookingUnconfirmed => Part::Confirm,
         FindingKind::PortalTransferPending => Part::Portals,
         _ => Part::OnOffice,

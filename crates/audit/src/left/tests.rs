@@ -69,3 +69,16 @@ fn part_of_finds_acted_on_and_following_findings() {
         assert_eq!(left.part(part).count, 5);
     }
 }
+
+#[test]
+fn a_missing_makler_value_is_the_persons_choice_only_when_values_look_like_one() {
+    let none = MaklerKey::Missing { candidates: vec![] };
+    assert_eq!(makler_part(&none), Part::OnOffice);
+    let some = MaklerKey::Missing {
+        candidates: vec![crate::snapshot::KeyChoice {
+            key: "Mitarbeiter".into(),
+            label: "Mitarbeiter".into(),
+        }],
+    };
+    assert_eq!(makler_part(&some), Part::Choice);
+}
