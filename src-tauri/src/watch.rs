@@ -72,13 +72,26 @@ fn tell(state: &AppState, notice: &Notice) {
     }
 }
 
-fn outcome(state: &AppState, text: Text) {
+/// The last check's outcome: kept in the settings as it was (Einstellungen and the tray helper say it with its time),
+/// and in the tray's tooltip with what is left now.
+fn outcome(state: &AppState, text: Text, left: Option<&Text>) {
     state
         .settings
         .update(|d| d.watch.state.last_outcome = Some(text.clone()));
     if let Some(bg) = state.background.get() {
-        bg.tooltip(&text);
+        bg.tooltip(&with_left(text, left));
     }
+}
+
+/// The tray's tooltip after the window showed a new checklist: the last scheduled check's outcome, then what is left
+/// now, so the tray never says less or more than the window.
+pub fn tooltip_now(state: &AppState, left: &Text) {
+    let Some(bg) = state.background.get() else {
+        return;
+    };
+    let last = state.settings.get().watch.state.last_outcome;
+    let base = last.unwrap_or_else(|| Text::new("Agent-Check", "Agent-Check"));
+    bg.tooltip(&with_left(base, Some(left)));
 }
 
 /// Runs one scheduled check now (the timer when due, the tray's "Jetzt prüfen", the demo's day passing).
@@ -406,7 +419,11 @@ fn finish(state: &AppState, runs: Vec<AccountRun>) -> Ran {
             format!("Agent-Check: last checked at {time}, {news} new"),
         )
     };
-    outcome(state, with_left(text, &runs));
+    let left = match runs.as_slice() {
+        [one] => one.left.as_ref(),
+        _ => None,
+    };
+    outcome(state, text, left);
     if all_failed {
         Ran::Failed { notice }
     } else {
@@ -418,15 +435,13 @@ fn finish(state: &AppState, runs: Vec<AccountRun>) -> Ran {
 }
 
 /// The tray's words with what is left, when one account was checked ("…, nichts Neues – 2 warten auf Ihre Wahl").
-fn with_left(text: Text, runs: &[AccountRun]) -> Text {
-    match runs {
-        [AccountRun {
-            left: Some(left), ..
-        }] => Text::new(
+fn with_left(text: Text, left: Option<&Text>) -> Text {
+    match left {
+        Some(left) => Text::new(
             format!("{} – {}", text.de, left.de),
             format!("{} – {}", text.en, left.en),
         ),
-        _ => text,
+        None => text,
     }
 }
 

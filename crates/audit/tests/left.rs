@@ -47,6 +47,34 @@ fn assert_partition(report: &AuditReport, state: &str) {
             .all(|r| r.kind == FindingKind::ContactNotReady
                 || (r.kind.is_fixable() && report.makler.key().is_none())));
     }
+    // Each kind where it belongs: a confirmation with the person, a re-transfer with the portals, a listing whose
+    // contact is not ready always following its contact, never counted on its own.
+    for f in &report.findings {
+        let r = FindingRef {
+            kind: f.kind,
+            subject: f.subject,
+        };
+        let part = left.part_of(r);
+        match f.kind {
+            FindingKind::MailBookingUnconfirmed => assert_eq!(part, Some(Part::Confirm), "{state}"),
+            FindingKind::PortalTransferPending => assert_eq!(part, Some(Part::Portals), "{state}"),
+            FindingKind::ContactNotReady => assert!(
+                Part::ALL.iter().any(|p| left.part(*p).follow.contains(&r)),
+                "{state}: {r:?} counted on its own"
+            ),
+            _ => {}
+        }
+    }
+    // The words each part says are its own count's, and nothing for an empty part.
+    for part in Part::ALL {
+        let p = left.part(part);
+        if p.count == 0 {
+            assert_eq!(p.said, audit::Text::default(), "{state}: {part:?}");
+        } else {
+            assert_eq!(p.said, part.open(p.count), "{state}: {part:?}");
+        }
+    }
+    assert_eq!(left.said, left.summary(), "{state}");
     // The numbers: the one-click plan writes the app part, and cannot do the choice part's fixable findings alone.
     let plan = audit_plan(report);
     assert_eq!(left.count(Part::App), plan.items.len(), "{state}");
@@ -213,6 +241,19 @@ async fn an_account_without_a_makler_value_waits_for_the_choice() {
         Part::Choice
     };
     assert!(missing.iter().all(|p| *p == Some(expected)), "{missing:?}");
+    // What the preview says to the listings waiting for it names who can act.
+    let plan = audit_plan(&report);
+    let who = if expected == Part::OnOffice {
+        "onOffice-Support"
+    } else {
+        "unter Systembenutzer wählen"
+    };
+    assert!(!plan.needs_input.is_empty());
+    assert!(
+        plan.needs_input.iter().all(|n| n.reason.de.contains(who)),
+        "{:?}",
+        plan.needs_input
+    );
 }
 
 /// The reports the UI's Vitest checks the same rules on (`ui/src/test/reports/`): written when

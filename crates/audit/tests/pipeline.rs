@@ -917,12 +917,16 @@ async fn without_a_broker_value_the_plan_asks_for_it_first() {
     let first = plan
         .needs_input
         .iter()
-        .filter(|n| n.reason.de == "Erst den Makler-Wert wählen.")
+        .filter(|n| {
+            n.reason.de
+                == "Erst unter Systembenutzer wählen, welche Kontaktart bei Ihnen für Makler steht."
+        })
         .count();
     assert!(first > 0, "{:?}", plan.needs_input);
     for n in &plan.needs_input {
         assert!(
-            n.reason.en == "Choose the broker value first." || n.reason.de.contains("nicht bereit"),
+            n.reason.en == "First choose under system users which contact type stands for brokers."
+                || n.reason.de.contains("nicht bereit"),
             "{n:?}"
         );
     }

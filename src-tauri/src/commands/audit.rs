@@ -80,6 +80,7 @@ pub async fn remember(
             }
         }
     }
+    crate::watch::tooltip_now(state, &report.left.said);
     let since = history::since_last(baseline.as_ref(), &now);
     let checked_at = audit::journal::rfc3339_now();
     connected.checklist = Some(Checklist {

@@ -89,6 +89,24 @@ fn the_demo_day_passing_notifies_what_is_new_once_and_nothing_when_nothing_is() 
         .unwrap()
         .de
         .contains("nichts Neues"));
+    // The tray says what is left as the window does (the model's sentence), also after the window checks again;
+    // Einstellungen keep the outcome with its time only.
+    let view = invoke(&w, "run_audit", json!({})).unwrap();
+    let left = view["report"]["left"]["said"]["de"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!left.is_empty());
+    let tips = rec.tooltips.lock().unwrap().clone();
+    assert!(tips.len() >= 2);
+    for tip in &tips[tips.len() - 2..] {
+        assert!(tip.de.ends_with(&format!(" – {left}")), "{tip:?}");
+    }
+    let status = invoke(&w, "watch_status", json!({})).unwrap();
+    assert!(!status["last_outcome"]["de"]
+        .as_str()
+        .unwrap()
+        .contains(&left));
 
     // A day passes: one notification naming counts and kinds; the "Neu seit …" list holds them.
     let day = invoke(&w, "demo_advance", json!({})).unwrap();

@@ -16,10 +16,15 @@ export function lightOf(checks: Check[]): Light {
 }
 
 /** The legend's entries for what a table shows: its lights and its cell states, in a fixed order. */
-export function legendOf(rows: { light: Light; checks: Check[] }[]): { lights: Light[]; states: CheckState[] } {
+export function legendOf(
+  rows: { light: Light; checks: Check[] }[],
+  columns: number,
+): { lights: Light[]; states: CheckState[]; none: boolean } {
   const lights = new Set(rows.map((r) => r.light));
   const states = new Set(rows.flatMap((r) => r.checks.map((c) => c.state)));
-  return { lights: LIGHTS.filter((l) => lights.has(l)), states: STATES.filter((s) => states.has(s)) };
+  // A row without a linked address has only its link cell; the others show "–".
+  const none = rows.some((r) => r.checks.length < columns);
+  return { lights: LIGHTS.filter((l) => lights.has(l)), states: STATES.filter((s) => states.has(s)), none };
 }
 
 /** Finding kinds that are a sign ("Anzeichen", read from the Maklerbuch), not a proven problem: they look different. */

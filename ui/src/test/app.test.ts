@@ -159,7 +159,7 @@ describe("re-check", () => {
     render(App);
     // Closed by default (it never covers the screen), opened below the sticky header, named, never numbered.
     const toggle = await screen.findByTestId("delta-toggle");
-    expect(toggle.textContent).toContain("1 erledigt, 1 neu");
+    expect(toggle.textContent).toContain("erledigt: 1 · neu: 1");
     expect(screen.queryByTestId("delta")).toBeNull();
     await fireEvent.click(toggle);
     const delta = await screen.findByTestId("delta");
@@ -622,11 +622,15 @@ describe("mail booking", () => {
     });
     render(App);
     await fireEvent.click(await screen.findByTestId("tab-mail"));
+    // A sign comes first (it waits for the person), then the rest; each card found by its mailbox.
     let rows = await screen.findAllByTestId("mailbox");
+    expect(rows[0].textContent).toContain("julia@");
+    const byMail = (r: HTMLElement[]) => [r.find((x) => x.textContent?.includes("thomas@"))!, r.find((x) => x.textContent?.includes("julia@"))!];
+    rows = byMail(rows);
     expect(rows[0].textContent).toContain("Anfragen werden verbucht: 14 in 30 Tagen, zuletzt am 28.11.2026");
     expect(rows[0].querySelector("input")).toBeNull();
     // One verdict per card: the sign, and no tick in the bulk list ("Alle auswählen" cannot confirm it).
-    expect(rows.every((r) => r.querySelectorAll('[data-testid="mail-verdict"]').length === 1)).toBe(true);
+    expect(screen.getAllByTestId("mailbox").every((r) => r.querySelectorAll('[data-testid="mail-verdict"]').length === 1)).toBe(true);
     expect(rows[1].textContent).toContain("Anzeichen");
     expect(rows[1].textContent).toContain("bis zu 61 Tage");
     expect(rows[1].querySelector("input")).toBeNull();
@@ -636,7 +640,7 @@ describe("mail booking", () => {
     expect(screen.getByTestId("mail-despite").textContent).toContain("erscheint das Anzeichen wieder");
     await fireEvent.click(screen.getByTestId("mail-despite-yes"));
     await waitFor(() => expect(confirmed).toBe(true));
-    rows = await screen.findAllByTestId("mailbox");
+    rows = byMail(await screen.findAllByTestId("mailbox"));
     await waitFor(() => expect(rows[1].getAttribute("data-verdict")).toBe("confirmed_despite_sign"));
     expect(rows[1].textContent).toContain("trotz Anzeichen");
     expect(rows[1].textContent).toContain("18.12.2026");

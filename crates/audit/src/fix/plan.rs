@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Finding, FindingKind};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{MaklerKey, Snapshot};
 use crate::subject::Subject;
 use crate::text;
 use crate::text::Text;
@@ -86,11 +86,19 @@ fn needs_input(f: &Finding, reason: Text) -> NeedsInput {
     }
 }
 
-fn choose_makler_first() -> Text {
-    Text::new(
-        "Erst den Makler-Wert wählen.",
-        "Choose the broker value first.",
-    )
+/// Why nothing can be made a broker yet: the Makler value is missing. The person chooses it where values read like
+/// one; otherwise only onOffice's support can restore it.
+fn choose_makler_first(makler: Option<&MaklerKey>) -> Text {
+    match makler {
+        Some(MaklerKey::Missing { candidates }) if candidates.is_empty() => Text::new(
+            "Es gibt die Kontaktart „Makler“ nicht: erst muss der onOffice-Support sie wiederherstellen (siehe Systembenutzer).",
+            "There is no contact type \"Makler\": onOffice's support must restore it first (see system users).",
+        ),
+        _ => Text::new(
+            "Erst unter Systembenutzer wählen, welche Kontaktart bei Ihnen für Makler steht.",
+            "First choose under system users which contact type stands for brokers.",
+        ),
+    }
 }
 
 /// A plausible e-mail address (the person may type one).
@@ -222,7 +230,9 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                 Some(key) => {
                     add_makler(&mut plan, &mut makler_items, id, key, f.kind);
                 }
-                None => plan.needs_input.push(needs_input(f, choose_makler_first())),
+                None => plan
+                    .needs_input
+                    .push(needs_input(f, choose_makler_first(makler))),
             },
             FindingKind::NoEmail => {
                 if email_items.contains_key(&id) {
@@ -254,6 +264,12 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                 }
             }
             FindingKind::NoContact | FindingKind::ContactNotSystemUser => {
+                // Without a Makler value nobody can become a broker: that comes before whom to choose.
+                let Some(key) = &makler_key else {
+                    plan.needs_input
+                        .push(needs_input(f, choose_makler_first(makler)));
+                    continue;
+                };
                 let officer_address = snapshot
                     .rentals
                     .get(&id)
@@ -330,10 +346,6 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                         });
                     }
                 }
-                let Some(key) = &makler_key else {
-                    plan.needs_input.push(needs_input(f, choose_makler_first()));
-                    continue;
-                };
                 let requires = add_makler(
                     &mut plan,
                     &mut makler_items,
@@ -381,13 +393,13 @@ pub fn plan(snapshot: &Snapshot, findings: &[&Finding], choices: &PlanChoices) -
                 let removed: Vec<String> = remove.iter().map(|a| name(*a)).collect();
                 let description = if removed.is_empty() {
                     text!(
-                        "Ansprechpartner: {target_name} wird erster Makler",
-                        "Contact person: {target_name} becomes the first broker"
+                        "Ansprechpartner: {target_name} wird erster Ansprechpartner",
+                        "Contact person: {target_name} becomes the first contact person"
                     )
                 } else {
                     text!(
-                        "Ansprechpartner: {target_name} wird erster Makler; nicht mehr Ansprechpartner dieses Objekts (nur die Verknüpfung wird gelöst, die Adresse bleibt erhalten): {}",
-                        "Contact person: {target_name} becomes the first broker; no longer contact person of this listing (only the link is removed, the address stays): {}",
+                        "Ansprechpartner: {target_name} wird erster Ansprechpartner; nicht mehr Ansprechpartner dieses Objekts (nur die Verknüpfung wird gelöst, die Adresse bleibt erhalten): {}",
+                        "Contact person: {target_name} becomes the first contact person; no longer contact person of this listing (only the link is removed, the address stays): {}",
                         removed.join(", ")
                     )
                 };
