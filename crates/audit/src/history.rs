@@ -173,7 +173,7 @@ pub fn summary(event: &Event) -> Text {
             };
             Text::new(
                 format!("Neu übertragen{de} (automatisch abgehakt: im Maklerbuch gesehen)"),
-                format!("Re-transferred{en} (ticked off automatically: seen in the Maklerbuch)"),
+                format!("Re-transferred{en} (ticked off automatically: seen in the agents log)"),
             )
         }
         Event::NotApplied { .. } => Text::new("Nicht übernommen", "Not applied"),

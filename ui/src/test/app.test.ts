@@ -483,25 +483,25 @@ describe("finish line", () => {
     backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => view });
     render(App);
     // Every number from the engine's model: the header's part and the button say the same.
-    const appPart = await screen.findByTestId("left-app");
+    const appPart = await screen.findByTestId("left-in-app");
     expect(appPart.getAttribute("data-count")).toBe("2");
     expect(appPart.textContent?.trim()).toBe("2 Änderungen schreibt Agent-Check mit einem Klick");
     expect(screen.getByTestId("fix-all").getAttribute("data-count")).toBe("2");
     expect(screen.getByTestId("fix-all").textContent?.trim()).toBe("Alle beheben (2)");
-    expect(screen.getByTestId("left-on_office").getAttribute("data-count")).toBe("1");
-    expect(screen.getByTestId("left-on_office").textContent).toContain("nur in onOffice zu lösen");
-    expect(screen.getByTestId("left-on_office").textContent).toContain("(");
-    expect(screen.getByTestId("left-portals").getAttribute("data-count")).toBe("0");
+    expect(screen.getByTestId("left-in-onoffice").getAttribute("data-count")).toBe("1");
+    expect(screen.getByTestId("left-in-onoffice").textContent).toContain("nur in onOffice zu lösen");
+    expect(screen.getByTestId("left-in-onoffice").textContent).toContain("(");
+    expect(screen.getByTestId("left-transfers").getAttribute("data-count")).toBe("0");
     expect(screen.queryByTestId("all-done")).toBeNull();
     view = auditView([external, transfer]);
     await fireEvent.click(screen.getByTestId("recheck"));
     // The app's part is done, said with its scope; "Alles erledigt" is not said while other parts are open.
-    await waitFor(() => expect(screen.getByTestId("left-app").textContent?.trim()).toBe("Was Agent-Check selbst ändern kann: erledigt ✓"));
+    await waitFor(() => expect(screen.getByTestId("left-in-app").textContent?.trim()).toBe("Was Agent-Check selbst ändern kann: erledigt ✓"));
     expect(screen.queryByTestId("fix-all")).toBeNull();
     expect(screen.queryByTestId("all-done")).toBeNull();
     expect(document.body.textContent).not.toContain("Alles erledigt");
-    expect(screen.getByTestId("left-portals").getAttribute("data-count")).toBe("1");
-    expect(screen.getByTestId("left-portals").textContent).toContain("neu an die Portale übertragen");
+    expect(screen.getByTestId("left-transfers").getAttribute("data-count")).toBe("1");
+    expect(screen.getByTestId("left-transfers").textContent).toContain("neu an die Portale übertragen");
     expect(called("run_audit").at(-1)!.args).toEqual({ recheck: true });
     // The legend says what the symbols shown mean, from the same rule as the rows; each cell says it in words.
     const legend = screen.getByTestId("legend");

@@ -28,8 +28,8 @@ pub async fn read(
     progress.report(Progress::step(
         1,
         Text::new(
-            "Lese Feldkonfiguration, Benutzer, Systembenutzer-Adressen und Vermietungsobjekte …",
-            "Reading field settings, users, system user addresses and rental listings …",
+            "Lese Felder, Benutzer, Systembenutzer-Adressen und Vermietungsobjekte …",
+            "Reading fields, users, system user addresses and rental listings …",
         ),
     ));
     let lists: Vec<Action> = vec![

@@ -59,8 +59,8 @@ pub fn makler_key_missing(candidates: &[KeyChoice]) -> Said {
             .collect();
         (
             text!(
-                "Kein Wert mit dem Schlüssel „Makler“. Möglicherweise umbenannt: {}.",
-                "No value with the key \"Makler\". Possibly renamed: {}.",
+                "Keine Kontaktart „Makler“. Möglicherweise umbenannt: {}.",
+                "No contact type \"Makler\". Possibly renamed: {}.",
                 names.join(", ")
             ),
             vec![Text::new(
@@ -451,8 +451,8 @@ pub fn portal_transfer_pending(last: Option<&str>, watched: &[String]) -> Said {
         let kinds = watched.join("“, „");
         let kinds_en = watched.join("\", \"");
         Text::new(
-            format!("Danach hakt Agent-Check das Objekt selbst ab, sobald das Maklerbuch die Übertragung zeigt (Aktionsart „{kinds}“). Hier abhaken geht auch."),
-            format!("Agent-Check then ticks the listing off by itself once the Maklerbuch shows the transfer (action kind \"{kinds_en}\"). Ticking it off here works too."),
+            format!("Danach hakt Agent-Check das Objekt selbst ab, sobald das Maklerbuch die Übertragung zeigt (als „{kinds}“). Hier abhaken geht auch."),
+            format!("Agent-Check then ticks the listing off by itself once the agents log shows the transfer (as \"{kinds_en}\"). Ticking it off here works too."),
         )
     };
     Said {
