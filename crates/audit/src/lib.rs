@@ -554,3 +554,64 @@ pub fn affected_estates(snapshot: &Snapshot, op: &fix::Op) -> Vec<u64> {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod verdict_tests {
+    use super::*;
+    use evidence::{BookingEvidence as E, NoEvidence};
+
+    #[test]
+    fn one_verdict_from_evidence_and_tick() {
+        let ms = MailboxKind::Microsoft365;
+        let silent = E::Silent {
+            listings: 1,
+            days: 40,
+        };
+        let none = E::Unknown {
+            why: NoEvidence::OnlyNew,
+        };
+        let booked = E::Booked {
+            count: 3,
+            last: "2026-12-01".into(),
+        };
+        let external = MailboxKind::External {
+            provider: "GMX".into(),
+        };
+        assert_eq!(
+            MailboxVerdict::of(&external, &booked, None, false),
+            MailboxVerdict::External
+        );
+        assert_eq!(
+            MailboxVerdict::of(&ms, &booked, Some("2026-12-01"), true),
+            MailboxVerdict::Booked
+        );
+        assert_eq!(
+            MailboxVerdict::of(&ms, &silent, Some("2026-12-01"), true),
+            MailboxVerdict::ConfirmedDespiteSign {
+                date: "2026-12-01".into(),
+                until: "2026-12-14".into()
+            }
+        );
+        // A tick older than the trust period: the sign, naming the tick.
+        assert_eq!(
+            MailboxVerdict::of(&ms, &silent, Some("2026-11-01"), false),
+            MailboxVerdict::Sign {
+                confirmed: Some("2026-11-01".into())
+            }
+        );
+        assert_eq!(
+            MailboxVerdict::of(&ms, &silent, None, false),
+            MailboxVerdict::Sign { confirmed: None }
+        );
+        assert_eq!(
+            MailboxVerdict::of(&ms, &none, Some("2026-11-01"), false),
+            MailboxVerdict::Confirmed {
+                date: "2026-11-01".into()
+            }
+        );
+        assert_eq!(
+            MailboxVerdict::of(&ms, &none, None, false),
+            MailboxVerdict::ToConfirm
+        );
+    }
+}

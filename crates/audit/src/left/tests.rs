@@ -1,6 +1,7 @@
 //! The finish line's sentence and the part lookup of `left`.
 
 use super::*;
+use std::collections::BTreeSet;
 
 fn r(kind: FindingKind, id: u64) -> FindingRef {
     FindingRef {
@@ -81,4 +82,99 @@ fn a_missing_makler_value_is_the_persons_choice_only_when_values_look_like_one()
         }],
     };
     assert_eq!(makler_part(&some), Part::Choice);
+}
+
+/// A small report as the engine serialises it: two system users sharing one mailbox, both unconfirmed, a user
+/// without the Makler key whose listing waits for it, and an external mailbox's user with a listing.
+fn report() -> AuditReport {
+    let finding = |kind: &str, subject: &str, label: &str, fix: bool| {
+        let resolution = if fix {
+            serde_json::json!({"type": "fix", "fix": "add_makler_key"})
+        } else {
+            serde_json::json!({"type": "manual", "click_path": {"de": "", "en": ""}, "steps": [], "support": null, "help_url": null})
+        };
+        serde_json::json!({
+            "kind": kind, "subject": subject, "subject_label": label, "severity": "error",
+            "title": {"de": "", "en": ""}, "seen": {"de": "", "en": ""}, "expected": {"de": "", "en": ""},
+            "resolution": resolution,
+        })
+    };
+    let listing = |id: u64, contact: u64, kind: &str| {
+        serde_json::json!({
+            "estate_id": id, "title": "Wohnung", "external_no": "M-1", "city": "Köln", "officer": null,
+            "first_contact": "X", "first_contact_id": contact, "skipped_contacts": [], "findings": [kind],
+        })
+    };
+    let mailbox = serde_json::json!({
+        "email": "Team@Firma.de", "kind": {"kind": "microsoft365"}, "addresses": [1, 2], "names": ["A", "B"],
+        "confirmed": null, "evidence": {"verdict": "unknown", "why": "no_listings"}, "verdict": {"verdict": "to_confirm"},
+    });
+    serde_json::from_value(serde_json::json!({
+        "findings": [
+            finding("user.mail_booking_unconfirmed", "address:1", "Anna", false),
+            finding("user.mail_booking_unconfirmed", "address:2", "Bernd", false),
+            finding("user.not_makler", "address:3", "Carla", true),
+            finding("user.mailbox_external", "address:4", "Dieter", false),
+            finding("estate.contact_not_ready", "estate:10", "Wohnung bei Carla", false),
+            finding("estate.contact_not_ready", "estate:11", "Wohnung bei Dieter", false),
+        ],
+        "users": [], "user_checks": [], "mailboxes": [mailbox],
+        "listings": [listing(10, 3, "estate.contact_not_ready"), listing(11, 4, "estate.contact_not_ready")],
+        "makler": {"status": "found", "key": "Makler", "label": "Makler"},
+        "stats": {"elapsed_ms": 0, "requests": 0, "actions": 0, "users": 0, "system_addresses": 0, "rentals": 0,
+                  "mailboxes_not_checked": 0},
+        "assumptions": [], "complete": true,
+    }))
+    .unwrap()
+}
+
+#[test]
+fn one_mailbox_counts_once_and_a_not_ready_listing_follows_its_contact() {
+    let mut report = report();
+    report.snapshot.makler = Some(report.makler.clone());
+    let left = of(&report);
+    // Two users, one mailbox: one confirmation.
+    assert_eq!(left.confirm.act.len(), 2);
+    assert_eq!(left.confirm.count, 1);
+    assert_eq!(
+        mailbox_of(&report, Subject::Address(2)),
+        Some("team@firma.de".into())
+    );
+    assert_eq!(mailbox_of(&report, Subject::Address(9)), None);
+    // Carla's listing goes with Agent-Check's fix of Carla; Dieter's with onOffice (his external mailbox).
+    assert_eq!(
+        left.part_of(r(FindingKind::ContactNotReady, 10)),
+        Some(Part::App)
+    );
+    assert!(left
+        .app
+        .follow
+        .contains(&r(FindingKind::ContactNotReady, 10)));
+    assert!(left
+        .on_office
+        .follow
+        .contains(&r(FindingKind::ContactNotReady, 11)));
+    assert_eq!(left.on_office.count, 1, "Dieter's mailbox, not his listing");
+    assert_eq!(
+        blocker_part(&report, Subject::Estate(11), &|f| direct_part(
+            f,
+            &report.makler,
+            &BTreeSet::new()
+        )),
+        Some(Part::OnOffice)
+    );
+    assert_eq!(
+        blocker_part(&report, Subject::Address(3), &|_| Part::App),
+        None
+    );
+    // Whom each finding is about, by name.
+    let labels = crate::history::labels(&report);
+    assert_eq!(labels.len(), 6);
+    assert_eq!(
+        labels.get(&FindingRef {
+            kind: FindingKind::NotMakler,
+            subject: Subject::Address(3)
+        }),
+        Some(&"Carla".to_string())
+    );
 }
