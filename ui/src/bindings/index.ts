@@ -41,6 +41,7 @@ export type { NeedsInput } from "./NeedsInput";
 export type { NoEvidence } from "./NoEvidence";
 export type { Op } from "./Op";
 export type { Outcome } from "./Outcome";
+export type { Part } from "./Part";
 export type { PartLeft } from "./PartLeft";
 export type { PlanChoices } from "./PlanChoices";
 export type { PlanRequest } from "./PlanRequest";
