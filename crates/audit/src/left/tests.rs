@@ -178,3 +178,20 @@ fn one_mailbox_counts_once_and_a_not_ready_listing_follows_its_contact() {
         Some(&"Carla".to_string())
     );
 }
+
+#[test]
+fn a_missing_makler_value_finding_goes_to_whoever_can_provide_it() {
+    let report = report();
+    let mut f = report.findings[0].clone();
+    f.kind = FindingKind::MaklerKeyMissing;
+    f.subject = Subject::Account;
+    let some = MaklerKey::Missing {
+        candidates: vec![crate::snapshot::KeyChoice {
+            key: "Mitarbeiter".into(),
+            label: "Mitarbeiter".into(),
+        }],
+    };
+    let none = MaklerKey::Missing { candidates: vec![] };
+    assert_eq!(direct_part(&f, &some, &BTreeSet::new()), Part::Choice);
+    assert_eq!(direct_part(&f, &none, &BTreeSet::new()), Part::OnOffice);
+}
