@@ -24,13 +24,25 @@ pub const MIN_DAYS_ON_MARKET: i64 = 14;
 pub const TICK_TRUSTED_DAYS: i64 = 14;
 
 /// The `data` of an agents-log read.
-pub const AGENTS_LOG_FIELDS: &[&str] = &["Objekt_nr", "Aktionsart", "Aktionstyp", "Datum"];
+/// `Adress_nr` is the enquirer of an incoming e-mail and the addressee of an outgoing one (`audit::answers` pairs
+/// them).
+pub const AGENTS_LOG_FIELDS: &[&str] = &[
+    "Objekt_nr",
+    "Adress_nr",
+    "Aktionsart",
+    "Aktionstyp",
+    "Datum",
+];
 
 /// What the Maklerbuch showed about booked enquiries on the active rentals.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentsLog {
     /// Booked incoming e-mails per listing in the window ("Y-m-d H:i:s", as onOffice writes `Datum`).
     pub booked: BTreeMap<u64, Vec<String>>,
+    /// Every e-mail entry per listing in the window, incoming and outgoing, with its addresses: what
+    /// `audit::answers` pairs into enquiries and replies.
+    #[serde(default)]
+    pub mails: BTreeMap<u64, Vec<Mail>>,
     /// Listings whose entries could not all be read (a failed read, an entry that made no sense).
     pub undecidable: BTreeSet<u64>,
     /// Entries that could not be read (no listing, an unknown listing, a date in another form).
@@ -41,8 +53,19 @@ pub struct AgentsLog {
     pub refused: Option<String>,
 }
 
-/// Reads for the Maklerbuch of these listings: the first page of each (at most 200 listings a read), booked
-/// enquiries since `since` only; they travel with another round's actions.
+/// One e-mail entry of the Maklerbuch on a listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mail {
+    /// `Datum` ("Y-m-d H:i:s", German time as onOffice writes it).
+    pub at: String,
+    /// `Eingang` (an enquiry, when booked by mail booking) or `Ausgang` (a reply, or any other mail sent).
+    pub incoming: bool,
+    /// `Adress_nr`: the enquirer, or the addressee; may be empty.
+    pub addresses: Vec<u64>,
+}
+
+/// Reads for the Maklerbuch of these listings: the first page of each (at most 200 listings a read), e-mail entries
+/// (incoming and outgoing) since `since` only; they travel with another round's actions.
 pub fn first_pages(rentals: &[u64], since: DateTime, page: u64) -> (Vec<Vec<u64>>, Vec<Action>) {
     let chunks: Vec<Vec<u64>> = rentals
         .chunks(MAX_AGENTS_LOG_ESTATE_IDS)
@@ -55,12 +78,13 @@ pub fn first_pages(rentals: &[u64], since: DateTime, page: u64) -> (Vec<Vec<u64>
     (chunks, firsts)
 }
 
-/// One read of booked enquiries since `since` per chunk of listings (unpaged).
+/// One read of e-mail entries since `since` per chunk of listings (unpaged). Both directions come in the same read:
+/// the type is sorted out here, so the filter needs nothing but `=` and `>=`, which every reading of the API allows.
 fn lists(chunks: &[Vec<u64>], since: DateTime) -> Vec<Action> {
-    let filter = Filter::new()
-        .with("Aktionsart", "=", "Email")
-        .with("Aktionstyp", "=", "Eingang")
-        .with("Datum", ">=", onoffice_date(since));
+    let filter =
+        Filter::new()
+            .with("Aktionsart", "=", "Email")
+            .with("Datum", ">=", onoffice_date(since));
     chunks
         .iter()
         .map(|c| actions::read_agents_log(c, &filter, AGENTS_LOG_FIELDS))
@@ -101,28 +125,22 @@ pub fn collect(
         };
         let mut odd = false;
         for r in &records {
-            let kind = r.text("Aktionsart").unwrap_or_default();
-            let kind_type = r.text("Aktionstyp").unwrap_or_default();
-            if kind.trim() != "Email" || kind_type.trim() != "Eingang" {
-                // Another kind of entry (a server that ignored the filter): not an enquiry.
-                continue;
-            }
-            let listings: Vec<u64> = listing_ids(r.elements.get("Objekt_nr"))
-                .into_iter()
-                .filter(|id| chunk.contains(id))
-                .collect();
-            let date = r.text("Datum").and_then(|d| parse_date(&d));
-            match (listings.is_empty(), date) {
-                (false, Some(at)) => {
-                    if at >= since {
-                        for id in listings {
-                            log.booked.entry(id).or_default().push(onoffice_date(at));
-                        }
-                    }
-                }
-                _ => {
+            match read_mail(r, chunk) {
+                Entry::Other => {}
+                Entry::Odd => {
                     log.odd_entries += 1;
                     odd = true;
+                }
+                Entry::Mail(listings, mail) => {
+                    let Some(at) = parse_date(&mail.at).filter(|&at| at >= since) else {
+                        continue;
+                    };
+                    for id in listings {
+                        if mail.incoming {
+                            log.booked.entry(id).or_default().push(onoffice_date(at));
+                        }
+                        log.mails.entry(id).or_default().push(mail.clone());
+                    }
                 }
             }
         }
@@ -131,6 +149,44 @@ pub fn collect(
         }
     }
     log
+}
+
+/// What one Maklerbuch entry is to the audit.
+enum Entry {
+    /// Not an e-mail (a server that ignored the filter).
+    Other,
+    /// An e-mail entry without a listing of the read, or with a date in another form.
+    Odd,
+    /// An e-mail on these listings.
+    Mail(Vec<u64>, Mail),
+}
+
+/// Reads one entry of a read about `chunk`.
+fn read_mail(r: &Record, chunk: &[u64]) -> Entry {
+    let kind = r.text("Aktionsart").unwrap_or_default();
+    let incoming = match r.text("Aktionstyp").unwrap_or_default().trim() {
+        "Eingang" => true,
+        "Ausgang" => false,
+        _ => return Entry::Other,
+    };
+    if kind.trim() != "Email" {
+        return Entry::Other;
+    }
+    let listings: Vec<u64> = listing_ids(r.elements.get("Objekt_nr"))
+        .into_iter()
+        .filter(|id| chunk.contains(id))
+        .collect();
+    match r.text("Datum").and_then(|d| parse_date(&d)) {
+        Some(at) if !listings.is_empty() => Entry::Mail(
+            listings,
+            Mail {
+                at: onoffice_date(at),
+                incoming,
+                addresses: listing_ids(r.elements.get("Adress_nr")),
+            },
+        ),
+        _ => Entry::Odd,
+    }
 }
 
 /// `Objekt_nr` as onOffice sends it (an array of strings), and as it may also come (a string, a number, numbers).

@@ -39,10 +39,18 @@ pub enum FindingKind {
     ContactNotReady,
     #[serde(rename = "estate.portal_transfer_pending")]
     PortalTransferPending,
+    /// The listing's booked enquiries older than a day have had no reply in the Maklerbuch, while the agency's other
+    /// listings are answered (a sign; judged only where the account shows replies).
+    #[serde(rename = "estate.enquiries_unanswered")]
+    EnquiriesUnanswered,
+    /// Every listing of this mailbox goes unanswered while the agency's others are answered: one sign on the
+    /// mailbox (on each system user address that has it), not one per listing.
+    #[serde(rename = "user.enquiries_unanswered")]
+    MailboxUnanswered,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 13] = [
+    pub const ALL: [FindingKind; 15] = [
         FindingKind::ApiAssumption,
         FindingKind::MaklerKeyMissing,
         FindingKind::UserAddressMissing,
@@ -56,6 +64,8 @@ impl FindingKind {
         FindingKind::ContactNotSystemUser,
         FindingKind::ContactNotReady,
         FindingKind::PortalTransferPending,
+        FindingKind::EnquiriesUnanswered,
+        FindingKind::MailboxUnanswered,
     ];
 
     /// The stable id, e.g. `user.not_makler`.
@@ -74,6 +84,8 @@ impl FindingKind {
             FindingKind::ContactNotSystemUser => "estate.contact_not_system_user",
             FindingKind::ContactNotReady => "estate.contact_not_ready",
             FindingKind::PortalTransferPending => "estate.portal_transfer_pending",
+            FindingKind::EnquiriesUnanswered => "estate.enquiries_unanswered",
+            FindingKind::MailboxUnanswered => "user.enquiries_unanswered",
         }
     }
 
@@ -159,6 +171,14 @@ impl FindingKind {
             FindingKind::PortalTransferPending => (
                 "Objekt neu an die Portale übertragen",
                 "Re-transfer listing to the portals",
+            ),
+            FindingKind::EnquiriesUnanswered => (
+                "Anfragen offenbar ohne Antwort",
+                "Enquiries apparently unanswered",
+            ),
+            FindingKind::MailboxUnanswered => (
+                "Anfragen an dieses Postfach offenbar ohne Antwort",
+                "Enquiries to this mailbox apparently unanswered",
             ),
         };
         Text::new(de, en)

@@ -1,5 +1,6 @@
 //! What is left, and who acts next: every open finding of a report belongs to exactly one part (Agent-Check in one
-//! click, a choice the person makes, a confirmation only the person can give, onOffice, the portals). Every number a
+//! click, a choice the person makes, a confirmation only the person can give, onOffice, the rental agent, the
+//! portals). Every number a
 //! surface shows (the header, "Alle beheben", the preview, the result, the tray, the reports, `oo-check`) is a
 //! part's `count` from here. Pure: no I/O, the report is all it needs.
 
@@ -28,16 +29,19 @@ pub enum Part {
     Confirm,
     /// Only onOffice can do it: a click path, support, or sales.
     OnOffice,
+    /// The rental agent's setup or its support: listings or mailboxes whose enquiries go unanswered.
+    Agent,
     /// The listings to re-transfer to the portals.
     Portals,
 }
 
 impl Part {
-    pub const ALL: [Part; 5] = [
+    pub const ALL: [Part; 6] = [
         Part::App,
         Part::Choice,
         Part::Confirm,
         Part::OnOffice,
+        Part::Agent,
         Part::Portals,
     ];
 
@@ -69,6 +73,14 @@ impl Part {
             (Part::OnOffice, n) => text!(
                 "{n} Punkte nur in onOffice zu lösen",
                 "{n} points only onOffice can resolve"
+            ),
+            (Part::Agent, 1) => Text::new(
+                "1 Anzeichen beim Mietagenten zu klären",
+                "1 sign to clear up with the rental agent",
+            ),
+            (Part::Agent, n) => text!(
+                "{n} Anzeichen beim Mietagenten zu klären",
+                "{n} signs to clear up with the rental agent"
             ),
             (Part::Portals, 1) => Text::new(
                 "1 Objekt neu an die Portale übertragen",
@@ -105,6 +117,9 @@ pub struct Left {
     pub choice: PartLeft,
     pub confirm: PartLeft,
     pub on_office: PartLeft,
+    /// Unanswered enquiries: the rental agent's setup (older reports have none).
+    #[serde(default)]
+    pub agent: PartLeft,
     pub portals: PartLeft,
     /// The finish line in one sentence ([`Left::summary`]), for the screens.
     pub said: Text,
@@ -117,6 +132,7 @@ impl Left {
             Part::Choice => &self.choice,
             Part::Confirm => &self.confirm,
             Part::OnOffice => &self.on_office,
+            Part::Agent => &self.agent,
             Part::Portals => &self.portals,
         }
     }
@@ -127,6 +143,7 @@ impl Left {
             Part::Choice => &mut self.choice,
             Part::Confirm => &mut self.confirm,
             Part::OnOffice => &mut self.on_office,
+            Part::Agent => &mut self.agent,
             Part::Portals => &mut self.portals,
         }
     }
@@ -203,6 +220,7 @@ pub fn of(report: &AuditReport) -> Left {
     left.choice.count = left.choice.act.len();
     left.confirm.count = mailboxes.len();
     left.on_office.count = left.on_office.act.len();
+    left.agent.count = left.agent.act.len();
     left.portals.count = left.portals.act.len();
     for part in Part::ALL {
         let n = left.count(part);
@@ -261,6 +279,7 @@ fn direct_part(f: &Finding, makler: &MaklerKey, waiting: &BTreeSet<FindingRef>) 
         FindingKind::MaklerKeyMissing => makler_part(makler),
         FindingKind::MailBookingUnconfirmed => Part::Confirm,
         FindingKind::PortalTransferPending => Part::Portals,
+        FindingKind::EnquiriesUnanswered | FindingKind::MailboxUnanswered => Part::Agent,
         _ => Part::OnOffice,
     }
 }

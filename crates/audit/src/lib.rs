@@ -3,6 +3,7 @@
 //! `oo-check` tool both use it. It never writes without a plan the caller has seen.
 
 pub mod accounts;
+pub mod answers;
 pub mod checks;
 pub mod diagnose;
 pub mod evidence;
@@ -70,6 +71,19 @@ pub struct MailboxRow {
     pub evidence: evidence::BookingEvidence,
     /// The one verdict the screens show for it (evidence and the person's tick together).
     pub verdict: MailboxVerdict,
+    /// Whether its enquiries are answered; only where the account shows replies.
+    #[serde(default)]
+    pub answers: Option<MailboxAnswers>,
+}
+
+/// How a mailbox's booked enquiries are answered, in the words its card and its checklist cell say.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxAnswers {
+    pub rate: answers::AnswerRate,
+    /// Every listing of it goes unanswered while others are answered (a sign).
+    pub sign: bool,
+    pub said: Text,
 }
 
 /// The one verdict on a mailbox's mail booking, from the Maklerbuch's evidence and the person's tick together: what
@@ -120,6 +134,27 @@ impl MailboxVerdict {
     }
 }
 
+/// A mailbox's answers as its card says them; `None` where the account does not show replies.
+fn mailbox_answers(email: &str, answers: &answers::Answers) -> Option<MailboxAnswers> {
+    if !answers.seen.shown() {
+        return None;
+    }
+    let key = email.trim().to_lowercase();
+    let rate = answers.per_mailbox.get(&key).cloned().unwrap_or_default();
+    Some(match answers.signs.mailboxes.get(&key) {
+        Some(u) => MailboxAnswers {
+            rate,
+            sign: true,
+            said: checks::wording::answers_missing(u),
+        },
+        None => MailboxAnswers {
+            said: checks::wording::answers_rate(&rate),
+            rate,
+            sign: false,
+        },
+    })
+}
+
 /// What an audit found.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -143,6 +178,12 @@ pub struct AuditReport {
     /// What is left, by who acts next: the numbers every surface shows.
     #[serde(default)]
     pub left: left::Left,
+    /// Whether this account's Maklerbuch shows the rental agent's replies, with the account's rate.
+    #[serde(default)]
+    pub answers: answers::AnswersSeen,
+    /// The one plain sentence when answers cannot be judged here; `None` when they can.
+    #[serde(default)]
+    pub answers_note: Option<Text>,
     /// The data behind it, for planning fixes; not sent to the UI.
     #[serde(skip)]
     pub snapshot: Snapshot,
@@ -264,7 +305,8 @@ impl Auditor {
             .filter(|e| !seen.contains_key(e))
             .copied()
             .collect();
-        let mut eval = checks::evaluate(&snapshot, self.settings.as_ref(), &pending);
+        let answers = snapshot.answers();
+        let mut eval = checks::evaluate_with(&snapshot, self.settings.as_ref(), &pending, &answers);
         let diagnosis = self.last_diagnosis();
         if let Some(d) = &diagnosis {
             let mut findings = d.findings();
@@ -278,7 +320,7 @@ impl Auditor {
                 let key = email.trim().to_lowercase();
                 let entry = mailboxes
                     .entry(key.clone())
-                    .or_insert_with(|| self.mailbox_row(&snapshot, email, &evidence));
+                    .or_insert_with(|| self.mailbox_row(&snapshot, email, &evidence, &answers));
                 entry.addresses.push(address);
                 entry.names.push(row.name.clone());
             }
@@ -304,7 +346,9 @@ impl Auditor {
             assumptions: diagnosis.map(|d| d.assumptions).unwrap_or_default(),
             findings: eval.findings,
             users: eval.users,
-            user_checks: CheckName::ALL.to_vec(),
+            user_checks: CheckName::columns(answers.seen.shown()),
+            answers_note: answers.seen.sentence(),
+            answers: answers.seen.clone(),
             listings: eval.listings,
             mailboxes,
             makler: snapshot.makler.clone().unwrap_or(MaklerKey::Missing {
@@ -323,6 +367,7 @@ impl Auditor {
         snapshot: &Snapshot,
         email: &str,
         evidence: &BTreeMap<String, evidence::BookingEvidence>,
+        answers: &answers::Answers,
     ) -> MailboxRow {
         let kind = snapshot
             .mailbox_of(email)
@@ -348,6 +393,7 @@ impl Auditor {
             names: Vec::new(),
             confirmed,
             evidence,
+            answers: mailbox_answers(email, answers),
         }
     }
 

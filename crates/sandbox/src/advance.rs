@@ -85,6 +85,16 @@ pub fn advance(
     for entry in account.agents_log.iter_mut() {
         entry.date = shift_back(&entry.date, days);
     }
+    if let Some(agent) = &mut account.rental_agent {
+        agent.shift_back(|d| shift_back(d, days));
+    }
+    let people: Vec<u64> = account
+        .addresses
+        .values()
+        .filter(|a| !a.contact_types.iter().any(|k| k == "Systembenutzer"))
+        .map(|a| a.id)
+        .collect();
+    let enquirer = |rng: &mut Rng| (!people.is_empty()).then(|| *rng.pick(&people));
     let Truth {
         planted,
         after_choice,
@@ -148,7 +158,8 @@ pub fn advance(
             }
             account.transfer_to_portals(&[id], at);
             if account.booking_for(id) == Some(MailBooking::On) {
-                account.receive_enquiry(id, None, &german(at + SignedDuration::from_mins(30)));
+                let from = enquirer(&mut rng);
+                account.receive_enquiry(id, from, &german(at + SignedDuration::from_mins(30)));
             }
             done.new_listings.push(id);
         }
@@ -172,6 +183,7 @@ pub fn advance(
                         .first()
                         .is_some_and(|f| ready.contains(f))
                 })
+                .filter(|&e| !agent_fails_on(account, e))
                 .collect();
             if !fine.is_empty() {
                 let estate = *rng.pick(&fine);
@@ -196,7 +208,8 @@ pub fn advance(
         for estate in open {
             if rng.chance(0.12) || needs_booked_enquiry(account, estate, now) {
                 let at = moment(&mut rng);
-                account.receive_enquiry(estate, None, &german(at));
+                let from = enquirer(&mut rng);
+                account.receive_enquiry(estate, from, &german(at));
             }
         }
     }
@@ -213,6 +226,23 @@ pub fn advance(
     }
     account.list_cache.clear();
     done
+}
+
+/// Whether the rental agent fails on this listing (skips it, or lost its mailbox): a colleague's change there would
+/// change what the ground truth says of it, so the days passing leave it alone.
+fn agent_fails_on(account: &Account, estate: u64) -> bool {
+    let Some(agent) = &account.rental_agent else {
+        return false;
+    };
+    let mailbox = account
+        .contacts_of(estate, true)
+        .first()
+        .and_then(|&a| account.mailbox_of(a));
+    agent.skipped.contains(&estate)
+        || agent
+            .lost_mailbox
+            .as_ref()
+            .is_some_and(|(m, _)| Some(m) == mailbox.as_ref())
 }
 
 /// The subjects (`address:<id>`) of system user addresses with an open point that keeps them from being a listing's

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod advance;
+pub mod agent;
 pub mod dns;
 pub mod filter;
 pub mod generate;

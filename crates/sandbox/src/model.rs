@@ -338,6 +338,11 @@ pub struct Account {
     pub mail_domain: String,
     /// Days `/_sandbox/advance` has let pass.
     pub days_advanced: u64,
+    /// The rental agent answering booked enquiries; `None`: this agency has none (no replies anywhere).
+    pub rental_agent: Option<crate::agent::RentalAgent>,
+    /// While the generator fills the Maklerbuch, entries are appended and sorted once at the end.
+    #[serde(skip)]
+    pub log_unsorted: bool,
     /// Matching ids of recent list filters; cleared by every write.
     #[serde(skip)]
     pub list_cache: ListCache,
@@ -456,6 +461,9 @@ impl Account {
             user: String::new(),
             note: "Anfrage über Immobilienportal".into(),
         });
+        if let Some(from) = from {
+            self.agent_reply(estate, &[from], at);
+        }
         true
     }
 
@@ -491,13 +499,30 @@ impl Account {
 
     /// Adds an entry to the Maklerbuch in date order (newest first), with the next id.
     pub fn log(&mut self, mut entry: AgentsLogEntry) {
-        entry.id = self.agents_log.iter().map(|e| e.id).max().unwrap_or(90_000) + 1;
-        let at = self
-            .agents_log
-            .iter()
-            .position(|e| e.date <= entry.date)
-            .unwrap_or(self.agents_log.len());
+        entry.id = self.next_log_id();
+        if self.log_unsorted {
+            self.agents_log.push(entry);
+            return;
+        }
+        let at = self.agents_log.partition_point(|e| e.date > entry.date);
         self.agents_log.insert(at, entry);
+    }
+
+    /// The next entry's id: one above the highest.
+    fn next_log_id(&self) -> u64 {
+        let highest = if self.log_unsorted {
+            self.agents_log.last().map(|e| e.id)
+        } else {
+            self.agents_log.iter().map(|e| e.id).max()
+        };
+        highest.unwrap_or(90_000) + 1
+    }
+
+    /// Puts the Maklerbuch in date order (newest first) after the generator appended to it.
+    pub fn sort_log(&mut self) {
+        self.agents_log
+            .sort_by(|a, b| (&b.date, b.id).cmp(&(&a.date, a.id)));
+        self.log_unsorted = false;
     }
 
     /// Contact persons of an estate in order; `brokers_only` is the `contactPerson` view.

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 
 use super::system_user::SystemUsers;
 use super::{finding, raise, wording, Evaluation, ListingRow};
+use crate::answers::Answers;
 use crate::finding::FindingKind;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{RentalInfo, Snapshot};
 use crate::subject::Subject;
 
 /// `estate.no_contact`, `estate.contact_not_system_user`, `estate.contact_not_ready` for every active rental listing;
@@ -106,6 +107,53 @@ pub(super) fn evaluate(
                     .and_then(|t| t.last.get(&r.id).cloned()),
             });
         }
+    }
+}
+
+/// `estate.enquiries_unanswered`: listings whose enquiries stay unanswered while the agency's others are answered
+/// (only where the account shows replies); each joins its listing's row.
+pub(super) fn unanswered(snapshot: &Snapshot, answers: &Answers, out: &mut Evaluation) {
+    let mailboxes = snapshot.listing_mailboxes();
+    for (estate, u) in &answers.signs.listings {
+        let Some(r) = snapshot.rentals.get(estate) else {
+            continue;
+        };
+        let label = wording::listing_label(&r.title, &r.external_no);
+        let said = wording::enquiries_unanswered(u, mailboxes.get(estate).map(String::as_str));
+        out.findings.push(finding(
+            FindingKind::EnquiriesUnanswered,
+            Subject::Estate(*estate),
+            &label,
+            said,
+        ));
+        match out.listings.iter_mut().find(|l| l.estate_id == *estate) {
+            Some(row) => row.findings.push(FindingKind::EnquiriesUnanswered),
+            None => out
+                .listings
+                .push(row_of(snapshot, r, FindingKind::EnquiriesUnanswered)),
+        }
+    }
+}
+
+/// The row of a listing that has no other finding.
+fn row_of(snapshot: &Snapshot, r: &RentalInfo, kind: FindingKind) -> ListingRow {
+    let contact = snapshot.portal_contact(r.id);
+    ListingRow {
+        estate_id: r.id,
+        title: r.title.clone(),
+        external_no: r.external_no.clone(),
+        city: r.city.clone(),
+        officer: r
+            .officer
+            .and_then(|nr| snapshot.users.get(&nr))
+            .map(|u| u.name.clone()),
+        first_contact: contact
+            .and_then(|c| snapshot.address(c))
+            .map(|a| a.name.clone()),
+        first_contact_id: contact,
+        skipped_contacts: Vec::new(),
+        findings: vec![kind],
+        last_transfer: None,
     }
 }
 

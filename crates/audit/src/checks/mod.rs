@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::answers::Answers;
 use crate::finding::{Finding, FindingKind};
 use crate::mailbox::MailboxKind;
 use crate::settings::Settings;
@@ -79,16 +80,27 @@ pub enum CheckName {
     Mailbox,
     /// The person confirmed the blue tick for automatic mail booking.
     Booking,
+    /// Booked enquiries to the mailbox get a reply (only where the account shows replies).
+    Answers,
 }
 
 impl CheckName {
-    pub const ALL: [CheckName; 5] = [
+    pub const ALL: [CheckName; 6] = [
         CheckName::Linked,
         CheckName::Makler,
         CheckName::Email,
         CheckName::Mailbox,
         CheckName::Booking,
+        CheckName::Answers,
     ];
+
+    /// The columns of a checklist: the answers only where the account shows replies.
+    pub fn columns(answers_shown: bool) -> Vec<CheckName> {
+        CheckName::ALL
+            .into_iter()
+            .filter(|c| answers_shown || *c != CheckName::Answers)
+            .collect()
+    }
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -176,6 +188,16 @@ pub fn evaluate(
     settings: &dyn Settings,
     pending_transfers: &BTreeSet<u64>,
 ) -> Evaluation {
+    evaluate_with(snapshot, settings, pending_transfers, &snapshot.answers())
+}
+
+/// `evaluate` with the answers already judged (`Snapshot::answers`).
+pub fn evaluate_with(
+    snapshot: &Snapshot,
+    settings: &dyn Settings,
+    pending_transfers: &BTreeSet<u64>,
+    answers: &Answers,
+) -> Evaluation {
     let mut out = Evaluation::default();
     let makler = snapshot.makler.clone().unwrap_or(MaklerKey::Missing {
         candidates: Vec::new(),
@@ -183,8 +205,15 @@ pub fn evaluate(
     let makler_key = makler.key().map(str::to_owned);
     let makler_label = makler.label().unwrap_or("Makler").to_string();
     account::makler_key(&makler, &mut out);
-    let users = system_user::evaluate(snapshot, settings, &makler_key, &makler_label, &mut out);
+    let users = system_user::evaluate(
+        snapshot,
+        settings,
+        (&makler_key, &makler_label),
+        answers,
+        &mut out,
+    );
     listing::evaluate(snapshot, &users, &makler_label, pending_transfers, &mut out);
+    listing::unanswered(snapshot, answers, &mut out);
     listing::transfers_pending(snapshot, pending_transfers, &mut out);
     out.findings
         .sort_by(|a, b| (a.kind, &a.subject).cmp(&(b.kind, &b.subject)));

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::wording::{self, Said};
 use super::{finding, Check, CheckName, CheckState, Evaluation, Light, SystemUserRow};
+use crate::answers::Answers;
 use crate::evidence::{BookingEvidence, TICK_TRUSTED_DAYS};
 use crate::finding::FindingKind;
 use crate::mailbox::MailboxKind;
@@ -73,8 +74,8 @@ fn unlinked_row(
 pub(super) fn evaluate(
     snapshot: &Snapshot,
     settings: &dyn Settings,
-    makler_key: &Option<String>,
-    makler_label: &str,
+    (makler_key, makler_label): (&Option<String>, &str),
+    answers: &Answers,
     out: &mut Evaluation,
 ) -> SystemUsers {
     // Which system user address belongs to which active user.
@@ -132,6 +133,7 @@ pub(super) fn evaluate(
         );
         makler(a, makler_key, makler_label, &mut row, out);
         let mailbox = mail(a, user, snapshot, settings, &evidence, &mut row, out);
+        answered(a, answers, &mut row, out);
         let Draft { kinds, checks, .. } = row;
         if kinds.iter().any(|k| {
             matches!(
@@ -297,6 +299,34 @@ fn mail(
         }
     }
     kind
+}
+
+/// `user.enquiries_unanswered` and the answers cell, where the account shows replies: the mailbox's rate, or the sign
+/// that every listing of it goes unanswered.
+fn answered(a: &AddressInfo, answers: &Answers, row: &mut Draft, out: &mut Evaluation) {
+    if !answers.seen.shown() {
+        return;
+    }
+    let Some(email) = a.default_email.as_deref() else {
+        return;
+    };
+    let key = email.trim().to_lowercase();
+    if let Some(u) = answers.signs.mailboxes.get(&key) {
+        let said = wording::mailbox_unanswered(email, u);
+        row.raise(out, FindingKind::MailboxUnanswered, &a.name, said);
+        row.check(
+            CheckName::Answers,
+            CheckState::Sign,
+            wording::answers_missing(u),
+        );
+    } else {
+        let rate = answers.per_mailbox.get(&key).cloned().unwrap_or_default();
+        row.check(
+            CheckName::Answers,
+            CheckState::Ok,
+            wording::answers_rate(&rate),
+        );
+    }
 }
 
 /// The last day a tick confirmed on `date` ("YYYY-MM-DD") is trusted, as "YYYY-MM-DD".

@@ -208,6 +208,10 @@ fn odd_entries_are_counted_and_never_make_a_mailbox_silent() {
     let log = collect(&chunks, results, since);
     assert_eq!(log.booked[&10].len(), 2);
     assert_eq!(log.booked[&11].len(), 1);
+    // Every e-mail in the window, both ways, with its addresses (none here): the reply on 10 too.
+    assert_eq!(log.mails[&10].len(), 3);
+    assert_eq!(log.mails[&10].iter().filter(|m| !m.incoming).count(), 1);
+    assert!(log.mails[&10].iter().all(|m| m.addresses.is_empty()));
     assert_eq!(log.odd_entries, 3);
     assert_eq!(log.failed_reads, 1);
     assert_eq!(
@@ -237,9 +241,54 @@ fn the_reads_ask_for_booked_enquiries_in_the_window_two_hundred_listings_at_a_ti
     let p = &actions[0].parameters;
     assert_eq!(p["estateid"].as_array().unwrap().len(), 200);
     assert_eq!(p["filter"]["Aktionsart"][0]["val"], "Email");
-    assert_eq!(p["filter"]["Aktionstyp"][0]["val"], "Eingang");
+    // Both directions in one read: the type is sorted out by the reader, and the enquirer comes along.
+    assert!(p["filter"].get("Aktionstyp").is_none());
+    assert!(p["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "Adress_nr"));
     assert_eq!(p["filter"]["Datum"][0]["op"], ">=");
     assert_eq!(p["filter"]["Datum"][0]["val"], "2026-11-01 10:00:00");
     assert_eq!(p["listlimit"], 500);
     assert_eq!(window_start(now()), at("2026-11-01 10:00:00"));
+}
+
+#[test]
+fn the_enquirer_comes_as_an_array_a_string_a_number_or_not_at_all() {
+    let since = at("2026-11-01 10:00:00");
+    let mail = |addr: serde_json::Value, kind_type: &str| {
+        record(
+            json!({"Objekt_nr": ["10"], "Adress_nr": addr, "Aktionsart": "Email", "Aktionstyp": kind_type, "Datum": "2026-11-20 08:00:00"}),
+        )
+    };
+    let results = vec![Ok(vec![
+        mail(json!(["7", "8"]), "Eingang"),
+        mail(json!("9"), "Eingang"),
+        mail(json!(11), "Ausgang"),
+        mail(json!(null), "Ausgang"),
+        record(
+            json!({"Objekt_nr": ["10"], "Aktionsart": "Email", "Aktionstyp": "Eingang", "Datum": "2026-11-20 08:00:00"}),
+        ),
+        // Another type of e-mail entry is neither: skipped, not odd.
+        mail(json!("3"), "Entwurf"),
+    ])];
+    let log = collect(&[vec![10]], results, since);
+    let got: Vec<(bool, Vec<u64>)> = log.mails[&10]
+        .iter()
+        .map(|m| (m.incoming, m.addresses.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (true, vec![7, 8]),
+            (true, vec![9]),
+            (false, vec![11]),
+            (false, vec![]),
+            (true, vec![])
+        ]
+    );
+    assert_eq!(log.booked[&10].len(), 3);
+    assert_eq!(log.odd_entries, 0);
+    assert!(log.undecidable.is_empty());
 }

@@ -195,3 +195,26 @@ fn a_missing_makler_value_finding_goes_to_whoever_can_provide_it() {
     assert_eq!(direct_part(&f, &some, &BTreeSet::new()), Part::Choice);
     assert_eq!(direct_part(&f, &none, &BTreeSet::new()), Part::OnOffice);
 }
+
+#[test]
+fn unanswered_enquiries_go_to_the_rental_agent() {
+    let report = report();
+    let none = MaklerKey::Missing { candidates: vec![] };
+    for kind in [
+        FindingKind::EnquiriesUnanswered,
+        FindingKind::MailboxUnanswered,
+    ] {
+        let mut f = report.findings[0].clone();
+        f.kind = kind;
+        assert_eq!(direct_part(&f, &none, &BTreeSet::new()), Part::Agent);
+    }
+    assert!(Part::Agent.open(1).de.contains("Mietagenten"));
+    assert_eq!(
+        Part::Agent.open(2).de,
+        "2 Anzeichen beim Mietagenten zu klären"
+    );
+    let mut left = Left::default();
+    left.agent.count = 1;
+    assert!(!left.all_done());
+    assert!(left.summary().de.contains("Mietagenten"));
+}

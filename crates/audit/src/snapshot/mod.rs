@@ -14,6 +14,7 @@ use onoffice::client::paged;
 use onoffice::{Action, Client, Filter, Record, RelationSide};
 use serde::{Deserialize, Serialize};
 
+use crate::answers::{self, Answers};
 use crate::evidence::{self, AgentsLog, BookingEvidence, MailboxListings};
 use crate::mailbox::{domain_of, MailboxClassifier, MailboxKind};
 use crate::progress::{Progress, ProgressSink};
@@ -170,6 +171,39 @@ impl Snapshot {
         Some(jiff::tz::Offset::UTC.to_datetime(at))
     }
 
+    /// The moment of the read in German wall time, as onOffice writes `Datum`.
+    pub fn read_at_german(&self) -> Option<jiff::civil::DateTime> {
+        let at: jiff::Timestamp = self.read_at.parse().ok()?;
+        Some(onoffice_protocol::local_time::german_time(at))
+    }
+
+    /// Each active rental's mailbox: its first broker's default e-mail (lower case), where that broker is a system
+    /// user with one.
+    pub fn listing_mailboxes(&self) -> BTreeMap<u64, String> {
+        self.rentals
+            .keys()
+            .filter_map(|&estate| {
+                let first = self.portal_contact(estate)?;
+                let email = self.system_addresses.get(&first)?.default_email.as_ref()?;
+                Some((estate, email.trim().to_lowercase()))
+            })
+            .collect()
+    }
+
+    /// Whether enquiries are answered, judged at the moment of the read (`audit::answers`).
+    pub fn answers(&self) -> Answers {
+        let log = self.agents_log.as_ref().filter(|l| l.refused.is_none());
+        match (log, self.read_at_german()) {
+            (Some(log), Some(now)) => answers::judge(
+                Some(&log.mails),
+                &self.listing_mailboxes(),
+                &log.undecidable,
+                now,
+            ),
+            _ => Answers::default(),
+        }
+    }
+
     /// What the Maklerbuch says of each system user mailbox (default e-mail, lower case): the active rentals whose
     /// first broker has it, judged at the moment of the read.
     pub fn booking_evidence(&self) -> BTreeMap<String, BookingEvidence> {
@@ -179,20 +213,8 @@ impl Snapshot {
                 listings.entry(e.trim().to_lowercase()).or_default();
             }
         }
-        for &estate in self.rentals.keys() {
-            let Some(first) = self.portal_contact(estate) else {
-                continue;
-            };
-            if let Some(e) = self
-                .system_addresses
-                .get(&first)
-                .and_then(|a| a.default_email.as_ref())
-            {
-                listings
-                    .entry(e.trim().to_lowercase())
-                    .or_default()
-                    .push(estate);
-            }
+        for (estate, mailbox) in self.listing_mailboxes() {
+            listings.entry(mailbox).or_default().push(estate);
         }
         // A listing counts from when it came on the market, or from when its contact changed, whichever is later.
         let changed = |id: &u64| -> Option<jiff::civil::DateTime> {

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::DateTime;
 use jiff::ToSpan;
 
+use super::answers::{Enquirers, DOWN_DAYS};
 use super::{Builder, Planted, Rng};
 use crate::model::*;
 
@@ -142,6 +143,7 @@ impl Builder<'_> {
     pub(super) fn mail_booking(&mut self, open_rentals: &[u64], anchor: DateTime) {
         // A stream of its own, so the rest of the account is what it was before mail booking was simulated.
         let mut rng = Rng::new(self.cfg.seed ^ 0x00B0_0C1E_D0E5_A11C);
+        self.account.log_unsorted = true;
         (self.account.action_kinds, self.account.transfer_logging) = action_kinds(self.cfg.seed);
         let mut age: BTreeMap<u64, i64> = BTreeMap::new();
         for &id in self.account.estates.keys() {
@@ -216,6 +218,7 @@ impl Builder<'_> {
         for (id, estate) in self.account.estates.iter_mut() {
             estate.created = onoffice_date(anchor - age[id].days() + 9.hours());
         }
+        let agent_fails = self.rental_agent(open_rentals, &age, anchor);
 
         // Enquiries over the last 60 days, and the noise around them.
         let people: Vec<u64> = self
@@ -225,6 +228,10 @@ impl Builder<'_> {
             .filter(|a| !a.contact_types.iter().any(|k| k == "Systembenutzer"))
             .map(|a| a.id)
             .collect();
+        let mut who = Enquirers {
+            people,
+            used: BTreeMap::new(),
+        };
         let estates: Vec<(u64, bool)> = self
             .account
             .estates
@@ -249,7 +256,13 @@ impl Builder<'_> {
                 enquiries.push(rng.below(days.min(20) as usize) as i64);
             }
             for d in enquiries {
-                let from = (!people.is_empty()).then(|| *rng.pick(&people));
+                // Clear of the day the agent was down, where only the planted enquiries are.
+                let d = if agent_fails && DOWN_DAYS.contains(&d) {
+                    d + 3
+                } else {
+                    d
+                };
+                let from = who.pick(estate, &mut rng);
                 let at = before(anchor, d, &mut rng);
                 self.account.receive_enquiry(estate, from, &at);
             }
@@ -263,13 +276,12 @@ impl Builder<'_> {
             for (kind, kind_type, p) in noise {
                 if rng.chance(p) {
                     let at = before(anchor, rng.below(days as usize) as i64, &mut rng);
+                    // Staff write to other people about the listing than those who asked.
+                    let to = who.pick(estate, &mut rng);
                     self.account.log(AgentsLogEntry {
                         id: 0,
                         estates: vec![estate],
-                        addresses: (!people.is_empty())
-                            .then(|| *rng.pick(&people))
-                            .into_iter()
-                            .collect(),
+                        addresses: to.into_iter().collect(),
                         kind: kind.into(),
                         kind_type: kind_type.into(),
                         date: at,
@@ -279,20 +291,36 @@ impl Builder<'_> {
                 }
             }
             if !open_rental && rng.chance(0.3) {
-                // Sales listings get enquiries too; they are no rental agent's business.
+                // Sales listings get enquiries too, answered by hand; they are no rental agent's business.
                 let at = before(anchor, rng.below(days as usize) as i64, &mut rng);
+                let from: Vec<u64> = who.pick(estate, &mut rng).into_iter().collect();
+                let reply = crate::agent::later(&at, 90);
                 self.account.log(AgentsLogEntry {
                     id: 0,
                     estates: vec![estate],
-                    addresses: vec![],
+                    addresses: from.clone(),
                     kind: "Email".into(),
                     kind_type: "Eingang".into(),
                     date: at,
                     user: String::new(),
                     note: "Anfrage über Immobilienportal".into(),
                 });
+                if let Some(reply) = reply.filter(|_| rng.chance(0.5)) {
+                    self.account.log(AgentsLogEntry {
+                        id: 0,
+                        estates: vec![estate],
+                        addresses: from,
+                        kind: "Email".into(),
+                        kind_type: "Ausgang".into(),
+                        date: reply,
+                        user: "mbauer".into(),
+                        note: String::new(),
+                    });
+                }
             }
         }
+
+        self.agent_enquiries(open_rentals, &age, anchor, &mut who);
 
         // Portal transfers (where the account shows them): each listing on the market when it was created, then now
         // and then when something changed; a listing's last transfer is before today, so a fix made now is newer.
@@ -327,6 +355,7 @@ impl Builder<'_> {
             .collect();
         let now = jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now());
         mail_booking_truth(&self.account, &mut self.planted, now);
+        self.account.sort_log();
     }
 }
 

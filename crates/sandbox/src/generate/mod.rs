@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+mod answers;
 mod bookings;
 mod listings;
 mod names;
@@ -222,6 +223,8 @@ impl<'a> Builder<'a> {
             bookable: BTreeSet::new(),
             mail_domain: domain.to_string(),
             days_advanced: 0,
+            rental_agent: None,
+            log_unsorted: false,
             list_cache: ListCache::default(),
         };
         let broker_key = account.broker_key().map(str::to_owned);

@@ -3,9 +3,11 @@
 //! cells, the support mails and the click paths in onOffice. The rules (`account`, `system_user`, `listing`) decide;
 //! this module words. German first, English second.
 
+mod answers;
 mod cells;
 mod mails;
 
+pub use answers::*;
 pub use cells::*;
 pub use mails::*;
 

@@ -1,0 +1,160 @@
+//! Whether enquiries are answered, against the sandbox's rental agent: every planted unanswered listing and mailbox
+//! found and nothing else, on several seeds and sizes; the agency without an agent gets one plain sentence and no
+//! verdict per listing; a listing the agent starts answering turns green after the days pass.
+
+mod common;
+
+use audit::answers::AnswersSeen;
+use audit::{FindingKind, ProgressSink};
+use common::*;
+
+const KINDS: [FindingKind; 2] = [
+    FindingKind::EnquiriesUnanswered,
+    FindingKind::MailboxUnanswered,
+];
+
+fn planted_answers(sb: &onoffice_sandbox::Sandbox) -> std::collections::BTreeSet<(String, String)> {
+    pairs(
+        sb.planted()
+            .iter()
+            .filter(|p| KINDS.iter().any(|k| k.id() == p.kind))
+            .map(|p| (p.kind.as_str(), p.subject.as_str())),
+    )
+}
+
+fn found_answers(report: &audit::AuditReport) -> std::collections::BTreeSet<(String, String)> {
+    pairs(
+        report
+            .findings
+            .iter()
+            .filter(|f| KINDS.contains(&f.kind))
+            .map(|f| (f.kind.id(), f.subject)),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_planted_unanswered_listing_and_mailbox_is_found_and_nothing_else() {
+    let mut with_faults = 0;
+    for (seed, users, estates) in [
+        (0, 14, 40),
+        (1, 20, 200),
+        (2, 20, 120),
+        (3, 30, 300),
+        (6, 18, 150),
+        (7, 25, 250),
+        (8, 20, 200),
+    ] {
+        let (sb, _, report) = audited(seed, users, estates, None).await;
+        let want = planted_answers(&sb);
+        let got = found_answers(&report);
+        assert!(got == want, "seed {seed}:\n{}", diff(&got, &want));
+        assert!(report.answers.shown(), "seed {seed}: {:?}", report.answers);
+        assert!(report.answers_note.is_none());
+        // Every mailbox card says its rate; the lost one its sign.
+        for m in &report.mailboxes {
+            let a = m
+                .answers
+                .as_ref()
+                .expect("shown accounts say every mailbox's answers");
+            let lost = report.findings.iter().any(|f| {
+                f.kind == FindingKind::MailboxUnanswered
+                    && m.addresses
+                        .iter()
+                        .any(|&id| f.subject == audit::Subject::Address(id))
+            });
+            assert_eq!(a.sign, lost, "seed {seed}: {}", m.email);
+        }
+        if !want.is_empty() {
+            with_faults += 1;
+            let kinds: std::collections::BTreeSet<&str> =
+                want.iter().map(|(k, _)| k.as_str()).collect();
+            assert_eq!(
+                kinds.len(),
+                2,
+                "seed {seed}: both a listing and a mailbox are planted"
+            );
+            assert!(report.user_checks.contains(&audit::CheckName::Answers));
+        }
+    }
+    assert!(
+        with_faults >= 4,
+        "the agent fails on most seeds ({with_faults})"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agency_without_an_agent_gets_one_sentence_and_no_verdict_per_listing() {
+    // Seeds 5 and 11 have no rental agent: no reply anywhere in the Maklerbuch.
+    for seed in [5, 11] {
+        let (sb, _, report) = audited(
+            seed,
+            20,
+            200,
+            Some(onoffice_sandbox::MaklerVariant::Standard),
+        )
+        .await;
+        assert!(sb.account().rental_agent.is_none());
+        assert!(
+            matches!(report.answers, AnswersSeen::NotShown { .. }),
+            "seed {seed}: {:?}",
+            report.answers
+        );
+        let note = report.answers_note.as_ref().expect("one plain sentence");
+        assert!(note.de.contains("nicht zu sehen"), "{}", note.de);
+        assert!(found_answers(&report).is_empty());
+        assert!(report.mailboxes.iter().all(|m| m.answers.is_none()));
+        assert!(!report.user_checks.contains(&audit::CheckName::Answers));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listing_the_agent_starts_answering_turns_green_after_the_days_pass() {
+    let (sb, auditor, report) = audited(1, 20, 200, None).await;
+    let skipped: Vec<u64> = sb
+        .account()
+        .rental_agent
+        .unwrap()
+        .skipped
+        .into_iter()
+        .collect();
+    assert!(!skipped.is_empty());
+    let subject = audit::Subject::Estate(skipped[0]);
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::EnquiriesUnanswered && f.subject == subject));
+    // The agent is told about the listing; the next enquiry there gets its reply.
+    sb.edit(|a| {
+        a.rental_agent.as_mut().unwrap().skipped.remove(&skipped[0]);
+    });
+    sb.advance(2);
+    let at = {
+        let now = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(3);
+        onoffice_protocol::local_time::german_time(now)
+            .strftime("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    sb.edit(|a| {
+        let person = a
+            .addresses
+            .values()
+            .find(|x| !x.contact_types.iter().any(|k| k == "Systembenutzer"))
+            .unwrap()
+            .id;
+        assert!(a.receive_enquiry(skipped[0], Some(person), &at));
+    });
+    let report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.subject == subject && f.kind == FindingKind::EnquiriesUnanswered),
+        "answered again: no sign"
+    );
+    // The other skipped listing still has its sign.
+    let other = audit::Subject::Estate(skipped[1]);
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.subject == other && f.kind == FindingKind::EnquiriesUnanswered));
+}
