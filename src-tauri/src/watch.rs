@@ -269,7 +269,8 @@ async fn check_account(
     }
     let now_refs = history::refs(&report);
     let mut w = state.settings.get().watch_state(key);
-    let mut notice = w.after_check(&now_refs, report.complete, &at);
+    let mut notice =
+        w.after_check_named(&now_refs, report.complete, &at, &history::labels(&report));
     if !assigned.is_empty() {
         let n = assigned.len();
         let did = if n == 1 {

@@ -362,6 +362,61 @@ pub fn signs(
     out
 }
 
+/// What the diagnosis file records of answers, counts only (no address, no text): the e-mail entries on the sampled
+/// rentals in 30 days both ways, how many enquiries had a reply within an hour and within 24 hours, the median
+/// minutes to it, and what could not be read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerCounts {
+    pub incoming: u32,
+    pub outgoing: u32,
+    /// Incoming ones with the enquirer's address (only these can be paired).
+    pub enquiries_with_address: u32,
+    pub replied_within_1h: u32,
+    pub replied_within_24h: u32,
+    pub median_minutes: Option<u32>,
+    /// Entries that could not be read (no listing, a date in another form).
+    pub unreadable_entries: u64,
+    /// The read failed.
+    pub read_failed: bool,
+}
+
+impl AnswerCounts {
+    /// The counts of one Maklerbuch read of `rentals` since `since`, paired at `now` (German wall time).
+    pub fn of_read(
+        result: Option<&onoffice::Result<onoffice::ActionResult>>,
+        rentals: &[u64],
+        since: DateTime,
+        now: DateTime,
+    ) -> AnswerCounts {
+        let records = match result {
+            Some(Ok(r)) => Ok(r.records.clone()),
+            Some(Err(e)) => Err(e.clone()),
+            None => return AnswerCounts::default(),
+        };
+        let read_failed = records.is_err();
+        let log = crate::evidence::collect(&[rentals.to_vec()], vec![records], since);
+        let all: Vec<&Mail> = log.mails.values().flatten().collect();
+        let paired = pair(&log.mails);
+        let within = |h: i64| {
+            paired
+                .enquiries
+                .iter()
+                .filter(|e| e.reply_after.is_some_and(|m| m <= h * 60))
+                .count() as u32
+        };
+        AnswerCounts {
+            incoming: all.iter().filter(|m| m.incoming).count() as u32,
+            outgoing: all.iter().filter(|m| !m.incoming).count() as u32,
+            enquiries_with_address: paired.enquiries.len() as u32,
+            replied_within_1h: within(1),
+            replied_within_24h: within(ANSWER_WITHIN_HOURS),
+            median_minutes: AnswerRate::of(&paired.enquiries, now + 1.day()).median_minutes,
+            unreadable_entries: log.odd_entries,
+            read_failed: read_failed || log.failed_reads > 0,
+        }
+    }
+}
+
 /// Everything the audit knows of answers: whether the account shows them, the rate per mailbox, and the signs
 /// (none unless shown).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -370,6 +425,8 @@ pub struct Answers {
     pub paired: Paired,
     pub per_mailbox: BTreeMap<String, AnswerRate>,
     pub signs: Signs,
+    /// The listings with a sign of their own, per mailbox: its card and checklist cell show the sign too.
+    pub signed_listings: BTreeMap<String, Vec<u64>>,
 }
 
 /// Judges the account's answers at `now` (German wall time): `mailbox_of` maps a listing to its first broker's
@@ -401,10 +458,17 @@ pub fn judge(
     } else {
         Signs::default()
     };
+    let mut signed_listings: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for &l in signs.listings.keys() {
+        if let Some(m) = mailbox_of.get(&l) {
+            signed_listings.entry(m.clone()).or_default().push(l);
+        }
+    }
     Answers {
         seen,
         paired,
         per_mailbox,
         signs,
+        signed_listings,
     }
 }

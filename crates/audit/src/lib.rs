@@ -7,6 +7,7 @@ pub mod answers;
 pub mod checks;
 pub mod diagnose;
 pub mod evidence;
+pub mod explain;
 pub mod finding;
 pub mod fix;
 pub mod history;
@@ -81,7 +82,7 @@ pub struct MailboxRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxAnswers {
     pub rate: answers::AnswerRate,
-    /// Every listing of it goes unanswered while others are answered (a sign).
+    /// A sign: every listing of it goes unanswered, or some of its listings do.
     pub sign: bool,
     pub said: Text,
 }
@@ -140,18 +141,11 @@ fn mailbox_answers(email: &str, answers: &answers::Answers) -> Option<MailboxAns
         return None;
     }
     let key = email.trim().to_lowercase();
-    let rate = answers.per_mailbox.get(&key).cloned().unwrap_or_default();
-    Some(match answers.signs.mailboxes.get(&key) {
-        Some(u) => MailboxAnswers {
-            rate,
-            sign: true,
-            said: checks::wording::answers_missing(u),
-        },
-        None => MailboxAnswers {
-            said: checks::wording::answers_rate(&rate),
-            rate,
-            sign: false,
-        },
+    let (sign, said) = checks::wording::mailbox_answers_said(answers, &key);
+    Some(MailboxAnswers {
+        rate: answers.per_mailbox.get(&key).cloned().unwrap_or_default(),
+        sign,
+        said,
     })
 }
 
@@ -395,6 +389,13 @@ impl Auditor {
             evidence,
             answers: mailbox_answers(email, answers),
         }
+    }
+
+    /// One listing's whole chain (`explain`): from the report, plus its last portal transfer read now.
+    pub async fn explain(&self, report: &AuditReport, estate: u64) -> Option<explain::Chain> {
+        report.snapshot.rentals.get(&estate)?;
+        let last = transfers::last_of(&self.client, estate, jiff::Timestamp::now()).await;
+        explain::chain(report, estate, &last)
     }
 
     /// Plans fixes for the findings `select` picks (fixable kinds only).

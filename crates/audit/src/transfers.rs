@@ -187,6 +187,41 @@ pub async fn finish(
     out
 }
 
+/// When the Maklerbuch last shows a portal transfer of `estate` (`LOOK_BACK_DAYS` back from `now`), for the chain of
+/// one listing: the account's action kinds, then those with their automatic types and the listing's entries.
+pub async fn last_of(client: &Client, estate: u64, now: Timestamp) -> crate::explain::LastTransfer {
+    use crate::explain::LastTransfer;
+    let Some(Ok(plain)) = client
+        .execute(vec![actions::get_action_kinds(&[])])
+        .await
+        .pop()
+    else {
+        return LastTransfer::NotRead;
+    };
+    let keys: Vec<String> = parse_kinds(&plain.records)
+        .into_iter()
+        .map(|k| k.key)
+        .collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let (chunks, lists) = reads(&[estate], now - (LOOK_BACK_DAYS * 24).hours());
+    let mut calls = vec![actions::get_action_kinds(&keys)];
+    calls.extend(first_pages(&lists, client.page_size()));
+    let mut results = client.execute(calls).await.into_iter();
+    let Some(Ok(kinds)) = results.next() else {
+        return LastTransfer::NotRead;
+    };
+    let kinds = transfer_kinds(&parse_kinds(&kinds.records));
+    if kinds.is_empty() {
+        return LastTransfer::NotShown;
+    }
+    let found = finish(client, kinds, chunks, lists, results.collect(), Vec::new()).await;
+    match found.last.get(&estate) {
+        Some(at) => LastTransfer::At(at.clone()),
+        None if found.undecidable.contains(&estate) => LastTransfer::NotRead,
+        None => LastTransfer::None,
+    }
+}
+
 /// The newest transfer entry per listing of each chunk; a failed read or an entry that makes no sense leaves its
 /// listings undecidable.
 pub fn collect(

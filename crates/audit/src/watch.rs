@@ -4,7 +4,7 @@
 //! An incomplete check (an assumption failed, a read broke off) is never compared: partial data must not say "new"
 //! or "fixed". The app's scheduled checks and `oo-check audit --new-since` use the same comparison.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -159,6 +159,18 @@ impl WatchState {
         complete: bool,
         at: &str,
     ) -> Option<Notice> {
+        self.after_check_named(now, complete, at, &BTreeMap::new())
+    }
+
+    /// `after_check` with the findings' names (`history::labels`): the notice names the listings whose enquiries
+    /// go unanswered ("Anfragen ohne Antwort auf 2 Objekten: Helle 3-Zimmer-Wohnung in Leipzig, …").
+    pub fn after_check_named(
+        &mut self,
+        now: &BTreeSet<FindingRef>,
+        complete: bool,
+        at: &str,
+        names: &BTreeMap<FindingRef, String>,
+    ) -> Option<Notice> {
         self.failure = None;
         let Some(seen) = self.seen.clone() else {
             if complete {
@@ -203,7 +215,7 @@ impl WatchState {
                 "Agent-Check: Neues in onOffice",
                 "Agent-Check: something new in onOffice",
             ),
-            body: news_text(&new, &regressed),
+            body: named_news_text(&new, &regressed, names),
         })
     }
 
@@ -343,10 +355,104 @@ pub fn news_text(new: &[FindingRef], regressed: &[FindingRef]) -> Text {
     }
 }
 
+/// Whether a finding says enquiries go unanswered (read from the Maklerbuch).
+fn is_unanswered(f: &FindingRef) -> bool {
+    matches!(
+        f.kind,
+        FindingKind::EnquiriesUnanswered | FindingKind::MailboxUnanswered
+    )
+}
+
+/// `news_text` with the listings and mailboxes whose enquiries go unanswered named first, by `names`
+/// ("Anfragen ohne Antwort (Anzeichen): Helle 3-Zimmer-Wohnung in Leipzig (M-10022), Julia Schmid, …").
+pub fn named_news_text(
+    new: &[FindingRef],
+    regressed: &[FindingRef],
+    names: &BTreeMap<FindingRef, String>,
+) -> Text {
+    let unanswered: Vec<String> = new
+        .iter()
+        .chain(regressed)
+        .filter(|f| is_unanswered(f))
+        .map(|f| names.get(f).cloned().unwrap_or_else(|| f.kind.title().de))
+        .collect();
+    let rest = |list: &[FindingRef]| -> Vec<FindingRef> {
+        list.iter().filter(|f| !is_unanswered(f)).copied().collect()
+    };
+    let (new_rest, back_rest) = (rest(new), rest(regressed));
+    let others =
+        (!new_rest.is_empty() || !back_rest.is_empty()).then(|| news_text(&new_rest, &back_rest));
+    if unanswered.is_empty() {
+        return others.unwrap_or_default();
+    }
+    let shown = unanswered
+        .iter()
+        .take(3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = if unanswered.len() > 3 { ", …" } else { "" };
+    let first = Text::new(
+        format!("Anfragen ohne Antwort (Anzeichen): {shown}{more}"),
+        format!("Enquiries without a reply (a sign): {shown}{more}"),
+    );
+    match others {
+        None => first,
+        Some(o) => Text::new(
+            format!("{}; {}", first.de, o.de),
+            format!("{}; {}", first.en, o.en),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::subject::Subject;
+
+    #[test]
+    fn unanswered_enquiries_are_notified_once_by_name_and_an_answer_clears_them() {
+        let listing = f(FindingKind::EnquiriesUnanswered, 7);
+        let other = f(FindingKind::NoContact, 8);
+        let names: BTreeMap<FindingRef, String> = [
+            (
+                listing,
+                "Helle 3-Zimmer-Wohnung in Leipzig (M-10022)".to_string(),
+            ),
+            (other, "Dachgeschoss in Köln".to_string()),
+        ]
+        .into();
+        let mut w = WatchState::default();
+        assert_eq!(w.after_check_named(&set(&[]), true, "t0", &names), None);
+        let n = w
+            .after_check_named(&set(&[listing, other]), true, "t1", &names)
+            .unwrap();
+        assert_eq!(
+            n.body.de,
+            "Anfragen ohne Antwort (Anzeichen): Helle 3-Zimmer-Wohnung in Leipzig (M-10022); 1 neues Vermietungsobjekt ohne Ansprechpartner"
+        );
+        // Still unanswered at the next check: not told again.
+        assert_eq!(
+            w.after_check_named(&set(&[listing, other]), true, "t2", &names),
+            None
+        );
+        // Answered: gone, and nothing to tell.
+        assert_eq!(
+            w.after_check_named(&set(&[other]), true, "t3", &names),
+            None
+        );
+        assert!(!w.news.contains(&listing));
+        // Four at once: three named, the rest left out.
+        let many: Vec<FindingRef> = (10..14)
+            .map(|e| f(FindingKind::EnquiriesUnanswered, e))
+            .collect();
+        let text = named_news_text(&many, &[], &BTreeMap::new());
+        assert!(text.de.ends_with(", …"), "{}", text.de);
+        assert_eq!(
+            named_news_text(&[other], &[], &names),
+            news_text(&[other], &[])
+        );
+    }
 
     fn f(kind: FindingKind, estate: u64) -> FindingRef {
         FindingRef {

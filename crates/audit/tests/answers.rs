@@ -158,3 +158,62 @@ async fn a_listing_the_agent_starts_answering_turns_green_after_the_days_pass() 
         .iter()
         .any(|f| f.subject == other && f.kind == FindingKind::EnquiriesUnanswered));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_listing_whole_chain_reads_out_contact_mailbox_enquiries_answers_and_transfer() {
+    let (sb, auditor, report) = audited(1, 20, 200, None).await;
+    let agent = sb.account().rental_agent.unwrap();
+    let skipped = *agent.skipped.iter().next().unwrap();
+    let r = &report.snapshot.rentals[&skipped];
+    // Found by a part of its title and by its listing number.
+    let by_no = audit::explain::search(&report, &r.external_no.to_lowercase(), 10);
+    assert_eq!(
+        by_no.iter().map(|h| h.estate_id).collect::<Vec<_>>(),
+        [skipped]
+    );
+    let word = r.title.split_whitespace().last().unwrap().to_uppercase();
+    assert!(audit::explain::search(&report, &word, 500)
+        .iter()
+        .any(|h| h.estate_id == skipped));
+    assert!(audit::explain::search(&report, "  ", 10).is_empty());
+
+    let chain = auditor.explain(&report, skipped).await.unwrap();
+    let text = audit::explain::plain(&chain, true);
+    let titles: Vec<&str> = chain.sections.iter().map(|s| s.title.de.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Objekt",
+            "Ansprechpartner für die Portale",
+            "Verbuchte Anfragen (30 Tage)",
+            "Portalübertragung",
+            "Was Agent-Check dazu gefunden hat"
+        ]
+    );
+    assert!(text.contains("(Systembenutzer)"), "{text}");
+    assert!(text.contains("Postfach: "), "{text}");
+    assert!(text.contains("Antworten: beantwortet"), "{text}");
+    assert!(text.contains("keine Antwort im Maklerbuch"), "{text}");
+    assert!(text.contains("Anfragen offenbar ohne Antwort:"), "{text}");
+    // The account logs transfers (seed 1) or it does not: either way the section says which.
+    let transfer = &chain.sections[3].lines[0].de;
+    assert!(
+        transfer.starts_with("Zuletzt übertragen")
+            || transfer.contains("keine Portalübertragungen"),
+        "{transfer}"
+    );
+    // A listing the agent answers: its replies with their time.
+    let answered = report
+        .snapshot
+        .answers()
+        .paired
+        .enquiries
+        .iter()
+        .find(|e| e.answered())
+        .map(|e| e.listing)
+        .unwrap();
+    let text = audit::explain::plain(&auditor.explain(&report, answered).await.unwrap(), true);
+    assert!(text.contains("Antwort nach "), "{text}");
+    // Not an active rental: no chain.
+    assert!(auditor.explain(&report, 1).await.is_none());
+}

@@ -24,6 +24,20 @@ async fn every_assumption_holds_on_the_demo_and_the_file_holds_nothing_personal(
     // What real accounts write into their Maklerbuch, as names and counts.
     assert!(d.action_kinds["Email"].contains(&"Eingang".to_string()));
     assert!(d.agents_log_counts["Email / Eingang"] > 0);
+    // The rental agent's replies, as counts: e-mails both ways, replies within an hour and a day, the median.
+    let a = &d.answer_counts;
+    assert!(a.incoming > 0 && a.outgoing > 0, "{a:?}");
+    assert!(a.enquiries_with_address > 0 && a.enquiries_with_address <= a.incoming);
+    assert!(a.replied_within_1h > 0 && a.replied_within_1h <= a.replied_within_24h);
+    assert!(a.replied_within_24h <= a.enquiries_with_address);
+    assert!(
+        a.median_minutes.is_some_and(|m| (1..=30).contains(&m)),
+        "{a:?}"
+    );
+    assert!(!a.read_failed && a.unreadable_entries == 0);
+    // Names and counts only: no address, no date, no text of an entry in the file.
+    let file = serde_json::to_string(&d).unwrap();
+    assert!(!file.contains("Anfrage über"), "no entry text");
     // Where the demo's Maklerbuch logs portal transfers (seed 1: a type of its "Export" kind), and that a kind that
     // only mentions portals is not taken for one.
     assert_eq!(

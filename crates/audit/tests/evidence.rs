@@ -103,7 +103,14 @@ async fn without_the_right_to_read_the_maklerbuch_every_other_check_stays() {
     let sb = sandbox(0, 20, 120, Some(MaklerVariant::Standard)).await;
     sb.edit(|a| a.can_read_agents_log = false);
     let report = auditor(&sb).audit(&ProgressSink::default()).await.unwrap();
-    let booking = |k: &str| k == "user.mail_booking_silent" || k == "user.mail_booking_unconfirmed";
+    // What only the Maklerbuch shows: mail booking's evidence and the answers.
+    let booking = |k: &str| {
+        k == "user.mail_booking_silent"
+            || k == "user.mail_booking_unconfirmed"
+            || k.ends_with("enquiries_unanswered")
+    };
+    assert_eq!(report.answers, audit::answers::AnswersSeen::NotRead);
+    assert!(report.answers_note.is_some());
     let got = pairs(
         report
             .findings

@@ -4,6 +4,7 @@
 //! of the file, or the OS keychain) so they stay out of the shell history.
 
 mod accounts;
+mod explain;
 mod output;
 
 use std::collections::BTreeSet;
@@ -118,6 +119,18 @@ enum Command {
         /// Datei für den Support / a file for support
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+    /// Ein Objekt, die ganze Kette: Ansprechpartner, Postfach, Anfragen und Antworten, letzte Übertragung, Befunde
+    /// / one listing, the whole chain: contact person, mailbox, enquiries and answers, last transfer, findings
+    Explain {
+        #[command(flatten)]
+        account: Account,
+        /// Objektnummer, Datensatz-Nr. oder ein Teil des Titels / listing number, record id or part of the title
+        #[arg(value_name = "OBJEKT")]
+        listing: String,
+        /// Ergebnis als JSON / the result as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Schreibt den Prüfbericht als CSV oder HTML (wie die App) / writes the audit report as CSV or HTML (as the app)
     Report {
@@ -358,6 +371,7 @@ async fn audit_cmd(
             "findings": findings, "stats": report.stats, "makler": report.makler,
             "complete": report.complete, "assumptions": report.assumptions,
             "mailboxes": report.mailboxes, "resolved": resolved, "left": report.left,
+            "answers": report.answers, "answers_note": report.answers_note,
         })
     };
     if let Some(path) = save.filter(|_| report.complete) {
@@ -667,7 +681,10 @@ fn all_accounts(command: &Command) -> ! {
         }
         Command::Diagnose { account, .. } => (account, "diagnose"),
         Command::Report { account, .. } => (account, "report"),
-        Command::Fix { .. } | Command::Undo { .. } | Command::StoreCredentials { .. } => usage_error(
+        Command::Fix { .. }
+        | Command::Undo { .. }
+        | Command::StoreCredentials { .. }
+        | Command::Explain { .. } => usage_error(
             "--all-accounts gilt für audit, diagnose und report; ändern nur je Konto mit --account NAME / \
              --all-accounts is for audit, diagnose and report; changes only per account with --account NAME",
         ),
@@ -747,6 +764,7 @@ fn main() {
         | Command::Undo { account, .. }
         | Command::Diagnose { account, .. }
         | Command::Report { account, .. }
+        | Command::Explain { account, .. }
         | Command::StoreCredentials { account } => account.all_accounts,
     };
     if all {
@@ -777,6 +795,18 @@ fn main() {
                 format,
                 out,
             } => report_cmd(account, *format, out).await,
+            Command::Explain {
+                account,
+                listing,
+                json,
+            } => {
+                let (auditor, _sandbox) = connect(account).await;
+                let report = auditor
+                    .audit(&progress(*json))
+                    .await
+                    .unwrap_or_else(|e| fail(&e));
+                explain::run(&auditor, &report, listing, *json).await
+            }
         }
     });
 }

@@ -37,7 +37,17 @@ pub fn print_report(report: &audit::AuditReport) {
             audit::Light::Yellow => "gelb",
             audit::Light::Red => "rot ",
         };
-        let problems: Vec<String> = row.findings.iter().map(|k| k.title().de).collect();
+        // What the row's light stands for: its findings, or else the cells that are not fine (a yellow row is
+        // never "alles in Ordnung").
+        let mut problems: Vec<String> = row.findings.iter().map(|k| k.title().de).collect();
+        if problems.is_empty() {
+            problems = row
+                .checks
+                .iter()
+                .filter(|c| c.state != audit::CheckState::Ok)
+                .map(|c| c.detail.de.clone())
+                .collect();
+        }
         println!(
             "  [{light}] {:<28} {}",
             row.name,
@@ -81,11 +91,28 @@ pub fn print_report(report: &audit::AuditReport) {
         }
         println!();
     }
+    print_answers(report);
     println!("Was noch offen ist: {}", report.left.summary().de);
     let changes = report.left.count(audit::left::Part::App);
     if changes > 0 {
         println!("„oo-check fix“ schreibt davon {changes} Änderungen.");
     }
+}
+
+/// Whether enquiries are answered: one plain sentence where the account does not show it, else the rate per
+/// mailbox.
+fn print_answers(report: &audit::AuditReport) {
+    if let Some(note) = &report.answers_note {
+        println!("Antworten auf Anfragen: {}\n", note.de);
+        return;
+    }
+    println!("Antworten auf Anfragen (Mietagent, aus dem Maklerbuch):");
+    for m in &report.mailboxes {
+        if let Some(a) = &m.answers {
+            println!("  – {}: {}", m.email, a.said.de);
+        }
+    }
+    println!();
 }
 
 pub fn outcome_word(o: &Outcome) -> &'static str {

@@ -326,3 +326,55 @@ fn judge_names_signs_only_where_the_account_shows_answers() {
         AnswersSeen::NotRead
     );
 }
+
+#[test]
+fn the_diagnosis_counts_both_ways_and_what_could_not_be_read() {
+    use onoffice::{ActionResult, Record};
+    let rec = |v: serde_json::Value| Record {
+        id: "1".into(),
+        record_type: Some("agentslog".into()),
+        elements: v.as_object().unwrap().clone(),
+    };
+    let e = |kind_type: &str, addr: &str, at: &str| {
+        rec(
+            serde_json::json!({"Objekt_nr": ["1"], "Adress_nr": [addr], "Aktionsart": "Email", "Aktionstyp": kind_type, "Datum": at}),
+        )
+    };
+    let result = Ok(ActionResult {
+        records: vec![
+            e("Eingang", "5", "2026-11-20 10:00:00"),
+            e("Ausgang", "5", "2026-11-20 10:20:00"),
+            e("Eingang", "6", "2026-11-21 10:00:00"),
+            e("Ausgang", "6", "2026-11-21 14:00:00"),
+            e("Eingang", "7", "2026-11-22 10:00:00"),
+            rec(
+                serde_json::json!({"Objekt_nr": ["1"], "Aktionsart": "Email", "Aktionstyp": "Eingang", "Datum": "gestern"}),
+            ),
+        ],
+        ..ActionResult::default()
+    });
+    let since = at("2026-11-01 10:00:00");
+    let c = AnswerCounts::of_read(Some(&result), &[1], since, now());
+    assert_eq!(
+        c,
+        AnswerCounts {
+            incoming: 3,
+            outgoing: 2,
+            enquiries_with_address: 3,
+            replied_within_1h: 1,
+            replied_within_24h: 2,
+            median_minutes: Some(240),
+            unreadable_entries: 1,
+            read_failed: false,
+        }
+    );
+    let failed: onoffice::Result<ActionResult> = Err(onoffice::Error::Api {
+        code: 500,
+        message: "x".into(),
+    });
+    assert!(AnswerCounts::of_read(Some(&failed), &[1], since, now()).read_failed);
+    assert_eq!(
+        AnswerCounts::of_read(None, &[1], since, now()),
+        AnswerCounts::default()
+    );
+}

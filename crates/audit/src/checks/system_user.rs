@@ -314,19 +314,14 @@ fn answered(a: &AddressInfo, answers: &Answers, row: &mut Draft, out: &mut Evalu
     if let Some(u) = answers.signs.mailboxes.get(&key) {
         let said = wording::mailbox_unanswered(email, u);
         row.raise(out, FindingKind::MailboxUnanswered, &a.name, said);
-        row.check(
-            CheckName::Answers,
-            CheckState::Sign,
-            wording::answers_missing(u),
-        );
-    } else {
-        let rate = answers.per_mailbox.get(&key).cloned().unwrap_or_default();
-        row.check(
-            CheckName::Answers,
-            CheckState::Ok,
-            wording::answers_rate(&rate),
-        );
     }
+    let (sign, said) = wording::mailbox_answers_said(answers, &key);
+    let state = if sign {
+        CheckState::Sign
+    } else {
+        CheckState::Ok
+    };
+    row.check(CheckName::Answers, state, said);
 }
 
 /// The last day a tick confirmed on `date` ("YYYY-MM-DD") is trusted, as "YYYY-MM-DD".

@@ -164,6 +164,9 @@ pub struct Diagnosis {
     /// no text, no address, no person.
     #[serde(default)]
     pub agents_log_counts: BTreeMap<String, u64>,
+    /// The e-mails on those rentals in 30 days, paired into enquiries and replies: counts only.
+    #[serde(default)]
+    pub answer_counts: crate::answers::AnswerCounts,
     /// The kinds (and types) whose labels name a portal transfer, as labels: where this account's Maklerbuch shows
     /// transfers (empty: it shows none, or the kinds could not be read).
     #[serde(default)]

@@ -110,7 +110,13 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
             &actions::read_agents_log(
                 &rental_ids,
                 &onoffice::Filter::new().with("Datum", ">=", crate::evidence::onoffice_date(since)),
-                &["Objekt_nr", "Aktionsart", "Aktionstyp"],
+                &[
+                    "Objekt_nr",
+                    "Adress_nr",
+                    "Aktionsart",
+                    "Aktionstyp",
+                    "Datum",
+                ],
             ),
             500,
             0,
@@ -166,6 +172,14 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
                 .collect()
         })
         .unwrap_or_default();
+    // The Maklerbuch writes German time.
+    let german_now = onoffice_protocol::local_time::german_time(jiff::Timestamp::now());
+    let answer_counts = crate::answers::AnswerCounts::of_read(
+        log_r.as_ref(),
+        &rental_ids,
+        crate::evidence::window_start(german_now),
+        german_now,
+    );
     let mut agents_log_counts: BTreeMap<String, u64> = BTreeMap::new();
     if let Some(Ok(r)) = &log_r {
         for e in &r.records {
@@ -238,6 +252,7 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
         elapsed_ms: started.elapsed().as_millis() as u64,
         action_kinds,
         agents_log_counts,
+        answer_counts,
         transfer_kinds,
     }
 }
@@ -1003,6 +1018,7 @@ mod tests {
                 elapsed_ms: 0,
                 action_kinds: BTreeMap::new(),
                 agents_log_counts: BTreeMap::new(),
+                answer_counts: Default::default(),
                 transfer_kinds: Vec::new(),
             };
             for f in diagnosis.findings() {

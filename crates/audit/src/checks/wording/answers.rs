@@ -146,3 +146,32 @@ pub fn answers_missing(u: &Unanswered) -> Text {
         "Sign: {n} enquiries since {since} without a reply"
     )
 }
+
+/// The checklist's answers cell and the mailbox card when some of the mailbox's listings have a sign of their own.
+pub fn answers_on_listings(rate: &AnswerRate, listings: usize) -> Text {
+    let (a, n) = (rate.answered, rate.enquiries);
+    if listings == 1 {
+        text!(
+            "Anzeichen auf 1 Objekt: dort bleiben Anfragen ohne Antwort (beantwortet: {a} von {n} in 30 Tagen)",
+            "Sign on 1 listing: enquiries there get no reply (answered: {a} of {n} in 30 days)"
+        )
+    } else {
+        text!(
+            "Anzeichen auf {listings} Objekten: dort bleiben Anfragen ohne Antwort (beantwortet: {a} von {n} in 30 Tagen)",
+            "Sign on {listings} listings: enquiries there get no reply (answered: {a} of {n} in 30 days)"
+        )
+    }
+}
+
+/// What a mailbox's card and its checklist cell say of its answers: the sign on the mailbox, a sign on some of its
+/// listings, or its rate; and whether it is a sign.
+pub fn mailbox_answers_said(answers: &crate::answers::Answers, key: &str) -> (bool, Text) {
+    let rate = answers.per_mailbox.get(key).cloned().unwrap_or_default();
+    if let Some(u) = answers.signs.mailboxes.get(key) {
+        (true, answers_missing(u))
+    } else if let Some(listings) = answers.signed_listings.get(key) {
+        (true, answers_on_listings(&rate, listings.len()))
+    } else {
+        (false, answers_rate(&rate))
+    }
+}
