@@ -395,13 +395,49 @@ fn the_count_since_the_last_check_adds_up_over_confirmations() {
     assert!(!view["fixed_since_last"].as_array().unwrap().is_empty());
 }
 
+/// A listing is found by its number over the last check, and its whole chain names its contact, mailbox, enquiries
+/// and what was found; the demo's unanswered listings carry the sign.
+#[test]
+fn a_listing_is_looked_up_and_its_whole_chain_told() {
+    let (_app, w) = app(Arc::new(MemoryStore::default()));
+    assert!(
+        invoke(&w, "search_listings", json!({"query": "M-1"})).is_err(),
+        "no check yet"
+    );
+    invoke(&w, "start_demo", json!({})).unwrap();
+    let view = invoke(&w, "run_audit", json!({"recheck": true})).unwrap();
+    let unanswered: Vec<&serde_json::Value> = view["report"]["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| {
+            l["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k == "estate.enquiries_unanswered")
+        })
+        .collect();
+    assert!(!unanswered.is_empty(), "the demo's agent skips listings");
+    let number = unanswered[0]["external_no"].as_str().unwrap();
+    let hits = invoke(&w, "search_listings", json!({"query": number})).unwrap();
+    let estate = hits[0]["estate_id"].as_u64().unwrap();
+    assert_eq!(estate, unanswered[0]["estate_id"].as_u64().unwrap());
+    let chain = invoke(&w, "explain_listing", json!({"estate": estate})).unwrap();
+    let text = chain.to_string();
+    assert!(text.contains("Ansprechpartner für die Portale"), "{text}");
+    assert!(text.contains("keine Antwort im Maklerbuch"), "{text}");
+    assert!(text.contains("Anfragen offenbar ohne Antwort"), "{text}");
+    assert!(invoke(&w, "explain_listing", json!({"estate": 1})).is_err());
+}
+
 /// Every command a domain declares answers (none is missing from the handler or the capability's set), and an
 /// undeclared one is refused.
 #[test]
 fn every_declared_command_is_registered_and_permitted() {
     let (_app, w) = app(Arc::new(MemoryStore::default()));
     let names = crate::commands::all();
-    assert_eq!(names.len(), 32, "{names:?}");
+    assert_eq!(names.len(), 34, "{names:?}");
     for name in &names {
         let answer = invoke(&w, name, json!({}));
         if let Err(e) = &answer {

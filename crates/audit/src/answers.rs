@@ -365,6 +365,7 @@ pub fn signs(
 /// What the diagnosis file records of answers, counts only (no address, no text): the e-mail entries on the sampled
 /// rentals in 30 days both ways, how many enquiries had a reply within an hour and within 24 hours, the median
 /// minutes to it, and what could not be read.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnswerCounts {
     pub incoming: u32,

@@ -133,7 +133,10 @@ fn contact_section(report: &AuditReport, estate: u64) -> Section {
     let Some(a) = s.address(first) else {
         return Section {
             title,
-            lines: vec![text!("Adresse {first}", "Address {first}")],
+            lines: vec![Text::new(
+                "Die Adresse des Ansprechpartners ließ sich nicht lesen.",
+                "The contact person's address could not be read.",
+            )],
         };
     };
     let system = s.system_addresses.contains_key(&first);

@@ -222,10 +222,45 @@ pub async fn confirm_transfer(state: State<'_, AppState>, estate: u32) -> Result
     reevaluate(&state).await
 }
 
+/// Active rentals of the last check whose title or listing number contains `query`: no request to onOffice.
+#[tauri::command]
+pub async fn search_listings(
+    state: State<'_, AppState>,
+    query: String,
+) -> Result<Vec<audit::explain::ListingHit>> {
+    let session = state.session.lock().await;
+    let report = session.checklist()?.report.clone();
+    Ok(audit::explain::search(&report, &query, 20))
+}
+
+/// One listing's whole chain from the last check, with its last portal transfer read now.
+#[tauri::command]
+pub async fn explain_listing(
+    state: State<'_, AppState>,
+    estate: u64,
+) -> Result<audit::explain::Chain> {
+    let (auditor, report) = {
+        let session = state.session.lock().await;
+        (session.auditor()?, session.checklist()?.report.clone())
+    };
+    auditor
+        .explain(&report, estate)
+        .await
+        .ok_or_else(|| {
+            AppError::new(
+                crate::error::ErrorCode::NotFound,
+                "Dieses Objekt ist kein aktives Vermietungsobjekt der letzten Prüfung. Bitte erneut prüfen.",
+                "This listing is no active rental of the last check. Please check again.",
+            )
+        })
+}
+
 commands! {
     run_audit,
     cancel_audit,
     choose_makler_key,
     confirm_mail_booking,
     confirm_transfer,
+    search_listings,
+    explain_listing,
 }

@@ -3,4 +3,4 @@
 /**
  * The five checks of a system user, in the checklist's column order.
  */
-export type CheckName = "linked" | "makler" | "email" | "mailbox" | "booking";
+export type CheckName = "linked" | "makler" | "email" | "mailbox" | "booking" | "answers";

@@ -3,4 +3,4 @@
 /**
  * Every finding kind, with the stable id used by the audit output and the sandbox's planted list.
  */
-export type FindingKind = "account.api_assumption" | "account.makler_key_missing" | "user.address_missing" | "address.user_missing" | "user.not_makler" | "user.no_email" | "user.mailbox_external" | "user.mail_booking_unconfirmed" | "user.mail_booking_silent" | "estate.no_contact" | "estate.contact_not_system_user" | "estate.contact_not_ready" | "estate.portal_transfer_pending";
+export type FindingKind = "account.api_assumption" | "account.makler_key_missing" | "user.address_missing" | "address.user_missing" | "user.not_makler" | "user.no_email" | "user.mailbox_external" | "user.mail_booking_unconfirmed" | "user.mail_booking_silent" | "estate.no_contact" | "estate.contact_not_system_user" | "estate.contact_not_ready" | "estate.portal_transfer_pending" | "estate.enquiries_unanswered" | "user.enquiries_unanswered";

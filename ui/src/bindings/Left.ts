@@ -5,7 +5,11 @@ import type { Text } from "./Text";
 /**
  * What is left of a report, by who acts next. Every open finding is in exactly one part's `act` or `follow`.
  */
-export type Left = { app: PartLeft, choice: PartLeft, confirm: PartLeft, on_office: PartLeft, portals: PartLeft, 
+export type Left = { app: PartLeft, choice: PartLeft, confirm: PartLeft, on_office: PartLeft, 
+/**
+ * Unanswered enquiries: the rental agent's setup (older reports have none).
+ */
+agent: PartLeft, portals: PartLeft, 
 /**
  * The finish line in one sentence ([`Left::summary`]), for the screens.
  */

@@ -3,4 +3,4 @@
 /**
  * Who acts next on an open finding.
  */
-export type Part = "app" | "choice" | "confirm" | "on_office" | "portals";
+export type Part = "app" | "choice" | "confirm" | "on_office" | "agent" | "portals";

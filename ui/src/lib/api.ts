@@ -7,6 +7,7 @@ import type {
   AppError,
   ApplyView,
   AuditView,
+  Chain,
   Command,
   ConnectionStatus,
   ConnectionTest,
@@ -14,6 +15,7 @@ import type {
   Diagnosis,
   FixPlan,
   HistoryItem,
+  ListingHit,
   PlanRequest,
   Progress,
   ReportFormat,
@@ -48,6 +50,10 @@ export const api = {
   /** Confirms (or takes back) the blue tick of these mailboxes; the checklist again, without asking onOffice. */
   confirmMailBooking: (emails: string[], confirmed: boolean) => call<AuditView>("confirm_mail_booking", { emails, confirmed }),
   confirmTransfer: (estate: number) => call<AuditView>("confirm_transfer", { estate }),
+  /** Active rentals of the last check by title or listing number (no request to onOffice). */
+  searchListings: (query: string) => call<ListingHit[]>("search_listings", { query }),
+  /** One listing's whole chain; reads its last portal transfer. */
+  explainListing: (estate: number) => call<Chain>("explain_listing", { estate }),
   planFixes: (request: PlanRequest) => call<FixPlan>("plan_fixes", { request }),
   applyFixes: (items: number[]) => call<ApplyView>("apply_fixes", { items }),
   fixHistory: () => call<HistoryItem[]>("fix_history"),

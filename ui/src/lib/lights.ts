@@ -28,5 +28,9 @@ export function legendOf(
 }
 
 /** Finding kinds that are a sign ("Anzeichen", read from the Maklerbuch), not a proven problem: they look different. */
-export const SIGN_KINDS: readonly string[] = ["user.mail_booking_silent"];
+export const SIGN_KINDS: readonly string[] = [
+  "user.mail_booking_silent",
+  "estate.enquiries_unanswered",
+  "user.enquiries_unanswered",
+];
 export const isSign = (kind: string) => SIGN_KINDS.includes(kind);

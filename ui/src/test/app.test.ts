@@ -1004,3 +1004,76 @@ describe("watching", () => {
     expect(screen.getByTestId("history-item").textContent).toContain("Helle Wohnung (M-1): ");
   });
 });
+
+describe("answers", () => {
+  const sign = (de: string) => ({ de, en: de });
+  it("says each mailbox's answers", async () => {
+    const view = auditView();
+    view.report.mailboxes[0].answers = {
+      rate: { enquiries: 44, answered: 41, median_minutes: 4 },
+      sign: false,
+      said: sign("beantwortet: 41 von 44 in 30 Tagen, meist nach 4 Minuten"),
+    };
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => view });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-mail"));
+    expect((await screen.findByTestId("mail-answers")).textContent).toContain("beantwortet: 41 von 44 in 30 Tagen, meist nach 4 Minuten");
+    expect(screen.queryByTestId("answers-note")).toBeNull();
+  });
+
+  it("says in one plain sentence where the account does not show the agent's answers, and no rate", async () => {
+    const hidden = auditView();
+    hidden.report.answers_note = sign("Die Antworten des Mietagenten sind im Maklerbuch dieses Kontos nicht zu sehen.");
+    backend({ connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }), run_audit: () => hidden });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-mail"));
+    expect((await screen.findByTestId("answers-note")).textContent).toContain("nicht zu sehen");
+    expect(screen.queryAllByTestId("mail-answers").length).toBe(0);
+  });
+
+  it("finds a listing by its number and reads out its whole chain; an unanswered one opens it in one click", async () => {
+    const view = auditView();
+    const seen = sign("3 verbuchte Anfragen seit dem 23.11.2026 haben im Maklerbuch keine Antwort");
+    view.report.findings.push({
+      kind: "estate.enquiries_unanswered",
+      subject: "estate:2001",
+      subject_label: "Dachgeschoss in Köln (M-10001)",
+      severity: "error",
+      title: sign("Anfragen offenbar ohne Antwort"),
+      seen,
+      expected: sign(""),
+      resolution: { type: "manual", click_path: sign("Im Mietagenten"), steps: [], support: null, help_url: null },
+    });
+    view.report.listings.push({ ...view.report.listings[0], estate_id: 2001, title: "Dachgeschoss in Köln", external_no: "M-10001", findings: ["estate.enquiries_unanswered"] });
+    const chain = {
+      estate_id: 2001,
+      label: "Dachgeschoss in Köln (M-10001)",
+      sections: [
+        { title: sign("Ansprechpartner für die Portale"), lines: [sign("Jonas Fischer (Systembenutzer)")] },
+        { title: sign("Verbuchte Anfragen (30 Tage)"), lines: [sign("01.12.2026 17:00 – keine Antwort im Maklerbuch")] },
+      ],
+    };
+    backend({
+      connection_status: () => ({ mode: "demo", label: "Demo", api_url: "" }),
+      run_audit: () => view,
+      search_listings: ({ query }) => (String(query).includes("10001") ? [{ estate_id: 2001, label: "Dachgeschoss in Köln (M-10001)" }] : []),
+      explain_listing: () => chain,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("tab-listings"));
+    expect((await screen.findByTestId("unanswered-row")).textContent).toContain("keine Antwort");
+    await fireEvent.input(screen.getByTestId("chain-query"), { target: { value: "M-10001" } });
+    await fireEvent.click(await screen.findByTestId("chain-hit"));
+    const shown = await screen.findByTestId("chain");
+    expect(shown.textContent).toContain("Jonas Fischer (Systembenutzer)");
+    expect(shown.textContent).toContain("keine Antwort im Maklerbuch");
+    expect(called("explain_listing")[0].args).toEqual({ estate: 2001 });
+    await fireEvent.input(screen.getByTestId("chain-query"), { target: { value: "Nirgendwo" } });
+    expect((await screen.findByTestId("chain-none")).textContent).toContain("Kein aktives Vermietungsobjekt");
+    // From the unanswered listing straight to its chain.
+    await fireEvent.click(screen.getByText("Schließen"));
+    await fireEvent.click(screen.getByTestId("show-chain"));
+    await waitFor(() => expect(called("explain_listing").length).toBe(2));
+    expect((await screen.findByTestId("chain")).textContent).toContain("Dachgeschoss in Köln");
+  });
+});

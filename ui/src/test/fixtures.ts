@@ -53,12 +53,16 @@ export function leftOf(findings: Finding[]): Left {
     choice: part(() => false, (n) => `${n} warten auf Ihre Wahl`),
     confirm: part((f) => f.kind === "user.mail_booking_unconfirmed", (n) => `${n} Postfächer warten auf Ihre Bestätigung`),
     on_office: part(
-      (f) => f.resolution.type === "manual" && f.kind !== "user.mail_booking_unconfirmed" && f.kind !== "estate.portal_transfer_pending",
+      (f) =>
+        f.resolution.type === "manual" &&
+        !["user.mail_booking_unconfirmed", "estate.portal_transfer_pending"].includes(f.kind) &&
+        !f.kind.endsWith("enquiries_unanswered"),
       (n) => `${n} Punkte nur in onOffice zu lösen`,
     ),
+    agent: part((f) => f.kind.endsWith("enquiries_unanswered"), (n) => `${n} Anzeichen beim Mietagenten zu klären`),
     portals: part((f) => f.kind === "estate.portal_transfer_pending", (n) => `${n} Objekte neu an die Portale übertragen`),
   };
-  const open = [left.app, left.choice, left.confirm, left.on_office, left.portals].filter((p) => p.count > 0);
+  const open = [left.app, left.choice, left.confirm, left.on_office, left.agent, left.portals].filter((p) => p.count > 0);
   const said = open.length ? t(open.map((p) => p.said.de).join(" · ")) : t("Alles erledigt.", "All done.");
   return { ...left, said };
 }
@@ -104,7 +108,7 @@ export function auditView(findings: Finding[] = [notMakler, external, noContact]
         },
       ],
       mailboxes: [
-        { email: "thomas@isar-wohnwerte.de", kind: { kind: "microsoft365" }, addresses: [1002], names: ["Thomas Lehmann"], confirmed: null, evidence: { verdict: "unknown", why: "no_listings" }, verdict: { verdict: "to_confirm" } },
+        { email: "thomas@isar-wohnwerte.de", kind: { kind: "microsoft365" }, addresses: [1002], names: ["Thomas Lehmann"], confirmed: null, evidence: { verdict: "unknown", why: "no_listings" }, verdict: { verdict: "to_confirm" }, answers: null },
       ],
       makler: { status: "found", key: "Makler", label: "Makler" },
       stats: { elapsed_ms: 120, requests: 4, actions: 6, users: 20, system_addresses: 19, rentals: 99, mailboxes_not_checked: 0 },
@@ -112,6 +116,8 @@ export function auditView(findings: Finding[] = [notMakler, external, noContact]
       complete: true,
       transfer_kinds: [],
       left: leftOf(findings),
+      answers: { seen: "not_read" },
+      answers_note: null,
     },
   };
 }

@@ -4,7 +4,7 @@
 // checks the same rules in the real webview (tests/e2e/screens.mjs).
 import type { AuditReport } from "../bindings";
 
-const PARTS = ["app", "choice", "confirm", "on_office", "portals"] as const;
+const PARTS = ["app", "choice", "confirm", "on_office", "agent", "portals"] as const;
 
 export function pictureProblems(root: HTMLElement, report: AuditReport): string[] {
   const problems: string[] = [];

@@ -135,7 +135,7 @@ impl Builder<'_> {
         let Some(f) = self.faults(open_rentals, age) else {
             return;
         };
-        let mut rng = Rng::new(self.cfg.seed ^ 0xA6E7_0F_A115);
+        let mut rng = Rng::new(self.cfg.seed ^ 0x00A6_E70F_A115);
         let mut ask = |b: &mut Builder, estate: u64, at: DateTime, rng: &mut Rng| {
             let from = who.pick(estate, rng);
             b.account.receive_enquiry(estate, from, &german(at));
