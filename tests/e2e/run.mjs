@@ -111,6 +111,23 @@ async function main() {
   await s.waitFor('[data-testid="listing-row"]');
   await s.screenshot(join(artifacts, "03-demo-listings.png"));
   await check("demo › Objekte");
+  // One listing, the whole chain: the demo's agent skips listings; "Ganze Kette" opens one, the search finds it.
+  await s.waitFor('[data-testid="unanswered-row"]');
+  await s.click('[data-testid="show-chain"]');
+  const chain = await s.waitFor('[data-testid="chain"]', { timeout: 30000 });
+  const chainText = await chain.getText();
+  assert.ok(chainText.includes("keine Antwort im Maklerbuch"), `the chain shows the unanswered enquiries: ${chainText}`);
+  const number = /\((M-\d+)\)/.exec(chainText)?.[1];
+  assert.ok(number, `the chain names the listing number: ${chainText.slice(0, 80)}`);
+  await s.type('[data-testid="chain-query"]', number);
+  await s.waitFor('[data-testid="chain-hit"]');
+  for (const [width, height] of [[1180, 640], [1366, 768]]) {
+    await s.setRect({ x: 0, y: 0, width, height });
+    await sleep(300);
+    await s.screenshot(join(artifacts, `03b-listing-chain-${width}.png`));
+  }
+  await check("demo › Objekte › ganze Kette");
+  step("one listing's whole chain: opened from its sign and found by its number");
   await s.click('[data-testid="tab-mail"]');
   await s.waitFor('[data-testid="mailbox"]');
   await s.screenshot(join(artifacts, "04-demo-mail-booking.png"));

@@ -46,7 +46,7 @@ export function pageRules(opts) {
   const int = (v) => (/^\d+$/.test(v ?? "") ? Number(v) : null);
 
   // The finish line.
-  const PARTS = ["app", "choice", "confirm", "on_office", "portals"];
+  const PARTS = ["app", "choice", "confirm", "on_office", "agent", "portals"];
   const line = q('[data-testid="finish-line"]');
   let counts = null;
   if (line) {

@@ -1,7 +1,9 @@
 //! Benchmark (not a timed test): the audit against a sandbox in its own process with 150 ms latency per request,
 //! at 20 users / 200 listings and at 250 users / 20,000 listings. Prints wall time, HTTP requests, actions and the
 //! audit process's peak memory beside the lower bound (sequential round trips the data dependencies force × latency).
-//! Run with `cargo bench -p audit`.
+//! For the large account it also runs the same audit against a sandbox without latency: the difference over the
+//! latency is the round trips the audit waited for (compare with the bound). Each sandbox's start time (generating
+//! the account until its first line) is printed too. Run with `cargo bench -p audit`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -21,20 +23,39 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-/// Set on the child process: serve the sandbox for "USERS,ESTATES" and print its connection as one JSON line.
+/// CPU seconds this process has used so far (user and system, Linux).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Set on the child process: serve the sandbox for "USERS,ESTATES,LATENCY_MS" and print its connection as one JSON
+/// line.
 const SANDBOX_MODE: &str = "AUDIT_BENCH_SANDBOX";
 
+/// The benchmark's agency: a standard Makler value and a rental agent that answers (so the Maklerbuch holds replies).
+const SEED: u64 = 10;
+
 fn serve_sandbox(spec: &str) {
-    let (users, estates) = spec.split_once(',').expect("USERS,ESTATES");
+    let parts: Vec<u64> = spec
+        .split(',')
+        .map(|p| p.parse().expect("number"))
+        .collect();
+    let [users, estates, latency] = parts[..] else {
+        panic!("USERS,ESTATES,LATENCY_MS");
+    };
     let config = onoffice_sandbox::SandboxConfig {
         generate: onoffice_sandbox::GenConfig {
-            seed: 11,
-            users: users.parse().expect("users"),
-            estates: estates.parse().expect("estates"),
+            seed: SEED,
+            users: users as usize,
+            estates: estates as usize,
             ..Default::default()
         },
         knobs: onoffice_sandbox::Knobs {
-            latency: Duration::from_millis(LATENCY_MS),
+            latency: Duration::from_millis(latency),
             max_actions: 100,
             ..Default::default()
         },
@@ -51,6 +72,58 @@ fn serve_sandbox(spec: &str) {
     });
 }
 
+/// A sandbox in its own process: the child, an auditor on it, and how long it took to start (seconds).
+fn sandbox(users: usize, estates: usize, latency: u64) -> (std::process::Child, Auditor, f64) {
+    let started = std::time::Instant::now();
+    let mut child = Command::new(std::env::current_exe().expect("own path"))
+        .env(SANDBOX_MODE, format!("{users},{estates},{latency}"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sandbox starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let start = started.elapsed().as_secs_f64();
+    let conn: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let s = |k: &str| conn[k].as_str().unwrap().to_string();
+    let client = Client::builder(Credentials::new(&s("token"), &s("secret")).unwrap())
+        .base_url(&s("url"))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let auditor = Auditor::new(
+        client,
+        Arc::new(MailboxClassifier::with_server(s("dns").parse().unwrap())),
+        Arc::new(MemorySettings::default()),
+        Arc::new(Journal::in_memory()),
+    );
+    (child, auditor, start)
+}
+
+/// The best of three audits (the first also warms up connections).
+fn best_audit(runtime: &tokio::runtime::Runtime, auditor: &Auditor) -> audit::AuditReport {
+    let mut best = None::<audit::AuditReport>;
+    for _ in 0..3 {
+        let report = runtime
+            .block_on(auditor.audit(&ProgressSink::default()))
+            .expect("audit runs");
+        eprintln!(
+            "  run: {:.3} s, {} requests, {} actions",
+            report.stats.elapsed_ms as f64 / 1000.0,
+            report.stats.requests,
+            report.stats.actions
+        );
+        if best
+            .as_ref()
+            .is_none_or(|b| report.stats.elapsed_ms < b.stats.elapsed_ms)
+        {
+            best = Some(report);
+        }
+    }
+    best.unwrap()
+}
+
 fn main() {
     if let Ok(spec) = std::env::var(SANDBOX_MODE) {
         return serve_sandbox(&spec);
@@ -62,46 +135,58 @@ fn main() {
         "account", "wall s", "bound s", "target s", "requests", "actions", "rentals", "peak MiB"
     );
     let mut fix_line = None::<String>;
+    let mut extra: Vec<String> = Vec::new();
     let mut undo_line = None::<String>;
     for (users, estates) in [(20usize, 200usize), (250, 20_000)] {
         // The sandbox runs in its own process (this benchmark started again in sandbox mode), so the peak memory
         // below is the audit's alone.
-        let mut child = Command::new(std::env::current_exe().expect("own path"))
-            .env(SANDBOX_MODE, format!("{users},{estates}"))
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("sandbox starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let conn: serde_json::Value = serde_json::from_str(&line).unwrap();
-        let s = |k: &str| conn[k].as_str().unwrap().to_string();
-        let client = Client::builder(Credentials::new(&s("token"), &s("secret")).unwrap())
-            .base_url(&s("url"))
-            .timeout(Duration::from_secs(60))
-            .build()
-            .unwrap();
-        let auditor = Auditor::new(
-            client,
-            Arc::new(MailboxClassifier::with_server(s("dns").parse().unwrap())),
-            Arc::new(MemorySettings::default()),
-            Arc::new(Journal::in_memory()),
-        );
-        // Best of three runs; the first also warms up connections.
-        let mut best = None::<audit::AuditReport>;
-        for _ in 0..3 {
-            let report = runtime
-                .block_on(auditor.audit(&ProgressSink::default()))
-                .expect("audit runs");
-            if best
-                .as_ref()
-                .is_none_or(|b| report.stats.elapsed_ms < b.stats.elapsed_ms)
-            {
-                best = Some(report);
+        let (mut child, auditor, start) = sandbox(users, estates, LATENCY_MS);
+        let report = best_audit(&runtime, &auditor);
+        let waited = (users == 250).then(|| {
+            let (mut fast, fast_auditor, _) = sandbox(users, estates, 0);
+            let cpu0 = cpu_seconds().unwrap_or_default();
+            let at_zero = best_audit(&runtime, &fast_auditor);
+            let client_cpu = (cpu_seconds().unwrap_or_default() - cpu0) / 3.0;
+            let t = std::time::Instant::now();
+            let _ = fast_auditor.evaluate(at_zero.snapshot.clone());
+            eprintln!(
+                "  evaluate alone (no I/O): {:.3} s",
+                t.elapsed().as_secs_f64()
+            );
+            let t = std::time::Instant::now();
+            let _ = at_zero.snapshot.answers();
+            eprintln!("  answers alone: {:.3} s", t.elapsed().as_secs_f64());
+            let _ = fast.kill();
+            let _ = fast.wait();
+            let diff = report.stats.elapsed_ms as f64 - at_zero.stats.elapsed_ms as f64;
+            (
+                diff / LATENCY_MS as f64,
+                at_zero.stats.elapsed_ms as f64 / 1000.0,
+                client_cpu,
+            )
+        });
+        let answers = match &report.answers {
+            audit::answers::AnswersSeen::Shown { rate } => {
+                format!(
+                    "answers shown: {} of {} answered",
+                    rate.answered, rate.enquiries
+                )
             }
-        }
-        let report = best.unwrap();
+            other => format!("answers: {other:?}"),
+        };
+        let mails: usize = report
+            .snapshot
+            .agents_log
+            .as_ref()
+            .map_or(0, |l| l.mails.values().map(Vec::len).sum());
+        extra.push(format!(
+            "{users} users / {estates}: sandbox start {start:.1} s; Maklerbuch e-mails read {mails}; {answers}{}",
+            waited
+                .map(|(r, wall, cpu)| format!(
+                    "; round trips waited {r:.1} (same audit at 0 ms: {wall:.3} s, of it the client's CPU {cpu:.3} s a run)"
+                ))
+                .unwrap_or_default()
+        ));
         // Round trips the data force: first pages; remaining pages (if any); contact persons; other contacts (if any).
         let page = 500;
         let pages_needed = report.stats.rentals > page
@@ -124,7 +209,7 @@ fn main() {
                 .map(|m| format!("{m:.1}"))
                 .unwrap_or_else(|| "n/a".into()),
         );
-        if users == 250 {
+        if users == 250 && std::env::var_os("AUDIT_BENCH_ONLY_AUDIT").is_none() {
             // "Fix all": every one-click fix of the large account through the write pipeline.
             let plan = auditor.plan(&report, |_| true, &audit::PlanChoices::default());
             let all: std::collections::BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
@@ -180,7 +265,10 @@ fn main() {
         let _ = child.kill();
         let _ = child.wait();
     }
-    for line in [fix_line, undo_line].into_iter().flatten() {
+    for line in extra
+        .into_iter()
+        .chain([fix_line, undo_line].into_iter().flatten())
+    {
         println!("{line}");
     }
 }

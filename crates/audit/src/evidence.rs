@@ -98,7 +98,10 @@ pub async fn finish(
     firsts: Vec<onoffice::Result<ActionResult>>,
     since: DateTime,
 ) -> AgentsLog {
-    let results = client.read_remaining(&lists(&chunks, since), firsts).await;
+    // Most lists end on their second page: one page ahead per round (see `read_remaining_ahead`).
+    let results = client
+        .read_remaining_ahead(&lists(&chunks, since), firsts, 1)
+        .await;
     collect(&chunks, results, since)
 }
 

@@ -515,6 +515,7 @@ fn help_on_every_subcommand_and_the_valid_kinds_on_a_wrong_one() {
         ("undo", "--all"),
         ("diagnose", "--out"),
         ("report", "--format"),
+        ("explain", "OBJEKT"),
     ] {
         let (code, out, _) = oo_check(&[cmd, "--help"], &dir);
         assert_eq!(code, 0, "{cmd}");
@@ -967,4 +968,50 @@ fn fix_contact_gives_a_waiting_listing_the_named_system_user() {
         assert!(err.contains(why), "{bad}: {err}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `oo-check explain` on the demo: the chain of a listing the agent skips, found by its number; a part of a title
+/// that matches several lists them; one that matches none says so. The audit's JSON says whether answers are shown.
+#[test]
+fn explain_a_listing_on_the_demo() {
+    let dir = std::env::temp_dir().join(format!("oo-check-explain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, out, _) = oo_check(&["audit", "--demo", "--json"], &dir);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["answers"]["seen"], "shown", "{}", v["answers"]);
+    let unanswered = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "estate.enquiries_unanswered")
+        .expect("the demo's agent skips a listing");
+    let label = unanswered["subject_label"].as_str().unwrap();
+    let number = label.rsplit_once('(').unwrap().1.trim_end_matches(')');
+
+    let (code, out, err) = oo_check(&["explain", "--demo", number], &dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(label), "{out}");
+    for section in [
+        "Ansprechpartner für die Portale:",
+        "Verbuchte Anfragen (30 Tage):",
+        "Portalübertragung:",
+        "Was Agent-Check dazu gefunden hat:",
+    ] {
+        assert!(out.contains(section), "{section}: {out}");
+    }
+    assert!(out.contains("keine Antwort im Maklerbuch"), "{out}");
+    assert!(out.contains("Anfragen offenbar ohne Antwort"), "{out}");
+
+    let (code, out, _) = oo_check(&["explain", "--demo", number, "--json"], &dir);
+    assert_eq!(code, 0);
+    let chain: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(chain["sections"].as_array().unwrap().len(), 5);
+
+    let (code, _, err) = oo_check(&["explain", "--demo", "Wohnung"], &dir);
+    assert_eq!(code, 2);
+    assert!(err.contains("bitte genauer"), "{err}");
+    let (code, _, err) = oo_check(&["explain", "--demo", "Nirgendwo-Straße"], &dir);
+    assert_eq!(code, 2);
+    assert!(err.contains("Kein aktives Vermietungsobjekt"), "{err}");
 }

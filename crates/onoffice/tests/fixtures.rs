@@ -338,3 +338,51 @@ async fn error_15_halves_the_batch_and_remembers_it() {
     assert_eq!(e.code(), Some(15));
     assert!(!e.message_de().contains("Änderung"));
 }
+
+/// Reading one page ahead: lists that end on their second page cost one action each, not `max_in_flight`; a list
+/// that goes on is read a page per round until a short page, and nothing is lost or read twice.
+#[tokio::test]
+async fn reading_one_page_ahead_asks_only_for_the_next_page() {
+    let pages = Arc::new(std::sync::Mutex::new(Vec::<(u64, u64)>::new()));
+    let seen = pages.clone();
+    let answer: Answer = Arc::new(move |list: &[Value]| {
+        let results = list
+            .iter()
+            .map(|a| {
+                let total = a["parameters"]["estateid"][0].as_u64().unwrap() as usize;
+                let offset = a["parameters"]["listoffset"].as_u64().unwrap() as usize;
+                let limit = a["parameters"]["listlimit"].as_u64().unwrap() as usize;
+                seen.lock().unwrap().push((total as u64, offset as u64));
+                let records = (offset..total.min(offset + limit))
+                    .map(|i| json!({"id": i, "type": "agentslog", "elements": {"Nr": i}}))
+                    .collect();
+                read_result("agentslog", Value::Null, records)
+            })
+            .collect();
+        (StatusCode::OK, ok_envelope(results))
+    });
+    let (url, _, _) = stub(answer).await;
+    let c = client(&url).page_size(2).max_in_flight(4).build().unwrap();
+    // Three lists of 3, 2 and 7 entries (the "listing id" says how many).
+    let lists: Vec<onoffice::Action> = [3u64, 2, 7]
+        .iter()
+        .map(|&n| actions::read_agents_log(&[n], &Filter::new(), &["Nr"]))
+        .collect();
+    let firsts = c
+        .execute(
+            lists
+                .iter()
+                .map(|a| onoffice::client::paged(a, 2, 0))
+                .collect(),
+        )
+        .await;
+    let got = c.read_remaining_ahead(&lists, firsts, 1).await;
+    let lens: Vec<usize> = got.iter().map(|r| r.as_ref().unwrap().len()).collect();
+    assert_eq!(lens, [3, 2, 7]);
+    let asked = pages.lock().unwrap().clone();
+    let after_first: Vec<(u64, u64)> = asked.into_iter().filter(|(_, o)| *o > 0).collect();
+    let mut sorted = after_first.clone();
+    sorted.sort();
+    // The list of 3: page 2 only; the list of 2 (full first page): page 2, empty; the list of 7: pages 2, 3, 4.
+    assert_eq!(sorted, [(2, 2), (3, 2), (7, 2), (7, 4), (7, 6)]);
+}

@@ -31,8 +31,21 @@ impl Client {
         lists: &[Action],
         firsts: Vec<Result<ActionResult>>,
     ) -> Vec<Result<Vec<Record>>> {
-        let page = self.inner.config.page_size;
         let ahead = self.inner.config.max_in_flight as u64;
+        self.read_remaining_ahead(lists, firsts, ahead).await
+    }
+
+    /// `read_remaining`, reading `ahead` pages of each open-ended list per round. Many lists that mostly end on their
+    /// second page (the Maklerbuch's reads of 200 listings) read one page ahead: a round of short second pages instead
+    /// of four speculative pages per list, most of them empty.
+    pub async fn read_remaining_ahead(
+        &self,
+        lists: &[Action],
+        firsts: Vec<Result<ActionResult>>,
+        ahead: u64,
+    ) -> Vec<Result<Vec<Record>>> {
+        let ahead = ahead.max(1);
+        let page = self.inner.config.page_size;
         let mut out: Vec<Result<Vec<Record>>> = Vec::with_capacity(lists.len());
         // Lists without a total whose last page was full: (list, next offset).
         let mut open_ended: Vec<(usize, u64)> = Vec::new();
