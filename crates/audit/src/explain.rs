@@ -296,7 +296,7 @@ fn enquiry_line(e: &Enquiry, shown: bool, now: Option<jiff::civil::DateTime>) ->
 fn transfer_section(transfer: &LastTransfer) -> Section {
     let line = match transfer {
         LastTransfer::At(at) => {
-            let when = crate::journal::utc_label(at);
+            let when = german_label(at);
             text!("Zuletzt übertragen: {when}", "Last transferred: {when}")
         }
         LastTransfer::NotShown => Text::new(
@@ -312,6 +312,16 @@ fn transfer_section(transfer: &LastTransfer) -> Section {
     Section {
         title: Text::new("Portalübertragung", "Portal transfer"),
         lines: vec![line],
+    }
+}
+
+/// "25.11.2026, 09:00" in German time (as onOffice shows it), from UTC RFC 3339.
+fn german_label(rfc3339: &str) -> String {
+    match rfc3339.parse::<jiff::Timestamp>() {
+        Ok(at) => onoffice_protocol::local_time::german_time(at)
+            .strftime("%d.%m.%Y, %H:%M")
+            .to_string(),
+        Err(_) => rfc3339.to_string(),
     }
 }
 
