@@ -149,6 +149,10 @@ impl AnswerRate {
 /// "4 Minuten", "3 Stunden" in German and English.
 pub fn duration_words(minutes: u32) -> (String, String) {
     match minutes {
+        0 => (
+            "weniger als einer Minute".into(),
+            "less than a minute".into(),
+        ),
         1 => ("1 Minute".into(), "1 minute".into()),
         m if m < 120 => (format!("{m} Minuten"), format!("{m} minutes")),
         m => {
@@ -195,21 +199,26 @@ impl AnswersSeen {
         match self {
             AnswersSeen::Shown { .. } => None,
             AnswersSeen::NotRead => Some(Text::new(
-                "Ob Anfragen beantwortet werden, ließ sich nicht lesen: Das Maklerbuch war nicht lesbar.",
-                "Whether enquiries are answered could not be read: the Maklerbuch was not readable.",
+                "Ob Anfragen beantwortet werden, war diesmal nicht zu sehen: Das Maklerbuch konnte nicht gelesen werden (ein fehlendes Recht oder ein Fehler beim Lesen; siehe „Verbindung prüfen“).",
+                "Whether enquiries are answered could not be seen this time: the agents log could not be read (a missing right or a read error; see \"Check connection\").",
             )),
             AnswersSeen::TooFew { rate } => {
                 let n = rate.enquiries;
-                Some(text!(
-                    "Ob Anfragen beantwortet werden, lässt sich noch nicht sagen: Im Maklerbuch stehen erst {n} verbuchte Anfragen aus 30 Tagen.",
-                    "Whether enquiries are answered cannot be told yet: the Maklerbuch holds only {n} booked enquiries from 30 days."
+                let (de, en) = if n == 1 {
+                    ("erst 1 verbuchte Anfrage".to_string(), "only 1 booked enquiry".to_string())
+                } else {
+                    (format!("erst {n} verbuchte Anfragen"), format!("only {n} booked enquiries"))
+                };
+                Some(Text::new(
+                    format!("Ob Anfragen beantwortet werden, lässt sich noch nicht sagen: Im Maklerbuch stehen {de} mit Absender aus 30 Tagen."),
+                    format!("Whether enquiries are answered cannot be told yet: the agents log holds {en} with a sender from 30 days."),
                 ))
             }
             AnswersSeen::NotShown { rate } => {
                 let (a, n) = (rate.answered, rate.enquiries);
                 Some(text!(
                     "Die Antworten des Mietagenten sind im Maklerbuch dieses Kontos nicht zu sehen (zu {a} von {n} Anfragen in 30 Tagen steht eine Antwort). Agent-Check beurteilt deshalb nicht, ob einzelne Anfragen beantwortet wurden.",
-                    "The rental agent's replies cannot be seen in this account's Maklerbuch ({a} of {n} enquiries in 30 days have one). Agent-Check therefore does not judge whether single enquiries were answered."
+                    "The rental agent's replies cannot be seen in this account's agents log ({a} of {n} enquiries in 30 days have one). Agent-Check therefore does not judge whether single enquiries were answered."
                 ))
             }
         }
@@ -257,10 +266,13 @@ pub fn gaps(
         .filter(|(_, e)| e.judged_at(now))
         .collect();
     let mut out = BTreeSet::new();
-    for (i, e) in judged.iter().filter(|(_, e)| !e.answered()) {
+    // A listing without a system user's mailbox never reaches the agent: it tells nothing about the agent.
+    let reaches = |e: &Enquiry| mailbox_of.contains_key(&e.listing);
+    for (i, e) in judged.iter().filter(|(_, e)| !e.answered() && reaches(e)) {
         let around: Vec<&Enquiry> = judged
             .iter()
             .map(|(_, o)| *o)
+            .filter(|o| reaches(o))
             .filter(|o| o.at.duration_since(e.at).abs().as_secs() <= GAP_HOURS * 3600)
             .collect();
         let boxes: BTreeSet<String> = around
@@ -346,8 +358,11 @@ pub fn signs(
         let box_answered_since = enquiries
             .iter()
             .any(|e| in_box(e.listing) && e.at >= since && e.reply_after.is_some());
+        // A listing of the box whose entries could not all be read may have been answered.
+        let box_unreadable = skip.iter().any(|&l| in_box(l));
         if listings.len() >= 2
             && !mailbox.starts_with('#')
+            && !box_unreadable
             && !box_answered_since
             && answered_elsewhere(since, &in_box)
         {
@@ -379,6 +394,9 @@ pub struct AnswerCounts {
     pub unreadable_entries: u64,
     /// The read failed.
     pub read_failed: bool,
+    /// The read filled its one page: there were more entries than counted.
+    #[serde(default)]
+    pub first_page_only: bool,
 }
 
 impl AnswerCounts {
@@ -389,6 +407,7 @@ impl AnswerCounts {
         since: DateTime,
         now: DateTime,
     ) -> AnswerCounts {
+        let first_page_only = matches!(result, Some(Ok(r)) if r.records.len() >= 500);
         let records = match result {
             Some(Ok(r)) => Ok(r.records.clone()),
             Some(Err(e)) => Err(e.clone()),
@@ -414,6 +433,7 @@ impl AnswerCounts {
             median_minutes: AnswerRate::of(&paired.enquiries, now + 1.day()).median_minutes,
             unreadable_entries: log.odd_entries,
             read_failed: read_failed || log.failed_reads > 0,
+            first_page_only,
         }
     }
 }

@@ -45,6 +45,10 @@ pub struct AgentsLog {
     pub mails: BTreeMap<u64, Vec<Mail>>,
     /// Listings whose entries could not all be read (a failed read, an entry that made no sense).
     pub undecidable: BTreeSet<u64>,
+    /// Listings whose outgoing e-mails could not all be read: a reply may be missing, so their answers are not
+    /// judged (their booking evidence stands).
+    #[serde(default)]
+    pub replies_undecidable: BTreeSet<u64>,
     /// Entries that could not be read (no listing, an unknown listing, a date in another form).
     pub odd_entries: u64,
     /// Reads that failed for another reason than a missing right.
@@ -127,10 +131,15 @@ pub fn collect(
             }
         };
         let mut odd = false;
+        let mut odd_reply = false;
         for r in &records {
             match read_mail(r, chunk) {
                 Entry::Other => {}
-                Entry::Odd => {
+                Entry::Odd { incoming: false } => {
+                    log.odd_entries += 1;
+                    odd_reply = true;
+                }
+                Entry::Odd { incoming: true } => {
                     log.odd_entries += 1;
                     odd = true;
                 }
@@ -150,6 +159,9 @@ pub fn collect(
         if odd {
             log.undecidable.extend(chunk);
         }
+        if odd_reply {
+            log.replies_undecidable.extend(chunk);
+        }
     }
     log
 }
@@ -158,8 +170,8 @@ pub fn collect(
 enum Entry {
     /// Not an e-mail (a server that ignored the filter).
     Other,
-    /// An e-mail entry without a listing of the read, or with a date in another form.
-    Odd,
+    /// An e-mail entry without a listing of the read, or with a date in another form; incoming or outgoing.
+    Odd { incoming: bool },
     /// An e-mail on these listings.
     Mail(Vec<u64>, Mail),
 }
@@ -188,7 +200,7 @@ fn read_mail(r: &Record, chunk: &[u64]) -> Entry {
                 addresses: listing_ids(r.elements.get("Adress_nr")),
             },
         ),
-        _ => Entry::Odd,
+        _ => Entry::Odd { incoming },
     }
 }
 

@@ -22,21 +22,25 @@ pub struct ListingHit {
     pub label: String,
 }
 
-/// The active rentals whose title, listing number or record number contains `query` (case ignored), at most `limit`.
+/// The active rentals whose title, listing number, city or record number contains `query` (case ignored), at most
+/// `limit`; one whose listing number or record number is exactly `query` comes first.
 pub fn search(report: &AuditReport, query: &str, limit: usize) -> Vec<ListingHit> {
     let q = query.trim().to_lowercase();
     if q.is_empty() {
         return Vec::new();
     }
-    report
-        .snapshot
-        .rentals
-        .values()
-        .filter(|r| {
-            r.title.to_lowercase().contains(&q)
-                || r.external_no.to_lowercase().contains(&q)
-                || r.id.to_string() == q
-        })
+    let rentals = report.snapshot.rentals.values();
+    let exact = |r: &&crate::snapshot::RentalInfo| {
+        r.external_no.to_lowercase() == q || r.id.to_string() == q
+    };
+    let exact_hits = rentals.clone().filter(exact);
+    let others = rentals.filter(|r| !exact(r)).filter(|r| {
+        r.title.to_lowercase().contains(&q)
+            || r.external_no.to_lowercase().contains(&q)
+            || r.city.to_lowercase().contains(&q)
+    });
+    exact_hits
+        .chain(others)
         .take(limit)
         .map(|r| ListingHit {
             estate_id: r.id,

@@ -99,7 +99,7 @@ impl Part {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartLeft {
     /// The number every surface shows: for `app` the changes "Alle beheben" writes, for `confirm` the mailboxes, for
-    /// the others the findings in `act`.
+    /// `agent` the listings and mailboxes with a sign (a shared mailbox once), for the others the findings in `act`.
     pub count: usize,
     /// The findings someone acts on in this part.
     pub act: Vec<FindingRef>,
@@ -191,6 +191,7 @@ pub fn of(report: &AuditReport) -> Left {
     let waiting = waiting_for_choice(report);
     let mut left = Left::default();
     let mut mailboxes: BTreeSet<String> = BTreeSet::new();
+    let mut agent_signs: BTreeSet<String> = BTreeSet::new();
     let part_of = |f: &Finding| direct_part(f, &report.makler, &waiting);
     for f in &report.findings {
         let r = FindingRef {
@@ -214,13 +215,21 @@ pub fn of(report: &AuditReport) -> Left {
             mailboxes
                 .insert(mailbox_of(report, f.subject).unwrap_or_else(|| f.subject.to_string()));
         }
+        // A mailbox two system users share is one sign, not two.
+        if matches!(
+            f.kind,
+            FindingKind::EnquiriesUnanswered | FindingKind::MailboxUnanswered
+        ) {
+            agent_signs
+                .insert(mailbox_of(report, f.subject).unwrap_or_else(|| f.subject.to_string()));
+        }
         left.part_mut(part).act.push(r);
     }
     left.app.count = changes_in_one_click(report);
     left.choice.count = left.choice.act.len();
     left.confirm.count = mailboxes.len();
     left.on_office.count = left.on_office.act.len();
-    left.agent.count = left.agent.act.len();
+    left.agent.count = agent_signs.len();
     left.portals.count = left.portals.act.len();
     for part in Part::ALL {
         let n = left.count(part);

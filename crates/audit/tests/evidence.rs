@@ -157,3 +157,24 @@ async fn without_the_right_to_read_the_maklerbuch_every_other_check_stays() {
             > planted_booking
     );
 }
+
+/// Every read of the Maklerbuch failing is "not read", never "0 enquiries": one sentence, no rate, no sign.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_maklerbuch_that_fails_to_read_is_not_read_never_zero_enquiries() {
+    let sb = sandbox(1, 20, 120, Some(MaklerVariant::Standard)).await;
+    let auditor = auditor(&sb);
+    let mut report = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let log = report.snapshot.agents_log.as_mut().unwrap();
+    log.mails.clear();
+    log.booked.clear();
+    log.failed_reads = 2;
+    let report = auditor.evaluate(report.snapshot.clone());
+    assert_eq!(report.answers, audit::answers::AnswersSeen::NotRead);
+    assert!(report
+        .answers_note
+        .as_ref()
+        .unwrap()
+        .de
+        .contains("nicht gelesen"));
+    assert!(report.mailboxes.iter().all(|m| m.answers.is_none()));
+}

@@ -7,7 +7,8 @@ use audit::explain::{plain, search};
 /// listed so the caller can be more precise (exit code 2), none is an error (exit code 2).
 pub async fn run(auditor: &audit::Auditor, report: &audit::AuditReport, query: &str, json: bool) {
     let hits = search(report, query, 20);
-    let exact = hits.iter().find(|h| {
+    // An exact listing or record number comes first in the hits.
+    let exact = hits.first().filter(|h| {
         let r = &report.snapshot.rentals[&h.estate_id];
         r.external_no.eq_ignore_ascii_case(query.trim()) || r.id.to_string() == query.trim()
     });

@@ -17,4 +17,8 @@ unreadable_entries: number,
 /**
  * The read failed.
  */
-read_failed: boolean, };
+read_failed: boolean, 
+/**
+ * The read filled its one page: there were more entries than counted.
+ */
+first_page_only: boolean, };

@@ -8,7 +8,7 @@ import type { Text } from "./Text";
 export type PartLeft = { 
 /**
  * The number every surface shows: for `app` the changes "Alle beheben" writes, for `confirm` the mailboxes, for
- * the others the findings in `act`.
+ * `agent` the listings and mailboxes with a sign (a shared mailbox once), for the others the findings in `act`.
  */
 count: number, 
 /**

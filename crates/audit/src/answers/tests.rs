@@ -100,6 +100,7 @@ fn the_rate_counts_only_enquiries_older_than_a_day_and_says_the_median() {
         AnswerRate::default().words().en,
         "answered: 0 of 0 in 30 days"
     );
+    assert_eq!(duration_words(0).0, "weniger als einer Minute");
     assert_eq!(duration_words(1).0, "1 Minute");
     assert_eq!(duration_words(119).0, "119 Minuten");
     assert_eq!(duration_words(150).1, "3 hours");
@@ -366,6 +367,7 @@ fn the_diagnosis_counts_both_ways_and_what_could_not_be_read() {
             median_minutes: Some(240),
             unreadable_entries: 1,
             read_failed: false,
+            first_page_only: false,
         }
     );
     let failed: onoffice::Result<ActionResult> = Err(onoffice::Error::Api {
@@ -377,4 +379,61 @@ fn the_diagnosis_counts_both_ways_and_what_could_not_be_read() {
         AnswerCounts::of_read(None, &[1], since, now()),
         AnswerCounts::default()
     );
+}
+
+#[test]
+fn listings_without_a_mailbox_make_no_gap_and_an_unreadable_listing_keeps_its_mailbox_unfolded() {
+    // Three unanswered around one time, but two of them on listings without a system user's mailbox: no gap.
+    let mb = boxes(&[(1, "a@x.de"), (3, "c@x.de")]);
+    let es = vec![
+        enquiry(1, "2026-11-20 08:00:00", None),
+        enquiry(2, "2026-11-20 10:00:00", None),
+        enquiry(4, "2026-11-20 12:00:00", None),
+        enquiry(3, "2026-11-25 10:00:00", Some(2)),
+    ];
+    assert!(gaps(&es, &mb, now()).is_empty());
+    assert!(signs(&es, &mb, &BTreeSet::new(), now())
+        .listings
+        .contains_key(&1));
+    // The mailbox of 1 and 2 would be one sign, but listing 5 of it could not be read: signs per listing.
+    let lost = boxes(&[
+        (1, "lost@x.de"),
+        (2, "lost@x.de"),
+        (5, "lost@x.de"),
+        (3, "ok@x.de"),
+    ]);
+    let es = vec![
+        enquiry(1, "2026-11-26 10:00:00", None),
+        enquiry(2, "2026-11-27 08:00:00", None),
+        enquiry(3, "2026-11-28 10:00:00", Some(2)),
+    ];
+    assert_eq!(
+        signs(&es, &lost, &BTreeSet::new(), now()).mailboxes.len(),
+        1
+    );
+    let s = signs(&es, &lost, &[5].into(), now());
+    assert!(s.mailboxes.is_empty());
+    assert_eq!(s.listings.keys().copied().collect::<Vec<_>>(), [1, 2]);
+}
+
+#[test]
+fn a_full_page_says_the_counts_are_cut_off() {
+    use onoffice::{ActionResult, Record};
+    let records = (0..500)
+        .map(|i| Record {
+            id: i.to_string(),
+            record_type: Some("agentslog".into()),
+            elements: serde_json::json!({"Objekt_nr": ["1"], "Adress_nr": ["5"], "Aktionsart": "Notiz", "Aktionstyp": "", "Datum": "2026-11-20 10:00:00"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        })
+        .collect();
+    let full = Ok(ActionResult {
+        records,
+        ..ActionResult::default()
+    });
+    let c = AnswerCounts::of_read(Some(&full), &[1], at("2026-11-01 10:00:00"), now());
+    assert!(c.first_page_only);
+    assert_eq!(c.incoming, 0);
 }

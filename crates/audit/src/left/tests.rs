@@ -218,3 +218,21 @@ fn unanswered_enquiries_go_to_the_rental_agent() {
     assert!(!left.all_done());
     assert!(left.summary().de.contains("Mietagenten"));
 }
+
+#[test]
+fn a_mailbox_two_people_share_is_one_sign_for_the_rental_agent() {
+    let mut report = report();
+    let mut sign = |kind: FindingKind, subject: Subject| {
+        let mut f = report.findings[0].clone();
+        f.kind = kind;
+        f.subject = subject;
+        report.findings.push(f);
+    };
+    sign(FindingKind::MailboxUnanswered, Subject::Address(1));
+    sign(FindingKind::MailboxUnanswered, Subject::Address(2));
+    sign(FindingKind::EnquiriesUnanswered, Subject::Estate(12));
+    let left = of(&report);
+    assert_eq!(left.agent.act.len(), 3);
+    assert_eq!(left.agent.count, 2, "one mailbox (shared) and one listing");
+    assert_eq!(left.agent.said.de, "2 Anzeichen beim Mietagenten zu klären");
+}

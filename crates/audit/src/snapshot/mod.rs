@@ -192,14 +192,21 @@ impl Snapshot {
 
     /// Whether enquiries are answered, judged at the moment of the read (`audit::answers`).
     pub fn answers(&self) -> Answers {
-        let log = self.agents_log.as_ref().filter(|l| l.refused.is_none());
+        // Refused, or every read failed: nothing was read (never "0 enquiries").
+        let log = self
+            .agents_log
+            .as_ref()
+            .filter(|l| l.refused.is_none())
+            .filter(|l| !(l.failed_reads > 0 && l.mails.is_empty()));
         match (log, self.read_at_german()) {
-            (Some(log), Some(now)) => answers::judge(
-                Some(&log.mails),
-                &self.listing_mailboxes(),
-                &log.undecidable,
-                now,
-            ),
+            (Some(log), Some(now)) => {
+                let skip: BTreeSet<u64> = log
+                    .undecidable
+                    .union(&log.replies_undecidable)
+                    .copied()
+                    .collect();
+                answers::judge(Some(&log.mails), &self.listing_mailboxes(), &skip, now)
+            }
             _ => Answers::default(),
         }
     }

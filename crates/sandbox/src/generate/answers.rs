@@ -116,8 +116,12 @@ impl Builder<'_> {
             .flat_map(|(_, l)| l.iter().copied())
             .filter(|e| !skipped.contains(e))
             .collect();
-        let boxes = by_box.len();
-        (skipped.len() == 2 && boxes >= 4 && working.len() >= 3).then(|| Faults {
+        // The outage needs enquiries on listings of three mailboxes that work.
+        let working_boxes = by_box
+            .iter()
+            .filter(|(m, l)| *m != lost_box && l.iter().any(|e| working.contains(e)))
+            .count();
+        (skipped.len() == 2 && working_boxes >= 3).then(|| Faults {
             working,
             skipped,
             lost: lost.clone(),

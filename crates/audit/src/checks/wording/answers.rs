@@ -71,10 +71,13 @@ pub fn enquiries_unanswered(u: &Unanswered, mailbox: Option<&str>) -> Said {
     Said {
         seen: Text::new(
             format!(
-                "{}, während die anderen Objekte der Agentur beantwortet werden.",
+                "{}, während Anfragen zu anderen Objekten der Agentur seitdem beantwortet werden.",
                 seen.de
             ),
-            format!("{}, while the agency's other listings are answered.", seen.en),
+            format!(
+                "{}, while enquiries about the agency's other listings have been answered since.",
+                seen.en
+            ),
         ),
         expected: sign_expected(),
         resolution: resolution(vec![
@@ -100,11 +103,11 @@ pub fn mailbox_unanswered(email: &str, u: &Unanswered) -> Said {
     Said {
         seen: Text::new(
             format!(
-                "{} – auf allen {n} Objekten mit dem Postfach {email}, während die anderen Postfächer der Agentur beantwortet werden.",
+                "{} – auf {n} Objekten mit dem Postfach {email}, und keines seiner Objekte wurde seitdem beantwortet, während Anfragen an andere Postfächer der Agentur beantwortet werden.",
                 seen.de
             ),
             format!(
-                "{} – on all {n} listings with the mailbox {email}, while the agency's other mailboxes are answered.",
+                "{} – on {n} listings with the mailbox {email}, and none of its listings has been answered since, while enquiries to the agency's other mailboxes are answered.",
                 seen.en
             ),
         ),
@@ -130,7 +133,7 @@ pub fn mailbox_unanswered(email: &str, u: &Unanswered) -> Said {
 pub fn answers_rate(rate: &AnswerRate) -> Text {
     if rate.enquiries == 0 {
         Text::new(
-            "keine verbuchte Anfrage älter als einen Tag in 30 Tagen",
+            "in 30 Tagen keine verbuchte Anfrage, die älter als einen Tag ist",
             "no booked enquiry older than a day in 30 days",
         )
     } else {
