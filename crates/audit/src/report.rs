@@ -57,6 +57,36 @@ fn what_to_do(f: &Finding) -> String {
     }
 }
 
+/// Whether enquiries are answered, as the app says it: the one sentence where the account does not show it, else one
+/// line per mailbox (its e-mail and what its card says).
+fn answers_lines(report: &AuditReport) -> Vec<(String, String)> {
+    if let Some(note) = &report.answers_note {
+        return vec![(String::new(), note.de.clone())];
+    }
+    report
+        .mailboxes
+        .iter()
+        .filter_map(|m| {
+            m.answers
+                .as_ref()
+                .map(|a| (m.email.clone(), a.said.de.clone()))
+        })
+        .collect()
+}
+
+/// A row's open points: its findings, or else the cells that are not fine (a yellow row is never "in Ordnung").
+fn row_points(u: &crate::SystemUserRow) -> Vec<String> {
+    let findings: Vec<String> = u.findings.iter().map(|k| k.title().de).collect();
+    if !findings.is_empty() {
+        return findings;
+    }
+    u.checks
+        .iter()
+        .filter(|c| c.state != crate::CheckState::Ok)
+        .map(|c| c.detail.de.clone())
+        .collect()
+}
+
 pub fn csv(report: &AuditReport, account: &str, checked_at: &str) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(&format!(
@@ -68,6 +98,13 @@ pub fn csv(report: &AuditReport, account: &str, checked_at: &str) -> String {
         "\"Was noch offen ist\";{}\r\n",
         csv_field(&report.left.summary().de)
     ));
+    for (mailbox, said) in answers_lines(report) {
+        out.push_str(&format!(
+            "\"Antworten auf Anfragen\";{};{}\r\n",
+            csv_field(&mailbox),
+            csv_field(&said)
+        ));
+    }
     out.push_str("\"Prüfung\";\"Betrifft\";\"Kennung\";\"Gesehen\";\"Erwartet\";\"Was tun\"\r\n");
     for f in &report.findings {
         let row = [
@@ -105,7 +142,7 @@ pub fn html(report: &AuditReport, account: &str, checked_at: &str) -> String {
     let mut rows = String::new();
     for u in &report.users {
         let (light, status) = light_words(u.light);
-        let problems: Vec<String> = u.findings.iter().map(|k| esc(&k.title().de)).collect();
+        let problems: Vec<String> = row_points(u).iter().map(|p| esc(p)).collect();
         rows.push_str(&format!(
             "<tr><td>{light} {status}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&u.name),
@@ -117,6 +154,16 @@ pub fn html(report: &AuditReport, account: &str, checked_at: &str) -> String {
             }
         ));
     }
+    let answers: Vec<String> = answers_lines(report)
+        .iter()
+        .map(|(m, said)| {
+            if m.is_empty() {
+                esc(said)
+            } else {
+                format!("{}: {}", esc(m), esc(said))
+            }
+        })
+        .collect();
     let mut findings = String::new();
     for f in &report.findings {
         findings.push_str(&format!(
@@ -134,12 +181,14 @@ td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:
 tr{{break-inside:avoid}}@page{{size:A4;margin:15mm}}@media print{{body{{margin:0;font-size:10pt}}a{{color:black}}}}</style></head>\
 <body><h1>Agent-Check für onOffice</h1><p>Konto: {account}<br>Geprüft am: {checked_at}</p>\
 <p><strong>Was noch offen ist:</strong> {left}</p>\
+<p><strong>Antworten auf Anfragen</strong> (Mietagent, aus dem Maklerbuch):<br>{answers}</p>\
 <h2>Systembenutzer</h2><table><thead><tr><th>Status</th><th>Name</th><th>E-Mail</th><th>Offene Punkte</th></tr></thead><tbody>{rows}</tbody></table>\
 <h2>Alle Befunde ({n})</h2><table><thead><tr><th>Prüfung</th><th>Betrifft</th><th>Gesehen</th><th>Was tun</th></tr></thead><tbody>{findings}</tbody></table>\
 </body></html>",
         account = esc(account),
         checked_at = esc(checked_at),
         left = esc(&report.left.summary().de),
+        answers = answers.join("<br>"),
         n = report.findings.len()
     )
 }

@@ -20,7 +20,32 @@ async fn csv_and_html_hold_every_finding_and_every_system_user() {
         "27.11.2026, 14:05 (Europe/Berlin)",
     );
     assert!(csv.starts_with('\u{feff}'));
-    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    let all: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    // Whether enquiries are answered, as the app says it: one line per mailbox (or the one sentence).
+    let answers: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("\"Antworten auf Anfragen\""))
+        .collect();
+    let said: Vec<String> = match &report.answers_note {
+        Some(note) => vec![note.de.clone()],
+        None => report
+            .mailboxes
+            .iter()
+            .filter_map(|m| m.answers.as_ref().map(|a| a.said.de.clone()))
+            .collect(),
+    };
+    assert!(!said.is_empty());
+    assert_eq!(answers.len(), said.len());
+    for (line, s) in answers.iter().zip(&said) {
+        assert!(line.ends_with(&format!("\"{s}\"")), "{line}");
+        assert!(html_escape_free(s), "{s}");
+    }
+    let lines: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("\"Antworten auf Anfragen\""))
+        .collect();
     assert_eq!(
         lines.len(),
         report.findings.len() + 3,
@@ -54,6 +79,17 @@ async fn csv_and_html_hold_every_finding_and_every_system_user() {
         .filter(|u| u.light == audit::Light::Red)
         .count();
     assert_eq!(html.matches("🔴 Problem</td>").count(), red);
+    // A yellow row says what is not fine, never "in Ordnung".
+    for u in report
+        .users
+        .iter()
+        .filter(|u| u.light != audit::Light::Green)
+    {
+        let row_start = html.find(&u.name.replace('&', "&amp;")).unwrap();
+        let row = &html[row_start..row_start + html[row_start..].find("</tr>").unwrap()];
+        assert!(!row.ends_with("<td>in Ordnung</td>"), "{row}");
+    }
+    assert!(html.contains("<strong>Antworten auf Anfragen</strong>"));
     // What to do, in one line: one click for what the app fixes, the click path for the rest.
     for (line, f) in lines[3..].iter().zip(&report.findings) {
         let cell = line.rsplit("\";\"").next().unwrap().trim_end_matches('"');
@@ -69,6 +105,10 @@ async fn csv_and_html_hold_every_finding_and_every_system_user() {
     }
     assert_eq!(ReportFormat::Csv.extension(), "csv");
     assert_eq!(ReportFormat::Html.extension(), "html");
+}
+
+fn html_escape_free(s: &str) -> bool {
+    !s.contains('<') && !s.contains('&')
 }
 
 /// The history and "since the last check" work on what a real audit and a real journal hold.
