@@ -259,3 +259,107 @@ async fn one_listing_whole_chain_reads_out_contact_mailbox_enquiries_answers_and
     // Not an active rental: no chain.
     assert!(auditor.explain(&report, 1).await.is_none());
 }
+
+/// The watch: a listing whose enquiries start going unanswered is notified once, by name; while it stays, not again;
+/// a reply arriving later clears it without a word.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_watch_notifies_a_new_unanswered_listing_once_and_an_answer_clears_it() {
+    let (sb, auditor, first) = audited(1, 20, 200, None).await;
+    let refs = |r: &audit::AuditReport| audit::history::refs(r);
+    let mut watch = audit::watch::WatchState::default();
+    assert_eq!(
+        watch.after_check_named(&refs(&first), true, "t0", &audit::history::labels(&first)),
+        None,
+        "the first check is the baseline"
+    );
+    // A listing the agent answered until now stops being handled; two enquiries come in, two and three days ago.
+    let boxes = first.snapshot.listing_mailboxes();
+    let signed: std::collections::BTreeSet<u64> = found_answers(&first)
+        .iter()
+        .filter_map(|(_, s)| s.strip_prefix("estate:").and_then(|n| n.parse().ok()))
+        .collect();
+    let lost = sb.account().rental_agent.unwrap().lost_mailbox.unwrap().0;
+    // One that gets booked enquiries, all older than two days (a newer answered one would come after the new ones).
+    let paired = first.snapshot.answers().paired;
+    let two_days_ago =
+        first.snapshot.read_at_german().unwrap() - jiff::SignedDuration::from_hours(48);
+    let estate = *boxes
+        .iter()
+        .find(|(e, m)| {
+            !signed.contains(e)
+                && **m != lost
+                && paired.enquiries.iter().any(|q| q.listing == **e)
+                && paired
+                    .enquiries
+                    .iter()
+                    .all(|q| q.listing != **e || q.at < two_days_ago)
+        })
+        .map(|(e, _)| e)
+        .unwrap();
+    let ago = |hours: i64| {
+        let at = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(hours);
+        onoffice_protocol::local_time::german_time(at)
+            .strftime("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let person = sb.edit(|a| {
+        a.rental_agent.as_mut().unwrap().skipped.insert(estate);
+        let person = a
+            .addresses
+            .values()
+            .filter(|x| !x.contact_types.iter().any(|k| k == "Systembenutzer"))
+            .map(|x| x.id)
+            .last()
+            .unwrap();
+        assert!(a.receive_enquiry(estate, Some(person), &ago(40)));
+        assert!(a.receive_enquiry(estate, Some(person), &ago(30)));
+        person
+    });
+    let second = auditor.audit(&ProgressSink::default()).await.unwrap();
+    let title = second.snapshot.rentals[&estate].title.clone();
+    let notice = watch
+        .after_check_named(&refs(&second), true, "t1", &audit::history::labels(&second))
+        .expect("something new");
+    assert!(
+        notice
+            .body
+            .de
+            .starts_with("Anfragen ohne Antwort (Anzeichen): ")
+            && notice.body.de.contains(&title),
+        "{}",
+        notice.body.de
+    );
+    let again = auditor.audit(&ProgressSink::default()).await.unwrap();
+    assert_eq!(
+        watch.after_check_named(&refs(&again), true, "t2", &audit::history::labels(&again)),
+        None,
+        "not told twice"
+    );
+    // Someone answers by hand: the sign goes, and that is no news.
+    sb.edit(|a| {
+        a.log(onoffice_sandbox::model::AgentsLogEntry {
+            id: 0,
+            estates: vec![estate],
+            addresses: vec![person],
+            kind: "Email".into(),
+            kind_type: "Ausgang".into(),
+            date: ago(1),
+            user: "mbauer".into(),
+            note: String::new(),
+        })
+    });
+    let answered = auditor.audit(&ProgressSink::default()).await.unwrap();
+    assert!(!found_answers(&answered).contains(&(
+        "estate.enquiries_unanswered".to_string(),
+        format!("estate:{estate}")
+    )));
+    assert_eq!(
+        watch.after_check_named(
+            &refs(&answered),
+            true,
+            "t3",
+            &audit::history::labels(&answered)
+        ),
+        None
+    );
+}
