@@ -309,7 +309,7 @@ async fn the_watch_notifies_a_new_unanswered_listing_once_and_an_answer_clears_i
             .values()
             .filter(|x| !x.contact_types.iter().any(|k| k == "Systembenutzer"))
             .map(|x| x.id)
-            .last()
+            .next_back()
             .unwrap();
         assert!(a.receive_enquiry(estate, Some(person), &ago(40)));
         assert!(a.receive_enquiry(estate, Some(person), &ago(30)));
