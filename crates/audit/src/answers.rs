@@ -268,7 +268,8 @@ pub fn gaps(
     let mut out = BTreeSet::new();
     // A listing without a system user's mailbox never reaches the agent: it tells nothing about the agent.
     let reaches = |e: &Enquiry| mailbox_of.contains_key(&e.listing);
-    for (i, e) in judged.iter().filter(|(_, e)| !e.answered() && reaches(e)) {
+    // Any unanswered enquiry in such a time is excused, one on a listing that never reaches the agent too.
+    for (i, e) in judged.iter().filter(|(_, e)| !e.answered()) {
         let around: Vec<&Enquiry> = judged
             .iter()
             .map(|(_, o)| *o)
@@ -432,7 +433,7 @@ impl AnswerCounts {
             replied_within_24h: within(ANSWER_WITHIN_HOURS),
             median_minutes: AnswerRate::of(&paired.enquiries, now + 1.day()).median_minutes,
             unreadable_entries: log.odd_entries,
-            read_failed: read_failed || log.failed_reads > 0,
+            read_failed,
             first_page_only,
         }
     }

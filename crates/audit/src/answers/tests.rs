@@ -103,6 +103,7 @@ fn the_rate_counts_only_enquiries_older_than_a_day_and_says_the_median() {
     assert_eq!(duration_words(0).0, "weniger als einer Minute");
     assert_eq!(duration_words(1).0, "1 Minute");
     assert_eq!(duration_words(119).0, "119 Minuten");
+    assert_eq!(duration_words(120).0, "2 Stunden");
     assert_eq!(duration_words(150).1, "3 hours");
 }
 
@@ -375,6 +376,22 @@ fn the_diagnosis_counts_both_ways_and_what_could_not_be_read() {
         message: "x".into(),
     });
     assert!(AnswerCounts::of_read(Some(&failed), &[1], since, now()).read_failed);
+    // A missing right is a failed read as well.
+    let refused: onoffice::Result<ActionResult> = Err(onoffice::Error::Api {
+        code: 170,
+        message: "No read permission".into(),
+    });
+    assert!(AnswerCounts::of_read(Some(&refused), &[1], since, now()).read_failed);
+    // The median takes every answered enquiry, the youngest too (replies within the last day count).
+    let young = Ok(ActionResult {
+        records: vec![
+            e("Eingang", "5", "2026-12-01 08:00:00"),
+            e("Ausgang", "5", "2026-12-01 08:07:00"),
+        ],
+        ..ActionResult::default()
+    });
+    let c = AnswerCounts::of_read(Some(&young), &[1], since, now());
+    assert_eq!((c.replied_within_1h, c.median_minutes), (1, Some(7)));
     assert_eq!(
         AnswerCounts::of_read(None, &[1], since, now()),
         AnswerCounts::default()
