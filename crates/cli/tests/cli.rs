@@ -553,18 +553,29 @@ fn report_writes_the_apps_csv() {
     std::fs::create_dir_all(&dir).unwrap();
     let (code, out, _) = oo_check(&["audit", "--demo", "--json"], &dir);
     assert_eq!(code, 0);
-    let findings = serde_json::from_str::<serde_json::Value>(&out).unwrap()["findings"]
+    let audit = serde_json::from_str::<serde_json::Value>(&out).unwrap();
+    let findings = audit["findings"].as_array().unwrap().len();
+    let rates = audit["mailboxes"]
         .as_array()
         .unwrap()
-        .len();
+        .iter()
+        .filter(|m| !m["answers"].is_null())
+        .count();
     let (code, _, err) = oo_check(
         &["report", "--demo", "--format", "csv", "--out", "r.csv"],
         &dir,
     );
     assert_eq!(code, 0, "{err}");
     let csv = std::fs::read_to_string(dir.join("r.csv")).unwrap();
-    // Title, what is left (the model's sentence, as in the app), header, one line per finding.
-    assert_eq!(csv.trim_end().split("\r\n").count(), findings + 3);
+    // Title, what is left (the model's sentence, as in the app), each mailbox's answers, header, one line per finding.
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    let answers = lines
+        .iter()
+        .filter(|l| l.starts_with("\"Antworten auf Anfragen\""))
+        .count();
+    assert!(rates > 0);
+    assert_eq!(answers, rates);
+    assert_eq!(lines.len(), findings + 3 + rates);
     assert!(csv.contains("\"Was noch offen ist\";\""));
     assert!(csv.contains("\"Agent-Check für onOffice\""));
     let (code, _, _) = oo_check(&["report", "--demo", "--out", "r.html"], &dir);
