@@ -113,6 +113,10 @@ async function main() {
   await check("demo › Objekte");
   // One listing, the whole chain: the demo's agent skips listings; "Ganze Kette" opens one, the search finds it.
   await s.waitFor('[data-testid="unanswered-row"]');
+  // Every sign the header's rental-agent part counts is listed here: listings and mailboxes.
+  const agentCount = await s.exec(`return document.querySelector('[data-part="agent"]').getAttribute("data-count");`, []);
+  const signRows = await s.findAll('[data-testid="unanswered-row"], [data-testid="unanswered-mailbox"]');
+  assert.equal(String(signRows.length), agentCount, "the unanswered listings and mailboxes are the header's rental-agent part");
   await s.click('[data-testid="show-chain"]');
   const chain = await s.waitFor('[data-testid="chain"]', { timeout: 30000 });
   const chainText = await chain.getText();

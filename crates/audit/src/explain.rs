@@ -179,8 +179,8 @@ fn mailbox_lines(report: &AuditReport, email: &str) -> Vec<Text> {
         lines.push(verdict_words(&row.verdict));
         if let Some(a) = &row.answers {
             lines.push(Text::new(
-                format!("Antworten: {}", a.said.de),
-                format!("Answers: {}", a.said.en),
+                format!("Antworten des Mietagenten – {}", a.said.de),
+                format!("Rental agent's answers – {}", a.said.en),
             ));
         }
     }
@@ -283,7 +283,7 @@ fn enquiry_line(e: &Enquiry, shown: bool, now: Option<jiff::civil::DateTime>) ->
             )
         }
         None if young => text!(
-            "{when} – noch keine Antwort (jünger als einen Tag)",
+            "{when} – noch keine Antwort (jünger als ein Tag)",
             "{when} – no reply yet (younger than a day)"
         ),
         None if shown => text!(

@@ -234,7 +234,10 @@ async fn one_listing_whole_chain_reads_out_contact_mailbox_enquiries_answers_and
     );
     assert!(text.contains("(Systembenutzer)"), "{text}");
     assert!(text.contains("Postfach: "), "{text}");
-    assert!(text.contains("Antworten: Anzeichen auf 1 Objekt"), "{text}");
+    assert!(
+        text.contains("Antworten des Mietagenten – Anzeichen auf 1 Objekt"),
+        "{text}"
+    );
     assert!(text.contains("keine Antwort im Maklerbuch"), "{text}");
     assert!(text.contains("Anfragen offenbar ohne Antwort:"), "{text}");
     // The account logs transfers (seed 1) or it does not: either way the section says which.

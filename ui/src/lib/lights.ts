@@ -22,7 +22,8 @@ export function legendOf(
 ): { lights: Light[]; states: CheckState[]; none: boolean } {
   const lights = new Set(rows.map((r) => r.light));
   const states = new Set(rows.flatMap((r) => r.checks.map((c) => c.state)));
-  // A row without a linked address has only its link cell; the others show "–".
+  // A row without a linked address has only its link cell, and a mailbox without an enquiry to judge no answers
+  // cell; what is left out shows "–".
   const none = rows.some((r) => r.checks.length < columns);
   return { lights: LIGHTS.filter((l) => lights.has(l)), states: STATES.filter((s) => states.has(s)), none };
 }

@@ -316,12 +316,19 @@ fn answered(a: &AddressInfo, answers: &Answers, row: &mut Draft, out: &mut Evalu
         row.raise(out, FindingKind::MailboxUnanswered, &a.name, said);
     }
     let (sign, said) = wording::mailbox_answers_said(answers, &key);
-    let state = if sign {
-        CheckState::Sign
-    } else {
-        CheckState::Ok
-    };
-    row.check(CheckName::Answers, state, said);
+    let judged = answers
+        .per_mailbox
+        .get(&key)
+        .is_some_and(|r| r.enquiries > 0);
+    // Nothing to judge (no booked enquiry older than a day): the cell is left out ("entfällt"), neither ✔ nor ?.
+    if sign || judged {
+        let state = if sign {
+            CheckState::Sign
+        } else {
+            CheckState::Ok
+        };
+        row.check(CheckName::Answers, state, said);
+    }
 }
 
 /// The last day a tick confirmed on `date` ("YYYY-MM-DD") is trusted, as "YYYY-MM-DD".

@@ -133,7 +133,7 @@ pub fn mailbox_unanswered(email: &str, u: &Unanswered) -> Said {
 pub fn answers_rate(rate: &AnswerRate) -> Text {
     if rate.enquiries == 0 {
         Text::new(
-            "in 30 Tagen keine verbuchte Anfrage, die älter als einen Tag ist",
+            "in 30 Tagen keine verbuchte Anfrage, die älter als ein Tag ist",
             "no booked enquiry older than a day in 30 days",
         )
     } else {
@@ -155,13 +155,13 @@ pub fn answers_on_listings(rate: &AnswerRate, listings: usize) -> Text {
     let (a, n) = (rate.answered, rate.enquiries);
     if listings == 1 {
         text!(
-            "Anzeichen auf 1 Objekt: dort bleiben Anfragen ohne Antwort (beantwortet: {a} von {n} in 30 Tagen)",
-            "Sign on 1 listing: enquiries there get no reply (answered: {a} of {n} in 30 days)"
+            "Anzeichen auf 1 Objekt – dort bleiben Anfragen ohne Antwort (beantwortet: {a} von {n} in 30 Tagen)",
+            "Sign on 1 listing – enquiries there get no reply (answered: {a} of {n} in 30 days)"
         )
     } else {
         text!(
-            "Anzeichen auf {listings} Objekten: dort bleiben Anfragen ohne Antwort (beantwortet: {a} von {n} in 30 Tagen)",
-            "Sign on {listings} listings: enquiries there get no reply (answered: {a} of {n} in 30 days)"
+            "Anzeichen auf {listings} Objekten – dort bleiben Anfragen ohne Antwort (beantwortet: {a} von {n} in 30 Tagen)",
+            "Sign on {listings} listings – enquiries there get no reply (answered: {a} of {n} in 30 days)"
         )
     }
 }
