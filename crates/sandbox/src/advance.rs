@@ -146,14 +146,8 @@ pub fn advance(
             account.estates.insert(id, estate);
             match case {
                 0 => {}
-                1 if !outsiders.is_empty() => account.contacts.push(ContactLink {
-                    estate: id,
-                    address: *rng.pick(&outsiders),
-                }),
-                _ if !ready.is_empty() => account.contacts.push(ContactLink {
-                    estate: id,
-                    address: *rng.pick(&ready),
-                }),
+                1 if !outsiders.is_empty() => account.link_contact(id, *rng.pick(&outsiders)),
+                _ if !ready.is_empty() => account.link_contact(id, *rng.pick(&ready)),
                 _ => {}
             }
             account.transfer_to_portals(&[id], at);
@@ -188,11 +182,8 @@ pub fn advance(
             if !fine.is_empty() {
                 let estate = *rng.pick(&fine);
                 let outsider = *rng.pick(&outsiders);
-                account.contacts.retain(|c| c.estate != estate);
-                account.contacts.push(ContactLink {
-                    estate,
-                    address: outsider,
-                });
+                account.unlink_contacts(estate, |_| true);
+                account.link_contact(estate, outsider);
                 done.reassigned.push(estate);
             }
         }

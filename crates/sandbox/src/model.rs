@@ -309,7 +309,8 @@ pub struct Account {
     pub users: BTreeMap<u64, User>,
     pub addresses: BTreeMap<u64, Address>,
     pub estates: BTreeMap<u64, Estate>,
-    /// Contact persons in stored order; the first per estate is what portals get.
+    /// Contact persons in stored order; the first per estate is what portals get. Changed only through
+    /// [`Account::link_contact`] and [`Account::unlink_contacts`], which keep the contact index true.
     pub contacts: Vec<ContactLink>,
     /// Multiselect `ArtDaten`: key → label, in configured order.
     pub contact_type_values: Vec<(String, String)>,
@@ -363,6 +364,11 @@ pub struct ListCache {
 impl ListCache {
     pub fn clear(&self) {
         self.filters.lock().unwrap().clear();
+        self.forget_contacts();
+    }
+
+    /// Drops the contact index (the contact persons changed).
+    pub fn forget_contacts(&self) {
         *self.contacts.lock().unwrap() = None;
     }
 
@@ -525,13 +531,32 @@ impl Account {
         self.log_unsorted = false;
     }
 
-    /// Contact persons of an estate in order; `brokers_only` is the `contactPerson` view.
+    /// Contact persons of an estate in order; `brokers_only` is the `contactPerson` view. Read through the contact
+    /// index, which every change of `contacts` ([`Account::link_contact`], [`Account::unlink_contacts`]) drops.
     pub fn contacts_of(&self, estate: u64, brokers_only: bool) -> Vec<u64> {
+        let index = self.list_cache.contacts_by_estate(&self.contacts);
+        index
+            .get(&estate)
+            .map(|l| {
+                l.iter()
+                    .copied()
+                    .filter(|a| !brokers_only || self.is_broker(*a))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Adds `address` as the last contact person of `estate` (duplicates kept, as onOffice stores them).
+    pub fn link_contact(&mut self, estate: u64, address: u64) {
+        self.contacts.push(ContactLink { estate, address });
+        self.list_cache.forget_contacts();
+    }
+
+    /// Removes the contact persons of `estate` that `which` picks.
+    pub fn unlink_contacts(&mut self, estate: u64, which: impl Fn(u64) -> bool) {
         self.contacts
-            .iter()
-            .filter(|c| c.estate == estate && (!brokers_only || self.is_broker(c.address)))
-            .map(|c| c.address)
-            .collect()
+            .retain(|c| !(c.estate == estate && which(c.address)));
+        self.list_cache.forget_contacts();
     }
 
     /// Estates whose contact persons include this address.

@@ -81,7 +81,7 @@ pub fn colleague_edit_contacts(
             return None;
         }
         let address = *rng.pick(&candidates);
-        account.contacts.push(ContactLink { estate, address });
+        account.link_contact(estate, address);
         Some(SecondWriterChange {
             address,
             key: format!("contact:{estate}"),
@@ -93,9 +93,7 @@ pub fn colleague_edit_contacts(
         if on_listing.len() < 2 || (brokers.len() == 1 && brokers[0] == last) {
             return None;
         }
-        account
-            .contacts
-            .retain(|c| !(c.estate == estate && c.address == last));
+        account.unlink_contacts(estate, |a| a == last);
         Some(SecondWriterChange {
             address: last,
             key: format!("contact:{estate}"),

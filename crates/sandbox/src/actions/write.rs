@@ -203,7 +203,7 @@ pub(super) fn create_relation(
     }
     // Stored as asked, duplicates included: a client must not create a link that already exists.
     for (estate, address) in pairs {
-        account.contacts.push(ContactLink { estate, address });
+        account.link_contact(estate, address);
     }
     Ok(Done::default())
 }
@@ -214,9 +214,7 @@ pub(super) fn delete_relation(
 ) -> Result<Done, ActionError> {
     let (_, pairs) = relation_pairs(params)?;
     for (estate, address) in pairs {
-        account
-            .contacts
-            .retain(|c| !(c.estate == estate && c.address == address));
+        account.unlink_contacts(estate, |a| a == address);
     }
     Ok(Done::default())
 }

@@ -107,33 +107,21 @@ impl Builder<'_> {
                 0 => {}
                 1 => {
                     let wrong = *self.rng.pick(wrong_contacts);
-                    self.account.contacts.push(ContactLink {
-                        estate: id,
-                        address: wrong,
-                    });
+                    self.account.link_contact(id, wrong);
                     if self.rng.chance(0.4) && !self.ready.is_empty() {
-                        self.account.contacts.push(ContactLink {
-                            estate: id,
-                            address: *self.rng.pick(&self.ready),
-                        });
+                        self.account.link_contact(id, *self.rng.pick(&self.ready));
                     }
                 }
                 3 => {
                     // A private address (no broker) stands in front; portals skip it and take the broker behind.
                     let private = *self.rng.pick(&non_broker_contacts);
-                    self.account.contacts.push(ContactLink {
-                        estate: id,
-                        address: private,
-                    });
+                    self.account.link_contact(id, private);
                     let behind = if self.ready.is_empty() {
                         *self.rng.pick(&all_system)
                     } else {
                         *self.rng.pick(&self.ready)
                     };
-                    self.account.contacts.push(ContactLink {
-                        estate: id,
-                        address: behind,
-                    });
+                    self.account.link_contact(id, behind);
                 }
                 4 => {
                     let pick = if self.without_broker_key.is_empty() {
@@ -141,10 +129,7 @@ impl Builder<'_> {
                     } else {
                         *self.rng.pick(&self.without_broker_key)
                     };
-                    self.account.contacts.push(ContactLink {
-                        estate: id,
-                        address: pick,
-                    });
+                    self.account.link_contact(id, pick);
                 }
                 _ => {
                     // Mostly the Betreuer's own address, sometimes a colleague's.
@@ -156,15 +141,10 @@ impl Builder<'_> {
                         }
                         _ => *self.rng.pick(&all_system),
                     };
-                    self.account.contacts.push(ContactLink {
-                        estate: id,
-                        address: first,
-                    });
+                    self.account.link_contact(id, first);
                     if self.rng.chance(0.15) {
-                        self.account.contacts.push(ContactLink {
-                            estate: id,
-                            address: *self.rng.pick(wrong_contacts),
-                        });
+                        self.account
+                            .link_contact(id, *self.rng.pick(wrong_contacts));
                     }
                 }
             }
