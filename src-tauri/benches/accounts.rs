@@ -42,6 +42,7 @@ fn serve_sandboxes() {
                     users: 6,
                     estates: 40,
                     makler_variant: None,
+                    tenant: None,
                 },
                 knobs: onoffice_sandbox::Knobs {
                     latency: Duration::from_millis(LATENCY_MS),

@@ -295,6 +295,7 @@ impl AppState {
                 users: 20,
                 estates: 200,
                 makler_variant: None,
+                tenant: None,
             },
             ..SandboxConfig::default()
         })

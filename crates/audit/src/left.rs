@@ -339,4 +339,4 @@ fn mailbox_of(report: &AuditReport, subject: Subject) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

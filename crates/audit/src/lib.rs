@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod explain;
 pub mod finding;
 pub mod fix;
+pub mod fleet;
 pub mod history;
 pub mod journal;
 pub mod left;

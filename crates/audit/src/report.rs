@@ -31,7 +31,7 @@ impl ReportFormat {
     }
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     // Excel in German locales reads ';' as the separator; quote everything, double inner quotes.
     let s = s.replace('"', "\"\"");
     // A leading = + - @ would be a formula in a spreadsheet.
@@ -122,7 +122,7 @@ pub fn csv(report: &AuditReport, account: &str, checked_at: &str) -> String {
     out
 }
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

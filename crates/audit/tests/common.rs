@@ -24,6 +24,7 @@ pub async fn sandbox(
             users,
             estates,
             makler_variant: variant,
+            tenant: None,
         },
         knobs: Knobs::default(),
         ..SandboxConfig::default()

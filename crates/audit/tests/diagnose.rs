@@ -152,6 +152,7 @@ async fn without_the_user_right_the_check_names_it() {
             users: 10,
             estates: 30,
             makler_variant: Some(MaklerVariant::Standard),
+            tenant: None,
         },
         without_user_read_right: true,
         ..SandboxConfig::default()

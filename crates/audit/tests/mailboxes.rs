@@ -15,6 +15,7 @@ async fn every_published_mail_domain_gets_its_kind() {
             users: 12,
             estates: 10,
             makler_variant: None,
+            tenant: None,
         };
         let hosts = onoffice_sandbox::generate::generate(&generate).mail_hosts;
         let sb = Sandbox::start(SandboxConfig {

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use onoffice_protocol::accounts_file;
 use serde::{Deserialize, Serialize};
 
 /// One line of the file.
@@ -35,27 +36,7 @@ struct AccountsFile {
 /// The keychain service `oo-check` keeps credentials under.
 pub const KEYCHAIN_SERVICE: &str = "de.agentcheck.oo-check";
 
-/// A name as it appears in environment variable names and file names: upper case letters, digits and `_`
-/// ("Isar Wohnwerte München" → "ISAR_WOHNWERTE_MUENCHEN").
-pub fn slug(name: &str) -> String {
-    let folded = name
-        .replace('ä', "ae")
-        .replace('ö', "oe")
-        .replace('ü', "ue")
-        .replace('Ä', "Ae")
-        .replace('Ö', "Oe")
-        .replace('Ü', "Ue")
-        .replace('ß', "ss");
-    let mut out = String::new();
-    for c in folded.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_uppercase());
-        } else if !out.ends_with('_') && !out.is_empty() {
-            out.push('_');
-        }
-    }
-    out.trim_end_matches('_').to_string()
-}
+pub use onoffice_protocol::accounts_file::slug;
 
 /// Reads the file; a token or secret in it, an unknown field, no accounts or two with one name are refused with what
 /// to do.
@@ -123,15 +104,14 @@ struct Stored {
 
 /// Token and secret of an account: its environment variables, else its keychain entry.
 pub fn credentials(line: &AccountLine) -> Result<(String, String), String> {
-    let s = slug(&line.name);
     let token_var = line
         .token_env
         .clone()
-        .unwrap_or(format!("ONOFFICE_TOKEN_{s}"));
+        .unwrap_or_else(|| accounts_file::token_var(&line.name));
     let secret_var = line
         .secret_env
         .clone()
-        .unwrap_or(format!("ONOFFICE_SECRET_{s}"));
+        .unwrap_or_else(|| accounts_file::secret_var(&line.name));
     let env = |v: &str| std::env::var(v).ok().filter(|x| !x.trim().is_empty());
     if let (Some(t), Some(sec)) = (env(&token_var), env(&secret_var)) {
         return Ok((t, sec));
@@ -238,12 +218,6 @@ mod tests {
 
     #[test]
     fn names_become_variable_and_file_names() {
-        assert_eq!(slug("Isar Wohnwerte München"), "ISAR_WOHNWERTE_MUENCHEN");
-        assert_eq!(slug("  Müller & Söhne GmbH "), "MUELLER_SOEHNE_GMBH");
-        assert_eq!(
-            slug("Nordlicht-Immobilien (Kiel)"),
-            "NORDLICHT_IMMOBILIEN_KIEL"
-        );
         assert_eq!(
             per_account(Path::new("out"), "Nordlicht Immobilien", "json"),
             Path::new("out").join("nordlicht_immobilien.json")

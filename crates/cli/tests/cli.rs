@@ -319,6 +319,7 @@ fn undo_reverts_a_real_change() {
                     users: 14,
                     estates: 40,
                     makler_variant: Some(onoffice_sandbox::MaklerVariant::Standard),
+                    tenant: None,
                 },
                 ..Default::default()
             },
@@ -384,6 +385,7 @@ fn killed_mid_fix_then_restarted_nothing_is_unjournaled_and_no_listing_loses_its
                     users: 30,
                     estates: 300,
                     makler_variant: Some(onoffice_sandbox::MaklerVariant::Standard),
+                    tenant: None,
                 },
                 knobs: onoffice_sandbox::Knobs {
                     latency: std::time::Duration::from_millis(40),
@@ -603,6 +605,7 @@ fn audit_new_since_says_only_what_is_new_or_back_and_exits_10_then() {
                     users: 12,
                     estates: 40,
                     makler_variant: Some(onoffice_sandbox::MaklerVariant::Standard),
+                    tenant: None,
                 },
                 ..Default::default()
             },
@@ -749,6 +752,7 @@ fn every_account_of_the_file_in_one_command_and_a_failing_one_never_stops_the_ot
                     users: 8,
                     estates: 30,
                     makler_variant: None,
+                    tenant: None,
                 },
                 ..Default::default()
             },

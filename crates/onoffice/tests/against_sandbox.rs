@@ -19,6 +19,7 @@ async fn sandbox(users: usize, estates: usize) -> Sandbox {
             users,
             estates,
             makler_variant: Some(MaklerVariant::Standard),
+            tenant: None,
         },
         ..SandboxConfig::default()
     })
@@ -80,6 +81,7 @@ async fn batching_respects_the_action_limit_and_keeps_order() {
             users: 40,
             estates: 600,
             makler_variant: Some(MaklerVariant::Standard),
+            tenant: None,
         },
         knobs: Knobs {
             max_actions: 3,
@@ -235,6 +237,7 @@ async fn permission_error_without_user_right() {
             users: 10,
             estates: 5,
             makler_variant: None,
+            tenant: None,
         },
         without_user_read_right: true,
         ..SandboxConfig::default()
@@ -518,6 +521,7 @@ async fn renamed_label_keeps_the_key() {
             users: 10,
             estates: 5,
             makler_variant: None,
+            tenant: None,
         },
         ..SandboxConfig::default()
     })

@@ -7,16 +7,17 @@ pub mod advance;
 pub mod agent;
 pub mod dns;
 pub mod filter;
+pub mod fleet;
 pub mod generate;
 pub mod model;
 pub mod server;
 
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use fleet::{Fleet, FleetConfig, TenantFailure};
 pub use generate::{GenConfig, Generated, Planted};
 pub use model::MaklerVariant;
 pub use server::{FaultKind, Knobs, SecondWriterChange};
@@ -66,37 +67,30 @@ fn credential(rng: &mut generate::Rng, len: usize, alphabet: &[u8]) -> String {
         .collect()
 }
 
+/// Token and secret of a generated account: derived from its seed, so a demo's curl examples stay valid between
+/// runs.
+pub fn credentials_of(seed: u64) -> (String, String) {
+    let mut rng = generate::Rng::new(seed ^ 0xC0FFEE);
+    let token = credential(&mut rng, 32, b"0123456789abcdef");
+    let secret = credential(&mut rng, 64, ALPHABET);
+    (token, secret)
+}
+
 impl Sandbox {
     /// Generates the account and starts serving it (HTTP and DNS) on loopback.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
-        let generated = generate::generate(&config.generate);
-        let mut account = generated.account;
-        account.can_read_users = !config.without_user_read_right;
-        // Credentials are derived from the seed, so a demo's curl examples stay valid between runs.
-        let mut rng = generate::Rng::new(config.generate.seed ^ 0xC0FFEE);
-        let token = credential(&mut rng, 32, b"0123456789abcdef");
-        let secret = credential(&mut rng, 64, ALPHABET);
+        let mut generated = generate::generate(&config.generate);
+        generated.account.can_read_users = !config.without_user_read_right;
+        let (token, secret) = credentials_of(config.generate.seed);
         let dns_addr = dns::start(&generated.mail_hosts, config.dns_port).await?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let http_addr = listener.local_addr()?;
-        let shared = Arc::new(server::Shared {
-            account: std::sync::RwLock::new(account),
-            planted: std::sync::RwLock::new(generated.planted.into_iter().collect()),
-            planted_after_choice: std::sync::RwLock::new(
-                generated.planted_after_choice.into_iter().collect(),
-            ),
-            seed: config.generate.seed,
-            token: token.clone(),
-            secret: secret.clone(),
-            knobs: Mutex::new(config.knobs.clone()),
-            requests: AtomicU64::new(0),
-            actions: AtomicU64::new(0),
-            action_kinds: Mutex::new(Default::default()),
-            rng: Mutex::new(generate::Rng::new(
-                config.generate.seed.wrapping_mul(31).wrapping_add(7),
-            )),
-            second_writer_log: Mutex::new(Vec::new()),
-        });
+        let shared = Arc::new(server::Shared::new(
+            generated,
+            config.generate.seed,
+            (token.clone(), secret.clone()),
+            config.knobs.clone(),
+        ));
         let app = server::router(shared.clone());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;

@@ -150,6 +150,29 @@ async fn advance(State(s): State<Arc<Shared>>, body: Bytes) -> Response {
 }
 
 impl Shared {
+    /// The state of one generated account, served with this token and secret.
+    pub fn new(
+        generated: crate::Generated,
+        seed: u64,
+        (token, secret): (String, String),
+        knobs: Knobs,
+    ) -> Shared {
+        Shared {
+            account: RwLock::new(generated.account),
+            planted: RwLock::new(generated.planted.into_iter().collect()),
+            planted_after_choice: RwLock::new(generated.planted_after_choice.into_iter().collect()),
+            seed,
+            token,
+            secret,
+            knobs: Mutex::new(knobs),
+            requests: AtomicU64::new(0),
+            actions: AtomicU64::new(0),
+            action_kinds: Mutex::new(Default::default()),
+            rng: Mutex::new(Rng::new(seed.wrapping_mul(31).wrapping_add(7))),
+            second_writer_log: Mutex::new(Vec::new()),
+        }
+    }
+
     /// Lets `days` days pass (see `advance`).
     pub fn advance(&self, days: u32) -> crate::advance::Advanced {
         let mut account = self.account.write().unwrap();
@@ -184,14 +207,14 @@ fn unix_now() -> i64 {
 }
 
 /// The root of an answer that failed as a whole.
-fn root_error(code: i64, errorcode: i64, message: &str) -> Value {
+pub(crate) fn root_error(code: i64, errorcode: i64, message: &str) -> Value {
     json!({"status": {"code": code, "errorcode": errorcode, "message": message}, "response": {"results": []}})
 }
 
 /// An answer with its JSON envelope. Error envelopes (a root error, or root 97 when an action failed) come with
 /// HTTP 500 when `error_as_500` says so: the docs describe errors only as JSON, so the sandbox sends them both ways
 /// and a client must read the envelope whatever the HTTP status.
-fn envelope_response(v: Value, error_as_500: bool) -> Response {
+pub(crate) fn envelope_response(v: Value, error_as_500: bool) -> Response {
     let errorcode = v
         .get("status")
         .and_then(|s| s.get("errorcode"))
@@ -211,6 +234,11 @@ fn envelope_response(v: Value, error_as_500: bool) -> Response {
 }
 
 async fn api(State(s): State<Arc<Shared>>, Path(version): Path<String>, body: Bytes) -> Response {
+    serve(&s, &version, body).await
+}
+
+/// Answers one API request of this account (the fleet's requests come here once their token named the account).
+pub async fn serve(s: &Shared, version: &str, body: Bytes) -> Response {
     if version != "stable" && version != "latest" {
         return (StatusCode::NOT_FOUND, "Not Found").into_response();
     }
@@ -229,7 +257,7 @@ async fn api(State(s): State<Arc<Shared>>, Path(version): Path<String>, body: By
         (fault, rng.chance(0.5), rng.chance(0.5))
     };
     match fault {
-        None => envelope_response(handle(&s, &body, &knobs), error_as_500),
+        None => envelope_response(handle(s, &body, &knobs), error_as_500),
         Some(FaultKind::Clock) => envelope_response(
             root_error(
                 400,
@@ -241,7 +269,7 @@ async fn api(State(s): State<Arc<Shared>>, Path(version): Path<String>, body: By
         Some(kind) => {
             // The request may or may not have run before the answer got lost, as in real life.
             if process_anyway {
-                let _ = handle(&s, &body, &knobs);
+                let _ = handle(s, &body, &knobs);
             }
             match kind {
                 FaultKind::Http500 => (
@@ -279,7 +307,7 @@ async fn api(State(s): State<Arc<Shared>>, Path(version): Path<String>, body: By
 }
 
 /// Parses the body as raw JSON (what every client sends, whatever its content type says), or as form-encoded JSON.
-fn parse_body(body: &[u8]) -> Option<Value> {
+pub(crate) fn parse_body(body: &[u8]) -> Option<Value> {
     if let Ok(v) = serde_json::from_slice::<Value>(body) {
         return Some(v);
     }

@@ -39,6 +39,7 @@ async fn start_with(
             users,
             estates,
             makler_variant,
+            tenant: None,
         },
         ..SandboxConfig::default()
     })

@@ -20,6 +20,7 @@ fn sandbox(rt: &tokio::runtime::Runtime, seed: u64) -> onoffice_sandbox::Sandbox
                 users: 8,
                 estates: 30,
                 makler_variant: None,
+                tenant: None,
             },
             ..Default::default()
         },

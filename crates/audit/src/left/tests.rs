@@ -86,7 +86,7 @@ fn a_missing_makler_value_is_the_persons_choice_only_when_values_look_like_one()
 
 /// A small report as the engine serialises it: two system users sharing one mailbox, both unconfirmed, a user
 /// without the Makler key whose listing waits for it, and an external mailbox's user with a listing.
-fn report() -> AuditReport {
+pub(crate) fn report() -> AuditReport {
     let finding = |kind: &str, subject: &str, label: &str, fix: bool| {
         let resolution = if fix {
             serde_json::json!({"type": "fix", "fix": "add_makler_key"})

@@ -33,6 +33,9 @@ pub struct GenConfig {
     pub estates: usize,
     /// Derived from the seed when not given: seed % 5 == 3 renamed, == 4 missing, == 2 customer key.
     pub makler_variant: Option<MaklerVariant>,
+    /// One of many agencies served together (`Fleet`): its number goes into the agency's name and mail domains,
+    /// so every agency of a fleet has names and domains of its own.
+    pub tenant: Option<u32>,
 }
 
 impl Default for GenConfig {
@@ -42,6 +45,7 @@ impl Default for GenConfig {
             users: 20,
             estates: 200,
             makler_variant: None,
+            tenant: None,
         }
     }
 }
@@ -102,8 +106,8 @@ struct Builder<'a> {
     cfg: &'a GenConfig,
     rng: Rng,
     variant: MaklerVariant,
-    agency: &'static str,
-    domain: &'static str,
+    agency: String,
+    domain: String,
     external_domain: String,
     unknown_domain: String,
     filter_domain: String,
@@ -133,7 +137,7 @@ impl<'a> Builder<'a> {
             4 => MaklerVariant::Missing,
             _ => MaklerVariant::Standard,
         });
-        let (agency, domain) = *rng.pick(AGENCIES);
+        let (agency, domain) = tenant_names(*rng.pick(AGENCIES), cfg.tenant);
         let primary_kind = if rng.chance(0.25) {
             MailHostKind::OnOffice
         } else if cfg.seed % 2 == 1 {
@@ -154,7 +158,7 @@ impl<'a> Builder<'a> {
         let mut mail_hosts = BTreeMap::new();
         mail_hosts.insert(
             domain.to_string(),
-            MailHost::for_domain(domain, primary_kind),
+            MailHost::for_domain(&domain, primary_kind),
         );
         mail_hosts.insert(
             external_domain.clone(),
@@ -311,6 +315,18 @@ pub fn generate(cfg: &GenConfig) -> Generated {
     b.judge_listings(open_rentals.clone());
     b.mail_booking(&open_rentals, bookings::anchor());
     b.finish()
+}
+
+/// The agency's name and mail domain; a fleet's agency `n` adds its number to both ("Isar Wohnwerte GmbH 7",
+/// "isar-wohnwerte-7.de").
+fn tenant_names((agency, domain): (&str, &str), tenant: Option<u32>) -> (String, String) {
+    match tenant {
+        None => (agency.to_string(), domain.to_string()),
+        Some(n) => (
+            format!("{agency} {n}"),
+            format!("{}-{n}.de", domain.trim_end_matches(".de")),
+        ),
+    }
 }
 
 #[cfg(test)]

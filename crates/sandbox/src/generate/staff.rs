@@ -74,7 +74,7 @@ impl Builder<'_> {
                 _ => {
                     let id = self.next_address;
                     self.next_address += 1;
-                    let mut a = new_address(&mut self.rng, id, &first, &last, self.agency);
+                    let mut a = new_address(&mut self.rng, id, &first, &last, &self.agency);
                     a.contact_types.push("Systembenutzer".into());
                     if self.rng.chance(0.3) {
                         a.contact_types.push(self.rng.pick(OTHER_TYPES).to_string());
@@ -173,7 +173,7 @@ impl Builder<'_> {
         for _ in 0..orphans {
             let id = self.next_id();
             let (first, last) = person(&mut self.rng);
-            let mut a = new_address(&mut self.rng, id, &first, &last, self.agency);
+            let mut a = new_address(&mut self.rng, id, &first, &last, &self.agency);
             a.contact_types = vec!["Systembenutzer".into()];
             if let Some(key) = &broker_key {
                 a.contact_types.push(key.clone());
@@ -195,7 +195,7 @@ impl Builder<'_> {
                 id,
                 &first,
                 &last,
-                if n % 2 == 0 { self.agency } else { "" },
+                if n % 2 == 0 { &self.agency } else { "" },
             );
             if n % 2 == 0 {
                 if let Some(key) = &broker_key {

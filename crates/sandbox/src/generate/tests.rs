@@ -9,12 +9,14 @@ fn deterministic_and_covers_every_kind() {
         users: 20,
         estates: 60,
         makler_variant: Some(MaklerVariant::Standard),
+        tenant: None,
     });
     let b = generate(&GenConfig {
         seed: 7,
         users: 20,
         estates: 60,
         makler_variant: Some(MaklerVariant::Standard),
+        tenant: None,
     });
     assert_eq!(a.planted, b.planted);
     assert_eq!(
@@ -40,6 +42,7 @@ fn deterministic_and_covers_every_kind() {
         users: 20,
         estates: 60,
         makler_variant: None,
+        tenant: None,
     });
     assert_ne!(a.planted, c.planted);
 }
@@ -51,6 +54,7 @@ fn variants() {
         users: 12,
         estates: 10,
         makler_variant: Some(MaklerVariant::Missing),
+        tenant: None,
     });
     assert!(missing
         .planted
@@ -67,6 +71,7 @@ fn variants() {
         users: 12,
         estates: 10,
         makler_variant: None,
+        tenant: None,
     });
     assert_eq!(renamed.account.makler_variant, MaklerVariant::Renamed);
     assert!(renamed
