@@ -128,6 +128,8 @@ pub enum FailureKind {
     Network,
     /// The check took longer than its time limit and was stopped.
     TimedOut,
+    /// A second line of one name in the accounts file: only the first is checked.
+    Repeated,
     /// Anything else (an odd answer, an unusable address).
     Other,
 }
@@ -170,6 +172,10 @@ impl FailureKind {
             FailureKind::TimedOut => Text::new(
                 "Die Prüfung dauerte zu lange und wurde abgebrochen; später erneut prüfen.",
                 "The check took too long and was stopped; check again later.",
+            ),
+            FailureKind::Repeated => Text::new(
+                "Doppelt in der Kontendatei: geprüft wird nur der erste Eintrag dieses Namens; bitte einen entfernen.",
+                "Twice in the accounts file: only the first entry of this name is checked; please remove one.",
             ),
             FailureKind::Other => Text::new(
                 "Prüfung fehlgeschlagen; Details in der Diagnose (oo-check diagnose).",
@@ -354,7 +360,12 @@ fn cells(row: &AccountRow, shown_time: &dyn Fn(&str) -> String) -> Vec<String> {
         row.standing.word().de,
         row.said.de.clone(),
     ];
-    cells.extend(PART_HEADS.iter().map(|(p, _)| row.left.get(*p).to_string()));
+    // A check that failed or never ran knows nothing of what is left: no zeros that read as "nothing to do".
+    let known = row.checked_at.is_some() && row.failure.is_none();
+    cells.extend(PART_HEADS.iter().map(|(p, _)| match known {
+        true => row.left.get(*p).to_string(),
+        false => "–".into(),
+    }));
     cells.push(if row.mailboxes.total == 0 {
         "–".into()
     } else {

@@ -1,8 +1,8 @@
 //! Support's accounts file: the customers' names and API addresses (never a token or secret), and where each one's
 //! token and secret come from: environment variables (named in the file, or `ONOFFICE_TOKEN_<NAME>` and
 //! `ONOFFICE_SECRET_<NAME>`), else the OS keychain (service `de.agentcheck.oo-check`, the account's name as entry,
-//! stored with `oo-check store-credentials`). With `--all-accounts`, `oo-check` runs itself once per account, so one
-//! failing account never stops the others, and sums up one line per account.
+//! stored with `oo-check store-credentials`). `--all-accounts` runs each account on its own (`runs.rs`), so one
+//! failing account never stops the others.
 
 use std::path::{Path, PathBuf};
 
@@ -38,8 +38,8 @@ pub const KEYCHAIN_SERVICE: &str = "de.agentcheck.oo-check";
 
 pub use onoffice_protocol::accounts_file::slug;
 
-/// Reads the file; a token or secret in it, an unknown field, no accounts or two with one name are refused with what
-/// to do.
+/// Reads the file; a token or secret in it, an unknown field, no accounts or an account without a name are refused
+/// with what to do (two lines of one name are read; see [`repeated`]).
 pub fn read(path: &Path) -> Result<Vec<AccountLine>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         format!(
@@ -70,20 +70,26 @@ pub fn read(path: &Path) -> Result<Vec<AccountLine>, String> {
     if file.accounts.is_empty() {
         return Err(format!("{}: keine Konten / no accounts", path.display()));
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for a in &file.accounts {
-        if a.name.trim().is_empty() || !seen.insert(slug(&a.name)) {
-            return Err(format!(
-                "{}: jedes Konto braucht einen eigenen Namen / every account needs a name of its own (\"{}\")",
-                path.display(),
-                a.name
-            ));
-        }
+    if let Some(a) = file.accounts.iter().find(|a| slug(&a.name).is_empty()) {
+        return Err(format!(
+            "{}: jedes Konto braucht einen Namen / every account needs a name (\"{}\")",
+            path.display(),
+            a.name
+        ));
     }
     Ok(file.accounts)
 }
 
-/// The line of the account named `name` (case and spelling of umlauts ignored).
+/// The lines whose name an earlier line already has (case and spelling of umlauts ignored): `--all-accounts`
+/// checks the first and gives these a line saying so.
+pub fn repeated(lines: &[AccountLine]) -> std::collections::BTreeSet<usize> {
+    let mut seen = std::collections::BTreeSet::new();
+    (0..lines.len())
+        .filter(|i| !seen.insert(slug(&lines[*i].name)))
+        .collect()
+}
+
+/// The line of the account named `name` (case and spelling of umlauts ignored; the first of that name).
 pub fn find<'a>(lines: &'a [AccountLine], name: &str) -> Result<&'a AccountLine, String> {
     lines
         .iter()
@@ -151,49 +157,9 @@ pub fn store(line: &AccountLine, token: &str, secret: &str) -> Result<(), String
         .map_err(|e| format!("Schlüsselbund / keychain: {e}"))
 }
 
-/// How one account's run ended.
-pub struct Run {
-    pub name: String,
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
 /// The file an account's run uses when the option named a folder (several accounts): `<folder>/<NAME>.<ext>`.
 pub fn per_account(dir: &Path, name: &str, ext: &str) -> PathBuf {
     dir.join(format!("{}.{ext}", slug(name).to_lowercase()))
-}
-
-/// Runs `oo-check` once per account with `args` plus `--account NAME` (and per-account files), one after the other.
-pub fn run_each(
-    lines: &[AccountLine],
-    args: impl Fn(&AccountLine) -> Vec<std::ffi::OsString>,
-) -> Vec<Run> {
-    let me = std::env::current_exe().expect("the running program");
-    lines
-        .iter()
-        .map(|line| {
-            let out = std::process::Command::new(&me)
-                .args(args(line))
-                .arg("--account")
-                .arg(&line.name)
-                .output();
-            match out {
-                Ok(o) => Run {
-                    name: line.name.clone(),
-                    code: o.status.code().unwrap_or(1),
-                    stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-                    stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-                },
-                Err(e) => Run {
-                    name: line.name.clone(),
-                    code: 1,
-                    stdout: String::new(),
-                    stderr: format!("nicht gestartet / not started: {e}"),
-                },
-            }
-        })
-        .collect()
 }
 
 /// The exit code of several runs: an error (1) before an incomplete check (3) before news (10) before fine (0).
@@ -262,11 +228,16 @@ mod tests {
         assert!(file(r#"{"accounts": []}"#)
             .unwrap_err()
             .contains("keine Konten"));
-        assert!(
-            file(r#"{"accounts": [{"name": "Isar"}, {"name": "isar"}]}"#)
-                .unwrap_err()
-                .contains("eigenen Namen")
+        let twice = file(r#"{"accounts": [{"name": "Isar"}, {"name": "Nord"}, {"name": "isar"}]}"#)
+            .unwrap();
+        assert_eq!(
+            repeated(&twice),
+            [2].into(),
+            "the second Isar is the repeated one"
         );
+        assert!(file(r#"{"accounts": [{"name": " & "}]}"#)
+            .unwrap_err()
+            .contains("braucht einen Namen"));
         assert!(file(r#"{"accounts": [{"nam": "Isar"}]}"#).is_err());
         assert!(file("nope").unwrap_err().contains("kein JSON"));
     }

@@ -4,8 +4,11 @@
 //! of the file, or the OS keychain) so they stay out of the shell history.
 
 mod accounts;
+mod all_accounts;
 mod explain;
 mod output;
+mod runs;
+mod saved;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
@@ -23,6 +26,7 @@ use onoffice::{Client, Credentials};
 use onoffice_sandbox::{GenConfig, Sandbox, SandboxConfig};
 
 use output::{fail, outcome_word, print_report};
+use saved::CheckOutput;
 
 #[derive(Parser)]
 #[command(
@@ -139,9 +143,18 @@ enum Command {
         /// csv oder html / csv or html
         #[arg(long, value_enum, default_value = "html")]
         format: Format,
-        /// Zieldatei / target file
+        /// Zieldatei (mit --all-accounts ein Ordner: je Konto ein Bericht und die Übersicht aller Konten,
+        /// _uebersicht.html und _uebersicht.csv) / target file (with --all-accounts a folder: a report per account
+        /// and the overview of all accounts)
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Neu seit dieser früheren Prüfung („audit --json“ oder --save; mit --all-accounts der Ordner des letzten
+        /// Laufs) / new since this earlier check ("audit --json" or --save; with --all-accounts the last run's folder)
+        #[arg(long, value_name = "PREVIOUS.json")]
+        new_since: Option<PathBuf>,
+        /// Speichert die Prüfung als PREVIOUS für das nächste Mal / saves the check as the next PREVIOUS
+        #[arg(long, value_name = "FILE")]
+        save: Option<PathBuf>,
     },
 }
 
@@ -200,10 +213,34 @@ struct Account {
         conflicts_with = "demo"
     )]
     account: Option<String>,
-    /// Alle Konten der Kontendatei, eines nach dem anderen, mit einer Zeile je Konto / every account of the file,
-    /// one after the other, one line per account
+    /// Alle Konten der Kontendatei, mehrere zugleich (--jobs), mit einer Zeile je Konto in der Reihenfolge der
+    /// Datei / every account of the file, several at once (--jobs), one line per account in the file's order
     #[arg(long, requires = "accounts", conflicts_with_all = ["demo", "account"])]
     all_accounts: bool,
+    /// Mit --all-accounts: so viele Konten zugleich / with --all-accounts: this many accounts at once
+    #[arg(long, value_name = "N", default_value_t = runs::Limits::default().jobs,
+          value_parser = clap::value_parser!(u16).range(1..=64).map(usize::from))]
+    jobs: usize,
+    /// Mit --all-accounts: höchstens so viele Anfragen zugleich an onOffice, über alle Konten zusammen (onOffice
+    /// nennt keine Grenze; Agent-Check bleibt höflich) / with --all-accounts: at most this many requests in flight
+    /// to onOffice, across all accounts together (onOffice documents no limit; Agent-Check stays polite)
+    #[arg(long, value_name = "N", default_value_t = runs::Limits::default().max_requests,
+          value_parser = clap::value_parser!(u16).range(1..=256).map(usize::from))]
+    max_requests: usize,
+    /// Mit --all-accounts: ein Konto, das länger braucht, wird abgebrochen und als fehlgeschlagen gemeldet / with
+    /// --all-accounts: an account that takes longer is stopped and reported as failed (Sekunden / seconds)
+    #[arg(long, value_name = "SECS", default_value_t = runs::Limits::default().account_timeout.as_secs())]
+    account_timeout: u64,
+    /// Wartezeit je Anfrage an onOffice / how long to wait for one request to onOffice (Sekunden / seconds)
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
+    /// (intern) Anfragen zugleich für dieses Konto, von --all-accounts vergeben / (internal) requests in flight for
+    /// this account, given by --all-accounts
+    #[arg(long, hide = true)]
+    max_in_flight: Option<usize>,
+    /// (intern) Gibt die Übersichtszeile des Kontos als JSON aus / (internal) prints the account's overview row as JSON
+    #[arg(long, hide = true)]
+    fleet_row: bool,
     /// Demo: Startwert / demo: seed
     #[arg(long, default_value_t = GenConfig::default().seed, requires = "demo")]
     seed: u64,
@@ -252,6 +289,7 @@ async fn connect(a: &Account) -> (Auditor, Option<Sandbox>) {
         let lines = accounts::read(file).unwrap_or_else(|e| usage_error(&e));
         let line = accounts::find(&lines, name).unwrap_or_else(|e| usage_error(&e));
         let (token, secret) = accounts::credentials(line).unwrap_or_else(|e| {
+            output::failed_row(audit::fleet::FailureKind::CredentialsMissing);
             eprintln!("Fehler / error: {e}");
             std::process::exit(1)
         });
@@ -294,10 +332,13 @@ async fn connect(a: &Account) -> (Auditor, Option<Sandbox>) {
         eprintln!("Hinweis: {}", w.de);
     }
     let credentials = Credentials::new(&token, &secret).unwrap_or_else(|e| fail(&e));
-    let client = Client::builder(credentials)
+    let mut builder = Client::builder(credentials)
         .base_url(&url)
-        .build()
-        .unwrap_or_else(|e| fail(&e));
+        .timeout(std::time::Duration::from_secs(a.timeout));
+    if let Some(n) = a.max_in_flight {
+        builder = builder.max_in_flight(n);
+    }
+    let client = builder.build().unwrap_or_else(|e| fail(&e));
     let classifier = match dns {
         Some(addr) => MailboxClassifier::with_server(addr),
         None => MailboxClassifier::system(),
@@ -365,33 +406,12 @@ async fn audit_cmd(
         .as_ref()
         .map(|(b, _)| b.after(&now).resolved.into_iter().collect())
         .unwrap_or_default();
-    let full = |findings: Vec<&audit::Finding>| {
-        serde_json::json!({
-            "checked_at": audit::journal::rfc3339_now(),
-            "findings": findings, "stats": report.stats, "makler": report.makler,
-            "complete": report.complete, "assumptions": report.assumptions,
-            "mailboxes": report.mailboxes, "resolved": resolved, "left": report.left,
-            "answers": report.answers, "answers_note": report.answers_note,
-        })
-    };
     if let Some(path) = save.filter(|_| report.complete) {
-        let text = serde_json::to_string_pretty(&full(report.findings.iter().collect()))
-            .expect("serialisable");
-        if let Err(e) = std::fs::write(path, text) {
-            eprintln!(
-                "{} kann nicht geschrieben werden / cannot be written: {e}",
-                path.display()
-            );
-            std::process::exit(1);
-        }
+        CheckOutput::of(&report, report.findings.iter().collect(), &resolved).save(path);
     }
     let Some((base, since)) = baseline else {
         if json {
-            let out = full(report.findings.iter().collect());
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&out).expect("serialisable")
-            );
+            CheckOutput::of(&report, report.findings.iter().collect(), &resolved).print();
         } else {
             print_report(&report);
         }
@@ -422,12 +442,9 @@ async fn audit_cmd(
         })
         .collect();
     if json {
-        let mut out = full(shown);
-        out["regressed"] = serde_json::json!(changes.regressed);
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("serialisable")
-        );
+        CheckOutput::of(&report, shown, &resolved)
+            .with_regressed(&changes.regressed)
+            .print();
     } else {
         output::print_news(&report, &changes, since.as_deref());
     }
@@ -659,101 +676,48 @@ async fn diagnose_cmd(account: &Account, json: bool, out: Option<&PathBuf>) {
     }
 }
 
-async fn report_cmd(account: &Account, format: Format, out: &PathBuf) {
+/// Where `report` writes, and the earlier check it compares with.
+struct ReportFiles<'a> {
+    out: &'a Path,
+    new_since: Option<&'a Path>,
+    save: Option<&'a Path>,
+}
+
+async fn report_cmd(account: &Account, format: Format, files: ReportFiles<'_>) {
+    // A baseline that is not there yet (an account new in the file) is nothing to compare with.
+    let baseline = files
+        .new_since
+        .filter(|p| p.exists())
+        .map(|p| read_baseline(&p.to_path_buf()));
     let (auditor, _sandbox) = connect(account).await;
     let report = auditor
-        .audit(&progress(false))
+        .audit(&progress(account.fleet_row))
         .await
         .unwrap_or_else(|e| fail(&e));
     let text = output::report_text(&report, format.into());
-    if let Err(e) = std::fs::write(out, text) {
+    if let Err(e) = std::fs::write(files.out, text) {
         eprintln!("Bericht kann nicht gespeichert werden / cannot save the report: {e}");
         std::process::exit(1);
     }
-    eprintln!("Bericht gespeichert / report saved: {}", out.display());
-}
-
-/// `--all-accounts`: this program once per account of the file, then one line per account; exits with the worst.
-fn all_accounts(command: &Command) -> ! {
-    let (account, kind) = match command {
-        Command::Audit { account, new_since, .. } => {
-            (account, if new_since.is_some() { "new" } else { "audit" })
-        }
-        Command::Diagnose { account, .. } => (account, "diagnose"),
-        Command::Report { account, .. } => (account, "report"),
-        Command::Fix { .. }
-        | Command::Undo { .. }
-        | Command::StoreCredentials { .. }
-        | Command::Explain { .. } => usage_error(
-            "--all-accounts gilt für audit, diagnose und report; ändern nur je Konto mit --account NAME / \
-             --all-accounts is for audit, diagnose and report; changes only per account with --account NAME",
-        ),
-    };
-    let file = account.accounts.as_ref().expect("clap requires --accounts");
-    let lines = accounts::read(file).unwrap_or_else(|e| usage_error(&e));
-    let json = matches!(
-        command,
-        Command::Audit { json: true, .. } | Command::Diagnose { json: true, .. }
+    eprintln!(
+        "Bericht gespeichert / report saved: {}",
+        files.out.display()
     );
-    let ext = match command {
-        Command::Report {
-            format: Format::Csv,
-            ..
-        } => "csv",
-        _ => "html",
-    };
-    // Options that name a file name a folder here: one file per account in it (made for what is written).
-    let folders: &[(&str, &str)] = &[("--out", ext), ("--new-since", "json"), ("--save", "json")];
-    let original: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    let runs = accounts::run_each(&lines, |line| {
-        let mut out = Vec::new();
-        let mut it = original.iter();
-        while let Some(a) = it.next() {
-            let text = a.to_string_lossy();
-            if text == "--all-accounts" {
-                continue;
-            }
-            out.push(a.clone());
-            if let Some((flag, ext)) = folders.iter().find(|(f, _)| text == *f) {
-                if let Some(dir) = it.next() {
-                    if *flag != "--new-since" {
-                        let _ = std::fs::create_dir_all(dir);
-                    }
-                    out.push(
-                        accounts::per_account(Path::new(dir), &line.name, ext).into_os_string(),
-                    );
-                }
-            }
-        }
-        // The summary is read from the JSON form.
-        if kind != "report" && !out.iter().any(|a| a == "--json") {
-            out.push("--json".into());
-        }
-        out
+    let now = audit::history::refs(&report);
+    let news = baseline.as_ref().and_then(|(b, _)| {
+        audit::watch::compare(b, &now, report.complete)
+            .map(|c| (c.new.len() + c.regressed.len()) as u32)
     });
-    let codes: Vec<i32> = runs.iter().map(|r| r.code).collect();
-    if json {
-        let all: Vec<serde_json::Value> = runs
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "account": r.name, "exit_code": r.code,
-                    "result": serde_json::from_str::<serde_json::Value>(&r.stdout).ok(),
-                    "error": (r.code != 0 && r.code != 10 && r.code != 3).then(|| r.stderr.trim().to_string()),
-                })
-            })
-            .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&all).expect("serialisable")
-        );
-    } else {
-        println!("{} Konten / accounts:", runs.len());
-        for r in &runs {
-            println!("  {}", output::account_line(kind, r));
-        }
+    if let Some(path) = files.save.filter(|_| report.complete) {
+        let resolved: Vec<audit::history::FindingRef> = baseline
+            .as_ref()
+            .map(|(b, _)| b.after(&now).resolved.into_iter().collect())
+            .unwrap_or_default();
+        CheckOutput::of(&report, report.findings.iter().collect(), &resolved).save(path);
     }
-    std::process::exit(accounts::overall(&codes));
+    let name = account.account.as_deref().unwrap_or("onOffice");
+    let at = audit::journal::rfc3339_now();
+    output::print_row(&audit::fleet::AccountRow::checked(name, &report, &at, news));
 }
 
 fn main() {
@@ -768,7 +732,12 @@ fn main() {
         | Command::StoreCredentials { account } => account.all_accounts,
     };
     if all {
-        all_accounts(&cli.command);
+        all_accounts::run(&cli.command);
+    }
+    if let Command::Report { account, .. } = &cli.command {
+        if let (true, Some(name)) = (account.fleet_row, &account.account) {
+            output::print_rows_for(name);
+        }
     }
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     runtime.block_on(async {
@@ -794,7 +763,16 @@ fn main() {
                 account,
                 format,
                 out,
-            } => report_cmd(account, *format, out).await,
+                new_since,
+                save,
+            } => {
+                let files = ReportFiles {
+                    out,
+                    new_since: new_since.as_deref(),
+                    save: save.as_deref(),
+                };
+                report_cmd(account, *format, files).await
+            }
             Command::Explain {
                 account,
                 listing,

@@ -4,6 +4,7 @@ use audit::{FindingKind, Outcome};
 
 /// An error from the client, in German and English; exit code 1.
 pub fn fail(e: &onoffice::Error) -> ! {
+    failed_row(audit::fleet::FailureKind::of_class(e.class()));
     eprintln!("Fehler: {}\nError: {}", e.message_de(), e.message_en());
     std::process::exit(1);
 }
@@ -198,44 +199,57 @@ pub fn print_news(
     }
 }
 
+/// What an account's line needs of its run's JSON output: the findings (counted) and what is left. Read from the
+/// file as it streams by; the rest of the output is skipped, never held.
+#[derive(serde::Deserialize)]
+struct LineFacts {
+    #[serde(default)]
+    findings: Vec<serde::de::IgnoredAny>,
+    #[serde(default)]
+    left: audit::left::Left,
+}
+
+fn line_facts(r: &crate::runs::Run) -> Option<LineFacts> {
+    let file = std::fs::File::open(&r.stdout).ok()?;
+    serde_json::from_reader(std::io::BufReader::new(file)).ok()
+}
+
+/// The first line of a failed run's error message.
+pub fn first_error(r: &crate::runs::Run) -> String {
+    r.stderr
+        .lines()
+        .map(|l| {
+            l.trim_start_matches("Fehler: ")
+                .trim_start_matches("Fehler / error: ")
+        })
+        .rfind(|l| !l.trim().is_empty() && !l.starts_with('[') && !l.starts_with("Error: "))
+        .unwrap_or("ohne Meldung / no message")
+        .to_string()
+}
+
 /// One account's line in the summary of `--all-accounts`, from its run's exit code and JSON output.
-pub fn account_line(kind: &str, r: &crate::accounts::Run) -> String {
-    let v: Option<serde_json::Value> = serde_json::from_str(&r.stdout).ok();
-    let error = || {
-        let first = r
-            .stderr
-            .lines()
-            .map(|l| {
-                l.trim_start_matches("Fehler: ")
-                    .trim_start_matches("Fehler / error: ")
-            })
-            .find(|l| !l.trim().is_empty() && !l.starts_with('['))
-            .unwrap_or("ohne Meldung / no message");
-        format!("✖ {}: Fehler – {first}", r.name)
-    };
+pub fn account_line(kind: &str, r: &crate::runs::Run) -> String {
+    let error = || format!("✖ {}: Fehler – {}", r.name, first_error(r));
     match (kind, r.code) {
         (_, 1) | (_, 2) => error(),
-        ("audit", 0) | ("new", 0) | ("new", 10) => {
-            let Some(v) = v else { return error() };
-            let findings = v["findings"].as_array().map_or(0, |f| f.len());
-            if kind == "new" {
-                if r.code == 10 {
-                    format!(
-                        "＋ {}: {findings} neu oder wieder aufgetreten / new or back",
-                        r.name
-                    )
-                } else {
-                    format!("✔ {}: nichts Neues / nothing new", r.name)
-                }
-            } else {
-                // The account's line is the model's finish line (the same sentence the app and the report show).
-                let left: audit::left::Left =
-                    serde_json::from_value(v["left"].clone()).unwrap_or_default();
-                let mark = if left.all_done() { "✔" } else { "•" };
-                let said = left.summary();
+        ("new", 10) => match line_facts(r) {
+            Some(f) => format!(
+                "＋ {}: {} neu oder wieder aufgetreten / new or back",
+                r.name,
+                f.findings.len()
+            ),
+            None => error(),
+        },
+        ("new", 0) => format!("✔ {}: nichts Neues / nothing new", r.name),
+        ("audit", 0) => match line_facts(r) {
+            // The account's line is the model's finish line (the same sentence the app and the report show).
+            Some(f) => {
+                let mark = if f.left.all_done() { "✔" } else { "•" };
+                let said = f.left.summary();
                 format!("{mark} {}: {} / {}", r.name, said.de, said.en)
             }
-        }
+            None => error(),
+        },
         (_, 3) => format!(
             "? {}: Prüfung unvollständig, siehe diagnose / check incomplete, see diagnose",
             r.name
@@ -256,5 +270,30 @@ pub fn account_line(kind: &str, r: &crate::accounts::Run) -> String {
             format!("✔ {}: Bericht gespeichert / report saved: {saved}", r.name)
         }
         (_, code) => format!("? {}: Exit-Code {code}", r.name),
+    }
+}
+
+/// The account whose overview row this run prints (`--fleet-row`), if it does.
+static ROW_OF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// From now on, a failure prints this account's overview row before the program ends.
+pub fn print_rows_for(account: &str) {
+    let _ = ROW_OF.set(account.to_string());
+}
+
+/// Prints the account's overview row as one JSON line, when the run was asked for one.
+pub fn print_row(row: &audit::fleet::AccountRow) {
+    if ROW_OF.get().is_some() {
+        if let Ok(line) = serde_json::to_string(row) {
+            println!("{line}");
+        }
+    }
+}
+
+/// The row of a failed check, when the run was asked for one.
+pub fn failed_row(kind: audit::fleet::FailureKind) {
+    if let Some(name) = ROW_OF.get() {
+        let at = audit::journal::rfc3339_now();
+        print_row(&audit::fleet::AccountRow::failed(name, kind, &at));
     }
 }

@@ -105,6 +105,7 @@ fn a_failed_row_says_what_failed_and_what_to_do() {
         FailureKind::Clock,
         FailureKind::Network,
         FailureKind::TimedOut,
+        FailureKind::Repeated,
         FailureKind::Other,
     ];
     let words: std::collections::BTreeSet<String> = kinds.iter().map(|k| k.said().de).collect();
@@ -182,6 +183,11 @@ fn the_files_hold_one_row_per_account_in_the_given_order() {
     );
     assert!(lines[1].contains("Recht"), "the failure in words");
     assert!(lines[1].ends_with("\"am 2026-12-06T07:00:00Z\""));
+    assert!(
+        lines[1].contains("\"–\";\"–\";\"–\";\"–\";\"–\";\"–\";\"–\""),
+        "a failed check shows no counts: {}",
+        lines[1]
+    );
     let row = &rows[1];
     let expected_app = format!("\"{}\"", row.left.app);
     assert!(lines[2].contains(&expected_app));
