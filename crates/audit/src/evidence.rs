@@ -12,7 +12,7 @@ use jiff::civil::DateTime;
 use jiff::ToSpan;
 use onoffice::api::{actions, MAX_AGENTS_LOG_ESTATE_IDS};
 use onoffice::client::paged;
-use onoffice::{Action, ActionResult, Client, Filter, Record};
+use onoffice::{Action, Client, Filter, Record};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -71,15 +71,20 @@ pub struct Mail {
 /// Reads for the Maklerbuch of these listings: the first page of each (at most 200 listings a read), e-mail entries
 /// (incoming and outgoing) since `since` only; they travel with another round's actions.
 pub fn first_pages(rentals: &[u64], since: DateTime, page: u64) -> (Vec<Vec<u64>>, Vec<Action>) {
-    let chunks: Vec<Vec<u64>> = rentals
-        .chunks(MAX_AGENTS_LOG_ESTATE_IDS)
-        .map(<[u64]>::to_vec)
-        .collect();
+    let chunks = chunks_of(rentals);
     let firsts = lists(&chunks, since)
         .iter()
         .map(|a| paged(a, page, 0))
         .collect();
     (chunks, firsts)
+}
+
+/// The listings in chunks of as many as one Maklerbuch read takes.
+fn chunks_of(rentals: &[u64]) -> Vec<Vec<u64>> {
+    rentals
+        .chunks(MAX_AGENTS_LOG_ESTATE_IDS)
+        .map(<[u64]>::to_vec)
+        .collect()
 }
 
 /// One read of e-mail entries since `since` per chunk of listings (unpaged). Both directions come in the same read:
@@ -95,18 +100,34 @@ fn lists(chunks: &[Vec<u64>], since: DateTime) -> Vec<Action> {
         .collect()
 }
 
-/// Reads the rest of the lists whose first page was full, then makes sense of every entry.
-pub async fn finish(
-    client: &Client,
+/// The Maklerbuch reads of the listings under way: their first pages read, each entry made sense of as its page
+/// arrived (the raw records of a large account never pile up).
+pub struct Started {
     chunks: Vec<Vec<u64>>,
-    firsts: Vec<onoffice::Result<ActionResult>>,
-    since: DateTime,
-) -> AgentsLog {
+    pages: Vec<onoffice::Result<onoffice::FirstPage<Entry>>>,
+}
+
+/// Reads the first page of each read (see [`first_pages`]).
+pub async fn start(client: &Client, rentals: &[u64], since: DateTime) -> Started {
+    let chunks = chunks_of(rentals);
+    let pages = client
+        .first_pages_into(&lists(&chunks, since), &|i, r| {
+            Some(read_mail(&r, &chunks[i]))
+        })
+        .await;
+    Started { chunks, pages }
+}
+
+/// Reads the rest of the lists whose first page was full, then sorts every entry out.
+pub async fn finish(client: &Client, started: Started, since: DateTime) -> AgentsLog {
+    let chunks = &started.chunks;
     // Most lists end on their second page: one page ahead per round (see `read_remaining_ahead`).
     let results = client
-        .read_remaining_ahead(&lists(&chunks, since), firsts, 1)
+        .read_rest_into(&lists(chunks, since), started.pages, 1, |i, r| {
+            Some(read_mail(&r, &chunks[i]))
+        })
         .await;
-    collect(&chunks, results, since)
+    collect_entries(chunks, results, since)
 }
 
 /// The entries of each chunk of listings, sorted into booked enquiries per listing; what makes no sense is counted
@@ -114,6 +135,20 @@ pub async fn finish(
 pub fn collect(
     chunks: &[Vec<u64>],
     results: Vec<onoffice::Result<Vec<Record>>>,
+    since: DateTime,
+) -> AgentsLog {
+    let entries = chunks
+        .iter()
+        .zip(results)
+        .map(|(chunk, r)| r.map(|records| records.iter().map(|r| read_mail(r, chunk)).collect()))
+        .collect();
+    collect_entries(chunks, entries, since)
+}
+
+/// `collect` over entries already made sense of.
+fn collect_entries(
+    chunks: &[Vec<u64>],
+    results: Vec<onoffice::Result<Vec<Entry>>>,
     since: DateTime,
 ) -> AgentsLog {
     let mut log = AgentsLog::default();
@@ -132,8 +167,8 @@ pub fn collect(
         };
         let mut odd = false;
         let mut odd_reply = false;
-        for r in &records {
-            match read_mail(r, chunk) {
+        for entry in records {
+            match entry {
                 Entry::Other => {}
                 Entry::Odd { incoming: false } => {
                     log.odd_entries += 1;

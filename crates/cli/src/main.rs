@@ -6,6 +6,7 @@
 mod accounts;
 mod all_accounts;
 mod explain;
+mod memory;
 mod output;
 mod runs;
 mod saved;
@@ -721,6 +722,7 @@ async fn report_cmd(account: &Account, format: Format, files: ReportFiles<'_>) {
 }
 
 fn main() {
+    memory::give_back_freed_memory();
     let cli = Cli::parse();
     let all = match &cli.command {
         Command::Audit { account, .. }
@@ -739,7 +741,15 @@ fn main() {
             output::print_rows_for(name);
         }
     }
-    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    // One thread: the work waits on onOffice, not on the CPU, and one thread keeps one heap (a large account's
+    // memory stays well under 150 MiB).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| {
+            eprintln!("Fehler / error: {e}");
+            std::process::exit(1)
+        });
     runtime.block_on(async {
         match &cli.command {
             Command::Audit {

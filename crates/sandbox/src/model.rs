@@ -354,11 +354,18 @@ type Shared<T> = std::sync::Arc<std::sync::Mutex<T>>;
 pub type ContactIndex = std::sync::Arc<std::collections::HashMap<u64, Vec<u64>>>;
 
 /// What list reads can reuse until the next write: filter results by request key (shared by the pages of one
-/// list read) and the contact persons by estate.
-#[derive(Clone, Debug, Default)]
+/// list read) and the contact persons by estate. A copy of the account starts with an empty cache of its own (the
+/// copy and the original change apart).
+#[derive(Debug, Default)]
 pub struct ListCache {
     pub filters: Shared<std::collections::HashMap<String, std::sync::Arc<Vec<u64>>>>,
     pub contacts: Shared<Option<ContactIndex>>,
+}
+
+impl Clone for ListCache {
+    fn clone(&self) -> Self {
+        ListCache::default()
+    }
 }
 
 impl ListCache {

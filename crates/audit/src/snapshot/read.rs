@@ -13,6 +13,12 @@
 use super::*;
 use crate::transfers;
 
+/// A record of the first lists as it is kept: users and addresses raw, listings parsed.
+enum Read {
+    Raw(Record),
+    Rental(RentalInfo),
+}
+
 /// Reads one audit's data. `waiting` are the listings waiting for a re-transfer, with when our change was made (UTC,
 /// RFC 3339). Errors are the client's typed errors (credentials, clock, permission, ...).
 pub async fn read(
@@ -67,8 +73,17 @@ pub async fn read(
             Text::new("Lese weitere Seiten …", "Reading more pages …"),
         ));
     }
-    let mut records: Vec<Vec<Record>> = Vec::new();
-    for list in client.read_remaining(&lists, firsts).await {
+    // Users and their addresses are few and kept as they come; the listings (up to 100,000) are parsed as each
+    // page arrives, so their raw JSON never piles up.
+    let ahead = client.max_in_flight() as u64;
+    let mut records: Vec<Vec<Read>> = Vec::new();
+    for list in client
+        .read_remaining_into(&lists, firsts, ahead, |i, r| match i {
+            2 => parse_rental(&r).map(Read::Rental),
+            _ => Some(Read::Raw(r)),
+        })
+        .await
+    {
         records.push(list?);
     }
     let mut snapshot = Snapshot::default();
@@ -77,8 +92,17 @@ pub async fn read(
         .map(|f| f.permitted.clone())
         .unwrap_or_default();
     snapshot.makler = Some(resolve_makler_key(&permitted, settings.makler_key()));
-    let mut lists = records.into_iter();
-    let user_records = lists.next().unwrap_or_default();
+    let mut lists = records.into_iter().map(|list| {
+        list.into_iter()
+            .fold((Vec::new(), Vec::new()), |(mut raw, mut rentals), r| {
+                match r {
+                    Read::Raw(r) => raw.push(r),
+                    Read::Rental(e) => rentals.push(e),
+                }
+                (raw, rentals)
+            })
+    });
+    let user_records = lists.next().unwrap_or_default().0;
     let has_link_field = user_records
         .iter()
         .any(|r| r.elements.contains_key("adrId:adressen.ID"));
@@ -89,6 +113,7 @@ pub async fn read(
     for (a, company) in lists
         .next()
         .unwrap_or_default()
+        .0
         .iter()
         .filter_map(|r| parse_address(r).map(|a| (a, r.text("Firma"))))
     {
@@ -107,12 +132,7 @@ pub async fn read(
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
         .map(|(c, _)| c);
-    for e in lists
-        .next()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(parse_rental)
-    {
+    for e in lists.next().unwrap_or_default().1 {
         snapshot.rentals.insert(e.id, e);
     }
 
@@ -148,7 +168,6 @@ pub async fn read(
         }
     };
     let since = evidence::window_start(now);
-    let (log_chunks, log_firsts) = evidence::first_pages(&rental_ids, since, page);
     // The waiting listings' Maklerbuch entries, and the kinds again with their automatic types (a transfer is one).
     let mut transfer_problems = Vec::new();
     let kind_keys: Vec<String> = match plain_kinds {
@@ -176,11 +195,11 @@ pub async fn read(
         let kinds = results.next().expect("kinds result");
         Some((kinds, results.collect::<Vec<_>>()))
     };
-    let (contacts, links, mailboxes, log_firsts, transfer_firsts) = tokio::join!(
+    let (contacts, links, mailboxes, log_started, transfer_firsts) = tokio::join!(
         contacts,
         links,
         classifier.classify_all(emails),
-        client.execute(log_firsts),
+        evidence::start(client, &rental_ids, since),
         transfer_firsts
     );
     (snapshot.brokers, snapshot.contacts) = contacts?;
@@ -235,7 +254,7 @@ pub async fn read(
     // Further Maklerbuch pages (only where a first page was full) go out with the other contacts' addresses.
     let (other_addresses, log, portal_transfers) = tokio::join!(
         other_addresses,
-        evidence::finish(client, log_chunks, log_firsts, since),
+        evidence::finish(client, log_started, since),
         transfers::finish(
             client,
             transfer_kinds,

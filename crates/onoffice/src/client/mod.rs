@@ -24,6 +24,8 @@ pub type Result<T> = std::result::Result<T, Error>;
 mod builder;
 mod paging;
 
+pub use paging::FirstPage;
+
 use builder::blocker;
 pub use builder::{check_base_url, ClientBuilder};
 pub use paging::paged;
@@ -106,13 +108,25 @@ impl Client {
     /// `max_in_flight` requests at once. Results come back in the order of the actions.
     /// Reads and writes never share a request, so a lost answer never costs a read its retry.
     pub async fn execute(&self, actions: Vec<Action>) -> Vec<Result<ActionResult>> {
+        let mut out = Vec::with_capacity(actions.len());
+        self.execute_each(actions, |r| out.push(r)).await;
+        out
+    }
+
+    /// `execute`, handing each result to `each` in the order of the actions as soon as its request has answered,
+    /// so a caller can turn a large answer into what it keeps before the next ones arrive.
+    pub async fn execute_each(
+        &self,
+        actions: Vec<Action>,
+        mut each: impl FnMut(Result<ActionResult>),
+    ) {
         let chunks = self.chunk(actions);
-        let results: Vec<Vec<Result<ActionResult>>> = stream::iter(chunks)
+        let mut answers = stream::iter(chunks)
             .map(|chunk| async move { self.send_chunk(&chunk).await })
-            .buffered(self.inner.config.max_in_flight)
-            .collect()
-            .await;
-        results.into_iter().flatten().collect()
+            .buffered(self.inner.config.max_in_flight);
+        while let Some(results) = answers.next().await {
+            results.into_iter().for_each(&mut each);
+        }
     }
 
     /// Splits actions into requests: reads and writes never share one; a run of reads is spread evenly over at
