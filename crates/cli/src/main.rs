@@ -337,7 +337,7 @@ async fn connect(a: &Account) -> (Auditor, Option<Sandbox>) {
         .base_url(&url)
         .timeout(std::time::Duration::from_secs(a.timeout));
     if let Some(n) = a.max_in_flight {
-        builder = builder.max_in_flight(n);
+        builder = builder.max_in_flight(n).request_cap(n);
     }
     let client = builder.build().unwrap_or_else(|e| fail(&e));
     let classifier = match dns {

@@ -73,6 +73,45 @@ async fn paging_reads_every_record_in_two_round_trips() {
         .all(|r| r.text("vermarktungsart").as_deref() == Some("miete")));
 }
 
+/// Reads side by side each send up to `max_in_flight` requests; `request_cap` holds them all to the cap together
+/// (support's runs of many accounts share one cap this way).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_request_cap_holds_across_reads_side_by_side() {
+    use std::sync::atomic::Ordering;
+    let sb = sandbox(12, 3000).await;
+    sb.set_knobs(Knobs {
+        latency: Duration::from_millis(40),
+        ..Knobs::default()
+    });
+    let peak = |client: &Client| {
+        let client = client.clone();
+        let shared = sb.shared.clone();
+        async move {
+            shared.peak_in_flight.store(0, Ordering::SeqCst);
+            let filter = Filter::new();
+            let read = || client.read_estates(&filter, &["Id"]);
+            let (a, b, c) = tokio::join!(read(), read(), read());
+            assert_eq!(a.unwrap().len() + b.unwrap().len() + c.unwrap().len(), 9000);
+            shared.peak_in_flight.load(Ordering::SeqCst)
+        }
+    };
+    let free = builder(&sb).max_in_flight(4).build().unwrap();
+    assert!(
+        peak(&free).await > 4,
+        "three reads of four each go over four"
+    );
+    let capped = builder(&sb)
+        .max_in_flight(4)
+        .request_cap(2)
+        .build()
+        .unwrap();
+    assert_eq!(
+        peak(&capped).await,
+        2,
+        "never more than the cap, and the cap is used"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn batching_respects_the_action_limit_and_keeps_order() {
     let sb = sandbox_with(SandboxConfig {

@@ -92,6 +92,9 @@ pub struct Shared {
     pub knobs: Mutex<Knobs>,
     pub requests: AtomicU64,
     pub actions: AtomicU64,
+    /// Requests being answered now, and the most there ever were at once (how polite a client is).
+    pub in_flight: AtomicU64,
+    pub peak_in_flight: AtomicU64,
     /// Actions served per kind (`read`, `get`, `modify`, `create`, `delete`, ...).
     pub action_kinds: Mutex<std::collections::BTreeMap<String, u64>>,
     pub rng: Mutex<Rng>,
@@ -167,6 +170,8 @@ impl Shared {
             knobs: Mutex::new(knobs),
             requests: AtomicU64::new(0),
             actions: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            peak_in_flight: AtomicU64::new(0),
             action_kinds: Mutex::new(Default::default()),
             rng: Mutex::new(Rng::new(seed.wrapping_mul(31).wrapping_add(7))),
             second_writer_log: Mutex::new(Vec::new()),
@@ -239,6 +244,14 @@ async fn api(State(s): State<Arc<Shared>>, Path(version): Path<String>, body: By
 
 /// Answers one API request of this account (the fleet's requests come here once their token named the account).
 pub async fn serve(s: &Shared, version: &str, body: Bytes) -> Response {
+    let now = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    s.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+    let answer = answer(s, version, body).await;
+    s.in_flight.fetch_sub(1, Ordering::SeqCst);
+    answer
+}
+
+async fn answer(s: &Shared, version: &str, body: Bytes) -> Response {
     if version != "stable" && version != "latest" {
         return (StatusCode::NOT_FOUND, "Not Found").into_response();
     }

@@ -16,6 +16,7 @@ pub struct ClientBuilder {
     pub(super) timeout: Duration,
     pub(super) max_actions_per_request: usize,
     pub(super) max_in_flight: usize,
+    pub(super) request_cap: Option<usize>,
     pub(super) max_retries: u32,
     pub(super) backoff: Duration,
     pub(super) page_size: u64,
@@ -32,6 +33,7 @@ impl ClientBuilder {
             timeout: Duration::from_secs(30),
             max_actions_per_request: 20,
             max_in_flight: 4,
+            request_cap: None,
             max_retries: 3,
             backoff: Duration::from_millis(300),
             page_size: MAX_PAGE_SIZE,
@@ -63,6 +65,14 @@ impl ClientBuilder {
     }
 
     /// Retries after the first attempt, for reads (and for writes onOffice provably did not run).
+    /// At most `n` HTTP requests of this client in flight at once, however many reads run side by side (each read
+    /// sends up to `max_in_flight`). Support's runs of many accounts share a cap this way; unset, only
+    /// `max_in_flight` per read holds.
+    pub fn request_cap(mut self, n: usize) -> Self {
+        self.request_cap = Some(n.max(1));
+        self
+    }
+
     pub fn max_retries(mut self, n: u32) -> Self {
         self.max_retries = n;
         self
@@ -118,8 +128,12 @@ impl ClientBuilder {
             detail: e.to_string(),
         })?;
         let batch_limit = AtomicUsize::new(self.max_actions_per_request);
+        let cap = self
+            .request_cap
+            .map(|n| Arc::new(tokio::sync::Semaphore::new(n)));
         Ok(Client {
             inner: Arc::new(Inner {
+                cap,
                 batch_limit,
                 config: self,
                 http,

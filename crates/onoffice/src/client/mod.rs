@@ -32,6 +32,8 @@ pub use paging::paged;
 
 struct Inner {
     config: ClientBuilder,
+    /// The requests this client may have in flight at once, when capped ([`ClientBuilder::request_cap`]).
+    cap: Option<Arc<tokio::sync::Semaphore>>,
     /// Most actions per request; halved for the rest of the session when onOffice answers error 15.
     batch_limit: AtomicUsize,
     http: reqwest::Client,
@@ -255,6 +257,11 @@ impl Client {
         &self,
         actions: &[&Action],
     ) -> std::result::Result<Vec<Result<ActionResult>>, Failure> {
+        // Held until the answer is read: a request counts against the cap while it is in flight.
+        let _permit = match &self.inner.cap {
+            Some(cap) => cap.clone().acquire_owned().await.ok(),
+            None => None,
+        };
         let cfg = &self.inner.config;
         let token = cfg.credentials.token.as_str();
         let secret = cfg.credentials.secret.expose();
