@@ -195,6 +195,9 @@ impl<R: Runtime> Platform<R> {
     }
 }
 
+/// The window's event while "Jetzt alle prüfen" goes from account to account: `{"at", "of", "name"}` (1-based).
+pub const FLEET_PROGRESS_EVENT: &str = "fleet-progress";
+
 impl<R: Runtime> crate::watch::Background for Platform<R> {
     fn notify(&self, notice: &Notice) -> bool {
         notify(&self.app, notice)
@@ -209,6 +212,14 @@ impl<R: Runtime> crate::watch::Background for Platform<R> {
             };
             let _ = tray.set_tooltip(Some(t.as_str()));
         }
+    }
+
+    fn checking(&self, at: usize, of: usize, name: &str) {
+        use tauri::Emitter;
+        let _ = self.app.emit(
+            FLEET_PROGRESS_EVENT,
+            serde_json::json!({"at": at, "of": of, "name": name}),
+        );
     }
 
     fn watching(&self, on: bool) {

@@ -7,7 +7,9 @@
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use audit::fleet::{AccountRow, FailureKind};
 use audit::history::{self, FindingRef};
+use audit::journal::rfc3339_now;
 use audit::watch::Notice;
 use audit::{FindingKind, Outcome, ProgressSink, Text};
 
@@ -24,6 +26,8 @@ pub trait Background: Send + Sync {
     fn tooltip(&self, text: &Text);
     /// Watching was switched on or off: the tray icon and start at login follow.
     fn watching(&self, on: bool);
+    /// A check of several accounts goes on to the `at`-th of `of` (1-based), for the window's progress.
+    fn checking(&self, _at: usize, _of: usize, _name: &str) {}
 }
 
 /// How a scheduled check ended.
@@ -154,7 +158,10 @@ async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
     let mut runs = Vec::new();
     let mut missing = 0;
     // One account after the other; a failing one never stops the others.
-    for account in &watched {
+    for (n, account) in watched.iter().enumerate() {
+        if let Some(bg) = state.background.get() {
+            bg.checking(n + 1, watched.len(), &account.name);
+        }
         let auditor = match crate::accounts::credentials(state, &account.id) {
             // The account the window shows: its session's auditor.
             Ok(Some(_)) if current.as_ref().is_some_and(|(id, _)| *id == account.id) => {
@@ -207,6 +214,8 @@ async fn check_account(
             let text = Text::new(e.message_de(), e.message_en());
             let mut w = state.settings.get().watch_state(key);
             let notice = w.after_failure(&kind, &text);
+            let failure = FailureKind::of_class(e.class());
+            w.last_check = Some(AccountRow::failed(&name, failure, &rfc3339_now()));
             state
                 .settings
                 .update(|d| *d.watch_state_mut(key) = w.clone());
@@ -302,6 +311,7 @@ async fn check_account(
         notice = Some(n);
     }
     let news = w.news.len() + w.regressed.len();
+    w.last_check = Some(AccountRow::checked(&name, &report, &at, Some(news as u32)));
     state
         .settings
         .update(|d| *d.watch_state_mut(key) = w.clone());
@@ -326,6 +336,11 @@ fn failed_account(
 ) -> AccountRun {
     let mut w = state.settings.get().watch_state(&account.id);
     let notice = w.after_failure(kind, text);
+    let failure = match kind {
+        "credentials_missing" => FailureKind::CredentialsMissing,
+        _ => FailureKind::Other,
+    };
+    w.last_check = Some(AccountRow::failed(&account.name, failure, &rfc3339_now()));
     state
         .settings
         .update(|d| *d.watch_state_mut(&account.id) = w.clone());

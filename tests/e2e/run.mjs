@@ -487,6 +487,43 @@ async function main() {
     await s.screenshot(join(artifacts, `15-settings-accounts-${width}.png`));
     await check(`seed 11 › Einstellungen › Konten at ${width}`);
   }
+  // 6c. "Alle Konten" at both sizes: the row says what the checklist's finish line says (one picture); "Jetzt alle
+  //     prüfen" shows its progress and ends with the overview; the account opens again in one click.
+  await s.click('[data-testid="tab-users"]');
+  const finishParts = await s.exec(
+    `return Array.from(document.querySelectorAll('[data-testid="finish-line"] li[data-part]'))
+       .filter((li) => Number(li.dataset.count) > 0).map((li) => li.childNodes[0].textContent.trim());`,
+    [],
+  );
+  for (const [width, height] of [[1366, 768], [1180, 640]]) {
+    await s.setRect({ x: 0, y: 0, width, height });
+    await sleep(300);
+    await s.click('[data-testid="account-switcher"]');
+    await s.waitFor('[data-testid="open-fleet"]');
+    await s.click('[data-testid="open-fleet"]');
+    await s.waitFor('[data-testid="fleet-row"]');
+    const fleetSaid = await s.exec(`return document.querySelector('[data-testid="fleet-said"]').textContent;`, []);
+    for (const part of finishParts) assert.ok(fleetSaid.includes(part), `Alle Konten says "${part}" as the checklist does: ${fleetSaid}`);
+    await noSideways(`Alle Konten at ${width}`);
+    await s.screenshot(join(artifacts, `17-fleet-${width}.png`));
+    await check(`seed 11 › Alle Konten at ${width}`);
+    await s.click('[data-testid="fleet-back"]');
+    await s.waitFor('[data-testid="summary"]');
+  }
+  await s.click('[data-testid="account-switcher"]');
+  await s.click('[data-testid="open-fleet"]');
+  await s.waitFor('[data-testid="fleet-row"]');
+  await s.click('[data-testid="fleet-check-all"]');
+  await s.waitFor('[data-testid="notice"]', { timeout: 60000, predicate: (t) => t.includes("Alle Konten geprüft") });
+  const standing = await s.exec(`return document.querySelector('[data-testid="fleet-standing"]').textContent;`, []);
+  assert.ok(standing && standing !== "noch nicht geprüft", `checked: ${standing}`);
+  await check("seed 11 › Alle Konten after Jetzt alle prüfen");
+  const clicksToOpen = s.actions;
+  await s.click('[data-testid="fleet-open"]');
+  await s.waitFor('[data-testid="summary"]');
+  assert.equal(s.actions - clicksToOpen, 1, "an account opens from Alle Konten in one click");
+  step("Alle Konten at 1366×768 and 1180×640: the finish line's words, Jetzt alle prüfen, one click into the account");
+
   await s.click('[data-testid="disconnect"]');
   await s.waitFor('[data-testid="start-account"]');
   for (const [width, height] of [[1366, 768], [1180, 640]]) {

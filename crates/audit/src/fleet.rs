@@ -233,6 +233,17 @@ pub struct AccountRow {
     pub failure: Option<FailureKind>,
     /// The row in one sentence: the finish line, or what failed and what to do.
     pub said: Text,
+    /// The words of its cells, as every surface shows them.
+    pub words: RowWords,
+}
+
+/// A row's cells in words: the standing, the mailboxes, the answers ("–" where nothing is known).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowWords {
+    pub standing: Text,
+    pub mailboxes: Text,
+    pub answers: Text,
 }
 
 impl AccountRow {
@@ -259,7 +270,9 @@ impl AccountRow {
             news,
             failure: None,
             said: report.left.summary(),
+            words: RowWords::default(),
         }
+        .worded()
     }
 
     /// The row of a check that failed.
@@ -274,7 +287,9 @@ impl AccountRow {
             news: None,
             failure: Some(kind),
             said: kind.said(),
+            words: RowWords::default(),
         }
+        .worded()
     }
 
     /// An account not checked yet.
@@ -289,7 +304,22 @@ impl AccountRow {
             news: None,
             failure: None,
             said: Standing::NotChecked.word(),
+            words: RowWords::default(),
         }
+        .worded()
+    }
+
+    fn worded(mut self) -> Self {
+        let known = self.checked_at.is_some() && self.failure.is_none();
+        self.words = RowWords {
+            standing: self.standing.word(),
+            mailboxes: match known {
+                true => self.mailboxes.said(),
+                false => Text::new("–", "–"),
+            },
+            answers: self.answers_said(),
+        };
+        self
     }
 
     /// "41 von 44 beantwortet" where the account shows replies, else "–".
@@ -308,13 +338,16 @@ impl AccountRow {
 
 /// The accounts in the order support calls them: by standing, then the most left first, then by name.
 pub fn sort(rows: &mut [AccountRow]) {
-    rows.sort_by(|a, b| {
-        (a.standing, std::cmp::Reverse(a.left.total()), &a.name).cmp(&(
-            b.standing,
-            std::cmp::Reverse(b.left.total()),
-            &b.name,
-        ))
-    });
+    rows.sort_by(order);
+}
+
+/// The order of [`sort`], for lists that carry more than the row.
+pub fn order(a: &AccountRow, b: &AccountRow) -> std::cmp::Ordering {
+    (a.standing, std::cmp::Reverse(a.left.total()), &a.name).cmp(&(
+        b.standing,
+        std::cmp::Reverse(b.left.total()),
+        &b.name,
+    ))
 }
 
 /// How many accounts stand where, in one line ("200 Konten: 21 Prüfung fehlgeschlagen, 179 offen").
@@ -355,23 +388,16 @@ const PART_HEADS: [(Part, &str); 6] = [
 
 /// The cells of a row, as both files show them.
 fn cells(row: &AccountRow, shown_time: &dyn Fn(&str) -> String) -> Vec<String> {
-    let mut cells = vec![
-        row.name.clone(),
-        row.standing.word().de,
-        row.said.de.clone(),
-    ];
+    let w = &row.words;
+    let mut cells = vec![row.name.clone(), w.standing.de.clone(), row.said.de.clone()];
     // A check that failed or never ran knows nothing of what is left: no zeros that read as "nothing to do".
     let known = row.checked_at.is_some() && row.failure.is_none();
     cells.extend(PART_HEADS.iter().map(|(p, _)| match known {
         true => row.left.get(*p).to_string(),
         false => "–".into(),
     }));
-    cells.push(if row.mailboxes.total == 0 {
-        "–".into()
-    } else {
-        row.mailboxes.said().de
-    });
-    cells.push(row.answers_said().de);
+    cells.push(w.mailboxes.de.clone());
+    cells.push(w.answers.de.clone());
     cells.push(row.news.map_or("–".into(), |n| n.to_string()));
     cells.push(row.checked_at.as_deref().map_or("–".into(), shown_time));
     cells

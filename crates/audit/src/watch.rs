@@ -110,6 +110,9 @@ pub struct WatchState {
     /// How the last scheduled check ended, in words (the tray's tooltip).
     #[serde(default)]
     pub last_outcome: Option<Text>,
+    /// The account's row in "Alle Konten", as its last check (scheduled or in the window) left it.
+    #[serde(default)]
+    pub last_check: Option<crate::fleet::AccountRow>,
 }
 
 /// What to tell the person after a scheduled check: nothing, or one notification.

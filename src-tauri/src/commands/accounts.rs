@@ -217,7 +217,63 @@ pub async fn removed_history(state: State<'_, AppState>, id: String) -> Result<V
     Ok(items)
 }
 
+/// One account in "Alle Konten": its overview row and what opens it.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct FleetItem {
+    pub id: String,
+    /// The account the window shows.
+    pub current: bool,
+    pub watched: bool,
+    pub row: audit::fleet::AccountRow,
+}
+
+/// "Alle Konten": every account as its last check left it, the ones that need someone first.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct FleetView {
+    pub items: Vec<FleetItem>,
+    /// "5 Konten: 1 Prüfung fehlgeschlagen, 4 offen".
+    pub headline: audit::Text,
+}
+
+/// The overview of all accounts from each one's last check; it sends no request.
+#[tauri::command]
+pub async fn fleet_overview(state: State<'_, AppState>) -> Result<FleetView> {
+    let current = view(&state, "")
+        .await
+        .accounts
+        .into_iter()
+        .find(|a| a.current);
+    let d = state.settings.get();
+    let mut items: Vec<FleetItem> = d
+        .accounts()
+        .list
+        .iter()
+        .map(|a| {
+            let mut row = d
+                .watch_state(&a.id)
+                .last_check
+                .unwrap_or_else(|| audit::fleet::AccountRow::not_checked(&a.name));
+            row.name = a.name.clone();
+            FleetItem {
+                current: current.as_ref().is_some_and(|c| c.id == a.id),
+                id: a.id.clone(),
+                watched: a.watched,
+                row,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| audit::fleet::order(&a.row, &b.row));
+    let rows: Vec<audit::fleet::AccountRow> = items.iter().map(|i| i.row.clone()).collect();
+    Ok(FleetView {
+        headline: audit::fleet::headline(&rows),
+        items,
+    })
+}
+
 commands! {
+    fleet_overview,
     list_accounts,
     switch_account,
     rename_account,

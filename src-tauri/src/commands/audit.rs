@@ -150,6 +150,10 @@ pub async fn run_audit<R: Runtime>(
             let w = d.watch_state_mut(&key);
             w.for_account(&key);
             w.shown(&refs, report.complete, &at);
+            // "Alle Konten" shows the account as the window last checked it.
+            let news = (w.news.len() + w.regressed.len()) as u32;
+            let row = audit::fleet::AccountRow::checked("", &report, &at, Some(news));
+            w.last_check = Some(row);
         });
     }
     let mut view = remember(&state, &auditor_of_run, report, recheck.unwrap_or(false)).await?;

@@ -643,6 +643,23 @@ fn watching_several_accounts_names_each_with_news_in_one_notification() {
         "{body}"
     );
     assert!(!body.contains(&names[1]), "{body}");
+    // "Alle Konten": each account as its last check left it, the failed one first; opening it reads nothing.
+    let a_reads = a.stats().0;
+    let overview = invoke(&w, "fleet_overview", json!({})).unwrap();
+    assert_eq!(a.stats().0, a_reads, "the overview sends no request");
+    let items = overview["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0]["row"]["name"], names[2].as_str());
+    assert_eq!(items[0]["row"]["standing"], "failed");
+    assert_eq!(items[0]["row"]["failure"], "network");
+    assert_eq!(items[0]["id"], ids[2].as_str());
+    for item in &items[1..] {
+        assert_eq!(item["row"]["standing"], "news", "{item}");
+        assert!(item["row"]["news"].as_u64().unwrap() > 0);
+        assert!(item["row"]["left"]["app"].as_u64().is_some());
+    }
+    let headline = overview["headline"]["de"].as_str().unwrap();
+    assert_eq!(headline, "3 Konten: 1 Prüfung fehlgeschlagen, 2 Neues");
     // The failure is not said again; B left out of the watch is not checked.
     invoke(
         &w,

@@ -14,6 +14,7 @@ import type {
   CredentialsInput,
   Diagnosis,
   FixPlan,
+  FleetView,
   HistoryItem,
   ListingHit,
   PlanRequest,
@@ -23,6 +24,9 @@ import type {
   SettingsData,
   WatchView,
 } from "../bindings";
+
+/** Which account "Jetzt alle prüfen" is at (1-based). */
+export type FleetProgress = { at: number; of: number; name: string };
 
 const call = <T>(command: Command, args?: Record<string, unknown>) => invoke<T>(command, args);
 
@@ -40,6 +44,8 @@ export const api = {
   /** Deletes the account's credentials; `keepHistory`: its journal stays readable under "Entfernte Konten". */
   removeAccount: (id: string, keepHistory: boolean) => call<AccountsView>("remove_account", { id, keepHistory }),
   removedHistory: (id: string) => call<HistoryItem[]>("removed_history", { id }),
+  /** "Alle Konten": every account as its last check left it (no request to onOffice). */
+  fleetOverview: () => call<FleetView>("fleet_overview"),
   checkConnection: () => call<Diagnosis>("check_connection"),
   /** Asks where with the save dialog; the path written, or null when the person cancelled. */
   saveDiagnosis: (fileName: string) => call<string | null>("save_diagnosis", { fileName }),
@@ -73,6 +79,9 @@ export const api = {
   /** The demo only: a day passes, then the scheduled check runs. */
   demoAdvance: () => call<WatchView>("demo_advance"),
   onProgress: (f: (p: Progress) => void): Promise<UnlistenFn> => listen<Progress>("audit-progress", (e) => f(e.payload)),
+  /** While "Jetzt alle prüfen" goes from account to account. */
+  onFleetProgress: (f: (p: FleetProgress) => void): Promise<UnlistenFn> =>
+    listen<FleetProgress>("fleet-progress", (e) => f(e.payload)),
 };
 
 /** Errors from commands arrive as `{code, message, message_en}`; anything else becomes an "unknown" error. */

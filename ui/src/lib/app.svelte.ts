@@ -1,9 +1,9 @@
 // The UI's state: connection, the last checklist, progress, errors and the fix dialog. Components read it and call
 // its actions; all backend calls go through `api`.
-import { api, asAppError } from "./api";
+import { api, asAppError, type FleetProgress } from "./api";
 import { pick, translate, type Locale, type MessageKey } from "./i18n";
 import { openUrl } from "@tauri-apps/plugin-opener";
-import type { AccountsView, AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, SupportMail, Text, WatchView } from "../bindings";
+import type { AccountsView, FleetView, AppError, AuditView, ConnectionStatus, FindingRef, FixPlan, ItemResult, PlanChoices, Progress, SupportMail, Text, WatchView } from "../bindings";
 
 export type Tab = "users" | "listings" | "mail" | "history" | "settings";
 
@@ -33,7 +33,10 @@ export function mailtoUrl(m: SupportMail): string {
 class AppStore {
   locale: Locale = $state("de");
   status: ConnectionStatus = $state({ mode: "none", label: "", api_url: "", account_id: null, said: null });
-  screen: "start" | "connect" | "main" = $state("start");
+  screen: "start" | "connect" | "main" | "fleet" = $state("start");
+  /** "Alle Konten", and where "Jetzt alle prüfen" is. */
+  fleet: FleetView | null = $state(null);
+  fleetProgress: FleetProgress | null = $state(null);
   tab: Tab = $state("users");
   view: AuditView | null = $state(null);
   progress: Progress | null = $state(null);
@@ -123,6 +126,38 @@ class AppStore {
       this.screen = "start";
     });
     await this.loadAccounts();
+  }
+
+  /** "Alle Konten": the overview from each account's last check (it sends no request). */
+  async openFleet() {
+    await this.run(async () => {
+      this.fleet = await api.fleetOverview();
+      this.screen = "fleet";
+    });
+  }
+
+  /** "Jetzt alle prüfen": the scheduled check of every watched account now, with progress; then the overview. */
+  async checkAllAccounts() {
+    const unlisten = await api.onFleetProgress((p) => (this.fleetProgress = p));
+    try {
+      await this.run(async () => {
+        await api.watchCheckNow();
+        this.fleet = await api.fleetOverview();
+        this.notice = this.t("fleet.done");
+      });
+    } finally {
+      this.fleetProgress = null;
+      unlisten();
+    }
+  }
+
+  /** One click from "Alle Konten" into an account's checklist. */
+  async openFromFleet(id: string) {
+    if (this.status.account_id === id) {
+      this.screen = "main";
+      return;
+    }
+    await this.switchAccount(id);
   }
 
   async loadAccounts() {
