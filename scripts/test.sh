@@ -65,5 +65,12 @@ scripts/e2e.sh
 step "installer: build the .deb, install it with dpkg, start the installed app on the demo, remove it"
 scripts/installed-test.sh
 
+step "the work tree is as the tests found it (nothing written into the repository, nothing left untracked)"
+if [ -n "$(git status --porcelain)" ]; then
+  git status --porcelain
+  echo "The tests changed or left files in the work tree (above): generated files belong in .gitignore or in git." >&2
+  exit 1
+fi
+
 step "done"
 echo "All tests passed."
