@@ -2,12 +2,14 @@
 //! in-process server at 150 ms per request, its planted failures and the hanging account included), once one account
 //! after the other (`--jobs 1`) and once with the defaults. Prints accounts per minute, wall time against its bound
 //! (the slowest account's own audit, and all requests divided by the cap, times the latency), requests, and the peak
-//! memory of the largest `oo-check` process; the fleet's start time too. Run with `cargo bench -p oo-check`.
+//! memory of the largest `oo-check` process; the fleet's start time too. Then the largest single account: 2,000
+//! users and 100,000 listings (no latency), the sandbox's start and the peak memory of `oo-check audit --json` and
+//! of the text form. Run with `cargo bench -p oo-check`.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use onoffice_sandbox::{Fleet, FleetConfig, Knobs};
+use onoffice_sandbox::{Fleet, FleetConfig, GenConfig, Knobs, Sandbox, SandboxConfig};
 
 const LATENCY_MS: u64 = 150;
 const ACCOUNTS: usize = 200;
@@ -172,5 +174,57 @@ fn main() {
         "  parallel took {:.0} % of sequential",
         parallel.wall.as_secs_f64() / sequential.wall.as_secs_f64() * 100.0
     );
+    drop(fleet);
+    largest_account(&rt, &dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// 2,000 users and 100,000 listings: the sandbox's start, and `oo-check audit`'s peak memory in both forms.
+fn largest_account(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
+    let started = Instant::now();
+    let sb = rt
+        .block_on(Sandbox::start(SandboxConfig {
+            generate: GenConfig {
+                seed: 10,
+                users: 2000,
+                estates: 100_000,
+                ..GenConfig::default()
+            },
+            ..SandboxConfig::default()
+        }))
+        .expect("the sandbox starts");
+    println!(
+        "largest account (2,000 users / 100,000 listings): sandbox started in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    for form in [&["--json"][..], &[][..]] {
+        let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let sampler = {
+            let running = running.clone();
+            std::thread::spawn(move || sample_peaks(&running))
+        };
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_oo-check"))
+            .arg("audit")
+            .args(form)
+            .args([
+                "--url",
+                &sb.connection.url,
+                "--dns",
+                &sb.dns_addr.to_string(),
+            ])
+            .current_dir(dir)
+            .env("ONOFFICE_TOKEN", &sb.connection.token)
+            .env("ONOFFICE_SECRET", &sb.connection.secret)
+            .output()
+            .expect("oo-check runs");
+        running.store(false, std::sync::atomic::Ordering::SeqCst);
+        let (_, peak) = sampler.join().unwrap_or((f64::NAN, f64::NAN));
+        println!(
+            "  oo-check audit {}: {:.1} s, {} KiB of output, peak {peak:.0} MiB (target 150)",
+            if form.is_empty() { "(text)" } else { "--json" },
+            started.elapsed().as_secs_f64(),
+            out.stdout.len() / 1024,
+        );
+    }
 }
