@@ -5,6 +5,8 @@
 # Prints each step's time, and all of them at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Nothing here reads input; cargo's probe of a newly installed target reads stdin and caches what it got.
+exec </dev/null
 current="" started=$SECONDS timings=()
 finish() {
   if [ -n "$current" ]; then
