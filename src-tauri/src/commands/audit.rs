@@ -35,6 +35,24 @@ pub struct AuditView {
 /// the person pressed "Erneut prüfen" (or connected), so the comparison starts from the checklist shown until now;
 /// the checks the app runs itself after a fix, an undo or a confirmation keep comparing with that same one, so
 /// "N erledigt" adds up over several confirmations instead of saying "1 erledigt" after each.
+/// "Alle Konten" shows the account as the window shows it now: every checklist the window gets (a check, a fix, a
+/// confirmed mailbox) is also the account's overview row.
+fn overview_row(state: &AppState, auditor: &audit::Auditor, report: &AuditReport) {
+    let key = crate::watch::watch_key(auditor);
+    let at = audit::journal::rfc3339_now();
+    state.settings.update(|d| {
+        let w = d.watch_state_mut(&key);
+        w.for_account(&key);
+        let news = (w.news.len() + w.regressed.len()) as u32;
+        w.last_check = Some(audit::fleet::AccountRow::checked(
+            "",
+            report,
+            &at,
+            Some(news),
+        ));
+    });
+}
+
 pub async fn remember(
     state: &AppState,
     auditor: &Arc<audit::Auditor>,
@@ -48,6 +66,7 @@ pub async fn remember(
     if !Arc::ptr_eq(&connected.auditor, auditor) {
         return Err(AppError::account_switched());
     }
+    overview_row(state, auditor, &report);
     let now = history::refs(&report);
     let shown = connected
         .checklist
@@ -150,10 +169,6 @@ pub async fn run_audit<R: Runtime>(
             let w = d.watch_state_mut(&key);
             w.for_account(&key);
             w.shown(&refs, report.complete, &at);
-            // "Alle Konten" shows the account as the window last checked it.
-            let news = (w.news.len() + w.regressed.len()) as u32;
-            let row = audit::fleet::AccountRow::checked("", &report, &at, Some(news));
-            w.last_check = Some(row);
         });
     }
     let mut view = remember(&state, &auditor_of_run, report, recheck.unwrap_or(false)).await?;

@@ -676,3 +676,46 @@ fn watching_several_accounts_names_each_with_news_in_one_notification() {
         "nothing new, the failure already said"
     );
 }
+
+/// "Alle Konten" says what the window says: after a confirmed mailbox (the checklist evaluated again without asking
+/// onOffice) the account's row counts what the finish line counts.
+#[test]
+fn the_overview_row_follows_every_checklist_the_window_shows() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = sandbox(&rt, 91);
+    let (_app, w) = app_in(
+        Arc::new(MemoryStore::default()),
+        temp_dir("overview-row"),
+        None,
+    );
+    connect(&w, &sb);
+    let view = invoke(&w, "run_audit", json!({"recheck": true})).unwrap();
+    let row = |w: &_| invoke(w, "fleet_overview", json!({})).unwrap()["items"][0]["row"].clone();
+    let parts = ["app", "choice", "confirm", "on_office", "agent", "portals"];
+    let same = |view: &Value, row: &Value| {
+        for p in parts {
+            assert_eq!(view["report"]["left"][p]["count"], row["left"][p], "{p}");
+        }
+        assert_eq!(view["report"]["left"]["said"], row["said"]);
+    };
+    same(&view, &row(&w));
+    let waiting: Vec<Value> = view["report"]["mailboxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["verdict"]["verdict"] == "to_confirm")
+        .map(|m| m["email"].clone())
+        .collect();
+    assert!(!waiting.is_empty(), "seed 91 has a mailbox to confirm");
+    let after = invoke(
+        &w,
+        "confirm_mail_booking",
+        json!({"emails": [waiting[0]], "confirmed": true}),
+    )
+    .unwrap();
+    assert_ne!(
+        after["report"]["left"]["confirm"]["count"],
+        view["report"]["left"]["confirm"]["count"]
+    );
+    same(&after, &row(&w));
+}
