@@ -14,7 +14,9 @@ finish() {
     printf -- '--- %s: %d s\n' "$current" $((SECONDS - started))
   fi
 }
-step() { finish; current="$*" started=$SECONDS; printf '\n=== %s ===\n' "$*"; }
+# cargo keeps what rustc said about a target in target/.rustc_info.json, failures included; a probe that once went
+# wrong (seen here: a probe fed someone else's output) would fail every later step, so each step asks afresh.
+step() { finish; current="$*" started=$SECONDS; rm -f target/.rustc_info.json; printf '\n=== %s ===\n' "$*"; }
 summary() {
   local rc=$?
   finish
