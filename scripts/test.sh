@@ -5,7 +5,7 @@
 # Prints each step's time, and all of them at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Nothing here reads input; cargo's probe of a newly installed target reads stdin and caches what it got.
+# Nothing here reads input (cargo's probe of a target reads stdin and caches what it got, failures included).
 exec </dev/null
 current="" started=$SECONDS timings=()
 finish() {
@@ -15,7 +15,7 @@ finish() {
   fi
 }
 # cargo keeps what rustc said about a target in target/.rustc_info.json, failures included; a probe that once went
-# wrong (seen here: a probe fed someone else's output) would fail every later step, so each step asks afresh.
+# wrong (seen here when /dev/null had been replaced by a file) would fail every later step, so each step asks afresh.
 step() { finish; current="$*" started=$SECONDS; rm -f target/.rustc_info.json; printf '\n=== %s ===\n' "$*"; }
 summary() {
   local rc=$?

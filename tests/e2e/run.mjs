@@ -524,6 +524,7 @@ async function main() {
   assert.equal(s.actions - clicksToOpen, 1, "an account opens from Alle Konten in one click");
   step("Alle Konten at 1366×768 and 1180×640: the finish line's words, Jetzt alle prüfen, one click into the account");
 
+  await s.click('[data-testid="tab-settings"]');
   await s.click('[data-testid="disconnect"]');
   await s.waitFor('[data-testid="start-account"]');
   for (const [width, height] of [[1366, 768], [1180, 640]]) {
