@@ -372,9 +372,11 @@ pub fn headline(rows: &[AccountRow]) -> Text {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let n = rows.len();
     let (de, en) = (join(true), join(false));
-    text!("{n} Konten: {de}", "{n} accounts: {en}")
+    match rows.len() {
+        1 => text!("1 Konto: {de}", "1 account: {en}"),
+        n => text!("{n} Konten: {de}", "{n} accounts: {en}"),
+    }
 }
 
 const PART_HEADS: [(Part, &str); 6] = [

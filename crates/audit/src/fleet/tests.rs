@@ -157,6 +157,9 @@ fn the_accounts_that_need_someone_come_first() {
         "8 Konten: 1 Prüfung fehlgeschlagen, 1 unvollständig, 1 Neues, 3 offen, 1 noch nicht geprüft, 1 alles erledigt"
     );
     assert!(line.en.starts_with("8 accounts: 1 check failed"));
+    let one = headline(&rows[..1]);
+    assert_eq!(one.de, "1 Konto: 1 Prüfung fehlgeschlagen");
+    assert_eq!(one.en, "1 account: 1 check failed");
 }
 
 #[test]
