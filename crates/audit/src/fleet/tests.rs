@@ -202,3 +202,45 @@ fn the_files_hold_one_row_per_account_in_the_given_order() {
     assert!(html.contains("2 Konten: 1 Prüfung fehlgeschlagen, 1 Neues"));
     assert_eq!(html.matches("<tr class=").count(), 2);
 }
+
+#[test]
+fn mailboxes_are_counted_by_their_one_verdict() {
+    let mut r = report();
+    let one = r.mailboxes[0].clone();
+    let verdicts = [
+        serde_json::json!({"verdict": "booked"}),
+        serde_json::json!({"verdict": "confirmed", "date": "2026-12-01"}),
+        serde_json::json!({"verdict": "confirmed_despite_sign", "date": "2026-12-01", "until": "2026-12-15"}),
+        serde_json::json!({"verdict": "sign", "confirmed": null}),
+        serde_json::json!({"verdict": "sign", "confirmed": "2026-10-01"}),
+        serde_json::json!({"verdict": "to_confirm"}),
+        serde_json::json!({"verdict": "external"}),
+    ];
+    r.mailboxes = verdicts
+        .iter()
+        .map(|v| {
+            let mut m = one.clone();
+            m.verdict = serde_json::from_value(v.clone()).unwrap();
+            m
+        })
+        .collect();
+    let c = MailboxCounts::of(&r);
+    assert_eq!(
+        c,
+        MailboxCounts {
+            total: 7,
+            booking: 3,
+            signs: 2,
+            to_confirm: 1,
+            external: 1,
+        }
+    );
+    assert_eq!(
+        c.said().de,
+        "7 Postfächer: 3 buchen, 2 Anzeichen, 1 zu bestätigen, 1 extern"
+    );
+    assert_eq!(
+        c.said().en,
+        "7 mailboxes: 3 booking, 2 signs, 1 to confirm, 1 external"
+    );
+}
