@@ -48,6 +48,18 @@ fn sample_peaks(running: &std::sync::atomic::AtomicBool) -> (f64, f64) {
     (parent, account)
 }
 
+/// Runs `f` while the /proc sampler watches the `oo-check` processes; its result and their peaks.
+fn with_peaks<T>(f: impl FnOnce() -> T) -> (T, (f64, f64)) {
+    let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let running = running.clone();
+        std::thread::spawn(move || sample_peaks(&running))
+    };
+    let out = f();
+    running.store(false, std::sync::atomic::Ordering::SeqCst);
+    (out, sampler.join().unwrap_or((f64::NAN, f64::NAN)))
+}
+
 struct Figures {
     wall: Duration,
     /// Peak MiB of the run summing up, and of the largest account's run.
@@ -62,33 +74,28 @@ struct Figures {
 /// One `audit --all-accounts --json` run; the per-account figures come from its own output.
 fn run(dir: &std::path::Path, fleet: &Fleet, extra: &[&str]) -> Figures {
     let dns = fleet.dns_addr.to_string();
-    let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let sampler = {
-        let running = running.clone();
-        std::thread::spawn(move || sample_peaks(&running))
-    };
     let started = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_oo-check"))
-        .args([
-            "audit",
-            "--all-accounts",
-            "--json",
-            "--accounts",
-            "konten.json",
-            "--dns",
-            &dns,
-        ])
-        .args(["--timeout", "5"])
-        .args(extra)
-        .current_dir(dir)
-        .envs(fleet.env())
-        .env_remove("ONOFFICE_TOKEN")
-        .env_remove("ONOFFICE_SECRET")
-        .output()
-        .expect("oo-check runs");
+    let (out, peaks) = with_peaks(|| {
+        Command::new(env!("CARGO_BIN_EXE_oo-check"))
+            .args([
+                "audit",
+                "--all-accounts",
+                "--json",
+                "--accounts",
+                "konten.json",
+                "--dns",
+                &dns,
+            ])
+            .args(["--timeout", "5"])
+            .args(extra)
+            .current_dir(dir)
+            .envs(fleet.env())
+            .env_remove("ONOFFICE_TOKEN")
+            .env_remove("ONOFFICE_SECRET")
+            .output()
+            .expect("oo-check runs")
+    });
     let wall = started.elapsed();
-    running.store(false, std::sync::atomic::Ordering::SeqCst);
-    let peaks = sampler.join().unwrap_or((f64::NAN, f64::NAN));
     let runs: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("a JSON array");
     assert_eq!(runs.len(), ACCOUNTS);
     let stat = |r: &serde_json::Value, k: &str| r["result"]["stats"][k].as_u64();
@@ -198,28 +205,23 @@ fn largest_account(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
         started.elapsed().as_secs_f64()
     );
     for form in [&["--json"][..], &[][..]] {
-        let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let sampler = {
-            let running = running.clone();
-            std::thread::spawn(move || sample_peaks(&running))
-        };
         let started = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_oo-check"))
-            .arg("audit")
-            .args(form)
-            .args([
-                "--url",
-                &sb.connection.url,
-                "--dns",
-                &sb.dns_addr.to_string(),
-            ])
-            .current_dir(dir)
-            .env("ONOFFICE_TOKEN", &sb.connection.token)
-            .env("ONOFFICE_SECRET", &sb.connection.secret)
-            .output()
-            .expect("oo-check runs");
-        running.store(false, std::sync::atomic::Ordering::SeqCst);
-        let (_, peak) = sampler.join().unwrap_or((f64::NAN, f64::NAN));
+        let (out, (_, peak)) = with_peaks(|| {
+            Command::new(env!("CARGO_BIN_EXE_oo-check"))
+                .arg("audit")
+                .args(form)
+                .args([
+                    "--url",
+                    &sb.connection.url,
+                    "--dns",
+                    &sb.dns_addr.to_string(),
+                ])
+                .current_dir(dir)
+                .env("ONOFFICE_TOKEN", &sb.connection.token)
+                .env("ONOFFICE_SECRET", &sb.connection.secret)
+                .output()
+                .expect("oo-check runs")
+        });
         println!(
             "  oo-check audit {}: {:.1} s, {} KiB of output, peak {peak:.0} MiB (target 150)",
             if form.is_empty() { "(text)" } else { "--json" },

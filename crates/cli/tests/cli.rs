@@ -1,5 +1,7 @@
 //! `oo-check` as a support person uses it: audit with JSON output, fix with a journal, undo, and clear errors.
 
+mod common;
+
 use std::process::Command;
 
 fn oo_check(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
@@ -720,20 +722,7 @@ fn oo_check_env(
     dir: &std::path::Path,
     env: &[(String, String)],
 ) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_oo-check"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ONOFFICE_TOKEN")
-        .env_remove("ONOFFICE_SECRET")
-        .env_remove("OO_CHECK_ACCOUNTS")
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run_oo_check(args, dir, env.iter().map(|(k, v)| (k, v)))
 }
 
 /// Support's accounts file with three sandboxes, one of them down: one command checks all, one line per account,

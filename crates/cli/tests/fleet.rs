@@ -3,8 +3,9 @@
 //! fleet planted as failing (with the failure's kind in words) and every other one as not ready, the accounts that
 //! need someone first, what is new since the previous run, and bad accounts files that still finish.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use onoffice_sandbox::{Fleet, FleetConfig, Knobs, TenantFailure};
 
@@ -13,20 +14,7 @@ fn oo_check(
     dir: &std::path::Path,
     env: &BTreeMap<String, String>,
 ) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_oo-check"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ONOFFICE_TOKEN")
-        .env_remove("ONOFFICE_SECRET")
-        .env_remove("OO_CHECK_ACCOUNTS")
-        .envs(env)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run_oo_check(args, dir, env)
 }
 
 fn temp(name: &str) -> std::path::PathBuf {
