@@ -13,7 +13,9 @@ pub use api::{
     email_entries, AddressChanges, EmailEntry, EmailEntryKind, FieldCatalog, FieldInfo, Filter,
     PermittedValue, RelationSide,
 };
-pub use client::{Client, ClientBuilder, FirstPage, Result, DEFAULT_BASE_URL};
+pub use client::{
+    Answers, Batch, Client, ClientBuilder, FirstPage, Result, Slot, DEFAULT_BASE_URL,
+};
 pub use credentials::{Credentials, Secret, Token};
 pub use envelope::{Action, ActionKind, ActionResult, Record};
 pub use error::{BaseUrlProblem, Blocker, Error, ErrorClass};

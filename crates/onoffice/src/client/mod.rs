@@ -21,9 +21,11 @@ pub use onoffice_protocol::MAX_PAGE_SIZE;
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+mod batch;
 mod builder;
 mod paging;
 
+pub use batch::{Answers, Batch, Slot};
 pub use paging::FirstPage;
 
 use builder::blocker;

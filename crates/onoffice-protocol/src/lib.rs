@@ -26,5 +26,6 @@ pub const MAX_PAGE_SIZE: u64 = 500;
 pub const MAX_AGENTS_LOG_ESTATE_IDS: usize = 200;
 
 pub mod local_time;
+pub mod lock;
 
 pub mod accounts_file;
