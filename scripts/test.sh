@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of the project: UI checks and unit tests, Rust lints and tests (client, sandbox, app, the real
+# Runs every test of the project: UI checks and unit tests, Rust lints, the code's shape (scripts/check-shape.py), Rust tests (client, sandbox, app, the real
 # keychain), the same tests as Windows programs under Wine, the Windows release build, the macOS type checks, the
 # workflows' lint, the sandbox CLI with curl, the end-to-end tests of the real app under Xvfb, and the installed .deb.
 # Prints each step's time, and all of them at the end.
@@ -37,6 +37,9 @@ npm ci --no-audit --no-fund --loglevel=error
 step "Rust: format, lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "shape: no tool output in git, no function over 80 lines or file over 500, no lock unwrapped, no module cycle"
+scripts/check-shape.py
 
 step "Rust: tests (the keychain test against a private, unlocked Secret Service)"
 scripts/with-keyring.sh cargo test --workspace --locked
