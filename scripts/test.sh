@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of the project: UI checks and unit tests, Rust lints, the code's shape (scripts/check-shape.py), Rust tests (client, sandbox, app, the real
-# keychain), the same tests as Windows programs under Wine, the Windows release build, the macOS type checks, the
-# workflows' lint, the sandbox CLI with curl, the end-to-end tests of the real app under Xvfb, and the installed .deb.
-# Prints each step's time, and all of them at the end.
+# Runs every test of the project: UI checks and unit tests, Rust lints, the code's shape (scripts/check-shape.py),
+# Rust tests (client, sandbox, app, the real keychain), the same tests as Windows programs under Wine, the Windows
+# release build, the macOS type checks, the workflows' lint, the sandbox CLI with curl, the end-to-end tests of the
+# real app under Xvfb, and the installed .deb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Nothing here reads input (cargo's probe of a target reads stdin and caches what it got, failures included).
