@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::{Timestamp, ToSpan};
 use onoffice::api::{actions, MAX_AGENTS_LOG_ESTATE_IDS};
 use onoffice::client::paged;
-use onoffice::{Action, ActionResult, Client, Filter, Record};
+use onoffice::{Action, ActionResult, Batch, Client, Filter, Record};
 use onoffice_protocol::local_time::{
     from_german_time, german_time, parse_onoffice_date, ONOFFICE_DATE_FORMAT,
 };
@@ -191,11 +191,9 @@ pub async fn finish(
 /// one listing: the account's action kinds, then those with their automatic types and the listing's entries.
 pub async fn last_of(client: &Client, estate: u64, now: Timestamp) -> crate::explain::LastTransfer {
     use crate::explain::LastTransfer;
-    let Some(Ok(plain)) = client
-        .execute(vec![actions::get_action_kinds(&[])])
-        .await
-        .pop()
-    else {
+    let mut first = Batch::new();
+    let plain = first.add(actions::get_action_kinds(&[]));
+    let Ok(plain) = client.send(first).await.take(plain) else {
         return LastTransfer::NotRead;
     };
     let keys: Vec<String> = parse_kinds(&plain.records)
@@ -204,17 +202,19 @@ pub async fn last_of(client: &Client, estate: u64, now: Timestamp) -> crate::exp
         .collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let (chunks, lists) = reads(&[estate], now - (LOOK_BACK_DAYS * 24).hours());
-    let mut calls = vec![actions::get_action_kinds(&keys)];
-    calls.extend(first_pages(&lists, client.page_size()));
-    let mut results = client.execute(calls).await.into_iter();
-    let Some(Ok(kinds)) = results.next() else {
+    let mut batch = Batch::new();
+    let kinds = batch.add(actions::get_action_kinds(&keys));
+    let firsts = batch.add_all(first_pages(&lists, client.page_size()));
+    let mut answers = client.send(batch).await;
+    let Ok(kinds) = answers.take(kinds) else {
         return LastTransfer::NotRead;
     };
     let kinds = transfer_kinds(&parse_kinds(&kinds.records));
     if kinds.is_empty() {
         return LastTransfer::NotShown;
     }
-    let found = finish(client, kinds, chunks, lists, results.collect(), Vec::new()).await;
+    let firsts = answers.take_all(firsts);
+    let found = finish(client, kinds, chunks, lists, firsts, Vec::new()).await;
     match found.last.get(&estate) {
         Some(at) => LastTransfer::At(at.clone()),
         None if found.undecidable.contains(&estate) => LastTransfer::NotRead,

@@ -12,6 +12,7 @@
 
 use super::*;
 use crate::transfers;
+use onoffice::Batch;
 
 /// A record of the first lists as it is kept: users and addresses raw, listings parsed.
 enum Read {
@@ -46,21 +47,19 @@ pub async fn read(
             &[ESTATE_FIELDS, &[LISTED_SINCE_FIELD]].concat(),
         ),
     ];
-    let mut first_round = vec![actions::get_fields(
+    let mut first_round = Batch::new();
+    let fields = first_round.add(actions::get_fields(
         &["address"],
         true,
         &[CONTACT_TYPE_FIELD],
-    )];
-    first_round.extend(lists.iter().map(|a| paged(a, page, 0)));
-    if !waiting.is_empty() {
-        first_round.push(actions::get_action_kinds(&[]));
-    }
-    let mut results = client.execute(first_round).await;
-    let plain_kinds = (!waiting.is_empty()).then(|| results.pop().expect("kinds result"));
-    let mut results = results.into_iter();
-    let fields =
-        onoffice::FieldCatalog::from_records(&results.next().expect("fields result")?.records)?;
-    let firsts: Vec<onoffice::Result<onoffice::ActionResult>> = results.collect();
+    ));
+    let firsts = first_round.add_all(lists.iter().map(|a| paged(a, page, 0)));
+    let plain_kinds =
+        (!waiting.is_empty()).then(|| first_round.add(actions::get_action_kinds(&[])));
+    let mut answers = client.send(first_round).await;
+    let plain_kinds = answers.take_if(plain_kinds);
+    let fields = onoffice::FieldCatalog::from_records(&answers.take(fields)?.records)?;
+    let firsts = answers.take_all(firsts);
     let more = firsts.iter().any(|r| {
         r.as_ref().is_ok_and(|r| {
             r.cnt_absolute
@@ -189,11 +188,11 @@ pub async fn read(
             return None;
         }
         let keys: Vec<&str> = kind_keys.iter().map(String::as_str).collect();
-        let mut calls = vec![actions::get_action_kinds(&keys)];
-        calls.extend(transfers::first_pages(&transfer_lists, page));
-        let mut results = client.execute(calls).await.into_iter();
-        let kinds = results.next().expect("kinds result");
-        Some((kinds, results.collect::<Vec<_>>()))
+        let mut batch = Batch::new();
+        let kinds = batch.add(actions::get_action_kinds(&keys));
+        let firsts = batch.add_all(transfers::first_pages(&transfer_lists, page));
+        let mut answers = client.send(batch).await;
+        Some((answers.take(kinds), answers.take_all(firsts)))
     };
     let (contacts, links, mailboxes, log_started, transfer_firsts) = tokio::join!(
         contacts,
@@ -278,25 +277,29 @@ pub async fn read_contact_relations(
     client: &Client,
     estates: &[u64],
 ) -> onoffice::Result<(BTreeMap<u64, Vec<u64>>, BTreeMap<u64, Vec<u64>>)> {
-    let mut calls = Vec::new();
-    for relation in [RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL] {
-        for chunk in estates.chunks(MAX_RELATION_IDS) {
-            calls.push((
-                relation,
-                actions::ids_from_relation(relation, RelationSide::Parents, chunk),
-            ));
-        }
-    }
-    let (kinds, calls): (Vec<&str>, Vec<Action>) = calls.into_iter().unzip();
+    let mut batch = Batch::new();
+    let mut slots = |relation| {
+        estates
+            .chunks(MAX_RELATION_IDS)
+            .map(|chunk| {
+                batch.add(actions::ids_from_relation(
+                    relation,
+                    RelationSide::Parents,
+                    chunk,
+                ))
+            })
+            .collect::<Vec<_>>()
+    };
+    let broker_slots = slots(RELATION_CONTACT_PERSON);
+    let all_slots = slots(RELATION_CONTACT_PERSON_ALL);
+    let mut answers = client.send(batch).await;
     let mut brokers = BTreeMap::new();
+    for result in answers.take_all(broker_slots) {
+        brokers.extend(parse_related_ids(&result?.records)?);
+    }
     let mut all = BTreeMap::new();
-    for (relation, result) in kinds.into_iter().zip(client.execute(calls).await) {
-        let map = parse_related_ids(&result?.records)?;
-        if relation == RELATION_CONTACT_PERSON {
-            brokers.extend(map);
-        } else {
-            all.extend(map);
-        }
+    for result in answers.take_all(all_slots) {
+        all.extend(parse_related_ids(&result?.records)?);
     }
     Ok((brokers, all))
 }
