@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use onoffice_protocol::lock::Unpoisoned;
 use serde::{Deserialize, Serialize};
 
 use crate::subject::Subject;
@@ -285,8 +286,8 @@ impl Journal {
         &self,
         events: Vec<(String, Vec<u64>, Event)>,
     ) -> Result<Vec<Entry>, JournalError> {
-        let mut entries = self.entries.lock().unwrap();
-        let mut next = self.next_seq.lock().unwrap();
+        let mut entries = self.entries.write_guard();
+        let mut next = self.next_seq.write_guard();
         let at = rfc3339_now();
         let new: Vec<Entry> = events
             .into_iter()
@@ -313,7 +314,7 @@ impl Journal {
                 .append(true)
                 .open(path)
                 .map_err(io)?;
-            let mut torn = self.torn_tail.lock().unwrap();
+            let mut torn = self.torn_tail.write_guard();
             let mut text = if *torn {
                 String::from("\n")
             } else {
@@ -333,12 +334,12 @@ impl Journal {
     }
 
     pub fn entries(&self) -> Vec<Entry> {
-        self.entries.lock().unwrap().clone()
+        self.entries.write_guard().clone()
     }
 
     /// Applied changes of this account that have not been undone, newest first.
     pub fn undoable(&self) -> Vec<Entry> {
-        let entries = self.entries.lock().unwrap();
+        let entries = self.entries.write_guard();
         let undone = undone_seqs(&entries);
         entries
             .iter()
@@ -355,7 +356,7 @@ impl Journal {
     /// Intents of this account (fixes and undos) with no recorded outcome: the app or `oo-check` stopped between
     /// announcing and confirming them. The next start reads the records and records what it finds.
     pub fn open_intents(&self) -> Vec<Entry> {
-        let entries = self.entries.lock().unwrap();
+        let entries = self.entries.write_guard();
         let mut closed: BTreeSet<u64> = BTreeSet::new();
         for e in entries.iter() {
             match &e.event {
@@ -393,8 +394,7 @@ impl Journal {
         let mut changed = BTreeMap::new();
         for e in self
             .entries
-            .lock()
-            .unwrap()
+            .write_guard()
             .iter()
             .filter(|e| self.is_ours(e))
         {
@@ -412,8 +412,7 @@ impl Journal {
         let mut pending = BTreeMap::new();
         for e in self
             .entries
-            .lock()
-            .unwrap()
+            .write_guard()
             .iter()
             .filter(|e| self.is_ours(e))
         {

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use onoffice_protocol::lock::Unpoisoned;
+
 pub trait Settings: Send + Sync {
     /// The `ArtDaten` key the person chose as "Makler", if the account has no key `Makler`.
     fn makler_key(&self) -> Option<String>;
@@ -22,21 +24,20 @@ pub struct MemorySettings {
 
 impl Settings for MemorySettings {
     fn makler_key(&self) -> Option<String> {
-        self.makler_key.lock().unwrap().clone()
+        self.makler_key.write_guard().clone()
     }
     fn set_makler_key(&self, key: Option<String>) {
-        *self.makler_key.lock().unwrap() = key;
+        *self.makler_key.write_guard() = key;
     }
     fn mail_booking_confirmed(&self, email: &str) -> Option<String> {
         self.confirmed
-            .lock()
-            .unwrap()
+            .write_guard()
             .get(&email.trim().to_lowercase())
             .cloned()
     }
     fn set_mail_booking_confirmed(&self, email: &str, date: Option<String>) {
         let key = email.trim().to_lowercase();
-        let mut map = self.confirmed.lock().unwrap();
+        let mut map = self.confirmed.write_guard();
         match date {
             Some(d) => map.insert(key, d),
             None => map.remove(&key),

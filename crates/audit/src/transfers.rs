@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::{Timestamp, ToSpan};
 use onoffice::api::{actions, MAX_AGENTS_LOG_ESTATE_IDS};
 use onoffice::client::paged;
-use onoffice::{Action, ActionResult, Client, Filter, Record};
+use onoffice::{Action, ActionResult, Batch, Client, Filter, Record};
 use onoffice_protocol::local_time::{
     from_german_time, german_time, parse_onoffice_date, ONOFFICE_DATE_FORMAT,
 };
@@ -187,34 +187,122 @@ pub async fn finish(
     out
 }
 
+/// The portal transfer reads of one audit, carried through its rounds (see `snapshot::read`): the plain kind list
+/// comes with round 1, the kinds with their automatic types and the first Maklerbuch pages with round 3, further
+/// pages with round 4.
+pub struct TransferRounds {
+    /// The account's action kinds (from round 1); empty: none known, nothing more is read.
+    kind_keys: Vec<String>,
+    chunks: Vec<Vec<u64>>,
+    lists: Vec<Action>,
+    problems: Vec<String>,
+}
+
+/// What round 3 brought back: the kinds with their types and the first page of each Maklerbuch read (`None`: not
+/// read, no kind being known).
+pub type TransferFirsts = Option<(
+    onoffice::Result<ActionResult>,
+    Vec<onoffice::Result<ActionResult>>,
+)>;
+
+impl TransferRounds {
+    /// From the plain kind list of round 1 (`None`: not read, nothing waits) and the waiting listings with when our
+    /// change was made; `started`: when the audit began.
+    pub fn new(
+        plain_kinds: Option<onoffice::Result<ActionResult>>,
+        waiting: &BTreeMap<u64, String>,
+        started: Timestamp,
+    ) -> Self {
+        let mut problems = Vec::new();
+        let kind_keys = match plain_kinds {
+            Some(Ok(r)) => parse_kinds(&r.records).into_iter().map(|k| k.key).collect(),
+            Some(Err(e)) => {
+                problems.push(e.to_string());
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        let waiting_ids: Vec<u64> = waiting.keys().copied().collect();
+        let (chunks, lists) = reads(&waiting_ids, look_back_start(started, waiting));
+        TransferRounds {
+            kind_keys,
+            chunks,
+            lists,
+            problems,
+        }
+    }
+
+    /// Round 3: the kinds with their automatic types and the first Maklerbuch pages, in one batch.
+    pub async fn read_first_pages(&self, client: &Client, page: u64) -> TransferFirsts {
+        if self.kind_keys.is_empty() {
+            return None;
+        }
+        Some(kinds_and_first_pages(client, &self.kind_keys, &self.lists, page).await)
+    }
+
+    /// Round 4: the further pages where a first one was full, then the transfers sorted out.
+    pub async fn read_rest(mut self, client: &Client, firsts: TransferFirsts) -> PortalTransfers {
+        let (kinds, firsts) = match firsts {
+            Some((Ok(kinds), firsts)) => (transfer_kinds(&parse_kinds(&kinds.records)), firsts),
+            Some((Err(e), _)) => {
+                self.problems.push(e.to_string());
+                (Vec::new(), Vec::new())
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        finish(
+            client,
+            kinds,
+            self.chunks,
+            self.lists,
+            firsts,
+            self.problems,
+        )
+        .await
+    }
+}
+
+/// The kinds `keys` with their automatic types, and the first page of each of `lists`, in one batch.
+async fn kinds_and_first_pages(
+    client: &Client,
+    keys: &[String],
+    lists: &[Action],
+    page: u64,
+) -> (
+    onoffice::Result<ActionResult>,
+    Vec<onoffice::Result<ActionResult>>,
+) {
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut batch = Batch::new();
+    let kinds = batch.add(actions::get_action_kinds(&keys));
+    let firsts = batch.add_all(first_pages(lists, page));
+    let mut answers = client.send(batch).await;
+    (answers.take(kinds), answers.take_all(firsts))
+}
+
 /// When the Maklerbuch last shows a portal transfer of `estate` (`LOOK_BACK_DAYS` back from `now`), for the chain of
 /// one listing: the account's action kinds, then those with their automatic types and the listing's entries.
 pub async fn last_of(client: &Client, estate: u64, now: Timestamp) -> crate::explain::LastTransfer {
     use crate::explain::LastTransfer;
-    let Some(Ok(plain)) = client
-        .execute(vec![actions::get_action_kinds(&[])])
-        .await
-        .pop()
-    else {
+    let mut first = Batch::new();
+    let plain = first.add(actions::get_action_kinds(&[]));
+    let Ok(plain) = client.send(first).await.take(plain) else {
         return LastTransfer::NotRead;
     };
     let keys: Vec<String> = parse_kinds(&plain.records)
         .into_iter()
         .map(|k| k.key)
         .collect();
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let (chunks, lists) = reads(&[estate], now - (LOOK_BACK_DAYS * 24).hours());
-    let mut calls = vec![actions::get_action_kinds(&keys)];
-    calls.extend(first_pages(&lists, client.page_size()));
-    let mut results = client.execute(calls).await.into_iter();
-    let Some(Ok(kinds)) = results.next() else {
+    let (kinds, firsts) = kinds_and_first_pages(client, &keys, &lists, client.page_size()).await;
+    let Ok(kinds) = kinds else {
         return LastTransfer::NotRead;
     };
     let kinds = transfer_kinds(&parse_kinds(&kinds.records));
     if kinds.is_empty() {
         return LastTransfer::NotShown;
     }
-    let found = finish(client, kinds, chunks, lists, results.collect(), Vec::new()).await;
+    let found = finish(client, kinds, chunks, lists, firsts, Vec::new()).await;
     match found.last.get(&estate) {
         Some(at) => LastTransfer::At(at.clone()),
         None if found.undecidable.contains(&estate) => LastTransfer::NotRead,

@@ -11,12 +11,34 @@
 //! Nothing is read once per record, and nothing is written: an audit sends only `read` and `get` actions.
 
 use super::*;
-use crate::transfers;
+use crate::transfers::{PortalTransfers, TransferFirsts, TransferRounds};
+use onoffice::Batch;
 
 /// A record of the first lists as it is kept: users and addresses raw, listings parsed.
 enum Read {
     Raw(Record),
     Rental(RentalInfo),
+}
+
+/// The first lists as kept, each read to its end.
+struct Lists {
+    users: Vec<Record>,
+    system_addresses: Vec<Record>,
+    rentals: Vec<RentalInfo>,
+}
+
+/// What rounds 1 and 2 bring back.
+struct FirstLists {
+    fields: onoffice::FieldCatalog,
+    lists: Lists,
+    /// The account's action kinds, read only when listings wait for a re-transfer.
+    plain_kinds: Option<onoffice::Result<onoffice::ActionResult>>,
+}
+
+/// What round 3 leaves for round 4: the Maklerbuch's first pages on the rentals and on the waiting listings.
+struct Round3 {
+    log: evidence::Started,
+    transfer_firsts: TransferFirsts,
 }
 
 /// Reads one audit's data. `waiting` are the listings waiting for a re-transfer, with when our change was made (UTC,
@@ -28,9 +50,80 @@ pub async fn read(
     progress: &ProgressSink,
     waiting: &BTreeMap<u64, String>,
 ) -> onoffice::Result<Snapshot> {
-    let page = client.page_size();
     let started = jiff::Timestamp::now();
     let now = jiff::tz::Offset::UTC.to_datetime(started);
+    let first = first_lists(client, progress, !waiting.is_empty()).await?;
+    let mut snapshot = Snapshot::default();
+    let permitted = first
+        .fields
+        .field("address", CONTACT_TYPE_FIELD)
+        .map(|f| f.permitted.clone())
+        .unwrap_or_default();
+    snapshot.makler = Some(resolve_makler_key(&permitted, settings.makler_key()));
+    let has_link_field = keep_lists(&mut snapshot, first.lists);
+    let since = evidence::window_start(now);
+    let transfers = TransferRounds::new(first.plain_kinds, waiting, started);
+    let round3 = relations_round(
+        client,
+        classifier,
+        progress,
+        &mut snapshot,
+        has_link_field,
+        since,
+        &transfers,
+    )
+    .await?;
+    let portal_transfers =
+        other_contacts_round(client, progress, &mut snapshot, since, round3, transfers).await?;
+    snapshot.transfers = (!waiting.is_empty()).then_some(portal_transfers);
+    snapshot.read_at = crate::journal::rfc3339(started);
+    Ok(snapshot)
+}
+
+/// The lists of rounds 1 and 2: users, system user addresses, active rentals (in the order [`Lists::from_reads`]
+/// takes them).
+fn list_reads() -> Vec<Action> {
+    vec![
+        actions::read_users(USER_FIELDS),
+        actions::read_addresses(&system_address_filter(), ADDRESS_FIELDS),
+        actions::read_estates(
+            &rental_filter(),
+            &[ESTATE_FIELDS, &[LISTED_SINCE_FIELD]].concat(),
+        ),
+    ]
+}
+
+impl Lists {
+    /// The index of the rentals in [`list_reads`].
+    const RENTALS: usize = 2;
+
+    /// From the records of [`list_reads`], in its order.
+    fn from_reads(reads: Vec<Vec<Read>>) -> Lists {
+        let mut lists = reads.into_iter().map(|list| {
+            list.into_iter()
+                .fold((Vec::new(), Vec::new()), |(mut raw, mut rentals), r| {
+                    match r {
+                        Read::Raw(r) => raw.push(r),
+                        Read::Rental(e) => rentals.push(e),
+                    }
+                    (raw, rentals)
+                })
+        });
+        Lists {
+            users: lists.next().unwrap_or_default().0,
+            system_addresses: lists.next().unwrap_or_default().0,
+            rentals: lists.next().unwrap_or_default().1,
+        }
+    }
+}
+
+/// Rounds 1 and 2: field metadata and the first page of each list together (with the account's action kinds when
+/// `kinds`: listings wait for a re-transfer), then every remaining page.
+async fn first_lists(
+    client: &Client,
+    progress: &ProgressSink,
+    kinds: bool,
+) -> onoffice::Result<FirstLists> {
     progress.report(Progress::step(
         1,
         Text::new(
@@ -38,29 +131,34 @@ pub async fn read(
             "Reading fields, users, system user addresses and rental listings …",
         ),
     ));
-    let lists: Vec<Action> = vec![
-        actions::read_users(USER_FIELDS),
-        actions::read_addresses(&system_address_filter(), ADDRESS_FIELDS),
-        actions::read_estates(
-            &rental_filter(),
-            &[ESTATE_FIELDS, &[LISTED_SINCE_FIELD]].concat(),
-        ),
-    ];
-    let mut first_round = vec![actions::get_fields(
+    let lists = list_reads();
+    let mut first_round = Batch::new();
+    let fields = first_round.add(actions::get_fields(
         &["address"],
         true,
         &[CONTACT_TYPE_FIELD],
-    )];
-    first_round.extend(lists.iter().map(|a| paged(a, page, 0)));
-    if !waiting.is_empty() {
-        first_round.push(actions::get_action_kinds(&[]));
-    }
-    let mut results = client.execute(first_round).await;
-    let plain_kinds = (!waiting.is_empty()).then(|| results.pop().expect("kinds result"));
-    let mut results = results.into_iter();
-    let fields =
-        onoffice::FieldCatalog::from_records(&results.next().expect("fields result")?.records)?;
-    let firsts: Vec<onoffice::Result<onoffice::ActionResult>> = results.collect();
+    ));
+    let firsts = first_round.add_all(lists.iter().map(|a| paged(a, client.page_size(), 0)));
+    let plain_kinds = kinds.then(|| first_round.add(actions::get_action_kinds(&[])));
+    let mut answers = client.send(first_round).await;
+    let plain_kinds = answers.take_if(plain_kinds);
+    let fields = onoffice::FieldCatalog::from_records(&answers.take(fields)?.records)?;
+    let firsts = answers.take_all(firsts);
+    Ok(FirstLists {
+        fields,
+        lists: remaining_pages(client, progress, &lists, firsts).await?,
+        plain_kinds,
+    })
+}
+
+/// Round 2: every remaining page of `lists`, given their first pages.
+async fn remaining_pages(
+    client: &Client,
+    progress: &ProgressSink,
+    lists: &[Action],
+    firsts: Vec<onoffice::Result<onoffice::ActionResult>>,
+) -> onoffice::Result<Lists> {
+    let page = client.page_size();
     let more = firsts.iter().any(|r| {
         r.as_ref().is_ok_and(|r| {
             r.cnt_absolute
@@ -78,42 +176,37 @@ pub async fn read(
     let ahead = client.max_in_flight() as u64;
     let mut records: Vec<Vec<Read>> = Vec::new();
     for list in client
-        .read_remaining_into(&lists, firsts, ahead, |i, r| match i {
-            2 => parse_rental(&r).map(Read::Rental),
+        .read_remaining_into(lists, firsts, ahead, |i, r| match i {
+            Lists::RENTALS => parse_rental(&r).map(Read::Rental),
             _ => Some(Read::Raw(r)),
         })
         .await
     {
         records.push(list?);
     }
-    let mut snapshot = Snapshot::default();
-    let permitted = fields
-        .field("address", CONTACT_TYPE_FIELD)
-        .map(|f| f.permitted.clone())
-        .unwrap_or_default();
-    snapshot.makler = Some(resolve_makler_key(&permitted, settings.makler_key()));
-    let mut lists = records.into_iter().map(|list| {
-        list.into_iter()
-            .fold((Vec::new(), Vec::new()), |(mut raw, mut rentals), r| {
-                match r {
-                    Read::Raw(r) => raw.push(r),
-                    Read::Rental(e) => rentals.push(e),
-                }
-                (raw, rentals)
-            })
-    });
-    let user_records = lists.next().unwrap_or_default().0;
-    let has_link_field = user_records
+    Ok(Lists::from_reads(records))
+}
+
+/// Keeps the first lists in the snapshot; returns whether the users came with their address links.
+fn keep_lists(snapshot: &mut Snapshot, lists: Lists) -> bool {
+    let has_link_field = lists
+        .users
         .iter()
         .any(|r| r.elements.contains_key("adrId:adressen.ID"));
-    for u in user_records.iter().filter_map(parse_user) {
+    for u in lists.users.iter().filter_map(parse_user) {
         snapshot.users.insert(u.nr, u);
     }
+    keep_system_addresses(snapshot, &lists.system_addresses);
+    for e in lists.rentals {
+        snapshot.rentals.insert(e.id, e);
+    }
+    has_link_field
+}
+
+/// Keeps the system user addresses, and as the agency's name the company most of them name.
+fn keep_system_addresses(snapshot: &mut Snapshot, records: &[Record]) {
     let mut companies: BTreeMap<String, usize> = BTreeMap::new();
-    for (a, company) in lists
-        .next()
-        .unwrap_or_default()
-        .0
+    for (a, company) in records
         .iter()
         .filter_map(|r| parse_address(r).map(|a| (a, r.text("Firma"))))
     {
@@ -132,21 +225,25 @@ pub async fn read(
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
         .map(|(c, _)| c);
-    for e in lists.next().unwrap_or_default().1 {
-        snapshot.rentals.insert(e.id, e);
-    }
+}
 
+/// Round 3: the contact persons of the rentals, the user-address links if the users lacked them, the mailboxes,
+/// and the Maklerbuch's first pages (on the rentals, and on the listings waiting for a re-transfer).
+async fn relations_round(
+    client: &Client,
+    classifier: &MailboxClassifier,
+    progress: &ProgressSink,
+    snapshot: &mut Snapshot,
+    has_link_field: bool,
+    since: jiff::civil::DateTime,
+    transfers: &TransferRounds,
+) -> onoffice::Result<Round3> {
+    let rentals = snapshot.rentals.len();
     progress.report(Progress::step(
         3,
         Text::new(
-            format!(
-                "Lese Ansprechpartner von {} Vermietungsobjekten und prüfe E-Mail-Postfächer …",
-                snapshot.rentals.len()
-            ),
-            format!(
-                "Reading contact persons of {} rental listings and checking mailboxes …",
-                snapshot.rentals.len()
-            ),
+            format!("Lese Ansprechpartner von {rentals} Vermietungsobjekten und prüfe E-Mail-Postfächer …"),
+            format!("Reading contact persons of {rentals} rental listings and checking mailboxes …"),
         ),
     ));
     let rental_ids: Vec<u64> = snapshot.rentals.keys().copied().collect();
@@ -156,7 +253,6 @@ pub async fn read(
         .values()
         .filter_map(|a| a.default_email.clone())
         .collect();
-    let contacts = read_contact_relations(client, &rental_ids);
     let links = async {
         if has_link_field || user_nrs.is_empty() {
             Ok(None)
@@ -167,52 +263,29 @@ pub async fn read(
                 .map(Some)
         }
     };
-    let since = evidence::window_start(now);
-    // The waiting listings' Maklerbuch entries, and the kinds again with their automatic types (a transfer is one).
-    let mut transfer_problems = Vec::new();
-    let kind_keys: Vec<String> = match plain_kinds {
-        Some(Ok(r)) => transfers::parse_kinds(&r.records)
-            .into_iter()
-            .map(|k| k.key)
-            .collect(),
-        Some(Err(e)) => {
-            transfer_problems.push(e.to_string());
-            Vec::new()
-        }
-        None => Vec::new(),
-    };
-    let waiting_ids: Vec<u64> = waiting.keys().copied().collect();
-    let (transfer_chunks, transfer_lists) =
-        transfers::reads(&waiting_ids, transfers::look_back_start(started, waiting));
-    let transfer_firsts = async {
-        if kind_keys.is_empty() {
-            return None;
-        }
-        let keys: Vec<&str> = kind_keys.iter().map(String::as_str).collect();
-        let mut calls = vec![actions::get_action_kinds(&keys)];
-        calls.extend(transfers::first_pages(&transfer_lists, page));
-        let mut results = client.execute(calls).await.into_iter();
-        let kinds = results.next().expect("kinds result");
-        Some((kinds, results.collect::<Vec<_>>()))
-    };
-    let (contacts, links, mailboxes, log_started, transfer_firsts) = tokio::join!(
-        contacts,
+    let (contacts, links, mailboxes, log, transfer_firsts) = tokio::join!(
+        read_contact_relations(client, &rental_ids),
         links,
         classifier.classify_all(emails),
         evidence::start(client, &rental_ids, since),
-        transfer_firsts
+        transfers.read_first_pages(client, client.page_size())
     );
     (snapshot.brokers, snapshot.contacts) = contacts?;
-    if let Some(links) = links? {
-        for (nr, addresses) in links {
-            if let Some(u) = snapshot.users.get_mut(&nr) {
-                u.address_id = addresses.first().copied();
-            }
+    for (nr, addresses) in links?.unwrap_or_default() {
+        if let Some(u) = snapshot.users.get_mut(&nr) {
+            u.address_id = addresses.first().copied();
         }
     }
     snapshot.mailboxes = mailboxes;
+    Ok(Round3 {
+        log,
+        transfer_firsts,
+    })
+}
 
-    let others: BTreeSet<u64> = snapshot
+/// The contacts on the rentals (first brokers and those skipped before them) that are not system users.
+fn other_contact_ids(snapshot: &Snapshot) -> BTreeSet<u64> {
+    snapshot
         .rentals
         .keys()
         .flat_map(|&e| {
@@ -222,17 +295,29 @@ pub async fn read(
                 .chain(snapshot.skipped_contacts(e))
         })
         .filter(|id| !snapshot.system_addresses.contains_key(id))
-        .collect();
-    if !others.is_empty() {
+        .collect()
+}
+
+/// Round 4: the addresses of contacts that are not system users, with the Maklerbuch's further pages (only where a
+/// first page was full).
+async fn other_contacts_round(
+    client: &Client,
+    progress: &ProgressSink,
+    snapshot: &mut Snapshot,
+    since: jiff::civil::DateTime,
+    round3: Round3,
+    transfers: TransferRounds,
+) -> onoffice::Result<PortalTransfers> {
+    let ids: Vec<u64> = other_contact_ids(snapshot).into_iter().collect();
+    if !ids.is_empty() {
         progress.report(Progress::step(
             4,
             Text::new(
-                format!("Lese {} weitere Ansprechpartner-Adressen …", others.len()),
-                format!("Reading {} other contact person addresses …", others.len()),
+                format!("Lese {} weitere Ansprechpartner-Adressen …", ids.len()),
+                format!("Reading {} other contact person addresses …", ids.len()),
             ),
         ));
     }
-    let ids: Vec<u64> = others.into_iter().collect();
     let other_addresses = async {
         if ids.is_empty() {
             Ok(Vec::new())
@@ -240,37 +325,16 @@ pub async fn read(
             client.read_addresses_by_id(&ids, ADDRESS_FIELDS).await
         }
     };
-    let (transfer_kinds, transfer_firsts) = match transfer_firsts {
-        Some((Ok(kinds), firsts)) => (
-            transfers::transfer_kinds(&transfers::parse_kinds(&kinds.records)),
-            firsts,
-        ),
-        Some((Err(e), _)) => {
-            transfer_problems.push(e.to_string());
-            (Vec::new(), Vec::new())
-        }
-        None => (Vec::new(), Vec::new()),
-    };
-    // Further Maklerbuch pages (only where a first page was full) go out with the other contacts' addresses.
     let (other_addresses, log, portal_transfers) = tokio::join!(
         other_addresses,
-        evidence::finish(client, log_started, since),
-        transfers::finish(
-            client,
-            transfer_kinds,
-            transfer_chunks,
-            transfer_lists,
-            transfer_firsts,
-            transfer_problems
-        )
+        evidence::finish(client, round3.log, since),
+        transfers.read_rest(client, round3.transfer_firsts)
     );
     for a in other_addresses?.iter().filter_map(parse_address) {
         snapshot.other_contacts.insert(a.id, a);
     }
     snapshot.agents_log = Some(log);
-    snapshot.transfers = (!waiting.is_empty()).then_some(portal_transfers);
-    snapshot.read_at = crate::journal::rfc3339(started);
-    Ok(snapshot)
+    Ok(portal_transfers)
 }
 
 /// Both contact person relations of the given listings, read together: `(contactPerson, contactPersonAll)`.
@@ -278,25 +342,29 @@ pub async fn read_contact_relations(
     client: &Client,
     estates: &[u64],
 ) -> onoffice::Result<(BTreeMap<u64, Vec<u64>>, BTreeMap<u64, Vec<u64>>)> {
-    let mut calls = Vec::new();
-    for relation in [RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL] {
-        for chunk in estates.chunks(MAX_RELATION_IDS) {
-            calls.push((
-                relation,
-                actions::ids_from_relation(relation, RelationSide::Parents, chunk),
-            ));
-        }
-    }
-    let (kinds, calls): (Vec<&str>, Vec<Action>) = calls.into_iter().unzip();
+    let mut batch = Batch::new();
+    let mut slots = |relation| {
+        estates
+            .chunks(MAX_RELATION_IDS)
+            .map(|chunk| {
+                batch.add(actions::ids_from_relation(
+                    relation,
+                    RelationSide::Parents,
+                    chunk,
+                ))
+            })
+            .collect::<Vec<_>>()
+    };
+    let broker_slots = slots(RELATION_CONTACT_PERSON);
+    let all_slots = slots(RELATION_CONTACT_PERSON_ALL);
+    let mut answers = client.send(batch).await;
     let mut brokers = BTreeMap::new();
+    for result in answers.take_all(broker_slots) {
+        brokers.extend(parse_related_ids(&result?.records)?);
+    }
     let mut all = BTreeMap::new();
-    for (relation, result) in kinds.into_iter().zip(client.execute(calls).await) {
-        let map = parse_related_ids(&result?.records)?;
-        if relation == RELATION_CONTACT_PERSON {
-            brokers.extend(map);
-        } else {
-            all.extend(map);
-        }
+    for result in answers.take_all(all_slots) {
+        all.extend(parse_related_ids(&result?.records)?);
     }
     Ok((brokers, all))
 }

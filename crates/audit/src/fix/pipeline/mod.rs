@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use onoffice::api::{actions, RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL};
-use onoffice::{Action, AddressChanges, Client, ErrorClass, Record, RelationSide};
+use onoffice::{Action, AddressChanges, Batch, Client, ErrorClass, Record, RelationSide};
 
 use super::outcome::{failed, readback_lost, End, ItemResult, Outcome};
 use crate::journal::{Event, Journal};
@@ -329,11 +329,12 @@ impl Pipeline<'_> {
 
     /// Sends actions in batches (several requests in flight); each answer goes back to the item that asked.
     async fn send(&self, acts: Vec<(usize, Action)>) -> Vec<(usize, onoffice::Result<()>)> {
-        let (owners, acts): (Vec<usize>, Vec<Action>) = acts.into_iter().unzip();
-        owners
-            .into_iter()
-            .zip(self.client.execute(acts).await)
-            .map(|(i, r)| (i, r.map(|_| ())))
+        let mut batch = Batch::new();
+        let sent: Vec<(usize, onoffice::Slot)> =
+            acts.into_iter().map(|(i, a)| (i, batch.add(a))).collect();
+        let mut answers = self.client.send(batch).await;
+        sent.into_iter()
+            .map(|(i, slot)| (i, answers.take(slot).map(|_| ())))
             .collect()
     }
 
