@@ -1,12 +1,27 @@
 //! What `oo-check` prints: the checklist in German, outcomes in words, the compatibility check, and errors.
 
-use audit::{FindingKind, Outcome};
+use audit::{FindingKind, Outcome, ProgressSink};
 
 /// An error from the client, in German and English; exit code 1.
 pub fn fail(e: &onoffice::Error) -> ! {
     failed_row(audit::fleet::FailureKind::of_class(e.class()));
     eprintln!("Fehler: {}\nError: {}", e.message_de(), e.message_en());
     std::process::exit(1);
+}
+
+/// A wrong call: what is wrong and where to read more; exit code 2.
+pub fn usage_error(msg: &str) -> ! {
+    eprintln!("Fehler / error: {msg}\n\nMehr / more: oo-check --help");
+    std::process::exit(2);
+}
+
+/// The progress of a check on stderr, one line a step; none when `quiet` (JSON output, a fleet row).
+pub fn progress(quiet: bool) -> ProgressSink {
+    if quiet {
+        ProgressSink::default()
+    } else {
+        ProgressSink::new(|p| eprintln!("[{}/{}] {}", p.step, p.of, p.label.de))
+    }
 }
 
 pub fn print_report(report: &audit::AuditReport) {
