@@ -252,6 +252,7 @@ pub struct Account {
 
 /// `--kind` accepts exactly the finding ids; a wrong one is answered with the list of valid ones.
 fn finding_kind() -> impl TypedValueParser<Value = FindingKind> {
-    PossibleValuesParser::new(FindingKind::ALL.map(FindingKind::id))
-        .map(|id| FindingKind::from_id(&id).expect("only listed ids pass"))
+    PossibleValuesParser::new(FindingKind::ALL.map(FindingKind::id)).try_map(|id| {
+        FindingKind::from_id(&id).ok_or(format!("unbekannte Art / unknown kind: {id}"))
+    })
 }

@@ -34,7 +34,9 @@ pub async fn connect(a: &Account) -> (Auditor, Option<Sandbox>) {
         let c = sb.connection.clone();
         (c.url, c.token, c.secret, Some(sb.dns_addr), Some(sb))
     } else if let Some(name) = &a.account {
-        let file = a.accounts.as_ref().expect("clap requires --accounts");
+        let Some(file) = &a.accounts else {
+            usage_error("--account braucht / needs --accounts FILE");
+        };
         let lines = accounts::read(file).unwrap_or_else(|e| usage_error(&e));
         let line = accounts::find(&lines, name).unwrap_or_else(|e| usage_error(&e));
         let (token, secret) = accounts::credentials(line).unwrap_or_else(|e| {
@@ -44,11 +46,7 @@ pub async fn connect(a: &Account) -> (Auditor, Option<Sandbox>) {
         });
         (line.api_url.clone(), token, secret, a.dns, None)
     } else {
-        let present = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
-        let token = present(&a.token)
-            .unwrap_or_else(|| usage_error("--token oder/or ONOFFICE_TOKEN fehlt / missing"));
-        let secret = present(&a.secret)
-            .unwrap_or_else(|| usage_error("--secret oder/or ONOFFICE_SECRET fehlt / missing"));
+        let (token, secret) = given_credentials(a);
         (a.url.clone(), token, secret, a.dns, None)
     };
     // One journal file may hold several accounts; every entry names its account and undo refuses the others'.
@@ -97,4 +95,14 @@ pub async fn connect(a: &Account) -> (Auditor, Option<Sandbox>) {
         eprintln!("{}", line.de);
     }
     (auditor, sandbox)
+}
+
+/// Token and secret from --token and --secret (or ONOFFICE_TOKEN and ONOFFICE_SECRET); a missing one is a wrong call.
+pub fn given_credentials(a: &Account) -> (String, String) {
+    let present = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    let token = present(&a.token)
+        .unwrap_or_else(|| usage_error("--token oder/or ONOFFICE_TOKEN fehlt / missing"));
+    let secret = present(&a.secret)
+        .unwrap_or_else(|| usage_error("--secret oder/or ONOFFICE_SECRET fehlt / missing"));
+    (token, secret)
 }

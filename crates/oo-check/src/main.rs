@@ -35,10 +35,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap_or_else(|e| {
-            eprintln!("Fehler / error: {e}");
-            std::process::exit(1)
-        });
+        .unwrap_or_else(|e| output::error(e));
     runtime.block_on(run(&cli.command));
 }
 

@@ -9,6 +9,12 @@ pub fn fail(e: &onoffice::Error) -> ! {
     std::process::exit(1);
 }
 
+/// An error of the command line's own (a file, the keychain, the runtime), as it is said; exit code 1.
+pub fn error(msg: impl std::fmt::Display) -> ! {
+    eprintln!("Fehler / error: {msg}");
+    std::process::exit(1);
+}
+
 /// A wrong call: what is wrong and where to read more; exit code 2.
 pub fn usage_error(msg: &str) -> ! {
     eprintln!("Fehler / error: {msg}\n\nMehr / more: oo-check --help");

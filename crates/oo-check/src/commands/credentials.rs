@@ -5,7 +5,8 @@ use onoffice::Credentials;
 
 use crate::accounts;
 use crate::cli::Account;
-use crate::output::{fail, usage_error};
+use crate::connect::given_credentials;
+use crate::output::{self, fail, usage_error};
 
 /// `store-credentials`: token and secret (from ONOFFICE_TOKEN and ONOFFICE_SECRET, or --token/--secret) into the OS
 /// keychain for an account of the file; their shape is checked first.
@@ -15,17 +16,12 @@ pub fn run(a: &Account) {
     };
     let lines = accounts::read(file).unwrap_or_else(|e| usage_error(&e));
     let line = accounts::find(&lines, name).unwrap_or_else(|e| usage_error(&e));
-    let present = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
-    let token = present(&a.token)
-        .unwrap_or_else(|| usage_error("--token oder/or ONOFFICE_TOKEN fehlt / missing"));
-    let secret = present(&a.secret)
-        .unwrap_or_else(|| usage_error("--secret oder/or ONOFFICE_SECRET fehlt / missing"));
+    let (token, secret) = given_credentials(a);
     if let Err(e) = Credentials::new(&token, &secret) {
         fail(&e);
     }
     if let Err(e) = accounts::store(line, &token, &secret) {
-        eprintln!("Fehler / error: {e}");
-        std::process::exit(1);
+        output::error(e);
     }
     println!(
         "Token und Secret für „{}“ im Schlüsselbund abgelegt / kept in the OS keychain.",

@@ -10,17 +10,17 @@ use crate::output;
 pub async fn run(account: &Account, json: bool, out: Option<&PathBuf>) {
     let (auditor, _sandbox) = connect(account).await;
     let d = auditor.diagnose().await;
+    let text = || {
+        serde_json::to_string_pretty(&d)
+            .unwrap_or_else(|e| output::error(format!("Diagnose / diagnosis: {e}")))
+    };
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&d).expect("serialisable")
-        );
+        println!("{}", text());
     } else {
         output::print_diagnosis(&d);
     }
     if let Some(path) = out {
-        let text = serde_json::to_string_pretty(&d).expect("serialisable");
-        if let Err(e) = std::fs::write(path, text) {
+        if let Err(e) = std::fs::write(path, text()) {
             eprintln!("Diagnose kann nicht gespeichert werden / cannot save the diagnosis: {e}");
             std::process::exit(1);
         }
