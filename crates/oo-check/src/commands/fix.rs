@@ -22,6 +22,8 @@ fn confirmed() -> bool {
     )
 }
 
+/// Audits, plans the changes for the chosen kinds (all without `--kind`) and, once confirmed, applies them and says
+/// what is left.
 pub async fn run(account: &Account, kinds: &[FindingKind], contacts: &[String], yes: bool) {
     let (auditor, _sandbox) = connect(account).await;
     let report = auditor
@@ -35,31 +37,7 @@ pub async fn run(account: &Account, kinds: &[FindingKind], contacts: &[String], 
         |f| kinds.is_empty() || kinds.contains(&f.kind),
         &choices,
     );
-    if plan.items.is_empty() {
-        println!("Nichts zu beheben. / Nothing to fix.");
-    }
-    println!("Geplante Änderungen ({}):", plan.items.len());
-    for item in &plan.items {
-        println!(
-            "  {:>3}. {} – {}",
-            item.id + 1,
-            item.label,
-            item.description.de
-        );
-    }
-    for n in &plan.needs_input {
-        println!("  offen: {} – {}", n.label, n.reason.de);
-    }
-    if plan
-        .needs_input
-        .iter()
-        .any(|n| matches!(n.subject, audit::Subject::Estate(_)))
-    {
-        println!(
-            "  Wahl eines Ansprechpartners: --contact OBJEKTNR=BENUTZER (siehe oo-check fix --help) / choose a contact \
-             person with --contact LISTING=USER"
-        );
-    }
+    print_plan(&plan);
     if plan.items.is_empty() {
         return;
     }
@@ -92,4 +70,33 @@ pub async fn run(account: &Account, kinds: &[FindingKind], contacts: &[String], 
         fixable(&report),
         after.findings.len() - fixable(&after)
     );
+}
+
+/// The planned changes, numbered, and what waits for a choice (with how to give it).
+fn print_plan(plan: &audit::FixPlan) {
+    if plan.items.is_empty() {
+        println!("Nichts zu beheben. / Nothing to fix.");
+    }
+    println!("Geplante Änderungen ({}):", plan.items.len());
+    for item in &plan.items {
+        println!(
+            "  {:>3}. {} – {}",
+            item.id + 1,
+            item.label,
+            item.description.de
+        );
+    }
+    for n in &plan.needs_input {
+        println!("  offen: {} – {}", n.label, n.reason.de);
+    }
+    if plan
+        .needs_input
+        .iter()
+        .any(|n| matches!(n.subject, audit::Subject::Estate(_)))
+    {
+        println!(
+            "  Wahl eines Ansprechpartners: --contact OBJEKTNR=BENUTZER (siehe oo-check fix --help) / choose a contact \
+             person with --contact LISTING=USER"
+        );
+    }
 }
