@@ -151,7 +151,7 @@ pub fn store(line: &AccountLine, token: &str, secret: &str) -> Result<(), String
         token: token.trim().to_string(),
         secret: secret.trim().to_string(),
     })
-    .expect("strings serialise");
+    .map_err(|e| format!("Schlüsselbund / keychain: {e}"))?;
     keyring::Entry::new(KEYCHAIN_SERVICE, &line.name)
         .and_then(|e| e.set_password(&text))
         .map_err(|e| format!("Schlüsselbund / keychain: {e}"))

@@ -11,8 +11,10 @@ use std::time::Duration;
 
 use audit::fleet::{AccountRow, FailureKind};
 
+use crate::cli::{Account, Command, Format};
+use crate::output::usage_error;
 use crate::runs::{run_all, Limits, Run};
-use crate::{accounts, output, usage_error, Account, Command, Format};
+use crate::{accounts, output};
 
 /// What the runs are, for their lines.
 #[derive(Clone, Copy, PartialEq, Eq)]

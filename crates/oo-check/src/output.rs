@@ -1,6 +1,6 @@
 //! What `oo-check` prints: the checklist in German, outcomes in words, the compatibility check, and errors.
 
-use audit::{FindingKind, Outcome};
+use audit::{FindingKind, Outcome, ProgressSink};
 
 /// An error from the client, in German and English; exit code 1.
 pub fn fail(e: &onoffice::Error) -> ! {
@@ -9,7 +9,47 @@ pub fn fail(e: &onoffice::Error) -> ! {
     std::process::exit(1);
 }
 
+/// An error of the command line's own (a file, the keychain, the runtime), as it is said; exit code 1.
+pub fn error(msg: impl std::fmt::Display) -> ! {
+    eprintln!("Fehler / error: {msg}");
+    std::process::exit(1);
+}
+
+/// A wrong call: what is wrong and where to read more; exit code 2.
+pub fn usage_error(msg: &str) -> ! {
+    eprintln!("Fehler / error: {msg}\n\nMehr / more: oo-check --help");
+    std::process::exit(2);
+}
+
+/// The progress of a check on stderr, one line a step; none when `quiet` (JSON output, a fleet row).
+pub fn progress(quiet: bool) -> ProgressSink {
+    if quiet {
+        ProgressSink::default()
+    } else {
+        ProgressSink::new(|p| eprintln!("[{}/{}] {}", p.step, p.of, p.label.de))
+    }
+}
+
+/// The checklist in German: the check's size, each system user's light, the findings by kind (with what to do by
+/// hand), the mailboxes not checked, the answers to enquiries and what is still left.
 pub fn print_report(report: &audit::AuditReport) {
+    print_headline(report);
+    print_system_users(report);
+    for kind in FindingKind::ALL {
+        print_findings(report, kind);
+    }
+    print_unchecked_mailboxes(report);
+    print_answers(report);
+    println!("Was noch offen ist: {}", report.left.summary().de);
+    let changes = report.left.count(audit::left::Part::App);
+    if changes > 0 {
+        println!("„oo-check fix“ schreibt davon {changes} Änderungen.");
+    }
+}
+
+/// What was checked and how long it took, the contact type value that counts as "Makler", and whether the check is
+/// incomplete.
+fn print_headline(report: &audit::AuditReport) {
     let s = &report.stats;
     println!(
         "onOffice-Prüfung: {} Benutzer, {} Systembenutzer-Adressen, {} aktive Vermietungsobjekte ({} Anfragen, {} s)\n",
@@ -31,6 +71,10 @@ pub fn print_report(report: &audit::AuditReport) {
     if !report.complete {
         println!("Achtung: Die Prüfung ist unvollständig, weil onOffice anders eingerichtet ist als erwartet (siehe unten).\n");
     }
+}
+
+/// One line per system user: the light and what it stands for.
+fn print_system_users(report: &audit::AuditReport) {
     println!("Systembenutzer:");
     for row in &report.users {
         let light = match row.light {
@@ -60,44 +104,45 @@ pub fn print_report(report: &audit::AuditReport) {
         );
     }
     println!();
-    for kind in FindingKind::ALL {
-        let list: Vec<_> = report.findings_of(kind).collect();
-        if list.is_empty() {
-            continue;
-        }
-        println!("{} ({}):", kind.title().de, list.len());
-        for f in list.iter().take(25) {
-            println!("  – {}: {}", f.subject_label, f.seen.de);
-            if let audit::Resolution::Manual { click_path, .. } = &f.resolution {
-                println!("    So geht's: {}", click_path.de);
-            }
-        }
-        if list.len() > 25 {
-            println!("  … und {} weitere", list.len() - 25);
-        }
-        println!();
+}
+
+/// The findings of one kind, the first 25 of them with what to do by hand; nothing when there are none.
+fn print_findings(report: &audit::AuditReport, kind: FindingKind) {
+    let list: Vec<_> = report.findings_of(kind).collect();
+    if list.is_empty() {
+        return;
     }
+    println!("{} ({}):", kind.title().de, list.len());
+    for f in list.iter().take(25) {
+        println!("  – {}: {}", f.subject_label, f.seen.de);
+        if let audit::Resolution::Manual { click_path, .. } = &f.resolution {
+            println!("    So geht's: {}", click_path.de);
+        }
+    }
+    if list.len() > 25 {
+        println!("  … und {} weitere", list.len() - 25);
+    }
+    println!();
+}
+
+/// The mailboxes whose kind the DNS server did not tell, to check again later.
+fn print_unchecked_mailboxes(report: &audit::AuditReport) {
     let not_checked: Vec<&audit::MailboxRow> = report
         .mailboxes
         .iter()
         .filter(|m| matches!(m.kind, audit::MailboxKind::CouldNotCheck { .. }))
         .collect();
-    if !not_checked.is_empty() {
-        println!(
-            "Postfach-Art konnte nicht geprüft werden ({}), der DNS-Server hat nicht geantwortet. Bitte später erneut prüfen:",
-            not_checked.len()
-        );
-        for m in not_checked {
-            println!("  – {} ({})", m.email, m.names.join(", "));
-        }
-        println!();
+    if not_checked.is_empty() {
+        return;
     }
-    print_answers(report);
-    println!("Was noch offen ist: {}", report.left.summary().de);
-    let changes = report.left.count(audit::left::Part::App);
-    if changes > 0 {
-        println!("„oo-check fix“ schreibt davon {changes} Änderungen.");
+    println!(
+        "Postfach-Art konnte nicht geprüft werden ({}), der DNS-Server hat nicht geantwortet. Bitte später erneut prüfen:",
+        not_checked.len()
+    );
+    for m in not_checked {
+        println!("  – {} ({})", m.email, m.names.join(", "));
     }
+    println!();
 }
 
 /// Whether enquiries are answered: one plain sentence where the account does not show it, else the rate per

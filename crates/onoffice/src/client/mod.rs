@@ -105,7 +105,7 @@ impl Client {
         self.execute(vec![action])
             .await
             .pop()
-            .expect("one result per action")
+            .unwrap_or_else(|| Err(unanswered()))
     }
 
     /// Runs many actions: batched into requests of at most `max_actions_per_request`, with at most
@@ -209,37 +209,14 @@ impl Client {
                         }
                     }
                 }
-                Err(Failure::Root(e)) if may_retry && e.code() == Some(136) => {
-                    retry = pending.clone()
-                }
-                Err(Failure::Root(e)) => {
-                    for &i in &pending {
-                        out[i] = Some(Err(e.clone()));
+                Err(failure) => match settle(failure, may_retry, is_write) {
+                    None => retry = pending.clone(),
+                    Some(e) => {
+                        for &i in &pending {
+                            out[i] = Some(Err(e.clone()));
+                        }
                     }
-                }
-                Err(Failure::NotSent(_)) if may_retry => retry = pending.clone(),
-                Err(Failure::NotSent(detail)) => {
-                    for &i in &pending {
-                        out[i] = Some(Err(Error::Transport {
-                            detail: detail.clone(),
-                        }));
-                    }
-                }
-                Err(Failure::Lost(detail)) if is_write => {
-                    for &i in &pending {
-                        out[i] = Some(Err(Error::UnknownOutcome {
-                            detail: detail.clone(),
-                        }));
-                    }
-                }
-                Err(Failure::Lost(_)) if may_retry => retry = pending.clone(),
-                Err(Failure::Lost(detail)) => {
-                    for &i in &pending {
-                        out[i] = Some(Err(Error::Transport {
-                            detail: detail.clone(),
-                        }));
-                    }
-                }
+                },
             }
             if retry.is_empty() {
                 break;
@@ -250,7 +227,7 @@ impl Client {
             tokio::time::sleep(wait.min(Duration::from_secs(8))).await;
         }
         out.into_iter()
-            .map(|r| r.expect("every action answered"))
+            .map(|r| r.unwrap_or_else(|| Err(unanswered())))
             .collect()
     }
 
@@ -264,43 +241,12 @@ impl Client {
             Some(cap) => cap.clone().acquire_owned().await.ok(),
             None => None,
         };
-        let cfg = &self.inner.config;
-        let token = cfg.credentials.token.as_str();
-        let secret = cfg.credentials.secret.expose();
-        let timestamp = unix_now() + cfg.clock_skew_secs;
-        let wire: Vec<Value> = actions
-            .iter()
-            .map(|a| {
-                let mac = hmac_v2(secret, token, timestamp, &a.resource_type, a.kind.urn());
-                a.to_wire(timestamp, mac)
-            })
-            .collect();
-        let body = json!({"token": token, "request": {"actions": wire}});
+        let body = self.signed_request(actions);
         self.inner.requests.fetch_add(1, Ordering::Relaxed);
         self.inner
             .actions
             .fetch_add(actions.len() as u64, Ordering::Relaxed);
-        let response = self
-            .inner
-            .http
-            .post(&cfg.base_url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| {
-                if let Some(by) = blocker(&e) {
-                    // Stopped before onOffice saw anything; trying again does not help, the IT department does.
-                    Failure::Root(Error::Blocked {
-                        by,
-                        detail: e.to_string(),
-                    })
-                } else if e.is_connect() {
-                    Failure::NotSent(e.to_string())
-                } else {
-                    Failure::Lost(e.to_string())
-                }
-            })?;
+        let response = self.post(&body).await?;
         let status = response.status();
         if status == reqwest::StatusCode::PROXY_AUTHENTICATION_REQUIRED {
             return Err(Failure::Root(Error::Blocked {
@@ -318,25 +264,91 @@ impl Client {
             .bytes()
             .await
             .map_err(|e| Failure::Lost(e.to_string()))?;
-        // onOffice's JSON envelope counts whatever the HTTP status says; only an answer without one is lost.
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(value) if has_envelope(&value) => {
-                parse_response(value, actions.len()).map_err(Failure::Root)
-            }
-            _ if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS => {
-                Err(Failure::Lost(format!(
-                    "HTTP {status} without an onOffice answer"
-                )))
-            }
-            Ok(_) if !status.is_success() => Err(Failure::Root(Error::Unexpected {
-                detail: format!("HTTP {status} without an onOffice answer"),
-            })),
-            Ok(value) => parse_response(value, actions.len()).map_err(Failure::Root),
-            Err(_) if !status.is_success() => Err(Failure::Root(Error::Unexpected {
-                detail: format!("HTTP {status} without a JSON body"),
-            })),
-            Err(e) => Err(Failure::Lost(format!("answer is not JSON: {e}"))),
-        }
+        read_answer(status, &bytes, actions.len())
+    }
+
+    /// The request body: the token and every action signed with the current time (and the configured clock skew).
+    fn signed_request(&self, actions: &[&Action]) -> Value {
+        let cfg = &self.inner.config;
+        let token = cfg.credentials.token.as_str();
+        let secret = cfg.credentials.secret.expose();
+        let timestamp = unix_now() + cfg.clock_skew_secs;
+        let wire: Vec<Value> = actions
+            .iter()
+            .map(|a| {
+                let mac = hmac_v2(secret, token, timestamp, &a.resource_type, a.kind.urn());
+                a.to_wire(timestamp, mac)
+            })
+            .collect();
+        json!({"token": token, "request": {"actions": wire}})
+    }
+
+    /// Posts the request; a failure to send says whether onOffice may have seen it.
+    async fn post(&self, body: &Value) -> std::result::Result<reqwest::Response, Failure> {
+        self.inner
+            .http
+            .post(&self.inner.config.base_url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| {
+                if let Some(by) = blocker(&e) {
+                    // Stopped before onOffice saw anything; trying again does not help, the IT department does.
+                    Failure::Root(Error::Blocked {
+                        by,
+                        detail: e.to_string(),
+                    })
+                } else if e.is_connect() {
+                    Failure::NotSent(e.to_string())
+                } else {
+                    Failure::Lost(e.to_string())
+                }
+            })
+    }
+}
+
+/// The per-action results of an HTTP answer of `status` for `count` actions. onOffice's JSON envelope counts whatever
+/// the HTTP status says; only an answer without one is lost.
+fn read_answer(
+    status: reqwest::StatusCode,
+    bytes: &[u8],
+    count: usize,
+) -> std::result::Result<Vec<Result<ActionResult>>, Failure> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) if has_envelope(&value) => parse_response(value, count).map_err(Failure::Root),
+        _ if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS => Err(
+            Failure::Lost(format!("HTTP {status} without an onOffice answer")),
+        ),
+        Ok(_) if !status.is_success() => Err(Failure::Root(Error::Unexpected {
+            detail: format!("HTTP {status} without an onOffice answer"),
+        })),
+        Ok(value) => parse_response(value, count).map_err(Failure::Root),
+        Err(_) if !status.is_success() => Err(Failure::Root(Error::Unexpected {
+            detail: format!("HTTP {status} without a JSON body"),
+        })),
+        Err(e) => Err(Failure::Lost(format!("answer is not JSON: {e}"))),
+    }
+}
+
+/// What a failed exchange means for each of its actions: `None` to send them again, else the error they end with.
+/// Error 136 (the clock) and a refused connection ran nothing; a lost answer to a write may have run it.
+fn settle(failure: Failure, may_retry: bool, is_write: bool) -> Option<Error> {
+    match failure {
+        Failure::Root(e) if may_retry && e.code() == Some(136) => None,
+        Failure::Root(e) => Some(e),
+        Failure::NotSent(_) if may_retry => None,
+        Failure::NotSent(detail) => Some(Error::Transport { detail }),
+        Failure::Lost(detail) if is_write => Some(Error::UnknownOutcome { detail }),
+        Failure::Lost(_) if may_retry => None,
+        Failure::Lost(detail) => Some(Error::Transport { detail }),
+    }
+}
+
+/// The result of an action onOffice's answer left out (never expected: every answer has one per action).
+fn unanswered() -> Error {
+    Error::Unexpected {
+        detail: "no result for this action in the answer".into(),
     }
 }
 

@@ -3,9 +3,23 @@
 
 use audit::explain::{plain, search};
 
+use crate::cli::Account;
+use crate::connect::connect;
+use crate::output::{fail, progress};
+
+/// Checks the account, then shows the chain of the listing `query` names.
+pub async fn run(account: &Account, query: &str, json: bool) {
+    let (auditor, _sandbox) = connect(account).await;
+    let report = auditor
+        .audit(&progress(json))
+        .await
+        .unwrap_or_else(|e| fail(&e));
+    show(&auditor, &report, query, json).await
+}
+
 /// Finds the listing by its number, record number or a part of its title, and prints its chain; several matches are
 /// listed so the caller can be more precise (exit code 2), none is an error (exit code 2).
-pub async fn run(auditor: &audit::Auditor, report: &audit::AuditReport, query: &str, json: bool) {
+async fn show(auditor: &audit::Auditor, report: &audit::AuditReport, query: &str, json: bool) {
     let hits = search(report, query, 20);
     // An exact listing or record number comes first in the hits.
     let exact = hits.first().filter(|h| {
