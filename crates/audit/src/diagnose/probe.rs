@@ -10,7 +10,7 @@ use onoffice::api::{
     RELATION_USER_ADDRESS,
 };
 use onoffice::client::paged;
-use onoffice::{ActionResult, Client, FieldCatalog, RelationSide};
+use onoffice::{Action, ActionResult, Batch, Client, FieldCatalog, RelationSide};
 
 use super::{
     fails, figure, holds, refused, unknown, Assumption, AssumptionId, Diagnosis, ReadFigure,
@@ -36,194 +36,276 @@ const SAMPLE: u64 = 50;
 pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
     let started = Instant::now();
     let (req0, _) = client.counters();
-    let first = client
-        .execute(vec![
-            actions::get_fields(&["address", "estate", "user"], true, &[]),
-            paged(&actions::read_users(USER_FIELDS), SAMPLE, 0),
-            paged(
-                &actions::read_addresses(&system_address_filter(), &[CONTACT_TYPE_FIELD]),
-                1,
-                0,
-            ),
-            paged(
-                &actions::read_estates(&rental_filter(), ESTATE_FIELDS),
-                SAMPLE,
-                0,
-            ),
-            actions::get_action_kinds(&[]),
-        ])
-        .await;
-    let mut reads = vec![
-        figure("get fields", &first[0]),
-        figure("read user", &first[1]),
-        figure("read address (Systembenutzer)", &first[2]),
-        estate_figure(&first[3]),
-    ];
-    let mut it = first.into_iter();
-    let (fields_r, users_r, system_r, rentals_r, kinds_r) = (
-        it.next().expect("5 results"),
-        it.next().expect("5 results"),
-        it.next().expect("5 results"),
-        it.next().expect("5 results"),
-        it.next().expect("5 results"),
-    );
-    reads.push(figure("get actionkindtypes", &kinds_r));
-    let kind_keys: Vec<String> = kinds_r
-        .as_ref()
-        .map(|r| r.records.iter().filter_map(|k| k.text("key")).collect())
-        .unwrap_or_default();
-    let catalog = fields_r
-        .as_ref()
-        .ok()
-        .and_then(|r| FieldCatalog::from_records(&r.records).ok());
-
-    let users = users_of(&users_r);
-    let linked_by_field = users.iter().filter(|u| u.address_id.is_some()).count();
-    let rental_ids = ids_of(&rentals_r);
-
-    // Second round trip: relations.
-    let mut second = Vec::new();
-    if !rental_ids.is_empty() {
-        for relation in [RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL] {
-            second.push(actions::ids_from_relation(
-                relation,
-                RelationSide::Parents,
-                &rental_ids,
-            ));
-        }
-    }
-    let ask_link_relation = linked_by_field == 0 && !users.is_empty();
-    if ask_link_relation {
-        let nrs: Vec<u64> = users.iter().map(|u| u.nr).collect();
-        second.push(actions::ids_from_relation(
-            RELATION_USER_ADDRESS,
-            RelationSide::Parents,
-            &nrs,
-        ));
-    }
-    // The Maklerbuch of the sampled rentals in 30 days, every kind, and the kinds with their automatic types.
-    let extra = second.len();
-    let now = jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now());
-    if !rental_ids.is_empty() {
-        let since = crate::evidence::window_start(now);
-        second.push(paged(
-            &actions::read_agents_log(
-                &rental_ids,
-                &onoffice::Filter::new().with("Datum", ">=", crate::evidence::onoffice_date(since)),
-                &[
-                    "Objekt_nr",
-                    "Adress_nr",
-                    "Aktionsart",
-                    "Aktionstyp",
-                    "Datum",
-                ],
-            ),
-            500,
-            0,
-        ));
-    }
-    if !kind_keys.is_empty() {
-        let keys: Vec<&str> = kind_keys.iter().map(String::as_str).collect();
-        second.push(actions::get_action_kinds(&keys));
-    }
-    let mut second = if second.is_empty() {
-        Vec::new()
-    } else {
-        client.execute(second).await
-    };
-    let mut tail = second.split_off(extra).into_iter();
-    let log_r = if rental_ids.is_empty() {
-        None
-    } else {
-        tail.next()
-    };
-    let kinds_r = if kind_keys.is_empty() {
-        None
-    } else {
-        tail.next()
-    };
-    if let Some(r) = &log_r {
-        reads.push(figure("read agentslog", r));
-    }
-    if let Some(r) = &kinds_r {
-        reads.push(figure("get actionkindtypes (automatic)", r));
-    }
-    let kinds_r = kinds_r.and_then(Result::ok);
-    let transfer_kinds: Vec<String> = kinds_r
-        .as_ref()
-        .map(|r| {
-            crate::transfers::transfer_kinds(&crate::transfers::parse_kinds(&r.records))
-                .into_iter()
-                .map(|k| k.label)
-                .collect()
-        })
-        .unwrap_or_default();
-    let action_kinds = kinds_r
-        .map(|r| {
-            r.records
-                .iter()
-                .filter_map(|k| {
-                    let types = match k.elements.get("types") {
-                        Some(serde_json::Value::Object(t)) => t.keys().cloned().collect(),
-                        _ => Vec::new(),
-                    };
-                    Some((k.text("key")?, types))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    // The Maklerbuch writes German time.
-    let german_now = onoffice_protocol::local_time::german_time(jiff::Timestamp::now());
-    let answer_counts = crate::answers::AnswerCounts::of_read(
-        log_r.as_ref(),
-        &rental_ids,
-        crate::evidence::window_start(german_now),
-        german_now,
-    );
-    let mut agents_log_counts: BTreeMap<String, u64> = BTreeMap::new();
-    if let Some(Ok(r)) = &log_r {
-        for e in &r.records {
-            let key = format!(
-                "{} / {}",
-                e.text("Aktionsart").unwrap_or_default(),
-                e.text("Aktionstyp").unwrap_or_default()
-            );
-            *agents_log_counts.entry(key).or_default() += 1;
-        }
-    }
-    let (relations, link_relation) = if rental_ids.is_empty() {
-        (Vec::new(), second.first())
-    } else {
-        (second.iter().take(2).collect(), second.get(2))
-    };
-    for (name, r) in [
-        "idsfromrelation contactPerson",
-        "idsfromrelation contactPersonAll",
-    ]
-    .iter()
-    .zip(relations.iter())
-    {
-        reads.push(figure(name, r));
-    }
-    if let Some(r) = link_relation {
-        reads.push(figure("idsfromrelation user:address", r));
-    }
-
+    let first = FirstRound::read(client).await;
+    let catalog = first.catalog();
+    let users = users_of(&first.users_r);
+    let rental_ids = ids_of(&first.rentals_r);
+    let second = SecondRound::read(client, &users, &rental_ids, &first.kind_keys()).await;
+    let mut reads = first.figures();
+    reads.extend(second.figures());
     let seen = Seen {
         catalog: catalog.as_ref(),
-        fields_r: &fields_r,
-        users_r: &users_r,
-        system_r: &system_r,
-        rentals_r: &rentals_r,
-        relations: &relations,
-        link_relation,
-        log_r: log_r.as_ref(),
+        fields_r: &first.fields_r,
+        users_r: &first.users_r,
+        system_r: &first.system_r,
+        rentals_r: &first.rentals_r,
+        relations: &second.relations,
+        link_relation: second.link_relation.as_ref(),
+        log_r: second.log_r.as_ref(),
     };
     let assumptions = verdicts(&seen, settings);
+    let (fields, value_keys) = field_names(catalog.as_ref());
+    let (req1, _) = client.counters();
+    Diagnosis {
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        created: crate::journal::rfc3339_now(),
+        api_host: url_host(client.base_url()),
+        assumptions,
+        reads,
+        fields,
+        value_keys,
+        requests: req1 - req0,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        action_kinds: second.action_kinds(),
+        agents_log_counts: second.agents_log_counts(),
+        answer_counts: second.answer_counts(&rental_ids),
+        transfer_kinds: second.transfer_kinds(),
+    }
+}
 
+/// The first round trip: field metadata, a first page of users, the count of system user addresses, a first page
+/// of rentals, and the account's action kinds.
+struct FirstRound {
+    fields_r: onoffice::Result<ActionResult>,
+    users_r: onoffice::Result<ActionResult>,
+    system_r: onoffice::Result<ActionResult>,
+    rentals_r: onoffice::Result<ActionResult>,
+    kinds_r: onoffice::Result<ActionResult>,
+}
+
+impl FirstRound {
+    async fn read(client: &Client) -> FirstRound {
+        let mut batch = Batch::new();
+        let fields = batch.add(actions::get_fields(
+            &["address", "estate", "user"],
+            true,
+            &[],
+        ));
+        let users = batch.add(paged(&actions::read_users(USER_FIELDS), SAMPLE, 0));
+        let system = batch.add(paged(
+            &actions::read_addresses(&system_address_filter(), &[CONTACT_TYPE_FIELD]),
+            1,
+            0,
+        ));
+        let rentals = batch.add(paged(
+            &actions::read_estates(&rental_filter(), ESTATE_FIELDS),
+            SAMPLE,
+            0,
+        ));
+        let kinds = batch.add(actions::get_action_kinds(&[]));
+        let mut answers = client.send(batch).await;
+        FirstRound {
+            fields_r: answers.take(fields),
+            users_r: answers.take(users),
+            system_r: answers.take(system),
+            rentals_r: answers.take(rentals),
+            kinds_r: answers.take(kinds),
+        }
+    }
+
+    /// The figures of its reads, in the order the diagnosis file lists them.
+    fn figures(&self) -> Vec<ReadFigure> {
+        vec![
+            figure("get fields", &self.fields_r),
+            figure("read user", &self.users_r),
+            figure("read address (Systembenutzer)", &self.system_r),
+            estate_figure(&self.rentals_r),
+            figure("get actionkindtypes", &self.kinds_r),
+        ]
+    }
+
+    /// The field catalog, when `get fields` came back in the expected form.
+    fn catalog(&self) -> Option<FieldCatalog> {
+        self.fields_r
+            .as_ref()
+            .ok()
+            .and_then(|r| FieldCatalog::from_records(&r.records).ok())
+    }
+
+    /// The keys of the account's action kinds, whose automatic types the second round asks for.
+    fn kind_keys(&self) -> Vec<String> {
+        self.kinds_r
+            .as_ref()
+            .map(|r| r.records.iter().filter_map(|k| k.text("key")).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The second round trip: both contact person relations of the sampled rentals, the user:address relation (asked
+/// only when no user carries the address in its own field), the rentals' Maklerbuch of 30 days, and the action
+/// kinds with their automatic types. What was not asked is empty.
+struct SecondRound {
+    /// Both contact person relations (none without rentals).
+    relations: Vec<onoffice::Result<ActionResult>>,
+    link_relation: Option<onoffice::Result<ActionResult>>,
+    log_r: Option<onoffice::Result<ActionResult>>,
+    kinds_r: Option<onoffice::Result<ActionResult>>,
+}
+
+impl SecondRound {
+    async fn read(
+        client: &Client,
+        users: &[UserInfo],
+        rental_ids: &[u64],
+        kind_keys: &[String],
+    ) -> SecondRound {
+        let mut batch = Batch::new();
+        let relations = if rental_ids.is_empty() {
+            Vec::new()
+        } else {
+            batch.add_all(
+                [RELATION_CONTACT_PERSON, RELATION_CONTACT_PERSON_ALL].map(|relation| {
+                    actions::ids_from_relation(relation, RelationSide::Parents, rental_ids)
+                }),
+            )
+        };
+        let linked_by_field = users.iter().filter(|u| u.address_id.is_some()).count();
+        let link = (linked_by_field == 0 && !users.is_empty()).then(|| {
+            let nrs: Vec<u64> = users.iter().map(|u| u.nr).collect();
+            batch.add(actions::ids_from_relation(
+                RELATION_USER_ADDRESS,
+                RelationSide::Parents,
+                &nrs,
+            ))
+        });
+        let log = (!rental_ids.is_empty()).then(|| batch.add(agents_log_read(rental_ids)));
+        let kinds = (!kind_keys.is_empty()).then(|| {
+            let keys: Vec<&str> = kind_keys.iter().map(String::as_str).collect();
+            batch.add(actions::get_action_kinds(&keys))
+        });
+        let mut answers = client.send(batch).await;
+        SecondRound {
+            relations: answers.take_all(relations),
+            link_relation: answers.take_if(link),
+            log_r: answers.take_if(log),
+            kinds_r: answers.take_if(kinds),
+        }
+    }
+
+    /// The figures of its reads, in the order the diagnosis file lists them (after the first round's).
+    fn figures(&self) -> Vec<ReadFigure> {
+        let mut reads = Vec::new();
+        if let Some(r) = &self.log_r {
+            reads.push(figure("read agentslog", r));
+        }
+        if let Some(r) = &self.kinds_r {
+            reads.push(figure("get actionkindtypes (automatic)", r));
+        }
+        let names = [
+            "idsfromrelation contactPerson",
+            "idsfromrelation contactPersonAll",
+        ];
+        for (name, r) in names.iter().zip(&self.relations) {
+            reads.push(figure(name, r));
+        }
+        if let Some(r) = &self.link_relation {
+            reads.push(figure("idsfromrelation user:address", r));
+        }
+        reads
+    }
+
+    /// The action kinds with their automatic types, when they came back.
+    fn kinds(&self) -> Option<&ActionResult> {
+        self.kinds_r.as_ref().and_then(|r| r.as_ref().ok())
+    }
+
+    /// The labels of the kinds (and types) that name a portal transfer.
+    fn transfer_kinds(&self) -> Vec<String> {
+        self.kinds()
+            .map(|r| {
+                crate::transfers::transfer_kinds(&crate::transfers::parse_kinds(&r.records))
+                    .into_iter()
+                    .map(|k| k.label)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Each action kind's key with the names of its types, automatic ones included.
+    fn action_kinds(&self) -> BTreeMap<String, Vec<String>> {
+        self.kinds()
+            .map(|r| {
+                r.records
+                    .iter()
+                    .filter_map(|k| {
+                        let types = match k.elements.get("types") {
+                            Some(serde_json::Value::Object(t)) => t.keys().cloned().collect(),
+                            _ => Vec::new(),
+                        };
+                        Some((k.text("key")?, types))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// How many Maklerbuch entries of each "kind / type" the sampled rentals got.
+    fn agents_log_counts(&self) -> BTreeMap<String, u64> {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        if let Some(Ok(r)) = &self.log_r {
+            for e in &r.records {
+                let key = format!(
+                    "{} / {}",
+                    e.text("Aktionsart").unwrap_or_default(),
+                    e.text("Aktionstyp").unwrap_or_default()
+                );
+                *counts.entry(key).or_default() += 1;
+            }
+        }
+        counts
+    }
+
+    /// The e-mails on the sampled rentals in 30 days, paired into enquiries and replies.
+    fn answer_counts(&self, rental_ids: &[u64]) -> crate::answers::AnswerCounts {
+        // The Maklerbuch writes German time.
+        let german_now = onoffice_protocol::local_time::german_time(jiff::Timestamp::now());
+        crate::answers::AnswerCounts::of_read(
+            self.log_r.as_ref(),
+            rental_ids,
+            crate::evidence::window_start(german_now),
+            german_now,
+        )
+    }
+}
+
+/// The Maklerbuch of the sampled rentals in 30 days, every kind.
+fn agents_log_read(rental_ids: &[u64]) -> Action {
+    let now = jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now());
+    let since = crate::evidence::window_start(now);
+    paged(
+        &actions::read_agents_log(
+            rental_ids,
+            &onoffice::Filter::new().with("Datum", ">=", crate::evidence::onoffice_date(since)),
+            &[
+                "Objekt_nr",
+                "Adress_nr",
+                "Aktionsart",
+                "Aktionstyp",
+                "Datum",
+            ],
+        ),
+        500,
+        0,
+    )
+}
+
+/// The field names per module, and the value keys of the select fields the audit relies on.
+fn field_names(
+    catalog: Option<&FieldCatalog>,
+) -> (BTreeMap<String, Vec<String>>, BTreeMap<String, Vec<String>>) {
     let mut fields = BTreeMap::new();
     let mut value_keys = BTreeMap::new();
-    if let Some(c) = &catalog {
+    if let Some(c) = catalog {
         for (module, list) in &c.modules {
             fields.insert(module.clone(), list.keys().cloned().collect());
         }
@@ -239,22 +321,7 @@ pub async fn run(client: &Client, settings: &dyn Settings) -> Diagnosis {
             }
         }
     }
-    let (req1, _) = client.counters();
-    Diagnosis {
-        app_version: env!("CARGO_PKG_VERSION").into(),
-        created: crate::journal::rfc3339_now(),
-        api_host: url_host(client.base_url()),
-        assumptions,
-        reads,
-        fields,
-        value_keys,
-        requests: req1 - req0,
-        elapsed_ms: started.elapsed().as_millis() as u64,
-        action_kinds,
-        agents_log_counts,
-        answer_counts,
-        transfer_kinds,
-    }
+    (fields, value_keys)
 }
 
 /// What the reads of the check brought back, for the verdicts.
@@ -265,7 +332,7 @@ struct Seen<'a> {
     system_r: &'a onoffice::Result<ActionResult>,
     rentals_r: &'a onoffice::Result<ActionResult>,
     /// Both contact person relations of the sampled rentals (none without rentals).
-    relations: &'a [&'a onoffice::Result<ActionResult>],
+    relations: &'a [onoffice::Result<ActionResult>],
     /// The user:address relation, asked only when no user carries the address in its own field.
     link_relation: Option<&'a onoffice::Result<ActionResult>>,
     /// The Maklerbuch of the sampled rentals (not asked without rentals).
@@ -801,7 +868,6 @@ mod tests {
         }
 
         fn verdicts(&self, settings: &dyn Settings) -> Vec<Assumption> {
-            let relations: Vec<&onoffice::Result<ActionResult>> = self.relations.iter().collect();
             verdicts(
                 &Seen {
                     catalog: self.catalog.as_ref(),
@@ -809,7 +875,7 @@ mod tests {
                     users_r: &self.users_r,
                     system_r: &self.system_r,
                     rentals_r: &self.rentals_r,
-                    relations: &relations,
+                    relations: &self.relations,
                     link_relation: self.link_relation.as_ref(),
                     log_r: self.log_r.as_ref(),
                 },
