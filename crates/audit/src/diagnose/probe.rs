@@ -343,12 +343,40 @@ struct Seen<'a> {
 /// onOffice's own labels, never an API name (those stay in the diagnosis file: reads, fields, value keys).
 fn verdicts(seen: &Seen<'_>, settings: &dyn Settings) -> Vec<Assumption> {
     let users = users_of(seen.users_r);
-    let linked_by_field = users.iter().filter(|u| u.address_id.is_some()).count();
     let rental_ids = ids_of(seen.rentals_r);
+    let mut assumptions = vec![users_readable(seen.users_r)];
+    // The contact types "Systembenutzer" and "Makler".
+    assumptions.extend(super::contact_type::verdicts(
+        seen.catalog,
+        seen.fields_r,
+        seen.system_r,
+        settings,
+    ));
+    assumptions.extend([
+        rental_value(seen.catalog),
+        estate_fields(seen.rentals_r),
+        user_address_link(&users, seen.link_relation),
+        contact_relations(&rental_ids, seen.relations),
+        agents_log_readable(seen.log_r, &rental_ids),
+    ]);
+    assumptions.sort_by_key(|a| a.id);
+    assumptions
+}
 
-    let mut assumptions = Vec::new();
-    // Users readable.
-    assumptions.push(match seen.users_r {
+/// What to do when users cannot be read: the right to read user data.
+fn user_data_right() -> Text {
+    Text::new(
+        format!(
+            "{}: „Benutzerdaten über API auslesen“ erlauben",
+            RIGHTS_PATH.0
+        ),
+        format!("{}: allow \"Read out user data via API\"", RIGHTS_PATH.1),
+    )
+}
+
+/// Users readable.
+fn users_readable(users_r: &onoffice::Result<ActionResult>) -> Assumption {
+    match users_r {
         Ok(r) if !r.records.is_empty() => holds(
             AssumptionId::UsersReadable,
             Text::new(
@@ -363,10 +391,7 @@ fn verdicts(seen: &Seen<'_>, settings: &dyn Settings) -> Vec<Assumption> {
                 "Ohne Benutzer kann die App keine Systembenutzer prüfen; meist fehlt dem API-Benutzer ein Recht.",
                 "Without users the app cannot check any system user; usually the API user lacks a right.",
             ),
-            Text::new(
-                format!("{}: „Benutzerdaten über API auslesen“ erlauben", RIGHTS_PATH.0),
-                format!("{}: allow \"Read out user data via API\"", RIGHTS_PATH.1),
-            ),
+            user_data_right(),
         ),
         Err(e) => refused(
             AssumptionId::UsersReadable,
@@ -375,26 +400,15 @@ fn verdicts(seen: &Seen<'_>, settings: &dyn Settings) -> Vec<Assumption> {
                 "Ohne Benutzer kann die App keine Systembenutzer prüfen.",
                 "Without users the app cannot check any system user.",
             ),
-            Text::new(
-                format!("{}: „Benutzerdaten über API auslesen“ erlauben", RIGHTS_PATH.0),
-                format!("{}: allow \"Read out user data via API\"", RIGHTS_PATH.1),
-            ),
+            user_data_right(),
         ),
-    });
+    }
+}
 
-    // The contact types "Systembenutzer" and "Makler".
-    assumptions.extend(super::contact_type::verdicts(
-        seen.catalog,
-        seen.fields_r,
-        seen.system_r,
-        settings,
-    ));
-
-    // The marketing type "Miete".
-    let marketing = seen
-        .catalog
-        .and_then(|c| c.field("estate", "vermarktungsart"));
-    assumptions.push(match marketing {
+/// The marketing type "Miete".
+fn rental_value(catalog: Option<&FieldCatalog>) -> Assumption {
+    let marketing = catalog.and_then(|c| c.field("estate", "vermarktungsart"));
+    match marketing {
         Some(f) if f.permitted.iter().any(|p| p.key == "miete") => {
             let label = f
                 .permitted
@@ -440,10 +454,12 @@ fn verdicts(seen: &Seen<'_>, settings: &dyn Settings) -> Vec<Assumption> {
                 "The marketing type field is not visible to the app, or has no values.",
             ),
         ),
-    });
+    }
+}
 
-    // The listing fields the audit reads come back.
-    assumptions.push(match seen.rentals_r {
+/// The listing fields the audit reads come back.
+fn estate_fields(rentals_r: &onoffice::Result<ActionResult>) -> Assumption {
+    match rentals_r {
         Err(e) => refused(
             AssumptionId::EstateFields,
             e,
@@ -463,50 +479,62 @@ fn verdicts(seen: &Seen<'_>, settings: &dyn Settings) -> Vec<Assumption> {
                 "No active rental listings found.",
             ),
         ),
-        Ok(r) => {
-            let missing = missing_estate_fields(r);
-            if missing.is_empty() {
-                holds(
-                    AssumptionId::EstateFields,
-                    Text::new(
-                        format!("Alle {} Felder, die die App braucht, sind lesbar", ESTATE_FIELDS.len()),
-                        format!("All {} fields the app needs are readable", ESTATE_FIELDS.len()),
-                    ),
-                )
-            } else {
-                let words: Vec<(&str, &str)> =
-                    missing.iter().map(|f| estate_field_words(f)).collect();
-                let de: Vec<&str> = words.iter().map(|w| w.0).collect();
-                let en: Vec<&str> = words.iter().map(|w| w.1).collect();
-                fails(
-                    AssumptionId::EstateFields,
-                    Text::new(
-                        format!("Diese Felder der Objekte kann die App nicht lesen: {}.", de.join(", ")),
-                        format!("The app cannot read these fields of the listings: {}.", en.join(", ")),
-                    ),
-                    Text::new(
-                        "onOffice lässt Felder, die der API-Benutzer nicht lesen darf, ohne Meldung weg; dann fehlen der App zum Beispiel der Betreuer oder die ImmoNr.",
-                        "onOffice silently leaves out fields the API user may not read; then the app lacks, for example, the Betreuer or the ImmoNr.",
-                    ),
-                    Text::new(
-                        format!("{}: Leserechte für diese Felder prüfen", RIGHTS_PATH.0),
-                        format!("{}: check the read rights for these fields", RIGHTS_PATH.1),
-                    ),
-                )
-            }
-        }
-    });
+        Ok(r) => estate_fields_of(r),
+    }
+}
 
-    // The user ↔ address link resolves for at least one user (through the user's own field or the relation; which
-    // one is in the diagnosis file's reads).
-    let linked_by_relation = seen
-        .link_relation
+/// [`estate_fields`] for rentals that came back: every field there, or which are missing.
+fn estate_fields_of(rentals: &ActionResult) -> Assumption {
+    let missing = missing_estate_fields(rentals);
+    if missing.is_empty() {
+        return holds(
+            AssumptionId::EstateFields,
+            Text::new(
+                format!(
+                    "Alle {} Felder, die die App braucht, sind lesbar",
+                    ESTATE_FIELDS.len()
+                ),
+                format!(
+                    "All {} fields the app needs are readable",
+                    ESTATE_FIELDS.len()
+                ),
+            ),
+        );
+    }
+    let words: Vec<(&str, &str)> = missing.iter().map(|f| estate_field_words(f)).collect();
+    let de: Vec<&str> = words.iter().map(|w| w.0).collect();
+    let en: Vec<&str> = words.iter().map(|w| w.1).collect();
+    fails(
+        AssumptionId::EstateFields,
+        Text::new(
+            format!("Diese Felder der Objekte kann die App nicht lesen: {}.", de.join(", ")),
+            format!("The app cannot read these fields of the listings: {}.", en.join(", ")),
+        ),
+        Text::new(
+            "onOffice lässt Felder, die der API-Benutzer nicht lesen darf, ohne Meldung weg; dann fehlen der App zum Beispiel der Betreuer oder die ImmoNr.",
+            "onOffice silently leaves out fields the API user may not read; then the app lacks, for example, the Betreuer or the ImmoNr.",
+        ),
+        Text::new(
+            format!("{}: Leserechte für diese Felder prüfen", RIGHTS_PATH.0),
+            format!("{}: check the read rights for these fields", RIGHTS_PATH.1),
+        ),
+    )
+}
+
+/// The user ↔ address link resolves for at least one user (through the user's own field or the relation; which one
+/// is in the diagnosis file's reads).
+fn user_address_link(
+    users: &[UserInfo],
+    link_relation: Option<&onoffice::Result<ActionResult>>,
+) -> Assumption {
+    let linked_by_field = users.iter().filter(|u| u.address_id.is_some()).count();
+    let linked_by_relation = link_relation
         .and_then(|r| r.as_ref().ok())
         .and_then(|r| parse_related_ids(&r.records).ok())
         .map(|m| m.values().filter(|v| !v.is_empty()).count())
         .unwrap_or(0);
     let linked = linked_by_field.max(linked_by_relation);
-    assumptions.push(if users.is_empty() {
+    if users.is_empty() {
         unknown(
             AssumptionId::UserAddressLink,
             Text::new("Keine Benutzer gelesen.", "No users read."),
@@ -515,7 +543,10 @@ fn verdicts(seen: &Seen<'_>, settings: &dyn Settings) -> Vec<Assumption> {
         holds(
             AssumptionId::UserAddressLink,
             Text::new(
-                format!("Bei {linked} von {} Benutzern ist eine Adresse verknüpft", users.len()),
+                format!(
+                    "Bei {linked} von {} Benutzern ist eine Adresse verknüpft",
+                    users.len()
+                ),
                 format!("{linked} of {} users have a linked address", users.len()),
             ),
         )
@@ -535,54 +566,64 @@ fn verdicts(seen: &Seen<'_>, settings: &dyn Settings) -> Vec<Assumption> {
                 "Extras > Settings > Users > (open the user) > Basic data: link the address record; otherwise ask support",
             ),
         )
-    });
+    }
+}
 
-    // The contact persons of the listings can be read.
-    assumptions.push(if rental_ids.is_empty() {
-        unknown(
+/// The contact persons of the listings can be read.
+fn contact_relations(
+    rental_ids: &[u64],
+    relations: &[onoffice::Result<ActionResult>],
+) -> Assumption {
+    if rental_ids.is_empty() {
+        return unknown(
             AssumptionId::ContactRelations,
             Text::new(
                 "Keine aktiven Vermietungsobjekte, an denen es sich prüfen ließe.",
                 "No active rental listings to check it on.",
             ),
-        )
-    } else {
-        match seen.relations.iter().find_map(|r| r.as_ref().err()) {
-            Some(e) => refused(
-                AssumptionId::ContactRelations,
-                e,
-                Text::new(
-                    "Ohne die Ansprechpartner kann die App die Vermietungsobjekte nicht prüfen.",
-                    "Without the contact persons the app cannot check the rental listings.",
+        );
+    }
+    match relations.iter().find_map(|r| r.as_ref().err()) {
+        Some(e) => refused(
+            AssumptionId::ContactRelations,
+            e,
+            Text::new(
+                "Ohne die Ansprechpartner kann die App die Vermietungsobjekte nicht prüfen.",
+                "Without the contact persons the app cannot check the rental listings.",
+            ),
+            Text::new(
+                format!(
+                    "{}: „Immobilien“ und „Adressen“ lesen erlauben",
+                    RIGHTS_PATH.0
                 ),
-                Text::new(
-                    format!(
-                        "{}: „Immobilien“ und „Adressen“ lesen erlauben",
-                        RIGHTS_PATH.0
-                    ),
-                    format!(
-                        "{}: allow reading \"estates\" and \"addresses\"",
-                        RIGHTS_PATH.1
-                    ),
+                format!(
+                    "{}: allow reading \"estates\" and \"addresses\"",
+                    RIGHTS_PATH.1
                 ),
             ),
-            None => holds(
-                AssumptionId::ContactRelations,
-                Text::new(
-                    format!(
-                        "Ansprechpartner von {} Vermietungsobjekten gelesen",
-                        rental_ids.len()
-                    ),
-                    format!(
-                        "Contact persons of {} rental listings read",
-                        rental_ids.len()
-                    ),
+        ),
+        None => holds(
+            AssumptionId::ContactRelations,
+            Text::new(
+                format!(
+                    "Ansprechpartner von {} Vermietungsobjekten gelesen",
+                    rental_ids.len()
+                ),
+                format!(
+                    "Contact persons of {} rental listings read",
+                    rental_ids.len()
                 ),
             ),
-        }
-    });
-    // The Maklerbuch.
-    assumptions.push(match seen.log_r {
+        ),
+    }
+}
+
+/// The Maklerbuch.
+fn agents_log_readable(
+    log_r: Option<&onoffice::Result<ActionResult>>,
+    rental_ids: &[u64],
+) -> Assumption {
+    match log_r {
         None => unknown(
             AssumptionId::AgentsLogReadable,
             Text::new(
@@ -617,9 +658,7 @@ fn verdicts(seen: &Seen<'_>, settings: &dyn Settings) -> Vec<Assumption> {
                 format!("{}: allow reading the agents log", RIGHTS_PATH.1),
             ),
         ),
-    });
-    assumptions.sort_by_key(|a| a.id);
-    assumptions
+    }
 }
 
 fn users_of(r: &onoffice::Result<ActionResult>) -> Vec<UserInfo> {
