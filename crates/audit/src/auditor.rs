@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use onoffice::Client;
+use onoffice_protocol::lock::Unpoisoned;
 
 pub use changes::affected_estates;
 
@@ -46,13 +47,13 @@ impl Auditor {
     /// Runs the compatibility check now (read-only) and keeps it for the next reports.
     pub async fn diagnose(&self) -> Diagnosis {
         let d = diagnose::run(&self.client, self.settings.as_ref()).await;
-        *self.diagnosis.lock().unwrap() = Some(d.clone());
+        *self.diagnosis.write_guard() = Some(d.clone());
         d
     }
 
     /// The latest compatibility check, if one ran.
     pub fn last_diagnosis(&self) -> Option<Diagnosis> {
-        self.diagnosis.lock().unwrap().clone()
+        self.diagnosis.read_guard().clone()
     }
 
     /// Runs every check. Cancel it by dropping the future.
@@ -71,7 +72,7 @@ impl Auditor {
         let snapshot = if self.last_diagnosis().is_none() {
             let (diagnosis, snapshot) =
                 tokio::join!(diagnose::run(&self.client, self.settings.as_ref()), read);
-            *self.diagnosis.lock().unwrap() = Some(diagnosis);
+            *self.diagnosis.write_guard() = Some(diagnosis);
             snapshot?
         } else {
             read.await?
