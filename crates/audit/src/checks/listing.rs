@@ -4,11 +4,42 @@
 use std::collections::BTreeSet;
 
 use super::system_user::SystemUsers;
-use super::{finding, raise, wording, Evaluation, ListingRow};
+use super::wording::{self, Said};
+use super::{finding, raise, Evaluation, ListingRow};
 use crate::answers::Answers;
 use crate::finding::FindingKind;
 use crate::snapshot::{RentalInfo, Snapshot};
 use crate::subject::Subject;
+use crate::text::Text;
+
+/// Who the portals get as a listing's contact person: the first broker (`contactPerson`), and whoever stands in
+/// front of it without being a broker, skipped, by name so the person understands what they see in onOffice.
+struct PortalContact {
+    id: Option<u64>,
+    name: Option<String>,
+    skipped: Vec<String>,
+}
+
+impl PortalContact {
+    fn of(snapshot: &Snapshot, estate: u64) -> PortalContact {
+        let name_of = |c: u64| {
+            snapshot
+                .address(c)
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| format!("#{c}"))
+        };
+        let id = snapshot.portal_contact(estate);
+        PortalContact {
+            id,
+            name: id.map(name_of),
+            skipped: snapshot
+                .skipped_contacts(estate)
+                .into_iter()
+                .map(name_of)
+                .collect(),
+        }
+    }
+}
 
 /// `estate.no_contact`, `estate.contact_not_system_user`, `estate.contact_not_ready` for every active rental listing;
 /// a row for each listing with a finding or a pending transfer.
@@ -21,71 +52,14 @@ pub(super) fn evaluate(
 ) {
     let user_name = |nr: u64| snapshot.users.get(&nr).map(|u| u.name.clone());
     for r in snapshot.rentals.values() {
-        let subject = Subject::Estate(r.id);
-        let label = wording::listing_label(&r.title, &r.external_no);
         let officer = r.officer.and_then(user_name);
-        let name_of = |c: u64| {
-            snapshot
-                .address(c)
-                .map(|a| a.name.clone())
-                .unwrap_or_else(|| format!("#{c}"))
-        };
-        // The portals get the first broker (`contactPerson`); whoever stands in front of it without being a broker
-        // is skipped, and is named so the person understands what they see in onOffice.
-        let portal_contact = snapshot.portal_contact(r.id);
-        let first_name = portal_contact.map(name_of);
-        let skipped_names: Vec<String> = snapshot
-            .skipped_contacts(r.id)
-            .into_iter()
-            .map(name_of)
-            .collect();
-        let note = wording::skipped_note(&skipped_names, portal_contact.is_some(), makler_label);
+        let contact = PortalContact::of(snapshot, r.id);
+        let note = wording::skipped_note(&contact.skipped, contact.id.is_some(), makler_label);
         let mut kinds = Vec::new();
-        let officer_name = officer.as_deref();
-        match portal_contact {
-            None => {
-                let said = wording::no_contact(&note, officer_name);
-                raise(
-                    &mut kinds,
-                    out,
-                    FindingKind::NoContact,
-                    subject,
-                    &label,
-                    said,
-                );
-            }
-            Some(first) if !users.linked.contains_key(&first) => {
-                let name = first_name.clone().unwrap_or_default();
-                let said = wording::contact_not_system_user(&name, &note, officer_name);
-                raise(
-                    &mut kinds,
-                    out,
-                    FindingKind::ContactNotSystemUser,
-                    subject,
-                    &label,
-                    said,
-                );
-            }
-            Some(first) if users.open.contains(&first) => {
-                let name = first_name.clone().unwrap_or_default();
-                // Which of the points is open, from that system user's row.
-                let open: Vec<FindingKind> = out
-                    .users
-                    .iter()
-                    .find(|u| u.address_id == Some(first))
-                    .map(|u| u.findings.clone())
-                    .unwrap_or_default();
-                let said = wording::contact_not_ready(&name, &open, &note);
-                raise(
-                    &mut kinds,
-                    out,
-                    FindingKind::ContactNotReady,
-                    subject,
-                    &label,
-                    said,
-                );
-            }
-            Some(_) => {}
+        if let Some((kind, said)) = contact_finding(&contact, &note, officer.as_deref(), users, out)
+        {
+            let label = wording::listing_label(&r.title, &r.external_no);
+            raise(&mut kinds, out, kind, Subject::Estate(r.id), &label, said);
         }
         if pending_transfers.contains(&r.id) {
             kinds.push(FindingKind::PortalTransferPending);
@@ -97,9 +71,9 @@ pub(super) fn evaluate(
                 external_no: r.external_no.clone(),
                 city: r.city.clone(),
                 officer: officer.clone(),
-                first_contact: first_name,
-                first_contact_id: portal_contact,
-                skipped_contacts: skipped_names,
+                first_contact: contact.name,
+                first_contact_id: contact.id,
+                skipped_contacts: contact.skipped,
                 findings: kinds,
                 last_transfer: snapshot
                     .transfers
@@ -107,6 +81,38 @@ pub(super) fn evaluate(
                     .and_then(|t| t.last.get(&r.id).cloned()),
             });
         }
+    }
+}
+
+/// What is wrong with a listing's portal contact, if anything: none, not a system user, or a system user that is not
+/// ready (which of its points is open comes from that system user's row in `out`).
+fn contact_finding(
+    contact: &PortalContact,
+    note: &Text,
+    officer: Option<&str>,
+    users: &SystemUsers,
+    out: &Evaluation,
+) -> Option<(FindingKind, Said)> {
+    let name = contact.name.clone().unwrap_or_default();
+    match contact.id {
+        None => Some((FindingKind::NoContact, wording::no_contact(note, officer))),
+        Some(first) if !users.linked.contains_key(&first) => Some((
+            FindingKind::ContactNotSystemUser,
+            wording::contact_not_system_user(&name, note, officer),
+        )),
+        Some(first) if users.open.contains(&first) => {
+            let open: Vec<FindingKind> = out
+                .users
+                .iter()
+                .find(|u| u.address_id == Some(first))
+                .map(|u| u.findings.clone())
+                .unwrap_or_default();
+            Some((
+                FindingKind::ContactNotReady,
+                wording::contact_not_ready(&name, &open, note),
+            ))
+        }
+        Some(_) => None,
     }
 }
 

@@ -70,6 +70,16 @@ fn unlinked_row(
     }
 }
 
+/// What the rules of one system user know of the account.
+struct Account<'a> {
+    snapshot: &'a Snapshot,
+    settings: &'a dyn Settings,
+    makler_key: &'a Option<String>,
+    makler_label: &'a str,
+    answers: &'a Answers,
+    evidence: BTreeMap<String, BookingEvidence>,
+}
+
 /// Evaluates every system user; rows go to `out.users`, findings to `out.findings`.
 pub(super) fn evaluate(
     snapshot: &Snapshot,
@@ -78,7 +88,34 @@ pub(super) fn evaluate(
     answers: &Answers,
     out: &mut Evaluation,
 ) -> SystemUsers {
-    // Which system user address belongs to which active user.
+    let (linked, any_link) = address_links(snapshot);
+    users_without_address(snapshot, out);
+    let account = Account {
+        snapshot,
+        settings,
+        makler_key,
+        makler_label,
+        answers,
+        evidence: snapshot.booking_evidence(),
+    };
+    let mut open: BTreeSet<u64> = BTreeSet::new();
+    for a in snapshot.system_addresses.values() {
+        let Some(&nr) = linked.get(&a.id) else {
+            if !any_link.contains(&a.id) {
+                address_without_user(a, out);
+            }
+            continue;
+        };
+        if system_user_row(a, nr, &account, out) {
+            open.insert(a.id);
+        }
+    }
+    SystemUsers { linked, open }
+}
+
+/// Which system user address belongs to which active user (address id → user `Nr`), and every address any user
+/// links to.
+fn address_links(snapshot: &Snapshot) -> (BTreeMap<u64, u64>, BTreeSet<u64>) {
     let mut linked: BTreeMap<u64, u64> = BTreeMap::new();
     let mut any_link: BTreeSet<u64> = BTreeSet::new();
     for u in snapshot.users.values() {
@@ -89,7 +126,11 @@ pub(super) fn evaluate(
             }
         }
     }
+    (linked, any_link)
+}
 
+/// `user.address_missing`: an active user without a system user address.
+fn users_without_address(snapshot: &Snapshot, out: &mut Evaluation) {
     for u in snapshot.users.values().filter(|u| u.active) {
         let has = u
             .address_id
@@ -104,58 +145,55 @@ pub(super) fn evaluate(
                 .push(unlinked_row(&u.name, Some(u.nr), None, detail, kind));
         }
     }
+}
 
-    let evidence = snapshot.booking_evidence();
-    let mut open: BTreeSet<u64> = BTreeSet::new();
-    for a in snapshot.system_addresses.values() {
-        let Some(&nr) = linked.get(&a.id) else {
-            if !any_link.contains(&a.id) {
-                let kind = FindingKind::AddressUserMissing;
-                let said = wording::address_user_missing(&a.name);
-                out.findings
-                    .push(finding(kind, Subject::Address(a.id), &a.name, said));
-                let detail = wording::no_user_linked();
-                out.users
-                    .push(unlinked_row(&a.name, None, Some(a), detail, kind));
-            }
-            continue;
-        };
-        let user = &snapshot.users[&nr];
-        let mut row = Draft {
-            subject: Subject::Address(a.id),
-            kinds: Vec::new(),
-            checks: Vec::new(),
-        };
-        row.check(
-            CheckName::Linked,
-            CheckState::Ok,
-            wording::linked_to(&user.username),
-        );
-        makler(a, makler_key, makler_label, &mut row, out);
-        let mailbox = mail(a, user, snapshot, settings, &evidence, &mut row, out);
-        answered(a, answers, &mut row, out);
-        let Draft { kinds, checks, .. } = row;
-        if kinds.iter().any(|k| {
-            matches!(
-                k,
-                FindingKind::NotMakler | FindingKind::NoEmail | FindingKind::MailboxExternal
-            )
-        }) {
-            open.insert(a.id);
-        }
-        let light = Light::of(&checks);
-        out.users.push(SystemUserRow {
-            name: a.name.clone(),
-            user_nr: Some(nr),
-            address_id: Some(a.id),
-            email: a.default_email.clone(),
-            mailbox,
-            light,
-            checks,
-            findings: kinds,
-        });
-    }
-    SystemUsers { linked, open }
+/// `address.user_missing`: a system user address no user links to.
+fn address_without_user(a: &AddressInfo, out: &mut Evaluation) {
+    let kind = FindingKind::AddressUserMissing;
+    let said = wording::address_user_missing(&a.name);
+    out.findings
+        .push(finding(kind, Subject::Address(a.id), &a.name, said));
+    let detail = wording::no_user_linked();
+    out.users
+        .push(unlinked_row(&a.name, None, Some(a), detail, kind));
+}
+
+/// The row of a system user address linked to the active user `nr`, with every rule run on it. Returns whether it
+/// has an open point a listing's contact person must not have.
+fn system_user_row(a: &AddressInfo, nr: u64, account: &Account<'_>, out: &mut Evaluation) -> bool {
+    let user = &account.snapshot.users[&nr];
+    let mut row = Draft {
+        subject: Subject::Address(a.id),
+        kinds: Vec::new(),
+        checks: Vec::new(),
+    };
+    row.check(
+        CheckName::Linked,
+        CheckState::Ok,
+        wording::linked_to(&user.username),
+    );
+    makler(a, account.makler_key, account.makler_label, &mut row, out);
+    let mailbox = mail(a, user, account, &mut row, out);
+    answered(a, account.answers, &mut row, out);
+    let Draft { kinds, checks, .. } = row;
+    let open = kinds.iter().any(|k| {
+        matches!(
+            k,
+            FindingKind::NotMakler | FindingKind::NoEmail | FindingKind::MailboxExternal
+        )
+    });
+    let light = Light::of(&checks);
+    out.users.push(SystemUserRow {
+        name: a.name.clone(),
+        user_nr: Some(nr),
+        address_id: Some(a.id),
+        email: a.default_email.clone(),
+        mailbox,
+        light,
+        checks,
+        findings: kinds,
+    });
+    open
 }
 
 /// `user.not_makler`: the address lacks the Makler key.
@@ -188,43 +226,58 @@ fn makler(
 }
 
 /// `user.no_email`, `user.mailbox_external`, `user.mail_booking_unconfirmed`, `user.mail_booking_silent`: the
-/// default e-mail, the kind of its mailbox, and its mail booking: booked enquiries in the Maklerbuch show it works;
-/// a tick the person confirmed in the last 14 days is trusted; silence while the listings have been on the market
-/// for weeks is a finding; otherwise the person's tick decides, as before there was evidence. Returns the kind.
+/// default e-mail, the kind of its mailbox, and its mail booking. Returns the kind.
 fn mail(
     a: &AddressInfo,
     user: &UserInfo,
-    snapshot: &Snapshot,
-    settings: &dyn Settings,
-    evidence: &BTreeMap<String, BookingEvidence>,
+    account: &Account<'_>,
     row: &mut Draft,
     out: &mut Evaluation,
 ) -> Option<MailboxKind> {
     let Some(email) = &a.default_email else {
-        row.raise(
-            out,
-            FindingKind::NoEmail,
-            &a.name,
-            wording::no_email(&user.email),
-        );
-        row.check(
-            CheckName::Email,
-            CheckState::Problem,
-            wording::no_default_email(),
-        );
-        row.check(
-            CheckName::Mailbox,
-            CheckState::Unknown,
-            wording::no_email_to_check(),
-        );
-        row.check(
-            CheckName::Booking,
-            CheckState::Unknown,
-            wording::no_email_to_check(),
-        );
+        no_email(a, user, row, out);
         return None;
     };
     row.check(CheckName::Email, CheckState::Ok, wording::email(email));
+    let kind = mailbox(a, email, account.snapshot, row, out);
+    let external = matches!(kind, Some(MailboxKind::External { .. }));
+    booking(a, email, external, account, row, out);
+    kind
+}
+
+/// `user.no_email`: without a default e-mail, neither the mailbox nor its booking can be checked.
+fn no_email(a: &AddressInfo, user: &UserInfo, row: &mut Draft, out: &mut Evaluation) {
+    row.raise(
+        out,
+        FindingKind::NoEmail,
+        &a.name,
+        wording::no_email(&user.email),
+    );
+    row.check(
+        CheckName::Email,
+        CheckState::Problem,
+        wording::no_default_email(),
+    );
+    row.check(
+        CheckName::Mailbox,
+        CheckState::Unknown,
+        wording::no_email_to_check(),
+    );
+    row.check(
+        CheckName::Booking,
+        CheckState::Unknown,
+        wording::no_email_to_check(),
+    );
+}
+
+/// `user.mailbox_external`: the kind of the default e-mail's mailbox. Returns the kind.
+fn mailbox(
+    a: &AddressInfo,
+    email: &str,
+    snapshot: &Snapshot,
+    row: &mut Draft,
+    out: &mut Evaluation,
+) -> Option<MailboxKind> {
     let kind = snapshot.mailbox_of(email).cloned();
     let state = match &kind {
         Some(MailboxKind::External { provider }) => {
@@ -242,12 +295,25 @@ fn mail(
         }
     };
     row.check(CheckName::Mailbox, state, wording::mailbox(kind.as_ref()));
-    let external = matches!(kind, Some(MailboxKind::External { .. }));
-    let tick = settings.mail_booking_confirmed(email);
+    kind
+}
+
+/// `user.mail_booking_unconfirmed`, `user.mail_booking_silent`: booked enquiries in the Maklerbuch show mail booking
+/// works; a tick the person confirmed in the last 14 days is trusted; silence while the listings have been on the
+/// market for weeks is a finding; otherwise the person's tick decides, as before there was evidence.
+fn booking(
+    a: &AddressInfo,
+    email: &str,
+    external: bool,
+    account: &Account<'_>,
+    row: &mut Draft,
+    out: &mut Evaluation,
+) {
+    let tick = account.settings.mail_booking_confirmed(email);
     let fresh_tick = tick
         .as_deref()
-        .is_some_and(|d| tick_is_fresh(d, snapshot.read_at()));
-    let seen = evidence.get(&email.trim().to_lowercase());
+        .is_some_and(|d| tick_is_fresh(d, account.snapshot.read_at()));
+    let seen = account.evidence.get(&email.trim().to_lowercase());
     match (tick, seen) {
         // An external mailbox never gets mail booking: nothing to confirm; its own finding says what to do instead
         // (an onOffice mailbox through support).
@@ -298,7 +364,6 @@ fn mail(
             );
         }
     }
-    kind
 }
 
 /// `user.enquiries_unanswered` and the answers cell, where the account shows replies: the mailbox's rate, or the sign
