@@ -1,6 +1,13 @@
 //! The desktop shell: thin glue between the Tauri runtime and the Tauri-free crates (client, sandbox, audit).
 //! Commands, state, the OS keychain, the settings store and events live here. It never hands the API secret to
 //! the webview.
+//!
+//! Layers: each module uses only modules of the layers below it, never one above, so nothing goes round in a cycle.
+//! 1. `error`, `secrets`, `settings`, `platform` (what the watch asks of the platform): the base.
+//! 2. `state`: what the app holds (session, settings, keychain); it knows nothing of accounts, watch or commands.
+//! 3. `accounts`, `files`; then `watch` (uses `accounts`); then `background` and `session` (use `watch`).
+//! 4. `commands`: one file per domain; a command file never calls another, shared logic lives in a layer below.
+//! 5. This file: the builder, the plugins and the setup.
 
 pub mod accounts;
 pub mod background;
@@ -9,7 +16,9 @@ pub mod commands;
 pub mod error;
 pub mod files;
 pub mod handover;
+pub mod platform;
 pub mod secrets;
+pub mod session;
 pub mod settings;
 pub mod state;
 pub mod watch;
@@ -70,7 +79,7 @@ pub fn run() {
         // a background task, so the hint just said gets a moment first; a window opened again meanwhile stays.
         tauri::RunEvent::ExitRequested {
             code: None, api, ..
-        } if watching(app) => {
+        } if background::watching(app) => {
             api.prevent_exit();
             let app = app.clone();
             tauri::async_runtime::spawn(async move {
@@ -83,14 +92,9 @@ pub fn run() {
         tauri::RunEvent::WindowEvent {
             event: tauri::WindowEvent::CloseRequested { .. },
             ..
-        } if watching(app) => background::closed_to_tray(app),
+        } if background::watching(app) => background::closed_to_tray(app),
         _ => {}
     });
-}
-
-pub(crate) fn watching<R: Runtime>(app: &tauri::AppHandle<R>) -> bool {
-    app.try_state::<AppState>()
-        .is_some_and(|s| s.settings.get().watch.schedule.enabled)
 }
 
 /// The installed app's builder: its plugins and the setup that creates the state (keychain, settings store, data

@@ -5,7 +5,6 @@
 //! the audit engine's decisions (`audit::schedule`, `audit::watch`).
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use audit::fleet::{AccountRow, FailureKind};
 use audit::history::{self, FindingRef};
@@ -15,20 +14,7 @@ use audit::{FindingKind, Outcome, ProgressSink, Text};
 
 use std::sync::Arc;
 
-use crate::state::{AppState, Session};
-
-/// The platform side of the watch.
-pub trait Background: Send + Sync {
-    /// Shows a desktop notification; false when it could not be shown (permission refused, no notification
-    /// service).
-    fn notify(&self, notice: &Notice) -> bool;
-    /// The tray icon's tooltip: the watch's state in a few words.
-    fn tooltip(&self, text: &Text);
-    /// Watching was switched on or off: the tray icon and start at login follow.
-    fn watching(&self, on: bool);
-    /// A check of several accounts goes on to the `at`-th of `of` (1-based), for the window's progress.
-    fn checking(&self, _at: usize, _of: usize, _name: &str) {}
-}
+use crate::state::{Account, AppState, Session};
 
 /// How a scheduled check ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,15 +30,6 @@ pub enum Ran {
     Failed { notice: Option<Notice> },
     /// The credentials are gone from the keychain: watching was switched off.
     Stopped { notice: Option<Notice> },
-}
-
-/// One scheduled check at a time, also when the timer and "Jetzt prüfen" meet.
-pub struct WatchGuard(AtomicBool);
-
-impl Default for WatchGuard {
-    fn default() -> Self {
-        WatchGuard(AtomicBool::new(false))
-    }
 }
 
 pub use crate::clock::{local_now, local_text};
@@ -100,11 +77,11 @@ pub fn tooltip_now(state: &AppState, left: &Text) {
 
 /// Runs one scheduled check now (the timer when due, the tray's "Jetzt prüfen", the demo's day passing).
 pub async fn scheduled_check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
-    if state.watch_guard.0.swap(true, Ordering::SeqCst) {
+    if !state.watch_guard.claim() {
         return Ran::Busy;
     }
     let ran = check(state, now).await;
-    state.watch_guard.0.store(false, Ordering::SeqCst);
+    state.watch_guard.release();
     ran
 }
 
@@ -135,10 +112,8 @@ async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
         let session = state.session.lock().await;
         match &*session {
             Session::Connected(c) => match &c.account {
-                crate::state::Account::Demo(_) => (Some(c.auditor.clone()), None),
-                crate::state::Account::Real { id, .. } => {
-                    (None, Some((id.clone(), c.auditor.clone())))
-                }
+                Account::Demo(_) => (Some(c.auditor.clone()), None),
+                Account::Real { id, .. } => (None, Some((id.clone(), c.auditor.clone()))),
             },
             Session::Disconnected => (None, None),
         }

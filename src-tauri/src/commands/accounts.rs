@@ -8,9 +8,9 @@ use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::connection::{status, ConnectionStatus};
 use crate::error::{AppError, Result};
 use crate::secrets::slot;
+use crate::session::{status, ConnectionStatus};
 use crate::state::{Account, AppState, Session};
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -172,7 +172,7 @@ pub(crate) async fn remove(state: &AppState, id: &str, keep_history: bool) -> Re
     }
     state.secrets.delete(&slot(id))?;
     if !keep_history {
-        let journal = crate::accounts::journal_path(&state.config.data_dir, id);
+        let journal = crate::state::journal_path(&state.config.data_dir, id);
         if let Err(e) = std::fs::remove_file(&journal) {
             if e.kind() != std::io::ErrorKind::NotFound {
                 log::warn!("journal not deleted: {e}");
@@ -207,7 +207,7 @@ pub async fn removed_history(state: State<'_, AppState>, id: String) -> Result<V
         return Err(AppError::no_such_account());
     }
     let journal = audit::Journal::open(
-        &crate::accounts::journal_path(&state.config.data_dir, &id),
+        &crate::state::journal_path(&state.config.data_dir, &id),
         &id,
     )?;
     let mut items = audit::history::history(&journal);

@@ -7,20 +7,8 @@ use ts_rs::TS;
 
 use crate::error::{AppError, Result};
 use crate::secrets::StoredCredentials;
-use crate::state::{Account, AppState, Mode, Session};
-
-#[derive(Clone, Debug, Serialize, TS)]
-#[ts(export)]
-pub struct ConnectionStatus {
-    pub mode: Mode,
-    /// "verbunden als …": never the secret, only a hint of the token, the company or the demo's name.
-    pub label: String,
-    pub api_url: String,
-    /// The account in the accounts list (none for the demo).
-    pub account_id: Option<String>,
-    /// Said once about this connection ("Dieses Konto ist schon da").
-    pub said: Option<audit::Text>,
-}
+use crate::session::{status, ConnectionStatus};
+use crate::state::{AppState, Session};
 
 #[derive(Clone, Deserialize, TS)]
 #[ts(export)]
@@ -35,31 +23,6 @@ pub struct CredentialsInput {
 #[ts(export)]
 pub struct ConnectionTest {
     pub users: u32,
-}
-
-pub(crate) fn status(s: &Session) -> ConnectionStatus {
-    match s {
-        Session::Disconnected => ConnectionStatus {
-            mode: Mode::None,
-            label: String::new(),
-            api_url: onoffice::DEFAULT_BASE_URL.to_string(),
-            account_id: None,
-            said: None,
-        },
-        Session::Connected(c) => ConnectionStatus {
-            mode: s.mode(),
-            label: c.label.clone(),
-            api_url: match &c.account {
-                Account::Demo(sandbox) => sandbox.connection.url.clone(),
-                Account::Real { api_url, .. } => api_url.clone(),
-            },
-            account_id: match &c.account {
-                Account::Demo(_) => None,
-                Account::Real { id, .. } => Some(id.clone()),
-            },
-            said: None,
-        },
-    }
 }
 
 /// The credentials as typed (whitespace trimmed); a secret of the wrong shape is refused here, before any request.
@@ -130,7 +93,7 @@ pub async fn connect(
         added = accounts.add(audit::accounts::AccountEntry::new(
             &id,
             &credentials.api_url,
-            &crate::accounts::name_hint(&credentials.token),
+            &crate::state::name_hint(&credentials.token),
         ));
     });
     let s = state.account_session(&credentials)?;

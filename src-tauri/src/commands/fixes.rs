@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime, State};
 use ts_rs::TS;
 
-use super::audit::{remember, AuditView, PROGRESS_EVENT};
 use crate::error::{AppError, ErrorCode, Result};
+use crate::session::{remember, AuditView, PROGRESS_EVENT};
 use crate::state::AppState;
 
 #[derive(Clone, Debug, Deserialize, TS)]
