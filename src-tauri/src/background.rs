@@ -9,8 +9,8 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt as _;
+use watch_handover::handover;
 
-use crate::handover;
 use crate::platform::Background;
 use crate::state::{AppState, Mode};
 use crate::watch;

@@ -11,11 +11,9 @@
 
 pub mod accounts;
 pub mod background;
-pub mod clock;
 pub mod commands;
 pub mod error;
 pub mod files;
-pub mod handover;
 pub mod platform;
 pub mod secrets;
 pub mod session;
@@ -26,6 +24,7 @@ pub mod watch;
 use std::sync::Arc;
 
 use tauri::{Manager, Runtime};
+use watch_handover::handover;
 
 use crate::secrets::{KeyringStore, SecretStore};
 use crate::settings::{AppSettings, SettingsData};

@@ -32,7 +32,7 @@ pub enum Ran {
     Stopped { notice: Option<Notice> },
 }
 
-pub use crate::clock::{local_now, local_text};
+pub use watch_handover::clock::{local_now, local_text};
 
 /// Whether a scheduled check is due now.
 pub fn due(state: &AppState, now: jiff::civil::DateTime) -> bool {

@@ -5,14 +5,6 @@
 //! then), when watching is switched off, and on "Beenden". Started by the app (`handover.rs` says how the two agree).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-// Shared with the app (the helper uses part of each).
-#[allow(dead_code)]
-#[path = "../src/clock.rs"]
-mod clock;
-#[allow(dead_code)]
-#[path = "../src/handover.rs"]
-mod handover;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -21,6 +13,7 @@ use audit::schedule::Schedule;
 use audit::watch::WatchState;
 use jiff::civil::DateTime;
 use serde::Deserialize;
+use watch_handover::{clock, handover};
 
 /// How often the helper looks whether the app opened a window (then it ends at once).
 const LOOK: Duration = Duration::from_secs(2);
