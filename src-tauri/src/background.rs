@@ -4,6 +4,7 @@
 
 use audit::watch::Notice;
 use audit::Text;
+use onoffice_protocol::lock::Unpoisoned;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder};
@@ -28,7 +29,7 @@ pub fn watching<R: Runtime>(app: &AppHandle<R>) -> bool {
 
 /// This process has a window and so watches itself: the window's lock, and the tray while watching.
 fn hold_window<R: Runtime>(app: &AppHandle<R>) {
-    let mut held = WINDOW.lock().unwrap_or_else(|e| e.into_inner());
+    let mut held = WINDOW.write_guard();
     if held.is_none() {
         if let Ok(dir) = app.path().app_data_dir() {
             *held = handover::hold(&dir, handover::WINDOW_LOCK).ok();
@@ -78,11 +79,11 @@ pub fn hand_over_to_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
         return false;
     };
     // Given back first: the helper must not see it held and end at once.
-    let held = WINDOW.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let held = WINDOW.write_guard().take();
     if start_tray_helper(&dir) {
         return true;
     }
-    *WINDOW.lock().unwrap_or_else(|e| e.into_inner()) = held;
+    *WINDOW.write_guard() = held;
     false
 }
 

@@ -23,15 +23,13 @@ pub mod watch;
 
 use std::sync::Arc;
 
+use onoffice_protocol::lock::Unpoisoned;
 use tauri::{Manager, Runtime};
 use watch_handover::handover;
 
 use crate::secrets::{KeyringStore, SecretStore};
 use crate::settings::{AppSettings, SettingsData};
 use crate::state::{AppConfig, AppState};
-
-#[cfg(test)]
-mod tests;
 
 /// The app on any runtime: its commands and its configuration. The installed app (with its plugins, `run`) and the
 /// command tests (mock runtime, `create_app`) are built by this one function.
@@ -41,7 +39,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<tauri::App
         .build(tauri::generate_context!())
 }
 
-/// The app with the given state, for command tests on the mock runtime.
+/// The app with the given state, for command tests on the mock runtime. A test whose app cannot be built has
+/// nothing to test, so that ends it.
 pub fn create_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::App<R> {
     build(builder.manage(state)).expect("the app can be built")
 }
@@ -70,7 +69,11 @@ pub fn run() {
             );
             std::process::exit(1);
         }
-        Err(e) => panic!("the app cannot start: {e}"),
+        Err(e) => {
+            log::error!("the app cannot start: {e}");
+            eprintln!("the app cannot start: {e}");
+            std::process::exit(1);
+        }
     };
     app.run(|app, event| match event {
         // The last window closed while watching: the tray helper watches on and this process ends; the demo (which
@@ -169,7 +172,7 @@ fn with_plugins(demo_on_start: bool, hidden: bool, check: bool) -> tauri::Builde
                     ));
                 }
             }
-            *state.start_notes.lock().unwrap() = start_notes;
+            *state.start_notes.write_guard() = start_notes;
             if demo_on_start {
                 // `--demo`: open straight on the demo account.
                 match tauri::async_runtime::block_on(state.demo_session()) {
@@ -204,3 +207,6 @@ fn with_plugins(demo_on_start: bool, hidden: bool, check: bool) -> tauri::Builde
             Ok(())
         })
 }
+
+#[cfg(test)]
+mod tests;

@@ -137,19 +137,18 @@ async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
         if let Some(bg) = state.background.get() {
             bg.checking(n + 1, watched.len(), &account.name);
         }
-        let auditor = match crate::accounts::credentials(state, &account.id) {
+        let shown = current.as_ref().filter(|(id, _)| *id == account.id);
+        let auditor = match (crate::accounts::credentials(state, &account.id), shown) {
             // The account the window shows: its session's auditor.
-            Ok(Some(_)) if current.as_ref().is_some_and(|(id, _)| *id == account.id) => {
-                current.as_ref().expect("just matched").1.clone()
-            }
-            Ok(Some(c)) => match state.account_auditor(&c) {
+            (Ok(Some(_)), Some((_, auditor))) => auditor.clone(),
+            (Ok(Some(c)), None) => match state.account_auditor(&c) {
                 Ok(a) => Arc::new(a),
                 Err(e) => {
                     runs.push(failed_account(state, account, "connect", &app_text(&e)));
                     continue;
                 }
             },
-            Ok(None) => {
+            (Ok(None), _) => {
                 missing += 1;
                 let text = Text::new(
                     format!("Zugangsdaten fehlen: Für „{}“ sind Token und Secret nicht mehr im Schlüsselbund; bitte das Konto neu verbinden.", account.name),
@@ -158,7 +157,7 @@ async fn check(state: &AppState, now: jiff::civil::DateTime) -> Ran {
                 runs.push(failed_account(state, account, "credentials_missing", &text));
                 continue;
             }
-            Err(e) => {
+            (Err(e), _) => {
                 runs.push(failed_account(state, account, "keychain", &app_text(&e)));
                 continue;
             }

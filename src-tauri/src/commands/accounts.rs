@@ -4,6 +4,7 @@
 
 use audit::accounts::RemovedAccount;
 use audit::history::HistoryItem;
+use onoffice_protocol::lock::Unpoisoned;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -67,7 +68,7 @@ pub(crate) async fn view(state: &AppState, query: &str) -> AccountsView {
             .collect(),
         total: accounts.list.len() as u32,
         removed: accounts.removed.clone(),
-        notes: state.start_notes.lock().unwrap().clone(),
+        notes: state.start_notes.read_guard().clone(),
     }
 }
 
@@ -94,7 +95,7 @@ pub(crate) async fn switch_to(state: &AppState, id: &str) -> Result<ConnectionSt
     let credentials = crate::accounts::credentials(state, id)?
         .ok_or_else(|| AppError::credentials_missing(&entry.name))?;
     let session = state.account_session(&credentials)?;
-    if let Some(task) = state.running.lock().unwrap().take() {
+    if let Some(task) = state.running.write_guard().take() {
         task.abort();
     }
     let mut current = state.session.lock().await;

@@ -3,6 +3,7 @@
 
 use audit::history;
 use audit::ProgressSink;
+use onoffice_protocol::lock::Unpoisoned;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::error::{AppError, Result};
@@ -44,11 +45,11 @@ pub async fn run_audit<R: Runtime>(
         notes.extend(auditor.reconcile().await);
         let _ = tx.send((auditor.audit(&sink).await, notes));
     });
-    if let Some(old) = state.running.lock().unwrap().replace(task) {
+    if let Some(old) = state.running.write_guard().replace(task) {
         old.abort();
     }
     let (result, notes) = rx.await.map_err(|_| AppError::cancelled())?;
-    state.running.lock().unwrap().take();
+    state.running.write_guard().take();
     let report = result?;
     // The person sees this checklist: the watch compares its next check with it (unless news waits to be seen).
     {
@@ -75,7 +76,7 @@ pub async fn run_audit<R: Runtime>(
 /// Stops a running audit; nothing was written by it, so nothing is lost.
 #[tauri::command]
 pub fn cancel_audit(state: State<'_, AppState>) {
-    if let Some(task) = state.running.lock().unwrap().take() {
+    if let Some(task) = state.running.write_guard().take() {
         task.abort();
     }
 }

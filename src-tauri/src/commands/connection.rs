@@ -1,6 +1,7 @@
 //! Connecting: test credentials, store them in the keychain, start the demo, disconnect, and the compatibility check
 //! with its file for support. The secret goes in, never out.
 
+use onoffice_protocol::lock::Unpoisoned;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
@@ -97,7 +98,7 @@ pub async fn connect(
         ));
     });
     let s = state.account_session(&credentials)?;
-    if let Some(task) = state.running.lock().unwrap().take() {
+    if let Some(task) = state.running.write_guard().take() {
         task.abort();
     }
     let mut session = state.session.lock().await;
@@ -170,9 +171,9 @@ pub async fn save_diagnosis<R: Runtime>(
     else {
         return Ok(None);
     };
-    let text = serde_json::to_string_pretty(&diagnosis).expect("the diagnosis serialises");
-    std::fs::write(&path, text)
-        .map_err(|e| AppError::file_not_saved("Die Diagnose", "The diagnosis", e))?;
+    let not_saved = |e| AppError::file_not_saved("Die Diagnose", "The diagnosis", e);
+    let text = serde_json::to_string_pretty(&diagnosis).map_err(|e| not_saved(e.into()))?;
+    std::fs::write(&path, text).map_err(not_saved)?;
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
