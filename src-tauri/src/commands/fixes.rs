@@ -128,9 +128,5 @@ pub async fn undo_change(
     })
 }
 
-commands! {
-    plan_fixes,
-    apply_fixes,
-    fix_history,
-    undo_change,
-}
+// This domain's commands: its group in src-tauri/commands.txt (build.rs writes the `commands!` call).
+include!(concat!(env!("OUT_DIR"), "/commands/fixes.rs"));
