@@ -145,7 +145,8 @@ fn damaged_name(data_dir: &std::path::Path) -> std::path::PathBuf {
     data_dir.join(format!("settings.damaged-{secs}.json"))
 }
 
-type Persist = Box<dyn Fn(&SettingsData) + Send + Sync>;
+/// How the settings are saved after each change.
+pub type Persist = Box<dyn Fn(&SettingsData) + Send + Sync>;
 
 pub struct AppSettings {
     data: Mutex<SettingsData>,
