@@ -119,7 +119,7 @@ fn main() {
         let started = Instant::now();
         let ran = runtime.block_on(agent_check_lib::watch::scheduled_check(
             &state,
-            agent_check_lib::clock::local_now(),
+            agent_check_lib::watch::local_now(),
         ));
         let failed = matches!(ran, agent_check_lib::watch::Ran::Failed { .. });
         println!(

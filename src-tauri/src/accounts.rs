@@ -9,25 +9,12 @@ use audit::accounts::{AccountEntry, Accounts};
 use audit::Text;
 
 use crate::secrets::{slot, StoredCredentials, LEGACY_SLOT};
-use crate::state::AppState;
-
-/// The journal of an account in the data folder.
-pub fn journal_path(data_dir: &Path, account_id: &str) -> PathBuf {
-    data_dir.join(format!("journal-{account_id}.jsonl"))
-}
+use crate::state::{journal_path, name_hint, AppState};
 
 /// The journal name of the first versions: the token's first eight characters.
 fn oldest_journal_path(data_dir: &Path, token: &str) -> PathBuf {
     let tag: String = token.chars().take(8).collect();
     data_dir.join(format!("journal-{tag}.jsonl"))
-}
-
-/// What an account is called until a check finds its company.
-pub fn name_hint(token: &str) -> String {
-    format!(
-        "API-Benutzer {}…",
-        token.chars().take(4).collect::<String>()
-    )
 }
 
 /// A journal under the oldest name becomes the account's journal; if both exist, the older one stays where it is

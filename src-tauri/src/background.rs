@@ -4,30 +4,39 @@
 
 use audit::watch::Notice;
 use audit::Text;
+use onoffice_protocol::lock::Unpoisoned;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt as _;
+use watch_handover::handover;
 
-use crate::handover;
+use crate::platform::Background;
 use crate::state::{AppState, Mode};
+use crate::watch;
 
 const TRAY_ID: &str = "watch";
 
 /// The window's lock (`handover::WINDOW_LOCK`), held from the first window on: the tray helper ends when it sees it.
 static WINDOW: std::sync::Mutex<Option<handover::Held>> = std::sync::Mutex::new(None);
 
+/// Whether watching is on (the app's state is there and its schedule enabled).
+pub fn watching<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.try_state::<AppState>()
+        .is_some_and(|s| s.settings.get().watch.schedule.enabled)
+}
+
 /// This process has a window and so watches itself: the window's lock, and the tray while watching.
 fn hold_window<R: Runtime>(app: &AppHandle<R>) {
-    let mut held = WINDOW.lock().unwrap_or_else(|e| e.into_inner());
+    let mut held = WINDOW.write_guard();
     if held.is_none() {
         if let Ok(dir) = app.path().app_data_dir() {
             *held = handover::hold(&dir, handover::WINDOW_LOCK).ok();
         }
     }
     drop(held);
-    if crate::watching(app) {
+    if watching(app) {
         Platform::new(app.clone()).show_tray();
     }
 }
@@ -70,11 +79,11 @@ pub fn hand_over_to_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
         return false;
     };
     // Given back first: the helper must not see it held and end at once.
-    let held = WINDOW.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let held = WINDOW.write_guard().take();
     if start_tray_helper(&dir) {
         return true;
     }
-    *WINDOW.lock().unwrap_or_else(|e| e.into_inner()) = held;
+    *WINDOW.write_guard() = held;
     false
 }
 
@@ -177,7 +186,7 @@ impl<R: Runtime> Platform<R> {
                         let app = app.clone();
                         tauri::async_runtime::spawn(async move {
                             let state = app.state::<AppState>();
-                            crate::watch::scheduled_check(&state, crate::watch::local_now()).await;
+                            watch::scheduled_check(&state, watch::local_now()).await;
                         });
                     }
                     "quit" => app.exit(0),
@@ -198,7 +207,7 @@ impl<R: Runtime> Platform<R> {
 /// The window's event while "Jetzt alle prüfen" goes from account to account: `{"at", "of", "name"}` (1-based).
 pub const FLEET_PROGRESS_EVENT: &str = "fleet-progress";
 
-impl<R: Runtime> crate::watch::Background for Platform<R> {
+impl<R: Runtime> Background for Platform<R> {
     fn notify(&self, notice: &Notice) -> bool {
         notify(&self.app, notice)
     }

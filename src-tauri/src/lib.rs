@@ -1,29 +1,35 @@
 //! The desktop shell: thin glue between the Tauri runtime and the Tauri-free crates (client, sandbox, audit).
 //! Commands, state, the OS keychain, the settings store and events live here. It never hands the API secret to
 //! the webview.
+//!
+//! Layers: each module uses only modules of the layers below it, never one above, so nothing goes round in a cycle.
+//! 1. `error`, `secrets`, `settings`, `platform` (what the watch asks of the platform): the base.
+//! 2. `state`: what the app holds (session, settings, keychain); it knows nothing of accounts, watch or commands.
+//! 3. `accounts`, `files`; then `watch` (uses `accounts`); then `background` and `session` (use `watch`).
+//! 4. `commands`: one file per domain; a command file never calls another, shared logic lives in a layer below.
+//! 5. This file: the builder, the plugins and the setup.
 
 pub mod accounts;
 pub mod background;
-pub mod clock;
 pub mod commands;
 pub mod error;
 pub mod files;
-pub mod handover;
+pub mod platform;
 pub mod secrets;
+pub mod session;
 pub mod settings;
 pub mod state;
 pub mod watch;
 
 use std::sync::Arc;
 
+use onoffice_protocol::lock::Unpoisoned;
 use tauri::{Manager, Runtime};
+use watch_handover::handover;
 
 use crate::secrets::{KeyringStore, SecretStore};
 use crate::settings::{AppSettings, SettingsData};
 use crate::state::{AppConfig, AppState};
-
-#[cfg(test)]
-mod tests;
 
 /// The app on any runtime: its commands and its configuration. The installed app (with its plugins, `run`) and the
 /// command tests (mock runtime, `create_app`) are built by this one function.
@@ -33,7 +39,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<tauri::App
         .build(tauri::generate_context!())
 }
 
-/// The app with the given state, for command tests on the mock runtime.
+/// The app with the given state, for command tests on the mock runtime. A test whose app cannot be built has
+/// nothing to test, so that ends it.
 pub fn create_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::App<R> {
     build(builder.manage(state)).expect("the app can be built")
 }
@@ -46,10 +53,12 @@ pub const HIDDEN_FLAG: &str = "--hidden";
 const NOTIFICATION_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub fn run() {
-    let demo_on_start = std::env::args().any(|a| a == "--demo");
-    let hidden = std::env::args().any(|a| a == HIDDEN_FLAG);
-    let check = std::env::args().any(|a| a == handover::CHECK_FLAG);
-    let app = match build(with_plugins(demo_on_start, hidden, check)) {
+    let start = Start {
+        demo: std::env::args().any(|a| a == "--demo"),
+        hidden: std::env::args().any(|a| a == HIDDEN_FLAG),
+        check: std::env::args().any(|a| a == handover::CHECK_FLAG),
+    };
+    let app = match build(with_plugins(start)) {
         Ok(app) => app,
         // Started again in the moment the previous window closes, the hand-over to it cannot succeed (it no longer
         // answers). A second build in this process cannot work either (the window toolkit is already set up), so say
@@ -62,7 +71,11 @@ pub fn run() {
             );
             std::process::exit(1);
         }
-        Err(e) => panic!("the app cannot start: {e}"),
+        Err(e) => {
+            log::error!("the app cannot start: {e}");
+            eprintln!("the app cannot start: {e}");
+            std::process::exit(1);
+        }
     };
     app.run(|app, event| match event {
         // The last window closed while watching: the tray helper watches on and this process ends; the demo (which
@@ -70,7 +83,7 @@ pub fn run() {
         // a background task, so the hint just said gets a moment first; a window opened again meanwhile stays.
         tauri::RunEvent::ExitRequested {
             code: None, api, ..
-        } if watching(app) => {
+        } if background::watching(app) => {
             api.prevent_exit();
             let app = app.clone();
             tauri::async_runtime::spawn(async move {
@@ -83,19 +96,23 @@ pub fn run() {
         tauri::RunEvent::WindowEvent {
             event: tauri::WindowEvent::CloseRequested { .. },
             ..
-        } if watching(app) => background::closed_to_tray(app),
+        } if background::watching(app) => background::closed_to_tray(app),
         _ => {}
     });
 }
 
-pub(crate) fn watching<R: Runtime>(app: &tauri::AppHandle<R>) -> bool {
-    app.try_state::<AppState>()
-        .is_some_and(|s| s.settings.get().watch.schedule.enabled)
+/// How the app was started: `--demo` opens on the demo account, `hidden` at login, `check` by the tray helper for
+/// one scheduled check.
+#[derive(Clone, Copy)]
+struct Start {
+    demo: bool,
+    hidden: bool,
+    check: bool,
 }
 
 /// The installed app's builder: its plugins and the setup that creates the state (keychain, settings store, data
-/// folder). `hidden`: started at login; `check`: started by the tray helper for one scheduled check.
-fn with_plugins(demo_on_start: bool, hidden: bool, check: bool) -> tauri::Builder<tauri::Wry> {
+/// folder).
+fn with_plugins(start: Start) -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
         // A second start opens the window (again, if it was closed into the tray).
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -120,84 +137,104 @@ fn with_plugins(demo_on_start: bool, hidden: bool, check: bool) -> tauri::Builde
         // the process plugin restarts the app after installing.
         .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_process::init())
-        .setup(move |app| {
-            let data_dir = app.path().app_data_dir()?;
-            std::fs::create_dir_all(&data_dir)?;
-            // A settings file that is no JSON at all is kept aside (the store would refuse to start on it).
-            let mut start_notes = settings::keep_aside_if_unreadable(&data_dir);
-            let store = tauri_plugin_store::StoreExt::store(app, "settings.json")?;
-            let (data, damaged) = store
-                .get("settings")
-                .map(|v| SettingsData::from_saved(&v))
-                .unwrap_or_default();
-            if !damaged.is_empty() {
-                settings::keep_copy(&data_dir);
-            }
-            start_notes.extend(damaged);
-            let watching = data.watch.schedule.enabled;
-            // Started at login while watching: the tray helper watches (no webview), this process ends at once.
-            if hidden && watching && !check && background::start_tray_helper(&data_dir) {
-                std::process::exit(0);
-            }
-            let persist = {
-                let store = store.clone();
-                Box::new(move |d: &SettingsData| {
-                    store.set("settings", serde_json::to_value(d).unwrap_or_default());
-                    if let Err(e) = store.save() {
-                        log::warn!("settings not saved: {e}");
-                    }
-                })
-            };
-            let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::app());
-            let state = AppState::new(
-                secrets,
-                Arc::new(AppSettings::new(data, persist)),
-                AppConfig::from_env(data_dir),
-            );
-            // The one connection of earlier versions becomes the first account; after damage, accounts with a
-            // journal and a keychain entry come back.
-            start_notes.extend(accounts::migrate(&state));
-            if !start_notes.is_empty() {
-                let back = accounts::recover(&state);
-                if back > 0 {
-                    start_notes.push(audit::Text::new(
-                        format!("{back} Konto/Konten mit Änderungsprotokoll und Zugangsdaten im Schlüsselbund wurden wiederhergestellt; andere bitte neu hinzufügen (die Zugangsdaten sind noch im Schlüsselbund)."),
-                        format!("{back} account(s) with a change journal and credentials in the keychain were restored; please add others again (their credentials are still in the keychain)."),
-                    ));
-                }
-            }
-            *state.start_notes.lock().unwrap() = start_notes;
-            if demo_on_start {
-                // `--demo`: open straight on the demo account.
-                match tauri::async_runtime::block_on(state.demo_session()) {
-                    Ok(session) => *tauri::async_runtime::block_on(state.session.lock()) = session,
-                    Err(e) => log::warn!("demo did not start: {e}"),
-                }
-            }
-            let bg = Arc::new(background::Platform::new(app.handle().clone()));
-            let _ = state.background.set(bg.clone());
-            app.manage(state);
-            if check {
-                // One scheduled check for the tray helper, without window or tray; then the process ends, unless the
-                // window was opened meanwhile (a second start), which makes it the app that watches.
-                let app = app.handle().clone();
-                tauri::async_runtime::spawn(async move {
-                    let state = app.state::<AppState>();
-                    watch::scheduled_check(&state, watch::local_now()).await;
-                    // What the check notified leaves from a background task: give it a moment before ending.
-                    tokio::time::sleep(NOTIFICATION_GRACE).await;
-                    if app.get_webview_window("main").is_none() {
-                        app.exit(0);
-                    }
-                });
-            } else if !(hidden && watching) {
-                // The window is made here, not from the configuration at start, so that a start without it (at
-                // login, when the helper cannot run) has no webview at all until it is opened.
-                background::open_window(app.handle());
-            } else {
-                bg.show_tray();
-            }
-            watch::spawn_timer(app.handle().clone());
-            Ok(())
-        })
+        .setup(move |app| setup(app, start))
 }
+
+/// The setup: the saved settings, the state with the accounts, then what this start is for.
+fn setup(app: &mut tauri::App, start: Start) -> Result<(), Box<dyn std::error::Error>> {
+    let data_dir = app.path().app_data_dir()?;
+    std::fs::create_dir_all(&data_dir)?;
+    let (data, start_notes, persist) = saved_settings(app, &data_dir)?;
+    let watching = data.watch.schedule.enabled;
+    // Started at login while watching: the tray helper watches (no webview), this process ends at once.
+    if start.hidden && watching && !start.check && background::start_tray_helper(&data_dir) {
+        std::process::exit(0);
+    }
+    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::app());
+    let state = AppState::new(
+        secrets,
+        Arc::new(AppSettings::new(data, persist)),
+        AppConfig::from_env(data_dir),
+    );
+    *state.start_notes.write_guard() = accounts_at_start(&state, start_notes);
+    if start.demo {
+        // `--demo`: open straight on the demo account.
+        match tauri::async_runtime::block_on(state.demo_session()) {
+            Ok(session) => *tauri::async_runtime::block_on(state.session.lock()) = session,
+            Err(e) => log::warn!("demo did not start: {e}"),
+        }
+    }
+    let bg = Arc::new(background::Platform::new(app.handle().clone()));
+    let _ = state.background.set(bg.clone());
+    app.manage(state);
+    if start.check {
+        check_then_end(app.handle().clone());
+    } else if !(start.hidden && watching) {
+        // The window is made here, not from the configuration at start, so that a start without it (at login, when
+        // the helper cannot run) has no webview at all until it is opened.
+        background::open_window(app.handle());
+    } else {
+        bg.show_tray();
+    }
+    watch::spawn_timer(app.handle().clone());
+    Ok(())
+}
+
+/// The saved settings, what the start found wrong with them, and how they are saved after each change. A settings
+/// file that is no JSON at all is kept aside (the store would refuse to start on it); of a damaged one a copy is kept.
+fn saved_settings(
+    app: &tauri::App,
+    data_dir: &std::path::Path,
+) -> Result<(SettingsData, Vec<audit::Text>, settings::Persist), tauri_plugin_store::Error> {
+    let mut start_notes = settings::keep_aside_if_unreadable(data_dir);
+    let store = tauri_plugin_store::StoreExt::store(app, "settings.json")?;
+    let (data, damaged) = store
+        .get("settings")
+        .map(|v| SettingsData::from_saved(&v))
+        .unwrap_or_default();
+    if !damaged.is_empty() {
+        settings::keep_copy(data_dir);
+    }
+    start_notes.extend(damaged);
+    let persist = Box::new(move |d: &SettingsData| {
+        store.set("settings", serde_json::to_value(d).unwrap_or_default());
+        if let Err(e) = store.save() {
+            log::warn!("settings not saved: {e}");
+        }
+    });
+    Ok((data, start_notes, persist))
+}
+
+/// The one connection of earlier versions becomes the first account; after damage (any `start_notes`), accounts
+/// with a journal and a keychain entry come back. Returns what to say at start.
+fn accounts_at_start(state: &AppState, mut start_notes: Vec<audit::Text>) -> Vec<audit::Text> {
+    start_notes.extend(accounts::migrate(state));
+    if start_notes.is_empty() {
+        return start_notes;
+    }
+    let back = accounts::recover(state);
+    if back > 0 {
+        start_notes.push(audit::Text::new(
+            format!("{back} Konto/Konten mit Änderungsprotokoll und Zugangsdaten im Schlüsselbund wurden wiederhergestellt; andere bitte neu hinzufügen (die Zugangsdaten sind noch im Schlüsselbund)."),
+            format!("{back} account(s) with a change journal and credentials in the keychain were restored; please add others again (their credentials are still in the keychain)."),
+        ));
+    }
+    start_notes
+}
+
+/// One scheduled check for the tray helper, without window or tray; then the process ends, unless the window was
+/// opened meanwhile (a second start), which makes it the app that watches.
+fn check_then_end(app: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        watch::scheduled_check(&state, watch::local_now()).await;
+        // What the check notified leaves from a background task: give it a moment before ending.
+        tokio::time::sleep(NOTIFICATION_GRACE).await;
+        if app.get_webview_window("main").is_none() {
+            app.exit(0);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests;

@@ -5,6 +5,7 @@
 use std::sync::Mutex;
 
 use onoffice::Secret;
+use onoffice_protocol::lock::Unpoisoned;
 use serde::{Deserialize, Serialize};
 
 /// What is kept in the keychain: the credentials and the API address they belong to.
@@ -148,33 +149,31 @@ pub struct MemoryStore(Mutex<std::collections::BTreeMap<String, String>>);
 impl MemoryStore {
     /// The slots that hold an entry (tests look at what was kept or deleted).
     pub fn slots(&self) -> Vec<String> {
-        self.0.lock().unwrap().keys().cloned().collect()
+        self.0.write_guard().keys().cloned().collect()
     }
 
     /// Puts raw text into a slot, as a damaged or foreign entry would be (tests).
     pub fn put_raw(&self, slot: &str, text: &str) {
-        self.0.lock().unwrap().insert(slot.into(), text.into());
+        self.0.write_guard().insert(slot.into(), text.into());
     }
 }
 
 impl SecretStore for MemoryStore {
     fn save(&self, slot: &str, credentials: &StoredCredentials) -> Result<(), KeychainError> {
         self.0
-            .lock()
-            .unwrap()
+            .write_guard()
             .insert(slot.into(), encode(credentials));
         Ok(())
     }
     fn load(&self, slot: &str) -> Result<Option<StoredCredentials>, KeychainError> {
         self.0
-            .lock()
-            .unwrap()
+            .write_guard()
             .get(slot)
             .map(|t| decode(t))
             .transpose()
     }
     fn delete(&self, slot: &str) -> Result<(), KeychainError> {
-        self.0.lock().unwrap().remove(slot);
+        self.0.write_guard().remove(slot);
         Ok(())
     }
 }

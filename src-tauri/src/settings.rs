@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use onoffice_protocol::lock::Unpoisoned;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -82,16 +83,9 @@ impl SettingsData {
     }
 
     pub fn watch_state_mut(&mut self, key: &str) -> &mut audit::watch::WatchState {
-        let own = self.accounts.as_ref().is_some_and(|a| a.get(key).is_some());
-        if own {
-            &mut self
-                .accounts
-                .as_mut()
-                .and_then(|a| a.get_mut(key))
-                .expect("just found")
-                .watch
-        } else {
-            &mut self.watch.state
+        match self.accounts.as_mut().and_then(|a| a.get_mut(key)) {
+            Some(account) => &mut account.watch,
+            None => &mut self.watch.state,
         }
     }
 }
@@ -151,7 +145,8 @@ fn damaged_name(data_dir: &std::path::Path) -> std::path::PathBuf {
     data_dir.join(format!("settings.damaged-{secs}.json"))
 }
 
-type Persist = Box<dyn Fn(&SettingsData) + Send + Sync>;
+/// How the settings are saved after each change.
+pub type Persist = Box<dyn Fn(&SettingsData) + Send + Sync>;
 
 pub struct AppSettings {
     data: Mutex<SettingsData>,
@@ -174,11 +169,11 @@ impl AppSettings {
     }
 
     pub fn get(&self) -> SettingsData {
-        self.data.lock().unwrap().clone()
+        self.data.read_guard().clone()
     }
 
     pub fn update(&self, f: impl FnOnce(&mut SettingsData)) {
-        let mut data = self.data.lock().unwrap();
+        let mut data = self.data.write_guard();
         f(&mut data);
         (self.persist)(&data);
     }

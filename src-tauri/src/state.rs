@@ -2,7 +2,7 @@
 //! checklist the person looks at), the running audit (so it can be cancelled), settings and the keychain.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{AppError, Result};
+use crate::platform::Background;
 use crate::secrets::{SecretStore, StoredCredentials};
 use crate::settings::AppSettings;
 
@@ -60,6 +61,19 @@ pub enum Mode {
     None,
     Demo,
     Account,
+}
+
+/// The journal of an account in the data folder.
+pub fn journal_path(data_dir: &Path, account_id: &str) -> PathBuf {
+    data_dir.join(format!("journal-{account_id}.jsonl"))
+}
+
+/// What an account is called until a check finds its company.
+pub fn name_hint(token: &str) -> String {
+    format!(
+        "API-Benutzer {}…",
+        token.chars().take(4).collect::<String>()
+    )
 }
 
 /// Which account a connected session works on.
@@ -146,14 +160,30 @@ pub struct AppState {
     pub running: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
     /// The platform side of the background watch (notifications, tray, start at login); set by the installed app
     /// and by tests that look at what the watch says.
-    pub background: std::sync::OnceLock<Arc<dyn crate::watch::Background>>,
+    pub background: std::sync::OnceLock<Arc<dyn Background>>,
     /// One scheduled check at a time.
-    pub watch_guard: crate::watch::WatchGuard,
+    pub watch_guard: WatchGuard,
     /// Changes are being written to an account (a fix, an undo, the standing rule): switching or removing accounts
     /// waits for them.
     pub writing: Writing,
     /// What the start found wrong in the settings (a damaged accounts list), said in the window.
     pub start_notes: std::sync::Mutex<Vec<audit::Text>>,
+}
+
+/// One scheduled check at a time, also when the timer and "Jetzt prüfen" meet.
+#[derive(Default)]
+pub struct WatchGuard(std::sync::atomic::AtomicBool);
+
+impl WatchGuard {
+    /// Takes the turn; false when another check has it.
+    pub fn claim(&self) -> bool {
+        !self.0.swap(true, std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Gives the turn back.
+    pub fn release(&self) {
+        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Changes being written; `start` gives a guard that ends them when dropped (also when the command fails).
@@ -204,7 +234,7 @@ impl AppState {
             config,
             running: std::sync::Mutex::new(None),
             background: std::sync::OnceLock::new(),
-            watch_guard: crate::watch::WatchGuard::default(),
+            watch_guard: WatchGuard::default(),
             writing: Writing::default(),
             start_notes: std::sync::Mutex::new(Vec::new()),
         }
@@ -250,10 +280,7 @@ impl AppState {
     pub fn account_auditor(&self, credentials: &StoredCredentials) -> Result<Auditor> {
         let client = self.client(credentials)?;
         let account = audit::journal::account_id(client.base_url(), &credentials.token);
-        let journal = Journal::open(
-            &crate::accounts::journal_path(&self.config.data_dir, &account),
-            &account,
-        )?;
+        let journal = Journal::open(&journal_path(&self.config.data_dir, &account), &account)?;
         let settings: Arc<dyn audit::Settings> = Arc::new(crate::settings::AccountSettings::new(
             self.settings.clone(),
             &account,
@@ -276,7 +303,7 @@ impl AppState {
             .accounts()
             .get(&id)
             .map(|a| a.name.clone())
-            .unwrap_or_else(|| crate::accounts::name_hint(&credentials.token));
+            .unwrap_or_else(|| name_hint(&credentials.token));
         Ok(self.connected(
             Account::Real {
                 api_url: credentials.api_url.clone(),

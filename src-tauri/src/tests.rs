@@ -457,6 +457,17 @@ fn every_declared_command_is_registered_and_permitted() {
     );
 }
 
+/// The handler serves exactly the commands of src-tauri/commands.txt, in the list's order.
+#[test]
+fn the_handler_serves_the_command_list() {
+    let listed: Vec<&str> = include_str!("../commands.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('['))
+        .collect();
+    assert_eq!(crate::commands::all(), listed);
+}
+
 /// The UI's `Command` type: the names `api.ts` may call, from the same lists (checked like the ts-rs bindings).
 #[test]
 fn export_command_names_for_the_ui() {

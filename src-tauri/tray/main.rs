@@ -5,14 +5,6 @@
 //! then), when watching is switched off, and on "Beenden". Started by the app (`handover.rs` says how the two agree).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-// Shared with the app (the helper uses part of each).
-#[allow(dead_code)]
-#[path = "../src/clock.rs"]
-mod clock;
-#[allow(dead_code)]
-#[path = "../src/handover.rs"]
-mod handover;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -21,6 +13,7 @@ use audit::schedule::Schedule;
 use audit::watch::WatchState;
 use jiff::civil::DateTime;
 use serde::Deserialize;
+use watch_handover::{clock, handover};
 
 /// How often the helper looks whether the app opened a window (then it ends at once).
 const LOOK: Duration = Duration::from_secs(2);
@@ -221,10 +214,127 @@ fn main() {
     run(data_dir);
 }
 
+/// The tray's menu: "Öffnen", "Jetzt prüfen", "Beenden".
+fn tray_menu() -> tray_icon::menu::Menu {
+    use tray_icon::menu::{Menu, MenuItem};
+    let open = MenuItem::with_id("open", "Öffnen", true, None);
+    let check = MenuItem::with_id("check", "Jetzt prüfen", true, None);
+    let quit = MenuItem::with_id("quit", "Beenden", true, None);
+    let menu = Menu::new();
+    let _ = menu.append_items(&[&open, &check, &quit]);
+    menu
+}
+
+/// The helper while it runs: its tray icon, the check it started, and when it reads the settings next.
+struct Helper {
+    data_dir: PathBuf,
+    watcher: Watcher,
+    /// The menu until the tray icon takes it.
+    menu: Option<tray_icon::menu::Menu>,
+    tray: Option<tray_icon::TrayIcon>,
+    /// The app it started for a check.
+    child: Option<Child>,
+    next_minute: Instant,
+}
+
+impl Helper {
+    fn new(data_dir: PathBuf) -> Self {
+        Helper {
+            data_dir,
+            watcher: Watcher::default(),
+            menu: Some(tray_menu()),
+            tray: None,
+            child: None,
+            next_minute: Instant::now(),
+        }
+    }
+
+    /// Whether the check it started still runs (one that ended is forgotten).
+    fn checking(&mut self) -> bool {
+        match &mut self.child {
+            Some(c) => match c.try_wait() {
+                Ok(None) => true,
+                _ => {
+                    self.child = None;
+                    false
+                }
+            },
+            None => false,
+        }
+    }
+
+    /// The tray icon; on Linux the tray needs the toolkit the event loop has just started.
+    fn show_tray(&mut self) {
+        let mut b =
+            tray_icon::TrayIconBuilder::new().with_tooltip("Agent-Check: prüft automatisch");
+        if let Some(m) = self.menu.take() {
+            b = b.with_menu(Box::new(m));
+        }
+        if let Some(i) = icon() {
+            b = b.with_icon(i);
+        }
+        self.tray = b
+            .build()
+            .map_err(|e| eprintln!("tray icon not shown: {e}"))
+            .ok();
+    }
+
+    /// What to do after this look: the window's lock every time; the settings and the clock once a minute, and at
+    /// once when a check ended (its outcome).
+    fn next_step(&mut self) -> Step {
+        let was_checking = self.child.is_some();
+        let running = self.checking();
+        let window = handover::held_elsewhere(&self.data_dir, handover::WINDOW_LOCK);
+        if Instant::now() >= self.next_minute || (was_checking && !running) {
+            self.next_minute = Instant::now() + MINUTE;
+            let read = read_settings(&self.data_dir);
+            return self.watcher.look(read, window, running, clock::local_now());
+        }
+        Step {
+            exit: window,
+            ..Step::default()
+        }
+    }
+
+    /// One look; false when the helper ends.
+    fn look(&mut self) -> bool {
+        let step = self.next_step();
+        if step.exit {
+            return false;
+        }
+        if step.check {
+            self.child = start_app(&[handover::CHECK_FLAG]);
+        }
+        if let (Some(t), Some(tray)) = (step.tooltip, &self.tray) {
+            let _ = tray.set_tooltip(Some(t));
+        }
+        true
+    }
+
+    /// A menu item was chosen; false on "Beenden".
+    fn menu_item(&mut self, id: &str) -> bool {
+        match id {
+            // The app opens its window and takes over; the helper ends when it sees the window's lock.
+            "open" => {
+                let _ = start_app(&[]);
+            }
+            "check" => {
+                let running = self.checking();
+                if self.watcher.check_now(running, clock::local_now()) {
+                    self.child = start_app(&[handover::CHECK_FLAG]);
+                }
+            }
+            "quit" => return false,
+            _ => {}
+        }
+        true
+    }
+}
+
 fn run(data_dir: PathBuf) {
     use tao::event::{Event, StartCause};
     use tao::event_loop::{ControlFlow, EventLoopBuilder};
-    use tray_icon::menu::{Menu, MenuEvent, MenuItem};
+    use tray_icon::menu::MenuEvent;
 
     #[allow(unused_mut)]
     let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
@@ -238,94 +348,26 @@ fn run(data_dir: PathBuf) {
     MenuEvent::set_event_handler(Some(move |e| {
         let _ = proxy.send_event(UserEvent::Menu(e));
     }));
-
-    let open = MenuItem::with_id("open", "Öffnen", true, None);
-    let check = MenuItem::with_id("check", "Jetzt prüfen", true, None);
-    let quit = MenuItem::with_id("quit", "Beenden", true, None);
-    let menu = Menu::new();
-    let _ = menu.append_items(&[&open, &check, &quit]);
-
-    let mut watcher = Watcher::default();
-    let mut tray: Option<tray_icon::TrayIcon> = None;
-    let mut child: Option<Child> = None;
-    let mut next_minute = Instant::now();
-    let mut menu = Some(menu);
-
-    event_loop.run(move |event, _, control_flow| {
-        let checking = |child: &mut Option<Child>| match child {
-            Some(c) => match c.try_wait() {
-                Ok(None) => true,
-                _ => {
-                    *child = None;
-                    false
-                }
-            },
-            None => false,
-        };
-        match event {
-            Event::NewEvents(StartCause::Init) => {
-                // On Linux the tray needs the toolkit the event loop has just started.
-                let mut b = tray_icon::TrayIconBuilder::new()
-                    .with_tooltip("Agent-Check: prüft automatisch");
-                if let Some(m) = menu.take() {
-                    b = b.with_menu(Box::new(m));
-                }
-                if let Some(i) = icon() {
-                    b = b.with_icon(i);
-                }
-                tray = b
-                    .build()
-                    .map_err(|e| eprintln!("tray icon not shown: {e}"))
-                    .ok();
-                *control_flow = ControlFlow::WaitUntil(Instant::now());
-            }
-            Event::NewEvents(StartCause::ResumeTimeReached { .. }) => {
-                let was_checking = child.is_some();
-                let running = checking(&mut child);
-                let window = handover::held_elsewhere(&data_dir, handover::WINDOW_LOCK);
-                // The settings and the clock once a minute, and at once when a check ended (its outcome).
-                let read = if Instant::now() >= next_minute || (was_checking && !running) {
-                    next_minute = Instant::now() + MINUTE;
-                    Some(read_settings(&data_dir))
-                } else {
-                    None
-                };
-                let step = match read {
-                    Some(read) => watcher.look(read, window, running, clock::local_now()),
-                    None if window => Step {
-                        exit: true,
-                        ..Step::default()
-                    },
-                    None => Step::default(),
-                };
-                if step.exit {
-                    *control_flow = ControlFlow::Exit;
-                    return;
-                }
-                if step.check {
-                    child = start_app(&[handover::CHECK_FLAG]);
-                }
-                if let (Some(t), Some(tray)) = (step.tooltip, &tray) {
-                    let _ = tray.set_tooltip(Some(t));
-                }
-                *control_flow = ControlFlow::WaitUntil(Instant::now() + LOOK);
-            }
-            Event::UserEvent(UserEvent::Menu(e)) => match e.id().as_ref() {
-                // The app opens its window and takes over; the helper ends when it sees the window's lock.
-                "open" => {
-                    let _ = start_app(&[]);
-                }
-                "check" => {
-                    let running = checking(&mut child);
-                    if watcher.check_now(running, clock::local_now()) {
-                        child = start_app(&[handover::CHECK_FLAG]);
-                    }
-                }
-                "quit" => *control_flow = ControlFlow::Exit,
-                _ => {}
-            },
-            _ => {}
+    let mut helper = Helper::new(data_dir);
+    event_loop.run(move |event, _, control_flow| match event {
+        Event::NewEvents(StartCause::Init) => {
+            helper.show_tray();
+            *control_flow = ControlFlow::WaitUntil(Instant::now());
         }
+        Event::NewEvents(StartCause::ResumeTimeReached { .. }) => {
+            *control_flow = if helper.look() {
+                ControlFlow::WaitUntil(Instant::now() + LOOK)
+            } else {
+                ControlFlow::Exit
+            };
+        }
+        Event::UserEvent(UserEvent::Menu(e)) => {
+            let goes_on = helper.menu_item(e.id().as_ref());
+            if !goes_on {
+                *control_flow = ControlFlow::Exit;
+            }
+        }
+        _ => {}
     });
 }
 

@@ -4,13 +4,14 @@
 
 use audit::accounts::RemovedAccount;
 use audit::history::HistoryItem;
+use onoffice_protocol::lock::Unpoisoned;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::connection::{status, ConnectionStatus};
 use crate::error::{AppError, Result};
 use crate::secrets::slot;
+use crate::session::{status, ConnectionStatus};
 use crate::state::{Account, AppState, Session};
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -67,7 +68,7 @@ pub(crate) async fn view(state: &AppState, query: &str) -> AccountsView {
             .collect(),
         total: accounts.list.len() as u32,
         removed: accounts.removed.clone(),
-        notes: state.start_notes.lock().unwrap().clone(),
+        notes: state.start_notes.read_guard().clone(),
     }
 }
 
@@ -94,7 +95,7 @@ pub(crate) async fn switch_to(state: &AppState, id: &str) -> Result<ConnectionSt
     let credentials = crate::accounts::credentials(state, id)?
         .ok_or_else(|| AppError::credentials_missing(&entry.name))?;
     let session = state.account_session(&credentials)?;
-    if let Some(task) = state.running.lock().unwrap().take() {
+    if let Some(task) = state.running.write_guard().take() {
         task.abort();
     }
     let mut current = state.session.lock().await;
@@ -172,7 +173,7 @@ pub(crate) async fn remove(state: &AppState, id: &str, keep_history: bool) -> Re
     }
     state.secrets.delete(&slot(id))?;
     if !keep_history {
-        let journal = crate::accounts::journal_path(&state.config.data_dir, id);
+        let journal = crate::state::journal_path(&state.config.data_dir, id);
         if let Err(e) = std::fs::remove_file(&journal) {
             if e.kind() != std::io::ErrorKind::NotFound {
                 log::warn!("journal not deleted: {e}");
@@ -207,7 +208,7 @@ pub async fn removed_history(state: State<'_, AppState>, id: String) -> Result<V
         return Err(AppError::no_such_account());
     }
     let journal = audit::Journal::open(
-        &crate::accounts::journal_path(&state.config.data_dir, &id),
+        &crate::state::journal_path(&state.config.data_dir, &id),
         &id,
     )?;
     let mut items = audit::history::history(&journal);
@@ -272,12 +273,5 @@ pub async fn fleet_overview(state: State<'_, AppState>) -> Result<FleetView> {
     })
 }
 
-commands! {
-    fleet_overview,
-    list_accounts,
-    switch_account,
-    rename_account,
-    set_account_watched,
-    remove_account,
-    removed_history,
-}
+// This domain's commands: its group in src-tauri/commands.txt (build.rs writes the `commands!` call).
+include!(concat!(env!("OUT_DIR"), "/commands/accounts.rs"));

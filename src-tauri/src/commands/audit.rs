@@ -1,124 +1,15 @@
 //! Running the audit (with progress events and cancel), the Makler key choice, and the person's confirmations
 //! (blue tick per mailbox, listing re-transferred), which re-evaluate the checklist without asking onOffice again.
 
-use std::sync::Arc;
-
 use audit::history;
-use audit::{AuditReport, ProgressSink};
-use serde::Serialize;
+use audit::ProgressSink;
+use onoffice_protocol::lock::Unpoisoned;
 use tauri::{AppHandle, Emitter, Runtime, State};
-use ts_rs::TS;
 
 use crate::error::{AppError, Result};
-use crate::state::{AppState, Checklist, Mode};
-
-pub const PROGRESS_EVENT: &str = "audit-progress";
-
-#[derive(Clone, Debug, Serialize, TS)]
-#[ts(export)]
-pub struct AuditView {
-    pub report: AuditReport,
-    pub account: String,
-    pub demo: bool,
-    /// UTC, RFC 3339.
-    pub checked_at: String,
-    /// Findings that were not there at the previous check (empty on the first), named.
-    pub new_since_last: Vec<history::Named>,
-    /// Findings of the previous check that are gone, named as that check named them.
-    pub fixed_since_last: Vec<history::Named>,
-    /// What the person should know about the change journal: a damaged line, or changes an interrupted run
-    /// announced and this start checked in onOffice.
-    pub journal_notes: Vec<audit::Text>,
-}
-
-/// Stores a fresh report in the session and compares it with the checklist the person last asked for. `recheck`:
-/// the person pressed "Erneut prüfen" (or connected), so the comparison starts from the checklist shown until now;
-/// the checks the app runs itself after a fix, an undo or a confirmation keep comparing with that same one, so
-/// "N erledigt" adds up over several confirmations instead of saying "1 erledigt" after each.
-/// "Alle Konten" shows the account as the window shows it now: every checklist the window gets (a check, a fix, a
-/// confirmed mailbox) is also the account's overview row.
-fn overview_row(state: &AppState, auditor: &audit::Auditor, report: &AuditReport) {
-    let key = crate::watch::watch_key(auditor);
-    let at = audit::journal::rfc3339_now();
-    state.settings.update(|d| {
-        let w = d.watch_state_mut(&key);
-        w.for_account(&key);
-        let news = (w.news.len() + w.regressed.len()) as u32;
-        w.last_check = Some(audit::fleet::AccountRow::checked(
-            "",
-            report,
-            &at,
-            Some(news),
-        ));
-    });
-}
-
-pub async fn remember(
-    state: &AppState,
-    auditor: &Arc<audit::Auditor>,
-    report: AuditReport,
-    recheck: bool,
-) -> Result<AuditView> {
-    let mut session = state.session.lock().await;
-    let demo = session.mode() == Mode::Demo;
-    let connected = session.connected_mut()?;
-    // A check of the account the window no longer shows (switched meanwhile) is never shown as this one's.
-    if !Arc::ptr_eq(&connected.auditor, auditor) {
-        return Err(AppError::account_switched());
-    }
-    overview_row(state, auditor, &report);
-    let now = history::refs(&report);
-    let shown = connected
-        .checklist
-        .as_ref()
-        .map(|c| history::refs(&c.report));
-    let old = connected.checklist.take();
-    // Names of what the baseline holds: a re-check starts from the checklist shown, others keep adding up.
-    let mut labels = match &old {
-        Some(o) if recheck => history::labels(&o.report),
-        Some(o) => o.labels.clone(),
-        None => Default::default(),
-    };
-    labels.extend(history::labels(&report));
-    let baseline = match old {
-        Some(old) if !recheck && old.baseline.is_some() => old.baseline,
-        _ => shown,
-    };
-    // A real account is named by its company (from the system users' addresses) rather than part of the token.
-    if !demo {
-        if let (Some(company), crate::state::Account::Real { id, .. }) =
-            (&report.snapshot.company, &connected.account)
-        {
-            state.settings.update(|d| {
-                if let Some(a) = d.accounts.as_mut() {
-                    a.found_company(id, company);
-                }
-            });
-            if let Some(a) = state.settings.get().accounts().get(id) {
-                connected.label = a.name.clone();
-            }
-        }
-    }
-    crate::watch::tooltip_now(state, &report.left.said);
-    let since = history::since_last(baseline.as_ref(), &now);
-    let checked_at = audit::journal::rfc3339_now();
-    connected.checklist = Some(Checklist {
-        report: Arc::new(report.clone()),
-        checked_at: checked_at.clone(),
-        baseline,
-        labels: labels.clone(),
-        plan: None,
-    });
-    Ok(AuditView {
-        report,
-        account: connected.label.clone(),
-        demo,
-        checked_at,
-        new_since_last: history::named(&since.new, &labels),
-        fixed_since_last: history::named(&since.fixed, &labels),
-        journal_notes: Vec::new(),
-    })
-}
+use crate::session::{remember, AuditView, PROGRESS_EVENT};
+use crate::state::AppState;
+use crate::watch;
 
 /// The checklist again from the data of the last check, after a change only this PC knows of (a confirmation):
 /// no request to onOffice.
@@ -154,15 +45,15 @@ pub async fn run_audit<R: Runtime>(
         notes.extend(auditor.reconcile().await);
         let _ = tx.send((auditor.audit(&sink).await, notes));
     });
-    if let Some(old) = state.running.lock().unwrap().replace(task) {
+    if let Some(old) = state.running.write_guard().replace(task) {
         old.abort();
     }
     let (result, notes) = rx.await.map_err(|_| AppError::cancelled())?;
-    state.running.lock().unwrap().take();
+    state.running.write_guard().take();
     let report = result?;
     // The person sees this checklist: the watch compares its next check with it (unless news waits to be seen).
     {
-        let key = crate::watch::watch_key(&auditor_of_run);
+        let key = watch::watch_key(&auditor_of_run);
         let refs = history::refs(&report);
         let at = audit::journal::rfc3339_now();
         state.settings.update(|d| {
@@ -185,7 +76,7 @@ pub async fn run_audit<R: Runtime>(
 /// Stops a running audit; nothing was written by it, so nothing is lost.
 #[tauri::command]
 pub fn cancel_audit(state: State<'_, AppState>) {
-    if let Some(task) = state.running.lock().unwrap().take() {
+    if let Some(task) = state.running.write_guard().take() {
         task.abort();
     }
 }
@@ -274,12 +165,5 @@ pub async fn explain_listing(
         })
 }
 
-commands! {
-    run_audit,
-    cancel_audit,
-    choose_makler_key,
-    confirm_mail_booking,
-    confirm_transfer,
-    search_listings,
-    explain_listing,
-}
+// This domain's commands: its group in src-tauri/commands.txt (build.rs writes the `commands!` call).
+include!(concat!(env!("OUT_DIR"), "/commands/audit.rs"));

@@ -1,26 +1,15 @@
 //! Connecting: test credentials, store them in the keychain, start the demo, disconnect, and the compatibility check
 //! with its file for support. The secret goes in, never out.
 
+use onoffice_protocol::lock::Unpoisoned;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
 use crate::error::{AppError, Result};
 use crate::secrets::StoredCredentials;
-use crate::state::{Account, AppState, Mode, Session};
-
-#[derive(Clone, Debug, Serialize, TS)]
-#[ts(export)]
-pub struct ConnectionStatus {
-    pub mode: Mode,
-    /// "verbunden als …": never the secret, only a hint of the token, the company or the demo's name.
-    pub label: String,
-    pub api_url: String,
-    /// The account in the accounts list (none for the demo).
-    pub account_id: Option<String>,
-    /// Said once about this connection ("Dieses Konto ist schon da").
-    pub said: Option<audit::Text>,
-}
+use crate::session::{status, ConnectionStatus};
+use crate::state::{AppState, Session};
 
 #[derive(Clone, Deserialize, TS)]
 #[ts(export)]
@@ -35,31 +24,6 @@ pub struct CredentialsInput {
 #[ts(export)]
 pub struct ConnectionTest {
     pub users: u32,
-}
-
-pub(crate) fn status(s: &Session) -> ConnectionStatus {
-    match s {
-        Session::Disconnected => ConnectionStatus {
-            mode: Mode::None,
-            label: String::new(),
-            api_url: onoffice::DEFAULT_BASE_URL.to_string(),
-            account_id: None,
-            said: None,
-        },
-        Session::Connected(c) => ConnectionStatus {
-            mode: s.mode(),
-            label: c.label.clone(),
-            api_url: match &c.account {
-                Account::Demo(sandbox) => sandbox.connection.url.clone(),
-                Account::Real { api_url, .. } => api_url.clone(),
-            },
-            account_id: match &c.account {
-                Account::Demo(_) => None,
-                Account::Real { id, .. } => Some(id.clone()),
-            },
-            said: None,
-        },
-    }
 }
 
 /// The credentials as typed (whitespace trimmed); a secret of the wrong shape is refused here, before any request.
@@ -130,11 +94,11 @@ pub async fn connect(
         added = accounts.add(audit::accounts::AccountEntry::new(
             &id,
             &credentials.api_url,
-            &crate::accounts::name_hint(&credentials.token),
+            &crate::state::name_hint(&credentials.token),
         ));
     });
     let s = state.account_session(&credentials)?;
-    if let Some(task) = state.running.lock().unwrap().take() {
+    if let Some(task) = state.running.write_guard().take() {
         task.abort();
     }
     let mut session = state.session.lock().await;
@@ -207,18 +171,11 @@ pub async fn save_diagnosis<R: Runtime>(
     else {
         return Ok(None);
     };
-    let text = serde_json::to_string_pretty(&diagnosis).expect("the diagnosis serialises");
-    std::fs::write(&path, text)
-        .map_err(|e| AppError::file_not_saved("Die Diagnose", "The diagnosis", e))?;
+    let not_saved = |e| AppError::file_not_saved("Die Diagnose", "The diagnosis", e);
+    let text = serde_json::to_string_pretty(&diagnosis).map_err(|e| not_saved(e.into()))?;
+    std::fs::write(&path, text).map_err(not_saved)?;
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
-commands! {
-    connection_status,
-    test_connection,
-    connect,
-    start_demo,
-    disconnect,
-    check_connection,
-    save_diagnosis,
-}
+// This domain's commands: its group in src-tauri/commands.txt (build.rs writes the `commands!` call).
+include!(concat!(env!("OUT_DIR"), "/commands/connection.rs"));

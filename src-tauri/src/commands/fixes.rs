@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime, State};
 use ts_rs::TS;
 
-use super::audit::{remember, AuditView, PROGRESS_EVENT};
 use crate::error::{AppError, ErrorCode, Result};
+use crate::session::{remember, AuditView, PROGRESS_EVENT};
 use crate::state::AppState;
 
 #[derive(Clone, Debug, Deserialize, TS)]
@@ -128,9 +128,5 @@ pub async fn undo_change(
     })
 }
 
-commands! {
-    plan_fixes,
-    apply_fixes,
-    fix_history,
-    undo_change,
-}
+// This domain's commands: its group in src-tauri/commands.txt (build.rs writes the `commands!` call).
+include!(concat!(env!("OUT_DIR"), "/commands/fixes.rs"));

@@ -1,12 +1,12 @@
-//! The commands the webview may call, one file per domain. Each domain lists its commands once, with `commands!`
-//! at its end: that list is the handler, the app manifest and the capability's permission set (build.rs reads it),
-//! and the UI's `Command` type. Bodies are thin: they lock the session, call the audit engine, and turn its results
+//! The commands the webview may call, one file per domain. Their one list is src-tauri/commands.txt, grouped by
+//! domain: build.rs makes from it each domain's `commands!` call (which the domain's file includes at its end), the
+//! app manifest and the capability's permission set; the UI's `Command` type is written from it too. Bodies are thin: they lock the session, call the audit engine, and turn its results
 //! into the DTOs the UI's generated types describe.
 
 use tauri::ipc::Invoke;
 use tauri::Runtime;
 
-/// Declares a domain's commands once: their names and Tauri's handler for them.
+/// A domain's commands (its group of src-tauri/commands.txt): their names and Tauri's handler for them.
 macro_rules! commands {
     ($($name:ident),+ $(,)?) => {
         /// This domain's commands, by name.

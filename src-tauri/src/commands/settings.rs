@@ -23,7 +23,5 @@ pub fn set_language(state: State<'_, AppState>, language: String) -> SettingsDat
     for_window(state.settings.get())
 }
 
-commands! {
-    get_settings,
-    set_language,
-}
+// This domain's commands: its group in src-tauri/commands.txt (build.rs writes the `commands!` call).
+include!(concat!(env!("OUT_DIR"), "/commands/settings.rs"));

@@ -120,7 +120,7 @@ fn a_fix_and_an_undo_in_one_account_never_write_to_the_other() {
 
     // Each journal names its own account, and each history shows only its own changes.
     for (id, undos) in [(&id_a, true), (&id_b, false)] {
-        let text = std::fs::read_to_string(crate::accounts::journal_path(&dir, id)).unwrap();
+        let text = std::fs::read_to_string(crate::state::journal_path(&dir, id)).unwrap();
         let entries: Vec<Value> = text
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
@@ -328,10 +328,10 @@ fn removing_deletes_the_credentials_and_keeps_the_history_readable_if_asked() {
     .unwrap();
     assert!(store.slots().is_empty());
     assert!(
-        !crate::accounts::journal_path(&dir, &id_b).exists(),
+        !crate::state::journal_path(&dir, &id_b).exists(),
         "history not kept: the journal is gone"
     );
-    assert!(crate::accounts::journal_path(&dir, &id_a).exists());
+    assert!(crate::state::journal_path(&dir, &id_a).exists());
     assert_eq!(
         invoke(&w, "connection_status", json!({})).unwrap()["mode"],
         "none"
@@ -385,7 +385,7 @@ fn the_version_before_becomes_the_first_account_without_asking_again() {
         id
     };
     keychain.delete(&slot(&id)).unwrap();
-    assert!(crate::accounts::journal_path(&dir, &id).exists());
+    assert!(crate::state::journal_path(&dir, &id).exists());
     let saved = settings_of_the_version_before(&id);
     let (data, notes) = crate::settings::SettingsData::from_saved(&saved["settings"]);
     assert!(notes.is_empty() && data.accounts.is_none());
@@ -468,7 +468,7 @@ fn the_oldest_journal_name_is_taken_over_and_a_keychain_that_refuses_moves_nothi
     let id = state.account_id(&credentials).unwrap();
     assert!(!dir.join("journal-aaaaaaaa.jsonl").exists());
     assert!(
-        std::fs::read_to_string(crate::accounts::journal_path(&dir, &id))
+        std::fs::read_to_string(crate::state::journal_path(&dir, &id))
             .unwrap()
             .contains("Anna Berg")
     );
@@ -567,7 +567,7 @@ fn a_damaged_accounts_list_names_the_damage_and_finds_the_accounts_again() {
 #[derive(Default)]
 struct Recorder(std::sync::Mutex<Vec<audit::watch::Notice>>);
 
-impl crate::watch::Background for Recorder {
+impl crate::platform::Background for Recorder {
     fn notify(&self, notice: &audit::watch::Notice) -> bool {
         self.0.lock().unwrap().push(notice.clone());
         true

@@ -11,7 +11,8 @@ use serde_json::json;
 use tauri::Manager;
 
 use super::*;
-use crate::watch::{Background, Ran};
+use crate::platform::Background;
+use crate::watch::Ran;
 
 #[derive(Default)]
 struct Recorder {

@@ -2,7 +2,7 @@
 //! runs with a window; closed (or started at login) while watching, it hands over to `agent-check-tray`, a small
 //! program with the tray icon and the timer but no webview, which starts the app for each check (`--watch-check`,
 //! no window) and to open the window. Who runs is told by exclusive locks on two files in the data folder, which the
-//! operating system releases also when a process dies. Standard library only: the helper includes this file.
+//! operating system releases also when a process dies.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,10 @@ pub const DATA_DIR_FLAG: &str = "--data-dir";
 
 /// An exclusive lock on a file in the data folder, held until dropped or the process ends.
 #[derive(Debug)]
-pub struct Held(#[allow(dead_code)] File);
+pub struct Held {
+    /// Kept open only for its lock, which closing the file gives back.
+    _file: File,
+}
 
 /// Why a lock is not ours.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,7 +46,7 @@ pub fn hold(dir: &Path, name: &str) -> Result<Held, NotHeld> {
         .open(dir.join(name))
         .map_err(|_| NotHeld::Unusable)?;
     match file.try_lock() {
-        Ok(()) => Ok(Held(file)),
+        Ok(()) => Ok(Held { _file: file }),
         Err(std::fs::TryLockError::WouldBlock) => Err(NotHeld::Elsewhere),
         Err(std::fs::TryLockError::Error(_)) => Err(NotHeld::Unusable),
     }

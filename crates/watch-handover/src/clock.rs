@@ -1,5 +1,5 @@
-//! The local wall clock as the watch reads and keeps it (the system's time zone). Shared by the app and the tray
-//! helper (`agent-check-tray`), which includes this file, so both read and write the same form.
+//! The local wall clock as the watch reads and keeps it (the system's time zone), so the app and the tray helper
+//! (`agent-check-tray`) read and write the same form.
 
 /// The local wall time (the system's time zone).
 pub fn local_now() -> jiff::civil::DateTime {
