@@ -30,7 +30,9 @@ def is_product(path):
 def product_lines(path):
     lines = (ROOT / path).read_text(encoding="utf-8").split("\n")
     for i, line in enumerate(lines):
-        if line.strip() == "#[cfg(test)]":
+        # The inline test module ends the product part; `#[cfg(test)] mod tests;` (a file of its own) does not.
+        following = next((l.strip() for l in lines[i + 1:] if l.strip()), "")
+        if line.strip() == "#[cfg(test)]" and not following.endswith(";"):
             lines = lines[:i]
             break
     while lines and not lines[-1].strip():
