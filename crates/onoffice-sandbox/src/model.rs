@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use onoffice_protocol::lock::Unpoisoned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -370,13 +371,13 @@ impl Clone for ListCache {
 
 impl ListCache {
     pub fn clear(&self) {
-        self.filters.lock().unwrap().clear();
+        self.filters.write_guard().clear();
         self.forget_contacts();
     }
 
     /// Drops the contact index (the contact persons changed).
     pub fn forget_contacts(&self) {
-        *self.contacts.lock().unwrap() = None;
+        *self.contacts.write_guard() = None;
     }
 
     /// Contact persons per estate, in stored order.
@@ -384,7 +385,7 @@ impl ListCache {
         &self,
         links: &[ContactLink],
     ) -> std::sync::Arc<std::collections::HashMap<u64, Vec<u64>>> {
-        let mut slot = self.contacts.lock().unwrap();
+        let mut slot = self.contacts.write_guard();
         if let Some(index) = slot.as_ref() {
             return index.clone();
         }

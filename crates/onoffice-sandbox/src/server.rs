@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use hmac::{Hmac, Mac};
+use onoffice_protocol::lock::Unpoisoned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use sha2::Sha256;
@@ -113,14 +114,14 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 async fn planted(State(s): State<Arc<Shared>>) -> Json<Vec<Planted>> {
-    Json(s.planted.read().unwrap().iter().cloned().collect())
+    Json(s.planted.read_guard().iter().cloned().collect())
 }
 
 async fn state(State(s): State<Arc<Shared>>) -> Json<Value> {
-    let account = s.account.read().unwrap().clone();
+    let account = s.account.read_guard().clone();
     let mut v = serde_json::to_value(&account).unwrap_or(Value::Null);
     v["second_writer_changes"] =
-        serde_json::to_value(&*s.second_writer_log.lock().unwrap()).unwrap_or_default();
+        serde_json::to_value(&*s.second_writer_log.write_guard()).unwrap_or_default();
     Json(v)
 }
 
@@ -132,7 +133,7 @@ async fn transfer(State(s): State<Arc<Shared>>, body: Bytes) -> Json<Value> {
         .ok()
         .and_then(|v| v.get("estates").cloned())
         .and_then(|v| serde_json::from_value(v).ok());
-    let mut account = s.account.write().unwrap();
+    let mut account = s.account.write_guard();
     let estates = wanted.unwrap_or_else(|| account.estates.keys().copied().collect());
     let job = account.transfer_to_portals(&estates, jiff::Timestamp::now());
     account.list_cache.clear();
@@ -180,9 +181,9 @@ impl Shared {
 
     /// Lets `days` days pass (see `advance`).
     pub fn advance(&self, days: u32) -> crate::advance::Advanced {
-        let mut account = self.account.write().unwrap();
-        let mut planted = self.planted.write().unwrap();
-        let mut after_choice = self.planted_after_choice.write().unwrap();
+        let mut account = self.account.write_guard();
+        let mut planted = self.planted.write_guard();
+        let mut after_choice = self.planted_after_choice.write_guard();
         crate::advance::advance(
             &mut account,
             crate::advance::Truth {
@@ -200,7 +201,7 @@ async fn stats(State(s): State<Arc<Shared>>) -> Json<Value> {
     Json(json!({
         "requests": s.requests.load(Ordering::SeqCst),
         "actions": s.actions.load(Ordering::SeqCst),
-        "by_kind": *s.action_kinds.lock().unwrap(),
+        "by_kind": *s.action_kinds.write_guard(),
     }))
 }
 
@@ -256,12 +257,12 @@ async fn answer(s: &Shared, version: &str, body: Bytes) -> Response {
         return (StatusCode::NOT_FOUND, "Not Found").into_response();
     }
     s.requests.fetch_add(1, Ordering::SeqCst);
-    let knobs = s.knobs.lock().unwrap().clone();
+    let knobs = s.knobs.write_guard().clone();
     if !knobs.latency.is_zero() {
         tokio::time::sleep(knobs.latency).await;
     }
     let (fault, process_anyway, error_as_500) = {
-        let mut rng = s.rng.lock().unwrap();
+        let mut rng = s.rng.write_guard();
         let fault = if !knobs.faults.is_empty() && rng.chance(knobs.fault_rate) {
             Some(*rng.pick(&knobs.faults))
         } else {
@@ -482,8 +483,7 @@ fn handle_action(s: &Shared, action: &Value, now: i64, knobs: &Knobs) -> Value {
 
     let kind = action_id.rsplit(':').next().unwrap_or("");
     *s.action_kinds
-        .lock()
-        .unwrap()
+        .write_guard()
         .entry(kind.to_string())
         .or_default() += 1;
     if !action_id.starts_with("urn:onoffice-de-ns:smart:2.5:smartml:action:")
@@ -508,9 +508,9 @@ fn handle_action(s: &Shared, action: &Value, now: i64, knobs: &Knobs) -> Value {
                 .and_then(Value::as_array)
                 .map(|l| l.iter().filter_map(Value::as_u64).collect())
                 .unwrap_or_default();
-            let mut account = s.account.write().unwrap();
-            let mut rng = s.rng.lock().unwrap();
-            let mut log = s.second_writer_log.lock().unwrap();
+            let mut account = s.account.write_guard();
+            let mut rng = s.rng.write_guard();
+            let mut log = s.second_writer_log.write_guard();
             for estate in estates {
                 if rng.chance(knobs.second_writer_rate) {
                     if let Some(change) =
@@ -522,7 +522,7 @@ fn handle_action(s: &Shared, action: &Value, now: i64, knobs: &Knobs) -> Value {
             }
         }
         let out = actions::run_read(
-            &s.account.read().unwrap(),
+            &s.account.read_guard(),
             kind,
             &resource_type,
             &resource_id,
@@ -531,9 +531,9 @@ fn handle_action(s: &Shared, action: &Value, now: i64, knobs: &Knobs) -> Value {
         // The colleague edits some addresses the client just listed, after the answer was put together.
         if let (Ok(done), true) = (&out, knobs.second_writer_rate > 0.0) {
             if kind == "read" && resource_type == "address" && params.contains_key("filter") {
-                let mut account = s.account.write().unwrap();
-                let mut rng = s.rng.lock().unwrap();
-                let mut log = s.second_writer_log.lock().unwrap();
+                let mut account = s.account.write_guard();
+                let mut rng = s.rng.write_guard();
+                let mut log = s.second_writer_log.write_guard();
                 for id in &done.listed_addresses {
                     if rng.chance(knobs.second_writer_rate) {
                         if let Some(change) = actions::colleague_edit(&mut account, *id, &mut rng) {
@@ -546,7 +546,7 @@ fn handle_action(s: &Shared, action: &Value, now: i64, knobs: &Knobs) -> Value {
         out
     } else {
         actions::run_write(
-            &mut s.account.write().unwrap(),
+            &mut s.account.write_guard(),
             kind,
             &resource_type,
             &resource_id,

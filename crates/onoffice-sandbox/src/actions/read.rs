@@ -1,6 +1,7 @@
 //! The read actions: list reads of addresses, estates and users (filter, `data` selection, paging), `get fields` and
 //! `get idsfromrelation`.
 
+use onoffice_protocol::lock::Unpoisoned;
 use onoffice_protocol::{MAX_PAGE_SIZE, MAX_RELATION_IDS};
 
 use std::collections::BTreeMap;
@@ -36,7 +37,7 @@ pub(super) fn list_read(
         ids.hash(&mut h);
         format!("{type_name}|{filter}|{}|{:x}", ids.len(), h.finish())
     };
-    let cached = cache.filters.lock().unwrap().get(&key).cloned();
+    let cached = cache.filters.write_guard().get(&key).cloned();
     let matched: Arc<Vec<u64>> =
         match cached {
             Some(m) => m,
@@ -78,7 +79,7 @@ pub(super) fn list_read(
                     })
                     .collect();
                 let matched = Arc::new(matched);
-                cache.filters.lock().unwrap().insert(key, matched.clone());
+                cache.filters.write_guard().insert(key, matched.clone());
                 matched
             }
         };
