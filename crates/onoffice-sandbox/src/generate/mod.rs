@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+mod action_kinds;
 mod answers;
 mod bookings;
 mod listings;
