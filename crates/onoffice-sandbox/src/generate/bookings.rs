@@ -88,12 +88,7 @@ impl Builder<'_> {
         (self.account.action_kinds, self.account.transfer_logging) = action_kinds(self.cfg.seed);
         let age = self.listing_ages(&mut rng);
         let mut past = Past { rng, anchor, age };
-        let system: Vec<u64> = self
-            .ready
-            .iter()
-            .chain(self.not_ready.iter())
-            .copied()
-            .collect();
+        let system = self.system_addresses();
         self.booking_states(&system, &mut past.rng);
         self.silent_and_fresh_mailbox(open_rentals, &mut past);
         for (id, estate) in self.account.estates.iter_mut() {
