@@ -78,131 +78,26 @@ pub fn advance(
         days,
         ..Advanced::default()
     };
-    // The past moves back.
-    for e in account.estates.values_mut() {
-        e.created = shift_back(&e.created, days);
-    }
-    for entry in account.agents_log.iter_mut() {
-        entry.date = shift_back(&entry.date, days);
-    }
-    if let Some(agent) = &mut account.rental_agent {
-        agent.shift_back(|d| shift_back(d, days));
-    }
-    let people: Vec<u64> = account
-        .addresses
-        .values()
-        .filter(|a| !a.contact_types.iter().any(|k| k == "Systembenutzer"))
-        .map(|a| a.id)
-        .collect();
-    let enquirer = |rng: &mut Rng| (!people.is_empty()).then(|| *rng.pick(&people));
+    shift_past_back(account, days);
+    let people = enquirers(account);
     let Truth {
         planted,
         after_choice,
     } = truth;
     for day in 0..days {
-        let n = account.days_advanced;
-        account.days_advanced += 1;
-        let mut rng = Rng::new(seed ^ 0xADA0_0000 ^ n.wrapping_mul(0x9E37_79B9));
         // This day's moments lie between `start` and `now`, never later.
         let start = now - SignedDuration::from_hours(24 * (days - day) as i64);
-        let moment =
-            |rng: &mut Rng| start + SignedDuration::from_mins(60 + rng.below(22 * 60) as i64);
-        let ready = ready_system_addresses(account, planted);
-        let outsiders: Vec<u64> = account
-            .addresses
-            .values()
-            .filter(|a| {
-                account.is_broker(a.id) && !a.contact_types.iter().any(|k| k == "Systembenutzer")
-            })
-            .map(|a| a.id)
-            .collect();
-
-        // New rental listings.
-        for k in 0..(1 + rng.below(2)) {
-            let id = account.estates.keys().max().copied().unwrap_or(1999) + 1;
-            let at = moment(&mut rng);
-            let officer = officer_with_ready_address(account, &ready, &mut rng);
-            let case = (n as usize * 2 + k) % 3;
-            let estate = Estate {
-                id,
-                title: format!(
-                    "{} in {}",
-                    rng.pick(TITLES),
-                    ["Köln", "Bonn", "Aachen"][k % 3]
-                ),
-                external_no: format!("M-{:05}", 20000 + id),
-                marketing_type: "miete".into(),
-                status: 1,
-                sold: 0,
-                reserved: 0,
-                officer: officer.unwrap_or(0),
-                city: "Köln".into(),
-                zip: "50667".into(),
-                cold_rent: 600 + rng.below(1400) as u32,
-                living_area: 40 + rng.below(80) as u32,
-                kind: "wohnung".into(),
-                created: utc(at),
-            };
-            account.estates.insert(id, estate);
-            match case {
-                0 => {}
-                1 if !outsiders.is_empty() => account.link_contact(id, *rng.pick(&outsiders)),
-                _ if !ready.is_empty() => account.link_contact(id, *rng.pick(&ready)),
-                _ => {}
-            }
-            account.transfer_to_portals(&[id], at);
-            if account.booking_for(id) == Some(MailBooking::On) {
-                let from = enquirer(&mut rng);
-                account.receive_enquiry(id, from, &german(at + SignedDuration::from_mins(30)));
-            }
-            done.new_listings.push(id);
-        }
-
+        let mut today = Day::begin(account, planted, seed, start, &people);
+        new_rentals(account, &mut today, &mut done);
         // Now and then a new member of staff whose address still has an open point.
-        if n % 3 == 2 {
-            done.new_users
-                .push(new_staff(account, planted, after_choice, &mut rng, n));
+        if today.n % 3 == 2 {
+            let id = new_staff(account, planted, after_choice, &mut today.rng, today.n);
+            done.new_users.push(id);
         }
-
-        // Every other day a colleague puts a broker who is no system user in front of a listing that was fine.
-        if n % 2 == 1 && !outsiders.is_empty() {
-            let fine: Vec<u64> = account
-                .estates
-                .values()
-                .filter(|e| open_rental(e))
-                .map(|e| e.id)
-                .filter(|e| {
-                    account
-                        .contacts_of(*e, true)
-                        .first()
-                        .is_some_and(|f| ready.contains(f))
-                })
-                .filter(|&e| !agent_fails_on(account, e))
-                .collect();
-            if !fine.is_empty() {
-                let estate = *rng.pick(&fine);
-                let outsider = *rng.pick(&outsiders);
-                account.unlink_contacts(estate, |_| true);
-                account.link_contact(estate, outsider);
-                done.reassigned.push(estate);
-            }
+        if today.n % 2 == 1 && !today.outsiders.is_empty() {
+            colleague_reassigns(account, &mut today, &mut done);
         }
-
-        // Enquiries of the day, booked where the broker's mailbox has booking on: every open rental whose mailbox
-        // is on keeps a booked enquiry in its last 20 days.
-        let open: Vec<u64> = account
-            .estates
-            .values()
-            .filter(|e| open_rental(e))
-            .map(|e| e.id)
-            .collect();
-        for estate in open {
-            if rng.chance(0.12) || needs_booked_enquiry(account, estate, now) {
-                let at = moment(&mut rng);
-                let from = enquirer(&mut rng);
-                account.receive_enquiry(estate, from, &german(at));
-            }
-        }
+        enquiries_of_the_day(account, &mut today, now);
     }
     let touched: Vec<u64> = done
         .new_listings
@@ -217,6 +112,170 @@ pub fn advance(
     }
     account.list_cache.clear();
     done
+}
+
+/// The past moves back: listings' creation, the Maklerbuch and the rental agent's failures.
+fn shift_past_back(account: &mut Account, days: u32) {
+    for e in account.estates.values_mut() {
+        e.created = shift_back(&e.created, days);
+    }
+    for entry in account.agents_log.iter_mut() {
+        entry.date = shift_back(&entry.date, days);
+    }
+    if let Some(agent) = &mut account.rental_agent {
+        agent.shift_back(|d| shift_back(d, days));
+    }
+}
+
+/// Who asks about listings: every address that is no system user.
+fn enquirers(account: &Account) -> Vec<u64> {
+    account
+        .addresses
+        .values()
+        .filter(|a| !a.contact_types.iter().any(|k| k == "Systembenutzer"))
+        .map(|a| a.id)
+        .collect()
+}
+
+/// One day passing: its number in the account's days, its random stream, when it starts, and who is around.
+struct Day<'p> {
+    n: u64,
+    rng: Rng,
+    start: Timestamp,
+    /// Ready system user addresses (see [`ready_system_addresses`]).
+    ready: Vec<u64>,
+    /// Brokers who are no system users.
+    outsiders: Vec<u64>,
+    people: &'p [u64],
+}
+
+impl<'p> Day<'p> {
+    /// The account's next day, starting at `start`.
+    fn begin(
+        account: &mut Account,
+        planted: &BTreeSet<Planted>,
+        seed: u64,
+        start: Timestamp,
+        people: &'p [u64],
+    ) -> Self {
+        let n = account.days_advanced;
+        account.days_advanced += 1;
+        let outsiders = account
+            .addresses
+            .values()
+            .filter(|a| {
+                account.is_broker(a.id) && !a.contact_types.iter().any(|k| k == "Systembenutzer")
+            })
+            .map(|a| a.id)
+            .collect();
+        Day {
+            n,
+            rng: Rng::new(seed ^ 0xADA0_0000 ^ n.wrapping_mul(0x9E37_79B9)),
+            start,
+            ready: ready_system_addresses(account, planted),
+            outsiders,
+            people,
+        }
+    }
+
+    /// A moment of the day, never later than its end.
+    fn moment(&mut self) -> Timestamp {
+        self.start + SignedDuration::from_mins(60 + self.rng.below(22 * 60) as i64)
+    }
+
+    /// Someone who asks about a listing (nobody when the account has no one but staff).
+    fn enquirer(&mut self) -> Option<u64> {
+        (!self.people.is_empty()).then(|| *self.rng.pick(self.people))
+    }
+}
+
+/// New rental listings: none, a broker who is no system user, or a ready one as contact; transferred to the portals
+/// and, where booking is on, with a booked enquiry.
+fn new_rentals(account: &mut Account, today: &mut Day, done: &mut Advanced) {
+    for k in 0..(1 + today.rng.below(2)) {
+        let id = account.estates.keys().max().copied().unwrap_or(1999) + 1;
+        let at = today.moment();
+        let officer = officer_with_ready_address(account, &today.ready, &mut today.rng);
+        let case = (today.n as usize * 2 + k) % 3;
+        let rng = &mut today.rng;
+        let estate = Estate {
+            id,
+            title: format!(
+                "{} in {}",
+                rng.pick(TITLES),
+                ["Köln", "Bonn", "Aachen"][k % 3]
+            ),
+            external_no: format!("M-{:05}", 20000 + id),
+            marketing_type: "miete".into(),
+            status: 1,
+            sold: 0,
+            reserved: 0,
+            officer: officer.unwrap_or(0),
+            city: "Köln".into(),
+            zip: "50667".into(),
+            cold_rent: 600 + rng.below(1400) as u32,
+            living_area: 40 + rng.below(80) as u32,
+            kind: "wohnung".into(),
+            created: utc(at),
+        };
+        account.estates.insert(id, estate);
+        match case {
+            0 => {}
+            1 if !today.outsiders.is_empty() => {
+                account.link_contact(id, *rng.pick(&today.outsiders))
+            }
+            _ if !today.ready.is_empty() => account.link_contact(id, *rng.pick(&today.ready)),
+            _ => {}
+        }
+        account.transfer_to_portals(&[id], at);
+        if account.booking_for(id) == Some(MailBooking::On) {
+            let from = today.enquirer();
+            account.receive_enquiry(id, from, &german(at + SignedDuration::from_mins(30)));
+        }
+        done.new_listings.push(id);
+    }
+}
+
+/// Every other day a colleague puts a broker who is no system user in front of a listing that was fine.
+fn colleague_reassigns(account: &mut Account, today: &mut Day, done: &mut Advanced) {
+    let fine: Vec<u64> = account
+        .estates
+        .values()
+        .filter(|e| open_rental(e))
+        .map(|e| e.id)
+        .filter(|e| {
+            account
+                .contacts_of(*e, true)
+                .first()
+                .is_some_and(|f| today.ready.contains(f))
+        })
+        .filter(|&e| !agent_fails_on(account, e))
+        .collect();
+    if !fine.is_empty() {
+        let estate = *today.rng.pick(&fine);
+        let outsider = *today.rng.pick(&today.outsiders);
+        account.unlink_contacts(estate, |_| true);
+        account.link_contact(estate, outsider);
+        done.reassigned.push(estate);
+    }
+}
+
+/// Enquiries of the day, booked where the broker's mailbox has booking on: every open rental whose mailbox is on
+/// keeps a booked enquiry in its last 20 days.
+fn enquiries_of_the_day(account: &mut Account, today: &mut Day, now: Timestamp) {
+    let open: Vec<u64> = account
+        .estates
+        .values()
+        .filter(|e| open_rental(e))
+        .map(|e| e.id)
+        .collect();
+    for estate in open {
+        if today.rng.chance(0.12) || needs_booked_enquiry(account, estate, now) {
+            let at = today.moment();
+            let from = today.enquirer();
+            account.receive_enquiry(estate, from, &german(at));
+        }
+    }
 }
 
 /// Whether the rental agent fails on this listing (skips it, or lost its mailbox): a colleague's change there would

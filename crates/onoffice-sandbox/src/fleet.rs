@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use onoffice_protocol::accounts_file;
+use onoffice_protocol::lock::Unpoisoned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -241,12 +242,7 @@ fn planted_of(tenants: &[Tenant]) -> Value {
     let accounts: Vec<Value> = tenants
         .iter()
         .map(|t| {
-            let planted: Vec<Planted> = t
-                .shared
-                .planted
-                .read()
-                .map(|p| p.iter().cloned().collect())
-                .unwrap_or_default();
+            let planted: Vec<Planted> = t.shared.planted.read_guard().iter().cloned().collect();
             json!({"name": t.name, "failure": t.plan.failure, "planted": planted})
         })
         .collect();

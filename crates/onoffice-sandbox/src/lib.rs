@@ -15,6 +15,7 @@ pub mod server;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use onoffice_protocol::lock::Unpoisoned;
 use serde::Serialize;
 
 pub use fleet::{Fleet, FleetConfig, TenantFailure};
@@ -111,30 +112,23 @@ impl Sandbox {
 
     /// Changes the knobs of the running sandbox (faults, latency, limits, second writer).
     pub fn set_knobs(&self, knobs: Knobs) {
-        *self.shared.knobs.lock().unwrap() = knobs;
+        *self.shared.knobs.write_guard() = knobs;
     }
 
     pub fn knobs(&self) -> Knobs {
-        self.shared.knobs.lock().unwrap().clone()
+        self.shared.knobs.write_guard().clone()
     }
 
     /// The planted findings (the ground truth for tests).
     pub fn planted(&self) -> Vec<Planted> {
-        self.shared
-            .planted
-            .read()
-            .unwrap()
-            .iter()
-            .cloned()
-            .collect()
+        self.shared.planted.read_guard().iter().cloned().collect()
     }
 
     /// The ground truth once the person has picked the account's broker value (see [`Generated`]).
     pub fn planted_after_choice(&self) -> Vec<Planted> {
         self.shared
             .planted_after_choice
-            .read()
-            .unwrap()
+            .read_guard()
             .iter()
             .cloned()
             .collect()
@@ -142,7 +136,7 @@ impl Sandbox {
 
     /// A snapshot of every record and relation.
     pub fn account(&self) -> model::Account {
-        self.shared.account.read().unwrap().clone()
+        self.shared.account.read_guard().clone()
     }
 
     /// `(requests, actions)` served so far.
@@ -156,7 +150,7 @@ impl Sandbox {
 
     /// Signed actions served so far, per kind (`read`, `get`, `modify`, `create`, `delete`, ...).
     pub fn action_kinds(&self) -> std::collections::BTreeMap<String, u64> {
-        self.shared.action_kinds.lock().unwrap().clone()
+        self.shared.action_kinds.write_guard().clone()
     }
 
     /// Lets `days` days pass in the account (new listings, staff, re-assigned contacts, Maklerbuch entries); the
@@ -167,7 +161,7 @@ impl Sandbox {
 
     /// Edits the account directly, as a colleague in the onOffice web interface would.
     pub fn edit<T>(&self, f: impl FnOnce(&mut model::Account) -> T) -> T {
-        let mut account = self.shared.account.write().unwrap();
+        let mut account = self.shared.account.write_guard();
         let out = f(&mut account);
         account.list_cache.clear();
         out

@@ -17,16 +17,7 @@ pub(super) fn read_agents_log(
     if !account.can_read_agents_log {
         return err(170, "No read permission for the agents log");
     }
-    let ids = |name: &str| -> Result<Option<BTreeSet<u64>>, ActionError> {
-        match params.get(name) {
-            None => Ok(None),
-            Some(v) => match id_list(v) {
-                Some(ids) => Ok(Some(ids.into_iter().collect())),
-                None => err(255, format!("Invalid value for parameter: {name}")),
-            },
-        }
-    };
-    let estates = ids("estateid")?;
+    let estates = id_param(params, "estateid")?;
     if estates
         .as_ref()
         .is_some_and(|e| e.len() > MAX_AGENTS_LOG_ESTATE_IDS)
@@ -36,31 +27,9 @@ pub(super) fn read_agents_log(
             format!("This action support only up to {MAX_AGENTS_LOG_ESTATE_IDS} Ids"),
         );
     }
-    let addresses = ids("addressid")?;
+    let addresses = id_param(params, "addressid")?;
     let filter = params.get("filter").cloned().unwrap_or(Value::Null);
-    if let Some(obj) = filter.as_object() {
-        if let Some(field) = obj.keys().find(|k| NOT_FILTERABLE.contains(&k.as_str())) {
-            return err(
-                257,
-                format!(
-                    "An error occurred while validating the filter: {field} cannot be filtered"
-                ),
-            );
-        }
-        let known = account
-            .agents_log
-            .first()
-            .map(AgentsLogEntry::elements)
-            .unwrap_or_default();
-        if !known.is_empty() {
-            filter::validate(&filter, &known)?;
-        }
-    } else if !filter.is_null() && filter != Value::Array(vec![]) {
-        return err(
-            257,
-            "An error occurred while validating the filter: filter must be an object",
-        );
-    }
+    check_log_filter(account, &filter)?;
     let super::read::Page {
         limit,
         offset,
@@ -75,13 +44,12 @@ pub(super) fn read_agents_log(
                 .as_ref()
                 .is_none_or(|s| e.addresses.iter().any(|id| s.contains(id)))
     });
-    for entry in matching
+    for (id, el) in matching
         .map(|e| (e.id, e.elements()))
         .filter(|(_, el)| filter::matches(&filter, el, &[]))
         .skip(offset)
         .take(limit)
     {
-        let (id, el) = entry;
         let elements = match &data {
             None => el,
             Some(fields) => fields
@@ -93,6 +61,38 @@ pub(super) fn read_agents_log(
             .push(json!({"id": id, "type": "agentslog", "elements": elements}));
     }
     Ok(done)
+}
+
+/// The ids of a parameter (`estateid`, `addressid`): one or a list; `None` when not given.
+fn id_param(params: &Map<String, Value>, name: &str) -> Result<Option<BTreeSet<u64>>, ActionError> {
+    match params.get(name) {
+        None => Ok(None),
+        Some(v) => match id_list(v) {
+            Some(ids) => Ok(Some(ids.into_iter().collect())),
+            None => err(255, format!("Invalid value for parameter: {name}")),
+        },
+    }
+}
+
+/// Checks the filter of a Maklerbuch read: as any list read's, and none of the fields that cannot be filtered.
+fn check_log_filter(account: &Account, filter: &Value) -> Result<(), ActionError> {
+    if let Some(obj) = filter.as_object() {
+        if let Some(field) = obj.keys().find(|k| NOT_FILTERABLE.contains(&k.as_str())) {
+            return err(
+                257,
+                format!(
+                    "An error occurred while validating the filter: {field} cannot be filtered"
+                ),
+            );
+        }
+    }
+    super::read::check_filter(filter, || {
+        account
+            .agents_log
+            .first()
+            .map(AgentsLogEntry::elements)
+            .unwrap_or_default()
+    })
 }
 
 pub(super) fn get_action_kind_types(

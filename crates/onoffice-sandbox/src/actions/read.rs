@@ -1,6 +1,7 @@
 //! The read actions: list reads of addresses, estates and users (filter, `data` selection, paging), `get fields` and
 //! `get idsfromrelation`.
 
+use onoffice_protocol::lock::Unpoisoned;
 use onoffice_protocol::{MAX_PAGE_SIZE, MAX_RELATION_IDS};
 
 use std::collections::BTreeMap;
@@ -30,58 +31,32 @@ pub(super) fn list_read(
         offset,
         data,
     } = Page::of(params)?;
-    let key = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        ids.hash(&mut h);
-        format!("{type_name}|{filter}|{}|{:x}", ids.len(), h.finish())
-    };
-    let cached = cache.filters.lock().unwrap().get(&key).cloned();
-    let matched: Arc<Vec<u64>> =
-        match cached {
-            Some(m) => m,
-            None => {
-                match &filter {
-                    Value::Null => {}
-                    Value::Array(a) if a.is_empty() => {}
-                    Value::Object(_) => {
-                        let mut known = ids
-                            .first()
-                            .and_then(|id| elements_of(*id))
-                            .unwrap_or_default();
-                        if type_name == "address" {
-                            known.insert("defaultemail".into(), Value::String(String::new()));
-                        }
-                        if !known.is_empty() {
-                            filter::validate(&filter, &known)?;
-                        }
-                    }
-                    _ => return err(
-                        257,
-                        "An error occurred while validating the filter: filter must be an object",
-                    ),
+    let key = filter_key(type_name, &filter, &ids);
+    let cached = cache.filters.write_guard().get(&key).cloned();
+    let matched: Arc<Vec<u64>> = match cached {
+        Some(m) => m,
+        None => {
+            check_filter(&filter, || {
+                let mut known = ids
+                    .first()
+                    .and_then(|id| elements_of(*id))
+                    .unwrap_or_default();
+                if type_name == "address" {
+                    known.insert("defaultemail".into(), Value::String(String::new()));
                 }
-                let matched: Vec<u64> = ids
-                    .iter()
-                    .copied()
-                    .filter(|id| {
-                        if !filter.is_object() {
-                            return true;
-                        }
-                        let Some(mut el) = elements_of(*id) else {
-                            return false;
-                        };
-                        if let Some(extra) = pseudo(*id, "defaultemail") {
-                            el.extend(extra);
-                        }
-                        filter::matches(&filter, &el, multiselect)
-                    })
-                    .collect();
-                let matched = Arc::new(matched);
-                cache.filters.lock().unwrap().insert(key, matched.clone());
-                matched
-            }
-        };
+                known
+            })?;
+            let matched = Arc::new(matching_ids(
+                &filter,
+                &ids,
+                elements_of,
+                multiselect,
+                pseudo,
+            ));
+            cache.filters.write_guard().insert(key, matched.clone());
+            matched
+        }
+    };
     let mut done = Done {
         cnt_absolute: Some(matched.len() as u64),
         ..Done::default()
@@ -90,18 +65,7 @@ pub(super) fn list_read(
         let Some(el) = elements_of(id) else { continue };
         let elements = match &data {
             None => el,
-            Some(fields) => {
-                let mut out = Map::new();
-                for f in fields {
-                    if let Some(v) = el.get(f) {
-                        out.insert(f.clone(), v.clone());
-                    } else if let Some(extra) = pseudo(id, f) {
-                        out.extend(extra);
-                    }
-                    // Unknown names in `data` are dropped silently, as onOffice does.
-                }
-                out
-            }
+            Some(fields) => selected_elements(&el, fields, |f| pseudo(id, f)),
         };
         if type_name == "address" {
             done.listed_addresses.push(id);
@@ -110,6 +74,81 @@ pub(super) fn list_read(
             .push(json!({"id": id, "type": type_name, "elements": elements}));
     }
     Ok(done)
+}
+
+/// The cache key of a list read's filter over these ids.
+fn filter_key(type_name: &str, filter: &Value, ids: &[u64]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    ids.hash(&mut h);
+    format!("{type_name}|{filter}|{}|{:x}", ids.len(), h.finish())
+}
+
+/// Checks a list read's `filter`: none (null or an empty list), or an object over fields the records have (`known`:
+/// the elements of one record; empty when there is none to compare with).
+pub(super) fn check_filter(
+    filter: &Value,
+    known: impl FnOnce() -> Map<String, Value>,
+) -> Result<(), ActionError> {
+    match filter {
+        Value::Null => Ok(()),
+        Value::Array(a) if a.is_empty() => Ok(()),
+        Value::Object(_) => {
+            let known = known();
+            if known.is_empty() {
+                Ok(())
+            } else {
+                filter::validate(filter, &known)
+            }
+        }
+        _ => err(
+            257,
+            "An error occurred while validating the filter: filter must be an object",
+        ),
+    }
+}
+
+/// The ids whose records (with their default e-mail) match the filter; all of them without a filter object.
+fn matching_ids(
+    filter: &Value,
+    ids: &[u64],
+    elements_of: &Elements,
+    multiselect: &[&str],
+    pseudo: &PseudoFields,
+) -> Vec<u64> {
+    ids.iter()
+        .copied()
+        .filter(|id| {
+            if !filter.is_object() {
+                return true;
+            }
+            let Some(mut el) = elements_of(*id) else {
+                return false;
+            };
+            if let Some(extra) = pseudo(*id, "defaultemail") {
+                el.extend(extra);
+            }
+            filter::matches(filter, &el, multiselect)
+        })
+        .collect()
+}
+
+/// The `data` fields of a record, pseudo-fields looked up by name; unknown names in `data` are dropped silently, as
+/// onOffice does.
+fn selected_elements(
+    el: &Map<String, Value>,
+    fields: &[String],
+    pseudo: impl Fn(&str) -> Option<Map<String, Value>>,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    for f in fields {
+        if let Some(v) = el.get(f) {
+            out.insert(f.clone(), v.clone());
+        } else if let Some(extra) = pseudo(f) {
+            out.extend(extra);
+        }
+    }
+    out
 }
 
 /// What of a list a read asks for: `listlimit` (default 20, at most 500), `listoffset`, and the `data` fields (all
@@ -310,9 +349,27 @@ pub(super) fn ids_from_relation(
         .get("relationtype")
         .and_then(Value::as_str)
         .unwrap_or("");
-    let parents = params.get("parentids");
-    let children = params.get("childids");
-    let (ids, from_parent) = match (parents, children) {
+    let (ids, from_parent) = relation_ids(params)?;
+    let by_estate = account.list_cache.contacts_by_estate(&account.contacts);
+    let mut elements = Map::new();
+    for id in ids {
+        let list: Vec<Value> = related_ids(account, &by_estate, relation, from_parent, id)?
+            .into_iter()
+            .map(|r| Value::String(r.to_string()))
+            .collect();
+        elements.insert(id.to_string(), Value::Array(list));
+    }
+    Ok(Done {
+        records: vec![json!({"id": "relatedIds", "type": "", "elements": elements})],
+        cnt_absolute: None,
+        listed_addresses: Vec::new(),
+    })
+}
+
+/// The ids an `idsfromrelation` asks about (`parentids` or `childids`, not both, at most `MAX_RELATION_IDS`), and
+/// whether they are parents.
+fn relation_ids(params: &Map<String, Value>) -> Result<(Vec<u64>, bool), ActionError> {
+    let (ids, from_parent) = match (params.get("parentids"), params.get("childids")) {
         (Some(_), Some(_)) => {
             return err(
                 255,
@@ -329,59 +386,54 @@ pub(super) fn ids_from_relation(
     if ids.len() > MAX_RELATION_IDS {
         return err(302, "This action support only up to 500 Ids");
     }
-    let by_estate = account.list_cache.contacts_by_estate(&account.contacts);
-    let related = |id: u64| -> Result<Vec<u64>, ActionError> {
-        Ok(match (relation, from_parent) {
-            (RELATION_CONTACT_PERSON, true) => by_estate
-                .get(&id)
-                .map(|l| {
-                    l.iter()
-                        .copied()
-                        .filter(|a| account.is_broker(*a))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            (RELATION_CONTACT_PERSON_ALL, true) => by_estate.get(&id).cloned().unwrap_or_default(),
-            (RELATION_CONTACT_PERSON, false) => account.estates_of_contact(id, true),
-            (RELATION_CONTACT_PERSON_ALL, false) => account.estates_of_contact(id, false),
-            (RELATION_USER_ADDRESS, true) => account
-                .users
-                .get(&id)
-                .and_then(|u| u.address_id)
-                .into_iter()
-                .collect(),
-            (RELATION_USER_ADDRESS, false) => account
-                .users
-                .values()
-                .filter(|u| u.address_id == Some(id))
-                .map(|u| u.nr)
-                .collect(),
-            (RELATION_ESTATE_OFFICER, true) => account
-                .estates
-                .get(&id)
-                .map(|e| e.officer)
-                .into_iter()
-                .collect(),
-            (RELATION_ESTATE_OFFICER, false) => account
-                .estates
-                .values()
-                .filter(|e| e.officer == id)
-                .map(|e| e.id)
-                .collect(),
-            _ => return err(132, "No or unknown relation given"),
-        })
-    };
-    let mut elements = Map::new();
-    for id in ids {
-        let list: Vec<Value> = related(id)?
+    Ok((ids, from_parent))
+}
+
+/// The ids related to `id` by `relation`, from the parent's side or the child's.
+fn related_ids(
+    account: &Account,
+    by_estate: &ContactIndex,
+    relation: &str,
+    from_parent: bool,
+    id: u64,
+) -> Result<Vec<u64>, ActionError> {
+    Ok(match (relation, from_parent) {
+        (RELATION_CONTACT_PERSON, true) => by_estate
+            .get(&id)
+            .map(|l| {
+                l.iter()
+                    .copied()
+                    .filter(|a| account.is_broker(*a))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        (RELATION_CONTACT_PERSON_ALL, true) => by_estate.get(&id).cloned().unwrap_or_default(),
+        (RELATION_CONTACT_PERSON, false) => account.estates_of_contact(id, true),
+        (RELATION_CONTACT_PERSON_ALL, false) => account.estates_of_contact(id, false),
+        (RELATION_USER_ADDRESS, true) => account
+            .users
+            .get(&id)
+            .and_then(|u| u.address_id)
             .into_iter()
-            .map(|r| Value::String(r.to_string()))
-            .collect();
-        elements.insert(id.to_string(), Value::Array(list));
-    }
-    Ok(Done {
-        records: vec![json!({"id": "relatedIds", "type": "", "elements": elements})],
-        cnt_absolute: None,
-        listed_addresses: Vec::new(),
+            .collect(),
+        (RELATION_USER_ADDRESS, false) => account
+            .users
+            .values()
+            .filter(|u| u.address_id == Some(id))
+            .map(|u| u.nr)
+            .collect(),
+        (RELATION_ESTATE_OFFICER, true) => account
+            .estates
+            .get(&id)
+            .map(|e| e.officer)
+            .into_iter()
+            .collect(),
+        (RELATION_ESTATE_OFFICER, false) => account
+            .estates
+            .values()
+            .filter(|e| e.officer == id)
+            .map(|e| e.id)
+            .collect(),
+        _ => return err(132, "No or unknown relation given"),
     })
 }

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::DateTime;
 use jiff::ToSpan;
 
+use super::action_kinds::action_kinds;
 use super::answers::{Enquirers, DOWN_DAYS};
 use super::{Builder, Planted, Rng};
 use crate::model::*;
@@ -44,99 +45,39 @@ fn before(anchor: DateTime, days: i64, rng: &mut Rng) -> String {
     onoffice_date(onoffice_protocol::local_time::german_time(at))
 }
 
-/// A kind type whose key is its label.
-fn plain(key: &str) -> KindType {
-    KindType {
-        key: key.into(),
-        label: key.into(),
-    }
+/// The simulated past of the Maklerbuch: its own random stream, where it ends, and each listing's age in days.
+struct Past {
+    rng: Rng,
+    anchor: DateTime,
+    age: BTreeMap<u64, i64>,
 }
 
-/// The account's action kinds; the Maklerbuch uses their keys. Where portal transfers appear differs per account
-/// (onOffice does not publish it): under a kind of their own, as a type of an "Export" kind, as one type among others
-/// of a portal kind, or not at all. Every account also has a kind that mentions portals without being a transfer.
-fn action_kinds(seed: u64) -> (Vec<ActionKind>, Option<TransferLogging>) {
-    let kind =
-        |key: &str, label: &str, types: Vec<KindType>, automatic: Vec<KindType>| ActionKind {
-            key: key.into(),
-            label: label.into(),
-            types,
-            automatic_types: automatic,
-        };
-    let typed = |key: &str, label: &str| KindType {
-        key: key.into(),
-        label: label.into(),
-    };
-    let mut kinds = vec![
-        kind(
-            "Email",
-            "E-Mail",
-            vec![],
-            vec![plain("Eingang"), plain("Ausgang")],
-        ),
-        kind(
-            "Telefonat",
-            "Telefonat",
-            vec![plain("Eingang"), plain("Ausgang")],
-            vec![],
-        ),
-        kind(
-            "Termin",
-            "Termin",
-            vec![
-                plain("Besichtigung"),
-                plain("Objektaufnahme"),
-                plain("Beratung"),
-            ],
-            vec![],
-        ),
-        kind("Notiz", "Notiz", vec![], vec![]),
-        kind("AGB bestätigt", "AGB bestätigt", vec![], vec![]),
-        kind(
-            "Portalanfrage",
-            "Portal-Anfrage",
-            vec![plain("Rückruf")],
-            vec![],
-        ),
-    ];
-    let logging = |kind: &str, kind_type: &str| {
-        Some(TransferLogging {
-            kind: kind.into(),
-            kind_type: kind_type.into(),
-        })
-    };
-    let transfer = match seed % 4 {
-        0 => {
-            kinds.push(kind(
-                "Portal",
-                "Portalübertragung",
-                vec![],
-                vec![plain("Export")],
-            ));
-            logging("Portal", "Export")
+/// The open rentals per mailbox of their first broker (two system users may share one mailbox).
+fn rentals_by_mailbox(
+    account: &Account,
+    rentals: impl IntoIterator<Item = u64>,
+) -> BTreeMap<String, Vec<u64>> {
+    let mut listings: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for e in rentals {
+        if let Some(m) = account
+            .contacts_of(e, true)
+            .first()
+            .and_then(|&a| account.mailbox_of(a))
+        {
+            listings.entry(m).or_default().push(e);
         }
-        1 => {
-            kinds.push(kind(
-                "Export",
-                "Export",
-                vec![plain("CSV")],
-                vec![typed("Portalupdate", "Portal-Aktualisierung")],
-            ));
-            logging("Export", "Portalupdate")
-        }
-        2 => {
-            kinds.push(kind(
-                "Immobilienportal",
-                "Immobilienportale",
-                vec![typed("Anfrage", "Anfrage weitergeleitet")],
-                vec![typed("Uebertragung", "Übertragung")],
-            ));
-            logging("Immobilienportal", "Uebertragung")
-        }
-        _ => None,
-    };
-    (kinds, transfer)
+    }
+    listings
 }
+
+/// What staff log about a listing besides enquiries: kind, type and the chance per listing.
+const NOISE: [(&str, &str, f64); 5] = [
+    ("Email", "Ausgang", 0.6),
+    ("Telefonat", "Eingang", 0.4),
+    ("Telefonat", "Ausgang", 0.2),
+    ("Termin", "Besichtigung", 0.3),
+    ("Notiz", "", 0.2),
+];
 
 impl Builder<'_> {
     /// Booking states, listing ages, the Maklerbuch of the last 60 days, and the mail booking ground truth.
@@ -145,6 +86,24 @@ impl Builder<'_> {
         let mut rng = Rng::new(self.cfg.seed ^ 0x00B0_0C1E_D0E5_A11C);
         self.account.log_unsorted = true;
         (self.account.action_kinds, self.account.transfer_logging) = action_kinds(self.cfg.seed);
+        let age = self.listing_ages(&mut rng);
+        let mut past = Past { rng, anchor, age };
+        let system = self.system_addresses();
+        self.booking_states(&system, &mut past.rng);
+        self.silent_and_fresh_mailbox(open_rentals, &mut past);
+        for (id, estate) in self.account.estates.iter_mut() {
+            estate.created = onoffice_date(anchor - past.age[id].days() + 9.hours());
+        }
+        let agent_fails = self.rental_agent(open_rentals, &past.age, anchor);
+        let mut who = self.enquirers();
+        self.maklerbuch(open_rentals, agent_fails, &mut who, &mut past);
+        self.agent_enquiries(open_rentals, &past.age, anchor, &mut who);
+        self.portal_transfers(&mut past);
+        self.mail_booking_ground_truth(&system);
+    }
+
+    /// Each listing's age in days: new (1–10 days) for a quarter, old (20 days and more) for the rest.
+    fn listing_ages(&self, rng: &mut Rng) -> BTreeMap<u64, i64> {
         let mut age: BTreeMap<u64, i64> = BTreeMap::new();
         for &id in self.account.estates.keys() {
             let days = if rng.chance(0.25) {
@@ -154,28 +113,12 @@ impl Builder<'_> {
             };
             age.insert(id, days);
         }
-        // The open rentals per mailbox of their first broker (two system users may share one mailbox).
-        let mut listings: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-        for &e in open_rentals {
-            if let Some(m) = self
-                .account
-                .contacts_of(e, true)
-                .first()
-                .and_then(|&a| self.account.mailbox_of(a))
-            {
-                listings.entry(m).or_default().push(e);
-            }
-        }
-        let listings_of = |m: &str| listings.get(m).cloned().unwrap_or_default();
+        age
+    }
 
-        // Booking is on for most mailboxes of system users, off (some for want of quota) for a few.
-        let system: Vec<u64> = self
-            .ready
-            .iter()
-            .chain(self.not_ready.iter())
-            .copied()
-            .collect();
-        for &a in &system {
+    /// Booking is on for most mailboxes of system users, off (some for want of quota) for a few.
+    fn booking_states(&mut self, system: &[u64], rng: &mut Rng) {
+        for &a in system {
             if let Some(mailbox) = self.account.mailbox_of(a) {
                 let state = if rng.chance(0.15) {
                     if rng.chance(0.5) {
@@ -189,8 +132,13 @@ impl Builder<'_> {
                 self.account.mail_booking.insert(mailbox, state);
             }
         }
-        // Every account has one silent mailbox (off, with a listing on the market for weeks) and one too new to
-        // judge (off, only new listings), when it has ready brokers enough.
+    }
+
+    /// Every account has one silent mailbox (off, with a listing on the market for weeks) and one too new to judge
+    /// (off, only new listings), when it has ready brokers enough.
+    fn silent_and_fresh_mailbox(&mut self, open_rentals: &[u64], past: &mut Past) {
+        let listings = rentals_by_mailbox(&self.account, open_rentals.iter().copied());
+        let listings_of = |m: &str| listings.get(m).cloned().unwrap_or_default();
         let brokers: Vec<String> = self
             .ready
             .iter()
@@ -199,28 +147,27 @@ impl Builder<'_> {
             .collect::<BTreeSet<String>>()
             .into_iter()
             .collect();
-        if let Some(silent) = brokers
+        let Some(silent) = brokers
             .iter()
-            .find(|m| listings_of(m).iter().any(|e| age[e] >= 20))
-        {
+            .find(|m| listings_of(m).iter().any(|e| past.age[e] >= 20))
+        else {
+            return;
+        };
+        self.account
+            .mail_booking
+            .insert(silent.clone(), MailBooking::Off);
+        if let Some(fresh) = brokers.iter().rev().find(|&m| m != silent) {
+            for e in listings_of(fresh) {
+                past.age.insert(e, 1 + past.rng.below(10) as i64);
+            }
             self.account
                 .mail_booking
-                .insert(silent.clone(), MailBooking::Off);
-            if let Some(fresh) = brokers.iter().rev().find(|&m| m != silent) {
-                for e in listings_of(fresh) {
-                    age.insert(e, 1 + rng.below(10) as i64);
-                }
-                self.account
-                    .mail_booking
-                    .insert(fresh.clone(), MailBooking::OffNoQuota);
-            }
+                .insert(fresh.clone(), MailBooking::OffNoQuota);
         }
-        for (id, estate) in self.account.estates.iter_mut() {
-            estate.created = onoffice_date(anchor - age[id].days() + 9.hours());
-        }
-        let agent_fails = self.rental_agent(open_rentals, &age, anchor);
+    }
 
-        // Enquiries over the last 60 days, and the noise around them.
+    /// Who asks: every address that is no system user.
+    fn enquirers(&self) -> Enquirers {
         let people: Vec<u64> = self
             .account
             .addresses
@@ -228,10 +175,20 @@ impl Builder<'_> {
             .filter(|a| !a.contact_types.iter().any(|k| k == "Systembenutzer"))
             .map(|a| a.id)
             .collect();
-        let mut who = Enquirers {
+        Enquirers {
             people,
             used: BTreeMap::new(),
-        };
+        }
+    }
+
+    /// Enquiries over the last 60 days, and the noise around them.
+    fn maklerbuch(
+        &mut self,
+        open_rentals: &[u64],
+        agent_fails: bool,
+        who: &mut Enquirers,
+        past: &mut Past,
+    ) {
         let estates: Vec<(u64, bool)> = self
             .account
             .estates
@@ -239,110 +196,132 @@ impl Builder<'_> {
             .map(|e| (e.id, open_rentals.contains(&e.id)))
             .collect();
         for (estate, open_rental) in estates {
-            let days = age[&estate].min(60);
-            let booked = open_rental && self.account.booking_for(estate) == Some(MailBooking::On);
-            let mut enquiries: Vec<i64> = if !open_rental {
-                Vec::new()
-            } else if age[&estate] <= 14 {
-                (0..2 + rng.below(4))
-                    .map(|_| rng.below(days as usize) as i64)
-                    .collect()
+            let days = past.age[&estate].min(60);
+            if open_rental {
+                self.rental_enquiries(estate, agent_fails, who, past);
+            }
+            self.staff_noise(estate, days, who, past);
+            if !open_rental && past.rng.chance(0.3) {
+                self.sales_enquiry(estate, days, who, past);
+            }
+        }
+    }
+
+    /// Portal enquiries on an open rental: a few a month, more for a new listing, and one in the last 20 days when
+    /// its broker's mailbox books them.
+    fn rental_enquiries(
+        &mut self,
+        estate: u64,
+        agent_fails: bool,
+        who: &mut Enquirers,
+        past: &mut Past,
+    ) {
+        let rng = &mut past.rng;
+        let days = past.age[&estate].min(60);
+        let booked = self.account.booking_for(estate) == Some(MailBooking::On);
+        let mut enquiries: Vec<i64> = if past.age[&estate] <= 14 {
+            (0..2 + rng.below(4))
+                .map(|_| rng.below(days as usize) as i64)
+                .collect()
+        } else {
+            (0..rng.below(5))
+                .map(|_| rng.below(days as usize) as i64)
+                .collect()
+        };
+        if booked && !enquiries.iter().any(|&d| d < 20) {
+            enquiries.push(rng.below(days.min(20) as usize) as i64);
+        }
+        for d in enquiries {
+            // Clear of the day the agent was down, where only the planted enquiries are.
+            let d = if agent_fails && DOWN_DAYS.contains(&d) {
+                d + 3
             } else {
-                (0..rng.below(5))
-                    .map(|_| rng.below(days as usize) as i64)
-                    .collect()
+                d
             };
-            if booked && !enquiries.iter().any(|&d| d < 20) {
-                enquiries.push(rng.below(days.min(20) as usize) as i64);
-            }
-            for d in enquiries {
-                // Clear of the day the agent was down, where only the planted enquiries are.
-                let d = if agent_fails && DOWN_DAYS.contains(&d) {
-                    d + 3
-                } else {
-                    d
-                };
-                let from = who.pick(estate, &mut rng);
-                let at = before(anchor, d, &mut rng);
-                self.account.receive_enquiry(estate, from, &at);
-            }
-            let noise: [(&str, &str, f64); 5] = [
-                ("Email", "Ausgang", 0.6),
-                ("Telefonat", "Eingang", 0.4),
-                ("Telefonat", "Ausgang", 0.2),
-                ("Termin", "Besichtigung", 0.3),
-                ("Notiz", "", 0.2),
-            ];
-            for (kind, kind_type, p) in noise {
-                if rng.chance(p) {
-                    let at = before(anchor, rng.below(days as usize) as i64, &mut rng);
-                    // Staff write to other people about the listing than those who asked.
-                    let to = who.pick(estate, &mut rng);
-                    self.account.log(AgentsLogEntry {
-                        id: 0,
-                        estates: vec![estate],
-                        addresses: to.into_iter().collect(),
-                        kind: kind.into(),
-                        kind_type: kind_type.into(),
-                        date: at,
-                        user: "mbauer".into(),
-                        note: String::new(),
-                    });
-                }
-            }
-            if !open_rental && rng.chance(0.3) {
-                // Sales listings get enquiries too, answered by hand; they are no rental agent's business.
-                let at = before(anchor, rng.below(days as usize) as i64, &mut rng);
-                let from: Vec<u64> = who.pick(estate, &mut rng).into_iter().collect();
-                let reply = crate::agent::later(&at, 90);
+            let from = who.pick(estate, rng);
+            let at = before(past.anchor, d, rng);
+            self.account.receive_enquiry(estate, from, &at);
+        }
+    }
+
+    /// Calls, outgoing mails, viewings and notes on a listing: staff write to other people about the listing than
+    /// those who asked.
+    fn staff_noise(&mut self, estate: u64, days: i64, who: &mut Enquirers, past: &mut Past) {
+        let rng = &mut past.rng;
+        for (kind, kind_type, p) in NOISE {
+            if rng.chance(p) {
+                let at = before(past.anchor, rng.below(days as usize) as i64, rng);
+                let to = who.pick(estate, rng);
                 self.account.log(AgentsLogEntry {
                     id: 0,
                     estates: vec![estate],
-                    addresses: from.clone(),
-                    kind: "Email".into(),
-                    kind_type: "Eingang".into(),
+                    addresses: to.into_iter().collect(),
+                    kind: kind.into(),
+                    kind_type: kind_type.into(),
                     date: at,
-                    user: String::new(),
-                    note: "Anfrage über Immobilienportal".into(),
+                    user: "mbauer".into(),
+                    note: String::new(),
                 });
-                if let Some(reply) = reply.filter(|_| rng.chance(0.5)) {
-                    self.account.log(AgentsLogEntry {
-                        id: 0,
-                        estates: vec![estate],
-                        addresses: from,
-                        kind: "Email".into(),
-                        kind_type: "Ausgang".into(),
-                        date: reply,
-                        user: "mbauer".into(),
-                        note: String::new(),
-                    });
-                }
             }
         }
+    }
 
-        self.agent_enquiries(open_rentals, &age, anchor, &mut who);
+    /// Sales listings get enquiries too, answered by hand; they are no rental agent's business.
+    fn sales_enquiry(&mut self, estate: u64, days: i64, who: &mut Enquirers, past: &mut Past) {
+        let rng = &mut past.rng;
+        let at = before(past.anchor, rng.below(days as usize) as i64, rng);
+        let from: Vec<u64> = who.pick(estate, rng).into_iter().collect();
+        let reply = crate::agent::later(&at, 90);
+        self.account.log(AgentsLogEntry {
+            id: 0,
+            estates: vec![estate],
+            addresses: from.clone(),
+            kind: "Email".into(),
+            kind_type: "Eingang".into(),
+            date: at,
+            user: String::new(),
+            note: "Anfrage über Immobilienportal".into(),
+        });
+        if let Some(reply) = reply.filter(|_| rng.chance(0.5)) {
+            self.account.log(AgentsLogEntry {
+                id: 0,
+                estates: vec![estate],
+                addresses: from,
+                kind: "Email".into(),
+                kind_type: "Ausgang".into(),
+                date: reply,
+                user: "mbauer".into(),
+                note: String::new(),
+            });
+        }
+    }
 
-        // Portal transfers (where the account shows them): each listing on the market when it was created, then now
-        // and then when something changed; a listing's last transfer is before today, so a fix made now is newer.
-        if self.account.transfer_logging.is_some() {
-            let marketed: Vec<u64> = self.account.estates.keys().copied().collect();
-            for estate in marketed {
-                let days = age[&estate];
-                let mut at = vec![days.min(60)];
-                if days > 7 && rng.chance(0.5) {
-                    at.push(1 + rng.below(days.min(60) as usize) as i64);
-                }
-                for d in at {
-                    let moment = jiff::tz::Offset::UTC
-                        .to_timestamp(anchor - d.days() + (2 + rng.below(8) as i64).hours())
-                        .expect("within range");
-                    self.account.transfer_to_portals(&[estate], moment);
-                }
+    /// Portal transfers (where the account shows them): each listing on the market when it was created, then now
+    /// and then when something changed; a listing's last transfer is before today, so a fix made now is newer.
+    fn portal_transfers(&mut self, past: &mut Past) {
+        if self.account.transfer_logging.is_none() {
+            return;
+        }
+        let marketed: Vec<u64> = self.account.estates.keys().copied().collect();
+        for estate in marketed {
+            let days = past.age[&estate];
+            let mut at = vec![days.min(60)];
+            if days > 7 && past.rng.chance(0.5) {
+                at.push(1 + past.rng.below(days.min(60) as usize) as i64);
+            }
+            for d in at {
+                let hours = (2 + past.rng.below(8) as i64).hours();
+                let moment = jiff::tz::Offset::UTC
+                    .to_timestamp(past.anchor - d.days() + hours)
+                    .expect("within range");
+                self.account.transfer_to_portals(&[estate], moment);
             }
         }
+    }
 
-        // The ground truth, per mailbox: booked enquiries need no confirmation; booking off with weeks on the market
-        // is silent, while other mailboxes of the agency do get booked enquiries.
+    /// The ground truth, per mailbox: booked enquiries need no confirmation; booking off with weeks on the market
+    /// is silent, while other mailboxes of the agency do get booked enquiries.
+    fn mail_booking_ground_truth(&mut self, system: &[u64]) {
         self.account.bookable = system
             .iter()
             .copied()
@@ -364,19 +343,12 @@ impl Builder<'_> {
 /// needs no confirmation; one whose booking is off, with a listing on the market 14 days or more while another
 /// mailbox works, is `user.mail_booking_silent`; every other one is `user.mail_booking_unconfirmed`.
 pub fn mail_booking_truth(account: &Account, planted: &mut BTreeSet<Planted>, now: DateTime) {
-    let mut listings: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    for e in account.estates.values() {
-        if !(e.marketing_type == "miete" && e.status == 1 && e.sold == 0) {
-            continue;
-        }
-        if let Some(m) = account
-            .contacts_of(e.id, true)
-            .first()
-            .and_then(|&a| account.mailbox_of(a))
-        {
-            listings.entry(m).or_default().push(e.id);
-        }
-    }
+    let open_rentals = account
+        .estates
+        .values()
+        .filter(|e| e.marketing_type == "miete" && e.status == 1 && e.sold == 0)
+        .map(|e| e.id);
+    let listings = rentals_by_mailbox(account, open_rentals);
     let state = |m: &str| account.mail_booking.get(m).copied();
     let works: BTreeSet<&String> = listings
         .keys()

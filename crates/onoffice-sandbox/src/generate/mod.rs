@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+mod action_kinds;
 mod answers;
 mod bookings;
 mod listings;
@@ -138,99 +139,8 @@ impl<'a> Builder<'a> {
             _ => MaklerVariant::Standard,
         });
         let (agency, domain) = tenant_names(*rng.pick(AGENCIES), cfg.tenant);
-        let primary_kind = if rng.chance(0.25) {
-            MailHostKind::OnOffice
-        } else if cfg.seed % 2 == 1 {
-            // Half the seeds' Microsoft domains have the MX form of domains added since July 2026.
-            MailHostKind::Microsoft365Since2026
-        } else {
-            MailHostKind::Microsoft365
-        };
-        let external_domain = format!("{}-verwaltung.de", domain.trim_end_matches(".de"));
-        let external_kind = *rng.pick(&[
-            MailHostKind::Ionos,
-            MailHostKind::Strato,
-            MailHostKind::Google,
-        ]);
-        let unknown_domain = format!("mail-{}", domain);
-        // The property management branch: Microsoft 365 behind a filtering gateway.
-        let filter_domain = format!("{}-hausverwaltung.de", domain.trim_end_matches(".de"));
-        let mut mail_hosts = BTreeMap::new();
-        mail_hosts.insert(
-            domain.to_string(),
-            MailHost::for_domain(&domain, primary_kind),
-        );
-        mail_hosts.insert(
-            external_domain.clone(),
-            MailHost::for_domain(&external_domain, external_kind),
-        );
-        mail_hosts.insert(
-            unknown_domain.clone(),
-            MailHost::for_domain(&unknown_domain, MailHostKind::SelfHosted),
-        );
-        mail_hosts.insert(
-            filter_domain.clone(),
-            MailHost::for_domain(&filter_domain, MailHostKind::GatewayToMicrosoft365),
-        );
-        for free in FREE_MAIL {
-            let kind = match *free {
-                "gmail.com" => MailHostKind::Google,
-                "t-online.de" => MailHostKind::TOnline,
-                _ => MailHostKind::UnitedInternet,
-            };
-            mail_hosts.insert(free.to_string(), MailHost::for_domain(free, kind));
-        }
-
-        let mut contact_type_values: Vec<(String, String)> = vec![
-            ("Eigentümer".into(), "Eigentümer".into()),
-            ("Interessent Kauf".into(), "Interessent Kauf".into()),
-            ("Interessent Miete".into(), "Interessent Miete".into()),
-            ("Kooperationspartner".into(), "Kooperationspartner".into()),
-            ("Kunde".into(), "Kunde".into()),
-            ("Newsletter-Empfänger".into(), "Newsletter-Empfänger".into()),
-            (
-                "Systembenutzer".into(),
-                "Systembenutzer (Adresse ist mit Benutzer verknüpft)".into(),
-            ),
-            ("Tippgeber".into(), "Tippgeber".into()),
-        ];
-        match variant {
-            MaklerVariant::Standard => contact_type_values.push(("Makler".into(), "Makler".into())),
-            MaklerVariant::Renamed => {
-                contact_type_values.push(("Makler".into(), "Mitarbeiter".into()))
-            }
-            MaklerVariant::CustomKey => {
-                contact_type_values.push((CUSTOM_BROKER_KEY.into(), "Mitarbeiter".into()))
-            }
-            MaklerVariant::Missing => {}
-        }
-        contact_type_values.push(("indMulti673Select249".into(), "Interessent Gewerbe".into()));
-
-        let account = Account {
-            agency: agency.to_string(),
-            makler_variant: variant,
-            users: BTreeMap::new(),
-            addresses: BTreeMap::new(),
-            estates: BTreeMap::new(),
-            contacts: Vec::new(),
-            contact_type_values,
-            can_read_users: true,
-            marketing_type_values: standard_marketing_types(),
-            unreadable_fields: BTreeSet::new(),
-            next_email_id: 5000,
-            agents_log: Vec::new(),
-            mail_booking: BTreeMap::new(),
-            can_read_agents_log: true,
-            action_kinds: Vec::new(),
-            transfer_logging: None,
-            next_transfer_job: 0,
-            bookable: BTreeSet::new(),
-            mail_domain: domain.to_string(),
-            days_advanced: 0,
-            rental_agent: None,
-            log_unsorted: false,
-            list_cache: ListCache::default(),
-        };
+        let domains = MailDomains::draw(&domain, cfg.seed, &mut rng);
+        let account = new_account(&agency, &domain, variant);
         let broker_key = account.broker_key().map(str::to_owned);
         let mut builder = Builder {
             cfg,
@@ -238,10 +148,10 @@ impl<'a> Builder<'a> {
             variant,
             agency,
             domain,
-            external_domain,
-            unknown_domain,
-            filter_domain,
-            mail_hosts,
+            external_domain: domains.external,
+            unknown_domain: domains.unknown,
+            filter_domain: domains.filter,
+            mail_hosts: domains.hosts,
             account,
             broker_key,
             planted: BTreeSet::new(),
@@ -264,6 +174,15 @@ impl<'a> Builder<'a> {
             kind: kind.to_string(),
             subject,
         });
+    }
+
+    /// Every system user address: the ready ones, then those with open points.
+    fn system_addresses(&self) -> Vec<u64> {
+        self.ready
+            .iter()
+            .chain(self.not_ready.iter())
+            .copied()
+            .collect()
     }
 
     /// A fresh address id.
@@ -301,6 +220,116 @@ impl<'a> Builder<'a> {
             planted: self.planted.into_iter().collect(),
             planted_after_choice: planted_after_choice.into_iter().collect(),
         }
+    }
+}
+
+/// The agency's mail domains besides its own, and what DNS publishes for each (its own and the free mailers too).
+struct MailDomains {
+    external: String,
+    unknown: String,
+    filter: String,
+    hosts: BTreeMap<String, MailHost>,
+}
+
+impl MailDomains {
+    /// The hosts behind the agency's `domain`: its own (onOffice or Microsoft 365), an external provider's, a
+    /// self-hosted one, and the property management branch's Microsoft 365 behind a filtering gateway.
+    fn draw(domain: &str, seed: u64, rng: &mut Rng) -> Self {
+        let primary_kind = if rng.chance(0.25) {
+            MailHostKind::OnOffice
+        } else if seed % 2 == 1 {
+            // Half the seeds' Microsoft domains have the MX form of domains added since July 2026.
+            MailHostKind::Microsoft365Since2026
+        } else {
+            MailHostKind::Microsoft365
+        };
+        let external = format!("{}-verwaltung.de", domain.trim_end_matches(".de"));
+        let external_kind = *rng.pick(&[
+            MailHostKind::Ionos,
+            MailHostKind::Strato,
+            MailHostKind::Google,
+        ]);
+        let unknown = format!("mail-{}", domain);
+        // The property management branch: Microsoft 365 behind a filtering gateway.
+        let filter = format!("{}-hausverwaltung.de", domain.trim_end_matches(".de"));
+        let mut hosts = BTreeMap::new();
+        for (name, kind) in [
+            (domain, primary_kind),
+            (&external, external_kind),
+            (&unknown, MailHostKind::SelfHosted),
+            (&filter, MailHostKind::GatewayToMicrosoft365),
+        ] {
+            hosts.insert(name.to_string(), MailHost::for_domain(name, kind));
+        }
+        for free in FREE_MAIL {
+            let kind = match *free {
+                "gmail.com" => MailHostKind::Google,
+                "t-online.de" => MailHostKind::TOnline,
+                _ => MailHostKind::UnitedInternet,
+            };
+            hosts.insert(free.to_string(), MailHost::for_domain(free, kind));
+        }
+        MailDomains {
+            external,
+            unknown,
+            filter,
+            hosts,
+        }
+    }
+}
+
+/// The contact type values (`ArtDaten`) of an account of `variant`: the standard ones and the broker value as the
+/// variant has it.
+fn contact_type_values(variant: MaklerVariant) -> Vec<(String, String)> {
+    let mut values: Vec<(String, String)> = vec![
+        ("Eigentümer".into(), "Eigentümer".into()),
+        ("Interessent Kauf".into(), "Interessent Kauf".into()),
+        ("Interessent Miete".into(), "Interessent Miete".into()),
+        ("Kooperationspartner".into(), "Kooperationspartner".into()),
+        ("Kunde".into(), "Kunde".into()),
+        ("Newsletter-Empfänger".into(), "Newsletter-Empfänger".into()),
+        (
+            "Systembenutzer".into(),
+            "Systembenutzer (Adresse ist mit Benutzer verknüpft)".into(),
+        ),
+        ("Tippgeber".into(), "Tippgeber".into()),
+    ];
+    match variant {
+        MaklerVariant::Standard => values.push(("Makler".into(), "Makler".into())),
+        MaklerVariant::Renamed => values.push(("Makler".into(), "Mitarbeiter".into())),
+        MaklerVariant::CustomKey => values.push((CUSTOM_BROKER_KEY.into(), "Mitarbeiter".into())),
+        MaklerVariant::Missing => {}
+    }
+    values.push(("indMulti673Select249".into(), "Interessent Gewerbe".into()));
+    values
+}
+
+/// An empty account of the agency, before people and listings are added.
+fn new_account(agency: &str, domain: &str, variant: MaklerVariant) -> Account {
+    Account {
+        agency: agency.to_string(),
+        makler_variant: variant,
+        users: BTreeMap::new(),
+        addresses: BTreeMap::new(),
+        estates: BTreeMap::new(),
+        contacts: Vec::new(),
+        contact_type_values: contact_type_values(variant),
+        can_read_users: true,
+        marketing_type_values: standard_marketing_types(),
+        unreadable_fields: BTreeSet::new(),
+        next_email_id: 5000,
+        agents_log: Vec::new(),
+        mail_booking: BTreeMap::new(),
+        can_read_agents_log: true,
+        action_kinds: Vec::new(),
+        transfer_logging: None,
+        next_transfer_job: 0,
+        bookable: BTreeSet::new(),
+        mail_domain: domain.to_string(),
+        days_advanced: 0,
+        rental_agent: None,
+        log_unsorted: false,
+        list_cache: ListCache::default(),
     }
 }
 
