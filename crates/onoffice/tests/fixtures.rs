@@ -186,15 +186,14 @@ async fn relation_lists_keep_the_order_onoffice_sends() {
 async fn root_97_leaves_the_verdict_to_each_action() {
     let (url, requests, _) = stub(always(fixture("root_97.json"))).await;
     let c = client(&url).max_in_flight(1).build().unwrap();
-    let results = c
-        .execute(vec![
-            actions::read_estates(&Filter::new(), &["vermarktungsart"]),
-            actions::read_addresses(&Filter::new(), &["EmailPrivat"]),
-        ])
-        .await;
-    let estate = results[0].as_ref().unwrap();
+    // Each action's result is read through its own handle, whatever the order of taking.
+    let mut batch = onoffice::Batch::new();
+    let estates = batch.add(actions::read_estates(&Filter::new(), &["vermarktungsart"]));
+    let addresses = batch.add(actions::read_addresses(&Filter::new(), &["EmailPrivat"]));
+    let mut answers = c.send(batch).await;
+    assert_eq!(answers.take(addresses).unwrap_err().code(), Some(75));
+    let estate = answers.take(estates).unwrap();
     assert_eq!(estate.records[0].text("status").as_deref(), Some("1"));
-    assert_eq!(results[1].as_ref().unwrap_err().code(), Some(75));
     assert_eq!(requests.load(Ordering::SeqCst), 1);
 }
 
