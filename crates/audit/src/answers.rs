@@ -260,34 +260,48 @@ pub fn gaps(
     mailbox_of: &BTreeMap<u64, String>,
     now: DateTime,
 ) -> BTreeSet<usize> {
-    let judged: Vec<(usize, &Enquiry)> = enquiries
+    // A listing without a system user's mailbox never reaches the agent: it tells nothing about the agent. The
+    // others by time, so that each enquiry looks only at its own hours (an account has thousands).
+    let mut reaching: Vec<(&Enquiry, &str)> = enquiries
+        .iter()
+        .filter(|e| e.judged_at(now))
+        .filter_map(|e| Some((e, mailbox_of.get(&e.listing)?.as_str())))
+        .collect();
+    reaching.sort_by_key(|(e, _)| e.at);
+    // Any unanswered enquiry in such a time is excused, one on a listing that never reaches the agent too.
+    enquiries
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.judged_at(now))
-        .collect();
-    let mut out = BTreeSet::new();
-    // A listing without a system user's mailbox never reaches the agent: it tells nothing about the agent.
-    let reaches = |e: &Enquiry| mailbox_of.contains_key(&e.listing);
-    // Any unanswered enquiry in such a time is excused, one on a listing that never reaches the agent too.
-    for (i, e) in judged.iter().filter(|(_, e)| !e.answered()) {
-        let around: Vec<&Enquiry> = judged
-            .iter()
-            .map(|(_, o)| *o)
-            .filter(|o| reaches(o))
-            .filter(|o| o.at.duration_since(e.at).abs().as_secs() <= GAP_HOURS * 3600)
-            .collect();
-        let boxes: BTreeSet<String> = around
-            .iter()
-            .map(|o| mailbox_key(mailbox_of, o.listing))
-            .collect();
-        if around.len() >= GAP_MIN_ENQUIRIES
-            && boxes.len() >= 2
-            && around.iter().all(|o| !o.answered())
-        {
-            out.insert(*i);
+        .filter(|(_, e)| e.judged_at(now) && !e.answered() && in_gap(e, &reaching))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether the reaching enquiries within `GAP_HOURS` of `e` (sorted by time) are enough, on two or more mailboxes,
+/// and none of them answered.
+fn in_gap(e: &Enquiry, reaching: &[(&Enquiry, &str)]) -> bool {
+    let reach = GAP_HOURS * 3600;
+    // A second more either side than the rule, so that the rule below alone decides at the edges.
+    let margin = (reach + 1).seconds();
+    let earliest = e.at.checked_sub(margin).unwrap_or(DateTime::MIN);
+    let latest = e.at.checked_add(margin).unwrap_or(DateTime::MAX);
+    let from = reaching.partition_point(|(o, _)| o.at < earliest);
+    let around = reaching[from..]
+        .iter()
+        .take_while(|(o, _)| o.at <= latest)
+        .filter(|(o, _)| o.at.duration_since(e.at).abs().as_secs() <= reach);
+    let (mut count, mut first_box, mut two_boxes) = (0, None, false);
+    for (o, mailbox) in around {
+        if o.answered() {
+            return false;
+        }
+        count += 1;
+        match first_box {
+            None => first_box = Some(*mailbox),
+            Some(b) => two_boxes |= b != *mailbox,
         }
     }
-    out
+    count >= GAP_MIN_ENQUIRIES && two_boxes
 }
 
 /// A listing's trailing run of enquiries without a reply: judged ones (older than a day) since its last enquiry

@@ -256,15 +256,56 @@ pub(crate) fn listing_ids(v: Option<&Value>) -> Vec<u64> {
 /// "Y-m-d H:i:s" (onOffice's `Datum`); a date alone counts from its midnight.
 pub fn parse_date(text: &str) -> Option<DateTime> {
     let t = text.trim();
-    DateTime::strptime("%Y-%m-%d %H:%M:%S", t).ok().or_else(|| {
-        jiff::civil::Date::strptime("%Y-%m-%d", t)
-            .ok()
-            .map(|d| d.at(0, 0, 0, 0))
-    })
+    canonical_date(t)
+        .or_else(|| DateTime::strptime("%Y-%m-%d %H:%M:%S", t).ok())
+        .or_else(|| {
+            jiff::civil::Date::strptime("%Y-%m-%d", t)
+                .ok()
+                .map(|d| d.at(0, 0, 0, 0))
+        })
 }
 
+/// "YYYY-MM-DD HH:MM:SS" to the letter, as onOffice writes nearly every `Datum`, read without a format interpreter
+/// (an account's Maklerbuch has tens of thousands); anything else, or an impossible date, is left to `strptime`.
+fn canonical_date(t: &str) -> Option<DateTime> {
+    let b = t.as_bytes();
+    let separators = [(4, b'-'), (7, b'-'), (10, b' '), (13, b':'), (16, b':')];
+    if b.len() != 19 || separators.iter().any(|&(i, c)| b[i] != c) {
+        return None;
+    }
+    let number = |from: usize, to: usize| {
+        b[from..to].iter().try_fold(0i16, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i16::from(c - b'0'))
+        })
+    };
+    let two = |from: usize| number(from, from + 2).map(|n| n as i8);
+    DateTime::new(
+        number(0, 4)?,
+        two(5)?,
+        two(8)?,
+        two(11)?,
+        two(14)?,
+        two(17)?,
+        0,
+    )
+    .ok()
+}
+
+/// "Y-m-d H:i:s", as onOffice writes and filters `Datum`.
 pub fn onoffice_date(at: DateTime) -> String {
-    at.strftime("%Y-%m-%d %H:%M:%S").to_string()
+    if (1000..=9999).contains(&at.year()) && at.subsec_nanosecond() == 0 {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            at.year(),
+            at.month(),
+            at.day(),
+            at.hour(),
+            at.minute(),
+            at.second()
+        )
+    } else {
+        at.strftime("%Y-%m-%d %H:%M:%S").to_string()
+    }
 }
 
 /// The start of the window before `now`.

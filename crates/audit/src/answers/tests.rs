@@ -454,3 +454,66 @@ fn a_full_page_says_the_counts_are_cut_off() {
     assert!(c.first_page_only);
     assert_eq!(c.incoming, 0);
 }
+
+/// The rule of `gaps` as first written, every enquiry against every other: what the windowed one must equal.
+fn gaps_by_every_pair(
+    enquiries: &[Enquiry],
+    mailbox_of: &BTreeMap<u64, String>,
+    now: DateTime,
+) -> BTreeSet<usize> {
+    let judged: Vec<(usize, &Enquiry)> = enquiries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.judged_at(now))
+        .collect();
+    let mut out = BTreeSet::new();
+    for (i, e) in judged.iter().filter(|(_, e)| !e.answered()) {
+        let around: Vec<&Enquiry> = judged
+            .iter()
+            .map(|(_, o)| *o)
+            .filter(|o| mailbox_of.contains_key(&o.listing))
+            .filter(|o| o.at.duration_since(e.at).abs().as_secs() <= GAP_HOURS * 3600)
+            .collect();
+        let boxes: BTreeSet<&String> = around.iter().map(|o| &mailbox_of[&o.listing]).collect();
+        if around.len() >= GAP_MIN_ENQUIRIES
+            && boxes.len() >= 2
+            && around.iter().all(|o| !o.answered())
+        {
+            out.insert(*i);
+        }
+    }
+    out
+}
+
+#[test]
+fn gaps_look_only_at_their_own_hours_and_find_what_every_pair_finds() {
+    let mut seed = 7u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mb = boxes(&[(1, "a@x.de"), (2, "b@x.de"), (3, "b@x.de"), (4, "c@x.de")]);
+    let mut found = 0;
+    for round in 0..60 {
+        let start = at("2026-11-01 00:00:00");
+        let count = 5 + next(60) as usize;
+        let spread_minutes = 60 * (2 + next(24 * 20)) as i64;
+        let es: Vec<Enquiry> = (0..count)
+            .map(|_| Enquiry {
+                // Listing 5 has no mailbox: it never reaches the agent.
+                listing: 1 + next(5),
+                at: start
+                    + (next(spread_minutes as u64) as i64).minutes()
+                    + (next(2) as i64 * 43_200).seconds(),
+                from: vec![1],
+                reply_after: (next(10) < 2 + round % 3).then(|| next(3000) as i64),
+            })
+            .collect();
+        let expected = gaps_by_every_pair(&es, &mb, now());
+        found += expected.len();
+        assert_eq!(gaps(&es, &mb, now()), expected, "round {round}: {es:?}");
+    }
+    assert!(found > 20, "the rounds must hold gaps to compare ({found})");
+}

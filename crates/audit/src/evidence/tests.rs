@@ -292,3 +292,56 @@ fn the_enquirer_comes_as_an_array_a_string_a_number_or_not_at_all() {
     assert_eq!(log.odd_entries, 0);
     assert!(log.undecidable.is_empty());
 }
+
+#[test]
+fn dates_read_and_written_without_a_format_interpreter_as_strptime_and_strftime_do() {
+    let by_format = |t: &str| {
+        DateTime::strptime("%Y-%m-%d %H:%M:%S", t.trim())
+            .ok()
+            .or_else(|| {
+                jiff::civil::Date::strptime("%Y-%m-%d", t.trim())
+                    .ok()
+                    .map(|d| d.at(0, 0, 0, 0))
+            })
+    };
+    let mut texts: Vec<String> = [
+        "2026-11-05 10:00:00",
+        " 2026-11-05 10:00:00 ",
+        "2026-02-29 10:00:00",
+        "2024-02-29 23:59:59",
+        "2026-13-01 10:00:00",
+        "2026-11-31 10:00:00",
+        "2026-11-05 24:00:00",
+        "2026-11-05 10:60:00",
+        "2026-11-05 10:00:60",
+        "0999-01-01 00:00:00",
+        "2026-11-05",
+        "2026-11-05T10:00:00",
+        "2026-1-05 10:00:00",
+        "2026-11-05 10:00:0x",
+        "+026-11-05 10:00:00",
+        "",
+    ]
+    .map(String::from)
+    .to_vec();
+    for step in 0..2_000u32 {
+        let d = jiff::civil::date(2020, 1, 1).at(0, 0, 0, 0)
+            + jiff::Span::new().minutes(i64::from(step) * 997);
+        texts.push(d.strftime("%Y-%m-%d %H:%M:%S").to_string());
+    }
+    for t in &texts {
+        assert_eq!(parse_date(t), by_format(t), "{t:?}");
+        if let Some(at) = parse_date(t) {
+            assert_eq!(
+                onoffice_date(at),
+                at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+                "{t:?}"
+            );
+        }
+    }
+    let early = jiff::civil::date(999, 12, 31).at(23, 0, 0, 0);
+    assert_eq!(
+        onoffice_date(early),
+        early.strftime("%Y-%m-%d %H:%M:%S").to_string()
+    );
+}
