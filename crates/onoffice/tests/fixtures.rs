@@ -385,3 +385,79 @@ async fn reading_one_page_ahead_asks_only_for_the_next_page() {
     // The list of 3: page 2 only; the list of 2 (full first page): page 2, empty; the list of 7: pages 2, 3, 4.
     assert_eq!(sorted, [(2, 2), (3, 2), (7, 2), (7, 4), (7, 6)]);
 }
+
+#[tokio::test]
+async fn json_without_an_envelope_is_lost_on_a_server_error_and_unexpected_otherwise() {
+    // (HTTP status, body, error class, requests for a read with two retries, words the error's detail holds)
+    let cases = [
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            r#"{"error":"busy"}"#,
+            ErrorClass::Transient,
+            3,
+            "",
+        ),
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            r#"{"error":"slow down"}"#,
+            ErrorClass::Transient,
+            3,
+            "",
+        ),
+        (
+            StatusCode::NOT_FOUND,
+            r#"{"error":"no"}"#,
+            ErrorClass::Unexpected,
+            1,
+            "404 Not Found without an onOffice answer",
+        ),
+        (
+            StatusCode::NOT_FOUND,
+            "Not Found",
+            ErrorClass::Unexpected,
+            1,
+            "404 Not Found without a JSON body",
+        ),
+        (
+            StatusCode::OK,
+            r#"{"hello":1}"#,
+            ErrorClass::Unexpected,
+            1,
+            "response.results is missing",
+        ),
+    ];
+    for (status, body, class, sent, words) in cases {
+        let (url, requests, _) = stub(Arc::new(move |_| (status, body.to_string()))).await;
+        let c = client(&url).max_retries(2).build().unwrap();
+        let e = c.read_users(&["Nr"]).await.unwrap_err();
+        assert_eq!(e.class(), class, "{status} {body}: {e:?}");
+        assert_eq!(requests.load(Ordering::SeqCst), sent, "{status} {body}");
+        if let Error::Unexpected { detail } = &e {
+            assert!(detail.contains(words), "{status} {body}: {detail}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_clock_off_by_an_hour_signs_with_the_hour_added() {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::<i64>::new()));
+    let log = seen.clone();
+    let body = fixture("read_user_recorded.json");
+    let (url, _, _) = stub(Arc::new(move |actions| {
+        let mut log = log.lock().unwrap();
+        log.extend(actions.iter().filter_map(|a| a["timestamp"].as_i64()));
+        (StatusCode::OK, body.clone())
+    }))
+    .await;
+    let c = client(&url).clock_skew_secs(3600).build().unwrap();
+    c.read_users(&["Nr"]).await.unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let stamps = seen.lock().unwrap().clone();
+    assert!(
+        !stamps.is_empty() && stamps.iter().all(|t| (t - (now + 3600)).abs() <= 5),
+        "{stamps:?} against {now} + 3600"
+    );
+}

@@ -223,8 +223,7 @@ impl Client {
             }
             pending = retry;
             attempt += 1;
-            let wait = cfg.backoff.saturating_mul(1 << (attempt - 1).min(5));
-            tokio::time::sleep(wait.min(Duration::from_secs(8))).await;
+            tokio::time::sleep(retry_wait(cfg.backoff, attempt)).await;
         }
         out.into_iter()
             .map(|r| r.unwrap_or_else(|| Err(unanswered())))
@@ -350,6 +349,12 @@ fn unanswered() -> Error {
     Error::Unexpected {
         detail: "no result for this action in the answer".into(),
     }
+}
+
+/// How long to wait before retry number `attempt` (from 1): the backoff, doubled with every retry, at most 8 s.
+fn retry_wait(backoff: Duration, attempt: u32) -> Duration {
+    let doubled = backoff.saturating_mul(1 << attempt.saturating_sub(1).min(5));
+    doubled.min(Duration::from_secs(8))
 }
 
 /// Whether a JSON body is onOffice's envelope (a root `status` or `response`).

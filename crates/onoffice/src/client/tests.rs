@@ -39,3 +39,15 @@ fn base_url_rule() {
         assert_eq!(err.class(), crate::ErrorClass::Configuration, "{bad}");
     }
 }
+
+#[test]
+fn a_retry_waits_the_backoff_doubled_each_time_and_never_more_than_8_s() {
+    let ms = |attempt| retry_wait(Duration::from_millis(300), attempt).as_millis();
+    assert_eq!(
+        [ms(1), ms(2), ms(3), ms(4), ms(5)],
+        [300, 600, 1200, 2400, 4800]
+    );
+    assert_eq!(ms(6), 8000);
+    assert_eq!(ms(40), 8000);
+    assert_eq!(retry_wait(Duration::from_millis(10), 7).as_millis(), 320);
+}
