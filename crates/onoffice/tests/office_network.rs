@@ -138,3 +138,26 @@ async fn a_network_that_is_down_still_says_so() {
         e.message_de()
     );
 }
+
+#[tokio::test]
+async fn a_refused_connection_is_tried_again_after_the_backoff() {
+    // Nothing reached onOffice, so a read is sent again: twice here, after 200 and 400 ms (a wait is never shorter).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let c = Client::builder(credentials())
+        .base_url(&format!("http://127.0.0.1:{port}/api.php"))
+        .max_retries(2)
+        .backoff(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let e = c.read_users(&["Name"]).await.unwrap_err();
+    assert!(matches!(e, Error::Transport { .. }), "{e:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(c.counters().0, 3, "the first try and two retries");
+}
