@@ -12,7 +12,7 @@ impl Client {
         self.read_all_many(vec![action])
             .await
             .pop()
-            .expect("one result per action")
+            .unwrap_or_else(|| Err(super::unanswered()))
     }
 
     /// Reads every record of several list reads. First pages go out together, then the remaining pages.
