@@ -80,40 +80,63 @@ pub async fn read(
     Ok(snapshot)
 }
 
-/// The lists of rounds 1 and 2: users, system user addresses, active rentals (in the order [`Lists::from_reads`]
-/// takes them).
-fn list_reads() -> Vec<Action> {
-    vec![
-        actions::read_users(USER_FIELDS),
-        actions::read_addresses(&system_address_filter(), ADDRESS_FIELDS),
-        actions::read_estates(
-            &rental_filter(),
-            &[ESTATE_FIELDS, &[LISTED_SINCE_FIELD]].concat(),
-        ),
-    ]
+/// The lists of rounds 1 and 2, by name. Their reads go out, and their records come back, in the order of
+/// [`FirstList::ALL`] (the paging reads lists side by side); nothing else names a position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FirstList {
+    Users,
+    SystemAddresses,
+    Rentals,
+}
+
+impl FirstList {
+    const ALL: [FirstList; 3] = [
+        FirstList::Users,
+        FirstList::SystemAddresses,
+        FirstList::Rentals,
+    ];
+
+    fn read(self) -> Action {
+        match self {
+            FirstList::Users => actions::read_users(USER_FIELDS),
+            FirstList::SystemAddresses => {
+                actions::read_addresses(&system_address_filter(), ADDRESS_FIELDS)
+            }
+            FirstList::Rentals => actions::read_estates(
+                &rental_filter(),
+                &[ESTATE_FIELDS, &[LISTED_SINCE_FIELD]].concat(),
+            ),
+        }
+    }
+
+    /// A record as it is kept: users and addresses raw, listings parsed as each page arrives.
+    fn keep(self, r: Record) -> Option<Read> {
+        match self {
+            FirstList::Rentals => parse_rental(&r).map(Read::Rental),
+            FirstList::Users | FirstList::SystemAddresses => Some(Read::Raw(r)),
+        }
+    }
 }
 
 impl Lists {
-    /// The index of the rentals in [`list_reads`].
-    const RENTALS: usize = 2;
-
-    /// From the records of [`list_reads`], in its order.
-    fn from_reads(reads: Vec<Vec<Read>>) -> Lists {
-        let mut lists = reads.into_iter().map(|list| {
-            list.into_iter()
-                .fold((Vec::new(), Vec::new()), |(mut raw, mut rentals), r| {
-                    match r {
-                        Read::Raw(r) => raw.push(r),
-                        Read::Rental(e) => rentals.push(e),
-                    }
-                    (raw, rentals)
-                })
-        });
-        Lists {
-            users: lists.next().unwrap_or_default().0,
-            system_addresses: lists.next().unwrap_or_default().0,
-            rentals: lists.next().unwrap_or_default().1,
+    /// From each first list's records.
+    fn from_reads(reads: impl IntoIterator<Item = (FirstList, Vec<Read>)>) -> Lists {
+        let mut lists = Lists {
+            users: Vec::new(),
+            system_addresses: Vec::new(),
+            rentals: Vec::new(),
+        };
+        for (list, records) in reads {
+            for r in records {
+                match (list, r) {
+                    (FirstList::Users, Read::Raw(r)) => lists.users.push(r),
+                    (FirstList::SystemAddresses, Read::Raw(r)) => lists.system_addresses.push(r),
+                    (_, Read::Rental(e)) => lists.rentals.push(e),
+                    (FirstList::Rentals, Read::Raw(_)) => {}
+                }
+            }
         }
+        lists
     }
 }
 
@@ -131,7 +154,7 @@ async fn first_lists(
             "Reading fields, users, system user addresses and rental listings …",
         ),
     ));
-    let lists = list_reads();
+    let lists: Vec<Action> = FirstList::ALL.map(FirstList::read).to_vec();
     let mut first_round = Batch::new();
     let fields = first_round.add(actions::get_fields(
         &["address"],
@@ -174,15 +197,12 @@ async fn remaining_pages(
     // Users and their addresses are few and kept as they come; the listings (up to 100,000) are parsed as each
     // page arrives, so their raw JSON never piles up.
     let ahead = client.max_in_flight() as u64;
-    let mut records: Vec<Vec<Read>> = Vec::new();
-    for list in client
-        .read_remaining_into(lists, firsts, ahead, |i, r| match i {
-            Lists::RENTALS => parse_rental(&r).map(Read::Rental),
-            _ => Some(Read::Raw(r)),
-        })
-        .await
-    {
-        records.push(list?);
+    let mut records: Vec<(FirstList, Vec<Read>)> = Vec::new();
+    let read = client
+        .read_remaining_into(lists, firsts, ahead, |i, r| FirstList::ALL[i].keep(r))
+        .await;
+    for (list, result) in FirstList::ALL.into_iter().zip(read) {
+        records.push((list, result?));
     }
     Ok(Lists::from_reads(records))
 }
