@@ -293,7 +293,8 @@ fn canonical_date(t: &str) -> Option<DateTime> {
 
 /// "Y-m-d H:i:s", as onOffice writes and filters `Datum`.
 pub fn onoffice_date(at: DateTime) -> String {
-    if (1000..=9999).contains(&at.year()) && at.subsec_nanosecond() == 0 {
+    // `%Y` writes a year before 0 with its sign; `%S` never writes a fraction.
+    if (0..=9999).contains(&at.year()) {
         format!(
             "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
             at.year(),

@@ -504,9 +504,11 @@ fn gaps_look_only_at_their_own_hours_and_find_what_every_pair_finds() {
             .map(|_| Enquiry {
                 // Listing 5 has no mailbox: it never reaches the agent.
                 listing: 1 + next(5),
+                // Some exactly 12 hours apart, some a fraction of a second more.
                 at: start
                     + (next(spread_minutes as u64) as i64).minutes()
-                    + (next(2) as i64 * 43_200).seconds(),
+                    + (next(2) as i64 * 43_200).seconds()
+                    + (next(3) as i64 * 400).milliseconds(),
                 from: vec![1],
                 reply_after: (next(10) < 2 + round % 3).then(|| next(3000) as i64),
             })
@@ -516,4 +518,16 @@ fn gaps_look_only_at_their_own_hours_and_find_what_every_pair_finds() {
         assert_eq!(gaps(&es, &mb, now()), expected, "round {round}: {es:?}");
     }
     assert!(found > 20, "the rounds must hold gaps to compare ({found})");
+    // Half a second past 12 hours is still 12 hours by the rule's whole seconds.
+    let mut edge = vec![
+        enquiry(1, "2026-11-20 00:00:00", None),
+        enquiry(2, "2026-11-20 12:00:00", None),
+        enquiry(3, "2026-11-21 00:00:00", None),
+    ];
+    edge[2].at += 500.milliseconds();
+    assert_eq!(
+        gaps(&edge, &mb, now()),
+        gaps_by_every_pair(&edge, &mb, now())
+    );
+    assert_eq!(gaps(&edge, &mb, now()), [1].into_iter().collect());
 }

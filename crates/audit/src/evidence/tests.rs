@@ -339,9 +339,12 @@ fn dates_read_and_written_without_a_format_interpreter_as_strptime_and_strftime_
             );
         }
     }
-    let early = jiff::civil::date(999, 12, 31).at(23, 0, 0, 0);
-    assert_eq!(
-        onoffice_date(early),
-        early.strftime("%Y-%m-%d %H:%M:%S").to_string()
-    );
+    for year in [-1, 0, 7, 999, 9999] {
+        let at = jiff::civil::date(year, 12, 31).at(23, 0, 5, 500_000_000);
+        assert_eq!(
+            onoffice_date(at),
+            at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+            "{year}"
+        );
+    }
 }
