@@ -305,3 +305,34 @@ impl<'a> Planner<'a> {
             .unwrap_or_else(|| format!("#{address}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::KeyChoice;
+
+    #[test]
+    fn without_a_makler_value_the_words_say_who_can_give_one() {
+        let none = MaklerKey::Missing {
+            candidates: Vec::new(),
+        };
+        assert!(choose_makler_first(Some(&none))
+            .de
+            .contains("onOffice-Support"));
+        let some = MaklerKey::Missing {
+            candidates: vec![KeyChoice {
+                key: "Vermittler".into(),
+                label: "Vermittler".into(),
+            }],
+        };
+        for makler in [Some(&some), None] {
+            let words = choose_makler_first(makler);
+            assert!(
+                words.de.starts_with("Erst unter Systembenutzer wählen"),
+                "{}",
+                words.de
+            );
+            assert!(words.en.starts_with("First choose"), "{}", words.en);
+        }
+    }
+}
