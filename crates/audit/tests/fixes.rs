@@ -40,6 +40,11 @@ async fn fix_all_leaves_only_manual_kinds_and_nothing_else_changes() {
         }
         let waiting: BTreeSet<Subject> = plan.needs_input.iter().map(|n| n.subject).collect();
         let all: BTreeSet<usize> = plan.items.iter().map(|i| i.id).collect();
+        assert_eq!(
+            all.len(),
+            plan.items.len(),
+            "each planned change has an id of its own"
+        );
         let results = auditor.apply(&report, &plan, &all).await;
         for r in &results {
             assert!(matches!(r.outcome, Outcome::Applied), "{r:?}");
