@@ -236,7 +236,7 @@ async function main() {
   await s.click('[data-testid="go-demo"]');
   await s.waitFor('[data-testid="summary"]', { timeout: 60000 });
   // The checklist shows before the audit has finished evaluating; the README's picture is the finished one.
-  for (let t = 0; t < 300 && (await s.findAll('[data-testid="progress"]')).length; t++) await sleep(200);
+  await s.waitGone('[data-testid="progress"]', { timeout: 60000 });
   await shot(1, "demo");
   await check("path › demo at 1366×768");
   readmeScreenshot = readmeScreenshotStale(join(artifacts, "path-01-demo.png"));
@@ -618,7 +618,7 @@ async function main() {
     await s.screenshot(join(artifacts, "21-no-makler-fix-all-preview-1180.png"));
     await check("seed 9 (no Makler value) › Alle beheben › preview, as opened", { fixAll: true });
     await s.exec(`document.querySelector('[data-testid="fix-dialog"]').dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));`, []);
-    for (let t = 0; t < 25 && (await s.findAll('[data-testid="fix-dialog"]')).length; t++) await sleep(200);
+    await s.waitGone('[data-testid="fix-dialog"]');
     await check("seed 9 (no Makler value) › preview closed");
   }
   mailConfirmed = (await confirmOneMailbox(s, "seed 9 (no Makler value)", "22-no-makler-mail-one-confirmed")) || mailConfirmed;

@@ -77,6 +77,12 @@ export class Session {
     throw new Error(`timed out waiting for ${css}: ${last ?? "predicate never held"}`);
   }
 
+  /** Waits until nothing matches `css`, at most `timeout` ms; returns either way (the checks that follow say more). */
+  async waitGone(css, { timeout = 5000 } = {}) {
+    const until = Date.now() + timeout;
+    while (Date.now() < until && (await this.findAll(css)).length) await sleep(200);
+  }
+
   async click(css) {
     await this.clickElement(await this.waitFor(css));
   }

@@ -97,13 +97,10 @@ impl Answers {
 }
 
 impl Client {
-    /// Sends a batch (an empty one sends nothing) and returns its answers, read through the batch's handles.
+    /// Sends a batch (an empty one sends nothing, as `execute` does) and returns its answers, read through the
+    /// batch's handles.
     pub async fn send(&self, batch: Batch) -> Answers {
-        let results = if batch.is_empty() {
-            Vec::new()
-        } else {
-            self.execute(batch.actions).await
-        };
+        let results = self.execute(batch.actions).await;
         Answers {
             batch: batch.id,
             results: results.into_iter().map(Some).collect(),
