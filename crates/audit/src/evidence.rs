@@ -12,7 +12,7 @@ use jiff::civil::DateTime;
 use jiff::ToSpan;
 use onoffice::api::{actions, MAX_AGENTS_LOG_ESTATE_IDS};
 use onoffice::client::paged;
-use onoffice::{Action, Client, Filter, Record};
+use onoffice::{Action, Client, Filter, Ids, Record, Text};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -211,28 +211,62 @@ enum Entry {
     Mail(Vec<u64>, Mail),
 }
 
+/// The fields of a Maklerbuch entry the audit reads ([`AGENTS_LOG_FIELDS`]), read in one pass over the record.
+#[derive(Deserialize)]
+struct MailFields<'a> {
+    #[serde(borrow, rename = "Aktionsart", default)]
+    kind: Text<'a>,
+    #[serde(borrow, rename = "Aktionstyp", default)]
+    direction: Text<'a>,
+    #[serde(borrow, rename = "Datum", default)]
+    date: Text<'a>,
+    #[serde(rename = "Objekt_nr", default)]
+    listings: Ids,
+    #[serde(rename = "Adress_nr", default)]
+    addresses: Ids,
+}
+
+impl MailFields<'_> {
+    /// The same fields looked up one by one, for a record the one pass cannot read (a field named twice).
+    fn looked_up(r: &Record) -> MailFields<'static> {
+        let text = |field| Text(r.text(field).map(Into::into));
+        let ids = |field| Ids(listing_ids(r.value(field).as_ref()));
+        MailFields {
+            kind: text("Aktionsart"),
+            direction: text("Aktionstyp"),
+            date: text("Datum"),
+            listings: ids("Objekt_nr"),
+            addresses: ids("Adress_nr"),
+        }
+    }
+}
+
 /// Reads one entry of a read about `chunk`.
 fn read_mail(r: &Record, chunk: &[u64]) -> Entry {
-    let kind = r.text("Aktionsart").unwrap_or_default();
-    let incoming = match r.text("Aktionstyp").unwrap_or_default().trim() {
+    match r.fields::<MailFields>() {
+        Ok(fields) => mail_entry(fields, chunk),
+        Err(_) => mail_entry(MailFields::looked_up(r), chunk),
+    }
+}
+
+fn mail_entry(fields: MailFields, chunk: &[u64]) -> Entry {
+    let incoming = match fields.direction.as_str().unwrap_or_default().trim() {
         "Eingang" => true,
         "Ausgang" => false,
         _ => return Entry::Other,
     };
-    if kind.trim() != "Email" {
+    if fields.kind.as_str().unwrap_or_default().trim() != "Email" {
         return Entry::Other;
     }
-    let listings: Vec<u64> = listing_ids(r.elements.get("Objekt_nr"))
-        .into_iter()
-        .filter(|id| chunk.contains(id))
-        .collect();
-    match r.text("Datum").and_then(|d| parse_date(&d)) {
+    let mut listings = fields.listings.0;
+    listings.retain(|id| chunk.contains(id));
+    match fields.date.as_str().and_then(parse_date) {
         Some(at) if !listings.is_empty() => Entry::Mail(
             listings,
             Mail {
                 at: onoffice_date(at),
                 incoming,
-                addresses: listing_ids(r.elements.get("Adress_nr")),
+                addresses: fields.addresses.0,
             },
         ),
         _ => Entry::Odd { incoming },

@@ -62,7 +62,7 @@ pub fn parse_kinds(records: &[Record]) -> Vec<KindInfo> {
                 return None;
             }
             let label = r.text("label").unwrap_or_else(|| key.clone());
-            let types = match r.elements.get("types") {
+            let types = match r.value("types") {
                 Some(Value::Object(t)) => t
                     .iter()
                     .map(|(k, v)| (k.clone(), v.as_str().unwrap_or(k).to_string()))
@@ -344,7 +344,7 @@ pub fn collect(
             if !is_transfer(kind.trim(), kind_type.trim()) {
                 continue;
             }
-            let listings: Vec<u64> = crate::evidence::listing_ids(r.elements.get("Objekt_nr"))
+            let listings: Vec<u64> = crate::evidence::listing_ids(r.value("Objekt_nr").as_ref())
                 .into_iter()
                 .filter(|id| chunk.contains(id))
                 .collect();

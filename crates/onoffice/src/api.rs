@@ -96,7 +96,7 @@ pub struct EmailEntry {
 /// `…__Comment` twins hold the person's own remark and are never taken for an address; empty entries are skipped.
 pub fn email_entries(record: &Record) -> Vec<EmailEntry> {
     let mut out: Vec<EmailEntry> = record
-        .elements
+        .elements()
         .iter()
         .filter_map(|(key, value)| {
             let (prefix, id) = key.split_once("__")?;
@@ -202,7 +202,7 @@ impl FieldCatalog {
         let mut modules = BTreeMap::new();
         for record in records {
             let mut fields = BTreeMap::new();
-            for (name, meta) in &record.elements {
+            for (name, meta) in &record.elements() {
                 let Value::Object(meta) = meta else { continue }; // the module's own "label"
                 let permitted = match meta.get("permittedvalues") {
                     Some(Value::Array(keys)) => keys
@@ -335,7 +335,7 @@ pub mod actions {
 pub fn parse_related_ids(records: &[Record]) -> Result<BTreeMap<u64, Vec<u64>>> {
     let mut out = BTreeMap::new();
     for record in records {
-        for (key, related) in &record.elements {
+        for (key, related) in record.elements() {
             let id: u64 = key.parse().map_err(|_| Error::Unexpected {
                 detail: format!("relation key {key:?} is not an id"),
             })?;
@@ -346,7 +346,7 @@ pub fn parse_related_ids(records: &[Record]) -> Result<BTreeMap<u64, Vec<u64>>> 
                     .map(|n| n as u64)
                     .collect(),
                 Value::Null => Vec::new(),
-                other => value_as_i64(other)
+                other => value_as_i64(&other)
                     .map(|n| vec![n as u64])
                     .unwrap_or_default(),
             };

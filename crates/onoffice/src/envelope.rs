@@ -4,7 +4,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::answer::Envelope;
 use crate::error::Error;
+pub use crate::record::Record;
 
 /// The six action ids of the API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -89,27 +91,6 @@ impl Action {
     }
 }
 
-/// One record of a result: `{id, type, elements}`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Record {
-    /// The id as a string, whether onOffice sent a number or a string.
-    pub id: String,
-    pub record_type: Option<String>,
-    pub elements: Map<String, Value>,
-}
-
-impl Record {
-    /// The id as a number, for address, estate and user records.
-    pub fn numeric_id(&self) -> Option<u64> {
-        self.id.parse().ok()
-    }
-
-    /// A field as text, whether it came as string, number or bool; `None` for null or absent.
-    pub fn text(&self, field: &str) -> Option<String> {
-        self.elements.get(field).and_then(value_as_text)
-    }
-}
-
 /// The successful result of one action.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ActionResult {
@@ -143,125 +124,28 @@ fn unexpected(detail: impl Into<String>) -> Error {
     }
 }
 
-/// Reads a whole response body for a request of `expected` actions.
-/// The outer error is for the request as a whole (root error, wrong shape, count mismatch);
-/// the inner results are per action, in the order of the actions.
+/// Reads a whole response body for a request of `expected` actions (see [`parse_answer`]).
 pub fn parse_response(
     body: Value,
     expected: usize,
 ) -> Result<Vec<Result<ActionResult, Error>>, Error> {
-    let Value::Object(mut root) = body else {
-        return Err(unexpected("response is not a JSON object"));
-    };
-    if let Some(status) = root.get("status") {
-        let code = status.get("code").and_then(value_as_i64).unwrap_or(200);
-        let errorcode = status.get("errorcode").and_then(value_as_i64).unwrap_or(0);
-        let message = status
-            .get("message")
-            .and_then(value_as_text)
-            .unwrap_or_default();
-        // 97 means "error in an action": the details are in the per-action status blocks.
-        if errorcode != 0 && errorcode != 97 {
-            return Err(Error::Api {
-                code: errorcode,
-                message,
-            });
-        }
-        if code >= 300 && errorcode != 97 {
-            return Err(Error::Api { code, message });
-        }
-    }
-    let results = match root
-        .remove("response")
-        .and_then(|mut r| r.get_mut("results").map(Value::take))
-    {
-        Some(Value::Array(results)) => results,
-        _ => return Err(unexpected("response.results is missing")),
-    };
-    if results.len() != expected {
-        return Err(unexpected(format!(
-            "{} results for {expected} actions",
-            results.len()
-        )));
-    }
-    Ok(results.into_iter().map(parse_result).collect())
+    let text = serde_json::to_string(&body).map_err(|e| unexpected(e.to_string()))?;
+    parse_answer(text.as_bytes(), expected)
 }
 
-fn parse_result(mut result: Value) -> Result<ActionResult, Error> {
-    if let Some(status) = result.get("status") {
-        let errorcode = status.get("errorcode").and_then(value_as_i64).unwrap_or(0);
-        if errorcode != 0 {
-            let message = status
-                .get("message")
-                .and_then(value_as_text)
-                .unwrap_or_default();
-            return Err(Error::Api {
-                code: errorcode,
-                message,
-            });
-        }
-    }
-    let mut data = match result.get_mut("data").map(Value::take) {
-        Some(Value::Object(d)) => d,
-        // `data: []` or null with an OK status: an empty result.
-        Some(Value::Array(a)) if a.is_empty() => return Ok(ActionResult::default()),
-        None | Some(Value::Null) => return Ok(ActionResult::default()),
-        Some(_) => return Err(unexpected("data is neither an object nor empty")),
+/// Reads a whole response body for a request of `expected` actions, in one pass over its bytes (`crate::answer`).
+/// The outer error is for the request as a whole (root error, wrong shape, count mismatch);
+/// the inner results are per action, in the order of the actions.
+pub fn parse_answer(
+    body: &[u8],
+    expected: usize,
+) -> Result<Vec<Result<ActionResult, Error>>, Error> {
+    let is_object = body.trim_ascii_start().first() == Some(&b'{');
+    let envelope: Envelope = match serde_json::from_slice(body) {
+        Ok(envelope) if is_object => envelope,
+        _ => return Err(unexpected("response is not a JSON object")),
     };
-    let cnt_absolute = match data.get("meta").and_then(|m| m.get("cntabsolute")) {
-        Some(Value::Array(list)) => list.first().and_then(value_as_i64),
-        Some(v) => value_as_i64(v),
-        None => None,
-    }
-    .map(|n| n.max(0) as u64);
-    let records = match data.remove("records") {
-        Some(Value::Array(list)) => list
-            .into_iter()
-            .map(parse_record)
-            .collect::<Result<Vec<_>, _>>()?,
-        Some(Value::Object(map)) => map
-            .into_iter()
-            .map(|(_, v)| parse_record(v))
-            .collect::<Result<Vec<_>, _>>()?,
-        None | Some(Value::Null) => Vec::new(),
-        Some(_) => return Err(unexpected("records is not a list")),
-    };
-    Ok(ActionResult {
-        records,
-        cnt_absolute,
-    })
-}
-
-fn parse_record(v: Value) -> Result<Record, Error> {
-    let Value::Object(mut obj) = v else {
-        return Err(unexpected("record is not an object"));
-    };
-    let id = obj.get("id").and_then(value_as_text).unwrap_or_default();
-    let record_type = obj
-        .get("type")
-        .and_then(value_as_text)
-        .filter(|t| !t.is_empty());
-    let elements = match obj.remove("elements") {
-        Some(Value::Object(m)) => m,
-        Some(Value::Array(a)) if a.is_empty() => Map::new(),
-        // A list of single-entry objects, as the docs' skeleton draws it.
-        Some(Value::Array(a)) => {
-            let mut m = Map::new();
-            for item in a {
-                if let Value::Object(o) = item {
-                    m.extend(o);
-                }
-            }
-            m
-        }
-        None | Some(Value::Null) => Map::new(),
-        Some(_) => return Err(unexpected("elements is neither an object nor a list")),
-    };
-    Ok(Record {
-        id,
-        record_type,
-        elements,
-    })
+    envelope.results(expected)
 }
 
 #[cfg(test)]
@@ -317,7 +201,7 @@ mod tests {
         assert_eq!(second.records[0].id, "relatedIds");
         let first = rs.pop().unwrap().unwrap();
         assert_eq!(first.cnt_absolute, Some(1234));
-        assert!(first.records[0].elements.is_empty());
+        assert!(first.records[0].elements().is_empty());
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! batching and paging, one typed error with classes the UI can act on, and typed calls for the audit.
 //! It must never log or display the API secret.
 
+mod answer;
 pub mod api;
 pub mod client;
 pub mod credentials;
 pub mod envelope;
 pub mod error;
+mod record;
 pub mod signing;
 
 pub use api::{
@@ -19,3 +21,4 @@ pub use client::{
 pub use credentials::{Credentials, Secret, Token};
 pub use envelope::{Action, ActionKind, ActionResult, Record};
 pub use error::{BaseUrlProblem, Blocker, Error, ErrorClass};
+pub use record::{Ids, Text};

@@ -431,7 +431,7 @@ async fn typed_calls_for_the_audit() {
         expected
     );
     for r in &system {
-        let keys = parse_multiselect(&r.elements["ArtDaten"]);
+        let keys = parse_multiselect(&r.elements()["ArtDaten"]);
         assert!(keys.contains(&"Systembenutzer".to_string()));
         let a = &account.addresses[&r.numeric_id().unwrap()];
         assert_eq!(keys, a.contact_types);
@@ -445,7 +445,7 @@ async fn typed_calls_for_the_audit() {
 
     // Multiselect write: the full merged list replaces the stored one.
     let target = system[0].numeric_id().unwrap();
-    let mut keys = parse_multiselect(&system[0].elements["ArtDaten"]);
+    let mut keys = parse_multiselect(&system[0].elements()["ArtDaten"]);
     keys.retain(|k| k != "Makler");
     keys.push("Makler".into());
     keys.push("Kunde".into());
@@ -460,7 +460,7 @@ async fn typed_calls_for_the_audit() {
         .read_addresses_by_id(&[target], &["ArtDaten"])
         .await
         .unwrap();
-    assert_eq!(parse_multiselect(&back[0].elements["ArtDaten"]), keys);
+    assert_eq!(parse_multiselect(&back[0].elements()["ArtDaten"]), keys);
 
     // E-mail add as default.
     client
@@ -478,7 +478,7 @@ async fn typed_calls_for_the_audit() {
         back[0].text("defaultemail").as_deref(),
         Some("neu@example.de")
     );
-    assert!(back[0].elements.keys().any(|k| k.starts_with("email__")));
+    assert!(back[0].elements().keys().any(|k| k.starts_with("email__")));
 
     // Relations both ways, with more than 500 ids split into several actions.
     let estate_ids: Vec<u64> = (1500..2400).collect();

@@ -116,11 +116,11 @@ async fn address_reads_with_numbers_pipes_arrays_and_three_email_lists() {
     assert_eq!(records[0].text("KdNr").as_deref(), Some("51"));
     // Multiselects as pipe string and as JSON list.
     assert_eq!(
-        parse_multiselect(&records[0].elements["ArtDaten"]),
+        parse_multiselect(&records[0].elements()["ArtDaten"]),
         ["Systembenutzer", "Makler"]
     );
     assert_eq!(
-        parse_multiselect(&records[1].elements["ArtDaten"]),
+        parse_multiselect(&records[1].elements()["ArtDaten"]),
         ["Systembenutzer", "Kunde"]
     );
     // Every e-mail list, no remark taken for an address (one remark contains an address).

@@ -332,11 +332,8 @@ fn judge_names_signs_only_where_the_account_shows_answers() {
 #[test]
 fn the_diagnosis_counts_both_ways_and_what_could_not_be_read() {
     use onoffice::{ActionResult, Record};
-    let rec = |v: serde_json::Value| Record {
-        id: "1".into(),
-        record_type: Some("agentslog".into()),
-        elements: v.as_object().unwrap().clone(),
-    };
+    let rec =
+        |v: serde_json::Value| Record::new("1", Some("agentslog"), v.as_object().unwrap().clone());
     let e = |kind_type: &str, addr: &str, at: &str| {
         rec(
             serde_json::json!({"Objekt_nr": ["1"], "Adress_nr": [addr], "Aktionsart": "Email", "Aktionstyp": kind_type, "Datum": at}),
@@ -437,13 +434,15 @@ fn listings_without_a_mailbox_make_no_gap_and_an_unreadable_listing_keeps_its_ma
 fn a_full_page_says_the_counts_are_cut_off() {
     use onoffice::{ActionResult, Record};
     let records = (0..500)
-        .map(|i| Record {
-            id: i.to_string(),
-            record_type: Some("agentslog".into()),
-            elements: serde_json::json!({"Objekt_nr": ["1"], "Adress_nr": ["5"], "Aktionsart": "Notiz", "Aktionstyp": "", "Datum": "2026-11-20 10:00:00"})
-                .as_object()
-                .unwrap()
-                .clone(),
+        .map(|i| {
+            Record::new(
+                i.to_string(),
+                Some("agentslog"),
+                serde_json::json!({"Objekt_nr": ["1"], "Adress_nr": ["5"], "Aktionsart": "Notiz", "Aktionstyp": "", "Datum": "2026-11-20 10:00:00"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            )
         })
         .collect();
     let full = Ok(ActionResult {

@@ -161,11 +161,11 @@ fn silence_needs_others_that_are_booked_and_readable_listings() {
 }
 
 fn record(elements: serde_json::Value) -> Record {
-    Record {
-        id: "1".into(),
-        record_type: Some("agentslog".into()),
-        elements: elements.as_object().unwrap().clone(),
-    }
+    Record::new(
+        "1",
+        Some("agentslog"),
+        elements.as_object().unwrap().clone(),
+    )
 }
 
 #[test]
@@ -352,5 +352,70 @@ fn dates_read_and_written_without_a_format_interpreter_as_strptime_and_strftime_
             at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
             "{year}"
         );
+    }
+}
+
+/// The one pass over an entry (`MailFields`) reads what a look-up of each field reads, for every shape the fields
+/// may come in.
+#[test]
+fn an_entry_read_in_one_pass_reads_as_field_by_field() {
+    let shapes = [
+        json!(["10", "11"]),
+        json!("10"),
+        json!(10),
+        json!([10, "x", -2, 2.5, ["3"], {"a": 1}, null, " 11 ", true]),
+        json!(null),
+        json!({"a": 1}),
+        json!(true),
+        json!(-1),
+        json!(1.5),
+        json!(" 12 "),
+    ];
+    for ids in shapes {
+        for text in [
+            json!("Email"),
+            json!(7),
+            json!(false),
+            json!(null),
+            json!(["Email"]),
+            json!(" Eingang "),
+        ] {
+            let r = record(json!({
+                "Objekt_nr": ids, "Adress_nr": ids, "Aktionsart": text, "Aktionstyp": text, "Datum": text, "Other": [1]
+            }));
+            let typed: MailFields = r.fields().unwrap();
+            let looked = MailFields::looked_up(&r);
+            assert_eq!(typed.listings, looked.listings, "{ids}");
+            assert_eq!(typed.listings.0, listing_ids(Some(&ids)), "{ids}");
+            assert_eq!(typed.addresses, looked.addresses, "{ids}");
+            assert_eq!(typed.kind, looked.kind, "{text}");
+            assert_eq!(typed.direction, looked.direction, "{text}");
+            assert_eq!(typed.date, looked.date, "{text}");
+        }
+    }
+}
+
+/// A field named twice cannot be read in one pass; the entry is read field by field instead (the last one counts,
+/// as in a map), never dropped.
+#[test]
+fn an_entry_with_a_field_named_twice_is_still_read() {
+    let body = br#"{"response": {"results": [{"data": {"records": [{"id": 1, "elements":
+        {"Objekt_nr": ["99"], "Objekt_nr": ["10"], "Adress_nr": ["5"], "Aktionsart": "Email",
+         "Aktionstyp": "Eingang", "Datum": "2026-11-20 08:00:00"}}]}}]}}"#;
+    let r = onoffice::envelope::parse_answer(body, 1)
+        .unwrap()
+        .remove(0)
+        .unwrap()
+        .records
+        .remove(0);
+    assert!(r.fields::<MailFields>().is_err());
+    match read_mail(&r, &[10]) {
+        Entry::Mail(listings, mail) => {
+            assert_eq!(listings, [10]);
+            assert_eq!(mail.addresses, [5]);
+            assert!(mail.incoming);
+            assert_eq!(mail.at, "2026-11-20 08:00:00");
+        }
+        _ => panic!("not read as a mail"),
     }
 }

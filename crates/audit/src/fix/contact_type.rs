@@ -14,8 +14,8 @@ use crate::text::Text;
 
 /// The contact type keys of an address record.
 pub(crate) fn contact_types(rec: &Record) -> Vec<String> {
-    rec.elements
-        .get(CONTACT_TYPE_FIELD)
+    rec.value(CONTACT_TYPE_FIELD)
+        .as_ref()
         .map(onoffice::api::parse_multiselect)
         .unwrap_or_default()
 }
@@ -168,14 +168,14 @@ mod tests {
     use serde_json::json;
 
     fn record(keys: &[&str]) -> Record {
-        Record {
-            id: "1".into(),
-            record_type: Some("address".into()),
-            elements: json!({ CONTACT_TYPE_FIELD: keys })
+        Record::new(
+            "1",
+            Some("address"),
+            json!({ CONTACT_TYPE_FIELD: keys })
                 .as_object()
                 .unwrap()
                 .clone(),
-        }
+        )
     }
 
     fn add() -> AddKey {

@@ -190,11 +190,7 @@ mod tests {
         for (i, e) in entries.iter().enumerate() {
             elements.insert(format!("email__{}", i + 10), json!(e));
         }
-        Record {
-            id: "1".into(),
-            record_type: Some("address".into()),
-            elements,
-        }
+        Record::new("1", Some("address"), elements)
     }
 
     #[test]

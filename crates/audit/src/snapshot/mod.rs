@@ -382,8 +382,8 @@ pub fn parse_address(r: &Record) -> Option<AddressInfo> {
         id: r.numeric_id()?,
         name: person_name(r, "Vorname", "Name"),
         contact_types: r
-            .elements
-            .get(CONTACT_TYPE_FIELD)
+            .value(CONTACT_TYPE_FIELD)
+            .as_ref()
             .map(parse_multiselect)
             .unwrap_or_default(),
         default_email,

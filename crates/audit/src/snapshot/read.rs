@@ -209,10 +209,7 @@ async fn remaining_pages(
 
 /// Keeps the first lists in the snapshot; returns whether the users came with their address links.
 fn keep_lists(snapshot: &mut Snapshot, lists: Lists) -> bool {
-    let has_link_field = lists
-        .users
-        .iter()
-        .any(|r| r.elements.contains_key("adrId:adressen.ID"));
+    let has_link_field = lists.users.iter().any(|r| r.has("adrId:adressen.ID"));
     for u in lists.users.iter().filter_map(parse_user) {
         snapshot.users.insert(u.nr, u);
     }

@@ -15,11 +15,7 @@ fn kind(key: &str, label: &str, types: &[(&str, &str)]) -> KindInfo {
 }
 
 fn record(id: &str, elements: Value) -> Record {
-    Record {
-        id: id.into(),
-        record_type: Some("agentslog".into()),
-        elements: elements.as_object().unwrap().clone(),
-    }
+    Record::new(id, Some("agentslog"), elements.as_object().unwrap().clone())
 }
 
 fn entry(estates: Value, kind: &str, kind_type: &str, date: &str) -> Record {

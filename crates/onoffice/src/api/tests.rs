@@ -20,17 +20,17 @@ fn multiselect_parsing() {
 
 #[test]
 fn email_entries_in_every_form_without_comments() {
-    let record = Record {
-        id: "5".into(),
-        record_type: Some("address".into()),
-        elements: serde_json::from_value(json!({
+    let record = Record::new(
+        "5",
+        Some("address"),
+        serde_json::from_value(json!({
             "email__3811": "info@firma.de", "email__3811__Comment": "nur werktags",
             "emailbusiness__3757": "a.weber@firma.de", "emailbusiness__3757__Comment": "Mailbemerkung",
             "emailprivate__3760": "anna@web.de", "emailprivate__3760__Comment": "privat@nicht-nutzen.de",
             "emailprivate__3761": "", "Email": "a.weber@firma.de", "emailfoo__1": "x@y.de"
         }))
         .unwrap(),
-    };
+    );
     let entries = email_entries(&record);
     let addresses: Vec<&str> = entries.iter().map(|e| e.address.as_str()).collect();
     assert_eq!(
@@ -66,13 +66,13 @@ fn related_ids_from_plugin_fixture() {
 
 #[test]
 fn field_catalog_with_and_without_labels() {
-    let with = Record {
-        id: "address".into(),
-        record_type: None,
-        elements: serde_json::from_value(json!({"label":"Adressen","ArtDaten":{"type":"multiselect","label":"Kontaktart",
+    let with = Record::new(
+        "address",
+        None,
+        serde_json::from_value(json!({"label":"Adressen","ArtDaten":{"type":"multiselect","label":"Kontaktart",
             "permittedvalues":{"Makler":"Mitarbeiter","Systembenutzer":"Systembenutzer (Adresse ist mit Benutzer verknüpft)"}}}))
         .unwrap(),
-    };
+    );
     let c = FieldCatalog::from_records(&[with]).unwrap();
     let f = c.field("address", "ArtDaten").unwrap();
     assert_eq!(f.field_type, "multiselect");
@@ -80,14 +80,14 @@ fn field_catalog_with_and_without_labels() {
         key: "Makler".into(),
         label: Some("Mitarbeiter".into())
     }));
-    let without = Record {
-        id: "address".into(),
-        record_type: None,
-        elements: serde_json::from_value(
+    let without = Record::new(
+        "address",
+        None,
+        serde_json::from_value(
             json!({"ArtDaten":{"type":"multiselect","permittedvalues":["Makler","Kunde"]}}),
         )
         .unwrap(),
-    };
+    );
     let c = FieldCatalog::from_records(&[without]).unwrap();
     assert_eq!(
         c.field("address", "ArtDaten").unwrap().permitted[1].key,

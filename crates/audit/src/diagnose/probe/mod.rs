@@ -100,7 +100,7 @@ fn missing_estate_fields(r: &ActionResult) -> Vec<&'static str> {
     ESTATE_FIELDS
         .iter()
         .copied()
-        .filter(|f| !r.records.iter().any(|rec| rec.elements.contains_key(*f)))
+        .filter(|f| !r.records.iter().any(|rec| rec.has(f)))
         .collect()
 }
 

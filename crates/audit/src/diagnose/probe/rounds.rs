@@ -180,7 +180,7 @@ impl SecondRound {
                 r.records
                     .iter()
                     .filter_map(|k| {
-                        let types = match k.elements.get("types") {
+                        let types = match k.value("types") {
                             Some(serde_json::Value::Object(t)) => t.keys().cloned().collect(),
                             _ => Vec::new(),
                         };

@@ -62,11 +62,7 @@ fn assert_plain(what: &str, t: &Text) {
 }
 
 fn record(id: &str, elements: Value) -> Record {
-    Record {
-        id: id.into(),
-        record_type: None,
-        elements: elements.as_object().cloned().unwrap_or_default(),
-    }
+    Record::new(id, None, elements.as_object().cloned().unwrap_or_default())
 }
 
 fn ok(records: Vec<Record>) -> onoffice::Result<ActionResult> {
@@ -122,11 +118,7 @@ fn rental(id: &str, without: &[&str]) -> Record {
     for f in ESTATE_FIELDS.iter().filter(|f| !without.contains(f)) {
         elements.insert(f.to_string(), json!("1"));
     }
-    Record {
-        id: id.into(),
-        record_type: None,
-        elements,
-    }
+    Record::new(id, None, elements)
 }
 
 /// What the reads brought back, owned.
