@@ -36,13 +36,14 @@ pub(super) fn read_agents_log(
         data,
     } = super::read::Page::of(params)?;
     let mut done = Done::default();
-    let matching = account.agents_log.iter().filter(|e| {
-        estates
+    let on_estates = match &estates {
+        Some(estates) => account.log_of_estates(estates),
+        None => account.agents_log.iter().collect(),
+    };
+    let matching = on_estates.into_iter().filter(|e| {
+        addresses
             .as_ref()
-            .is_none_or(|s| e.estates.iter().any(|id| s.contains(id)))
-            && addresses
-                .as_ref()
-                .is_none_or(|s| e.addresses.iter().any(|id| s.contains(id)))
+            .is_none_or(|s| e.addresses.iter().any(|id| s.contains(id)))
     });
     for (id, el) in matching
         .map(|e| (e.id, e.elements()))

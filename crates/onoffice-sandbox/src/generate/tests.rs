@@ -83,3 +83,58 @@ fn variants() {
         .iter()
         .any(|p| p.kind == "account.makler_key_missing"));
 }
+
+/// The Maklerbuch read by estate through its index meets the entries a walk through all of them meets, in the same
+/// order; a new entry is met at once (the index is dropped), and so is one a colleague's edit re-dates.
+#[test]
+fn the_maklerbuch_by_estate_is_what_a_walk_through_it_finds() {
+    let mut account = generate(&GenConfig {
+        seed: 10,
+        users: 20,
+        estates: 200,
+        makler_variant: Some(MaklerVariant::Standard),
+        tenant: None,
+    })
+    .account;
+    let walked = |account: &Account, estates: &BTreeSet<u64>| -> Vec<u64> {
+        let on = |e: &&AgentsLogEntry| e.estates.iter().any(|id| estates.contains(id));
+        account.agents_log.iter().filter(on).map(|e| e.id).collect()
+    };
+    let indexed = |account: &Account, estates: &BTreeSet<u64>| -> Vec<u64> {
+        account
+            .log_of_estates(estates)
+            .iter()
+            .map(|e| e.id)
+            .collect()
+    };
+    let all: Vec<u64> = account.estates.keys().copied().collect();
+    let some: BTreeSet<u64> = all.iter().copied().step_by(3).collect();
+    assert!(walked(&account, &some).len() > 20);
+    assert_eq!(indexed(&account, &some), walked(&account, &some));
+    let every: BTreeSet<u64> = all.iter().copied().collect();
+    assert_eq!(indexed(&account, &every), walked(&account, &every));
+    let estate = *some.iter().next().unwrap();
+    let newest = account.agents_log[0].date.clone();
+    account.log(AgentsLogEntry {
+        id: 0,
+        estates: vec![estate, estate],
+        addresses: Vec::new(),
+        kind: "Email".into(),
+        kind_type: "Eingang".into(),
+        date: newest,
+        user: String::new(),
+        note: String::new(),
+    });
+    let after = indexed(&account, &some);
+    assert_eq!(after, walked(&account, &some));
+    assert_eq!(
+        after
+            .iter()
+            .filter(|id| **id == account.agents_log[0].id)
+            .count(),
+        1
+    );
+    account.agents_log.swap(0, 1);
+    account.list_cache.clear();
+    assert_eq!(indexed(&account, &some), walked(&account, &some));
+}

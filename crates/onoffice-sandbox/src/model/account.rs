@@ -106,6 +106,7 @@ impl Account {
 
     /// Adds an entry to the Maklerbuch in date order (newest first), with the next id.
     pub fn log(&mut self, mut entry: AgentsLogEntry) {
+        self.list_cache.forget_log();
         entry.id = self.next_log_id();
         if self.log_unsorted {
             self.agents_log.push(entry);
@@ -127,9 +128,28 @@ impl Account {
 
     /// Puts the Maklerbuch in date order (newest first) after the generator appended to it.
     pub fn sort_log(&mut self) {
+        self.list_cache.forget_log();
         self.agents_log
             .sort_by(|a, b| (&b.date, b.id).cmp(&(&a.date, a.id)));
         self.log_unsorted = false;
+    }
+
+    /// The Maklerbuch's entries on any of these estates, newest first (as a read of all would meet them). Read
+    /// through an index that every new entry ([`Account::log`]) and every write drops.
+    pub fn log_of_estates(
+        &self,
+        estates: &std::collections::BTreeSet<u64>,
+    ) -> Vec<&AgentsLogEntry> {
+        let index = self.list_cache.log_by_estate(&self.agents_log);
+        let mut at: Vec<usize> = estates
+            .iter()
+            .filter_map(|e| index.get(e))
+            .flatten()
+            .copied()
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter().map(|i| &self.agents_log[i]).collect()
     }
 
     /// Contact persons of an estate in order; `brokers_only` is the `contactPerson` view. Read through the contact

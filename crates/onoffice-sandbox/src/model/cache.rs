@@ -1,4 +1,5 @@
-//! What list reads of an account can reuse until the next write: filter results and the contact persons by estate.
+//! What list reads of an account can reuse until the next write: filter results, the contact persons by estate and
+//! the Maklerbuch's entries by estate.
 
 use onoffice_protocol::lock::Unpoisoned;
 
@@ -7,6 +8,8 @@ use super::ContactLink;
 type Shared<T> = std::sync::Arc<std::sync::Mutex<T>>;
 /// Contact persons (address ids, in order) per estate id.
 pub type ContactIndex = std::sync::Arc<std::collections::HashMap<u64, Vec<u64>>>;
+/// The Maklerbuch's entries (their places in it, in its order) per estate id.
+pub type LogIndex = std::sync::Arc<std::collections::HashMap<u64, Vec<usize>>>;
 
 /// What list reads can reuse until the next write: filter results by request key (shared by the pages of one
 /// list read) and the contact persons by estate. A copy of the account starts with an empty cache of its own (the
@@ -15,6 +18,7 @@ pub type ContactIndex = std::sync::Arc<std::collections::HashMap<u64, Vec<u64>>>
 pub struct ListCache {
     pub filters: Shared<std::collections::HashMap<String, std::sync::Arc<Vec<u64>>>>,
     pub contacts: Shared<Option<ContactIndex>>,
+    pub log: Shared<Option<LogIndex>>,
 }
 
 impl Clone for ListCache {
@@ -27,6 +31,30 @@ impl ListCache {
     pub fn clear(&self) {
         self.filters.write_guard().clear();
         self.forget_contacts();
+        self.forget_log();
+    }
+
+    /// Drops the Maklerbuch index (an entry was added or the Maklerbuch re-sorted).
+    pub fn forget_log(&self) {
+        *self.log.write_guard() = None;
+    }
+
+    /// The Maklerbuch's entries per estate: their places in `log`, in its order.
+    pub fn log_by_estate(&self, log: &[super::AgentsLogEntry]) -> LogIndex {
+        let mut slot = self.log.write_guard();
+        if let Some(index) = slot.as_ref() {
+            return index.clone();
+        }
+        let mut index: std::collections::HashMap<u64, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (at, entry) in log.iter().enumerate() {
+            for estate in &entry.estates {
+                index.entry(*estate).or_default().push(at);
+            }
+        }
+        let index = std::sync::Arc::new(index);
+        *slot = Some(index.clone());
+        index
     }
 
     /// Drops the contact index (the contact persons changed).
