@@ -405,4 +405,28 @@ mod tests {
         );
         assert_ne!(a, c);
     }
+
+    #[test]
+    fn ids_are_read_from_each_shape_they_come_in() {
+        let ids = |v: Value| serde_json::from_value::<Ids>(v).unwrap().0;
+        assert_eq!(ids(json!(["10", " 11 ", "x", ""])), [10, 11]);
+        assert_eq!(
+            ids(json!([10, -2, 2.5, true, null, ["3"], {"a": 1}, 12])),
+            [10, 12]
+        );
+        assert_eq!(ids(json!("7")), [7]);
+        assert_eq!(ids(json!(" 7 ")), [7]);
+        assert_eq!(ids(json!(7)), [7]);
+        for none in [
+            json!(-7),
+            json!(7.5),
+            json!(true),
+            json!(null),
+            json!({"a": 1}),
+            json!("x"),
+            json!([]),
+        ] {
+            assert!(ids(none.clone()).is_empty(), "{none}");
+        }
+    }
 }
