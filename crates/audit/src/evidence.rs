@@ -14,7 +14,6 @@ use onoffice::api::{actions, MAX_AGENTS_LOG_ESTATE_IDS};
 use onoffice::client::paged;
 use onoffice::{Action, Client, Filter, Ids, Record, Text};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// The days before the read that count.
 pub const WINDOW_DAYS: i64 = 30;
@@ -227,10 +226,10 @@ struct MailFields<'a> {
 }
 
 impl MailFields<'_> {
-    /// The same fields looked up one by one, for a record the one pass cannot read (a field named twice).
+    /// The same fields looked up one by one, for a record the one pass cannot read (a field it names sent twice).
     fn looked_up(r: &Record) -> MailFields<'static> {
         let text = |field| Text(r.text(field).map(Into::into));
-        let ids = |field| Ids(listing_ids(r.value(field).as_ref()));
+        let ids = |field| Ids(Ids::of(r.value(field).as_ref()));
         MailFields {
             kind: text("Aktionsart"),
             direction: text("Aktionstyp"),
@@ -270,20 +269,6 @@ fn mail_entry(fields: MailFields, chunk: &[u64]) -> Entry {
             },
         ),
         _ => Entry::Odd { incoming },
-    }
-}
-
-/// `Objekt_nr` as onOffice sends it (an array of strings), and as it may also come (a string, a number, numbers).
-pub(crate) fn listing_ids(v: Option<&Value>) -> Vec<u64> {
-    let one = |v: &Value| match v {
-        Value::String(s) => s.trim().parse().ok(),
-        Value::Number(n) => n.as_u64(),
-        _ => None,
-    };
-    match v {
-        Some(Value::Array(items)) => items.iter().filter_map(one).collect(),
-        Some(other) => one(other).into_iter().collect(),
-        None => Vec::new(),
     }
 }
 

@@ -344,7 +344,7 @@ pub fn collect(
             if !is_transfer(kind.trim(), kind_type.trim()) {
                 continue;
             }
-            let listings: Vec<u64> = crate::evidence::listing_ids(r.value("Objekt_nr").as_ref())
+            let listings: Vec<u64> = onoffice::Ids::of(r.value("Objekt_nr").as_ref())
                 .into_iter()
                 .filter(|id| chunk.contains(id))
                 .collect();

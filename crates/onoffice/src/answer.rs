@@ -1,7 +1,9 @@
 //! Reading onOffice's answer in one pass over its bytes: the envelope, each action's result and each record, with
-//! a record's elements kept as text (see [`Record`]). Every part is read as leniently as before: ids as numbers or
-//! strings, `elements` as object, `[]` or a list of single-entry objects, `cntabsolute` as null or a list, `data` as
-//! `[]` on errors; what makes no sense fails its own action, a wrong envelope the whole request.
+//! a record's elements kept as text (see [`Record`]). Each part is read leniently where onOffice is inconsistent:
+//! ids as numbers or strings, `elements` as object, `[]` or a list of single-entry objects, `cntabsolute` as null or a
+//! list, `data` as `[]` on errors; a key named twice counts once, the last time. What makes no sense fails its own
+//! action, a wrong envelope the whole request; a body that is no valid JSON (a number out of range, a lone
+//! surrogate, text cut off, elements included) is no answer at all, as when it was read into one `Value`.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -15,13 +17,61 @@ use crate::envelope::{value_as_i64, value_as_text, ActionResult};
 use crate::error::Error;
 use crate::record::{empty_object, object_text, Record};
 
+/// What an HTTP body is: onOffice's envelope (a JSON object), JSON of another shape, or no valid JSON.
+pub(crate) enum Body {
+    Envelope(Envelope),
+    OtherJson,
+    Unreadable(String),
+}
+
+impl Body {
+    pub(crate) fn read(bytes: &[u8]) -> Body {
+        if bytes.trim_ascii_start().first() == Some(&b'{') {
+            return match serde_json::from_slice::<Envelope>(bytes) {
+                Ok(envelope) => Body::Envelope(envelope),
+                Err(e) => Body::Unreadable(e.to_string()),
+            };
+        }
+        match serde_json::from_slice::<IgnoredAny>(bytes) {
+            Ok(_) => Body::OtherJson,
+            Err(e) => Body::Unreadable(e.to_string()),
+        }
+    }
+}
+
 /// The envelope as read: its root status and the per-action results, if there were any.
-#[derive(Deserialize)]
 pub(crate) struct Envelope {
-    #[serde(default)]
     status: Option<Value>,
-    #[serde(default)]
     response: Response,
+}
+
+impl<'de> Deserialize<'de> for Envelope {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read_part(d)
+    }
+}
+
+impl<'de> Part<'de> for Envelope {
+    fn other() -> Self {
+        Envelope {
+            status: None,
+            response: Response::default(),
+        }
+    }
+
+    fn map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut envelope = Envelope::other();
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Status => envelope.status = Some(map.next_value()?),
+                Key::Response => envelope.response = map.next_value()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(envelope)
+    }
 }
 
 impl Envelope {
@@ -162,6 +212,7 @@ impl<'de, T: Part<'de>> Visitor<'de> for PartVisitor<T> {
 #[derive(Deserialize)]
 #[serde(field_identifier, rename_all = "lowercase")]
 enum Key {
+    Response,
     Results,
     Status,
     Data,
@@ -180,7 +231,8 @@ fn skip_rest<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     Ok(())
 }
 
-/// `response`: present (even as null or of another shape) or not, and its results if they are a list.
+/// `response`: present (even as null or of another shape) or not, and its results if they are a list. Absent is
+/// the default; whatever shape it came in, it is present.
 #[derive(Default)]
 struct Response {
     present: bool,
@@ -412,7 +464,7 @@ impl<'de> Part<'de> for OneRecord {
             match key {
                 Key::Id => id = Some(map.next_value::<Value>()?),
                 Key::Type => record_type = Some(map.next_value::<Value>()?),
-                Key::Elements => elements = Some(map.next_value::<Box<RawValue>>()?),
+                Key::Elements => elements = Some(checked(map.next_value::<Box<RawValue>>()?)?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -426,6 +478,66 @@ impl<'de> Part<'de> for OneRecord {
         Ok(OneRecord(
             object_elements(elements).map(|e| Record::from_text(id, record_type, e)),
         ))
+    }
+}
+
+/// The elements' text once every value in it reads as a full parse would read it (kept as text, it was only
+/// skipped over: a number out of range or a lone surrogate would otherwise go unnoticed until a field is looked up).
+fn checked<E: de::Error>(raw: Box<RawValue>) -> Result<Box<RawValue>, E> {
+    serde_json::from_str::<Checked>(raw.get()).map_err(E::custom)?;
+    Ok(raw)
+}
+
+/// A value read through as a full parse reads it (numbers converted, escapes decoded), and not kept.
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CheckedVisitor)
+    }
+}
+
+struct CheckedVisitor;
+
+impl<'de> Visitor<'de> for CheckedVisitor {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(Checked)
     }
 }
 
@@ -601,5 +713,47 @@ mod tests {
         assert!(parse_answer(b"[1, 2]", 1).is_err());
         assert!(parse_answer(b"  {\"response\": {\"results\": [{}]}}", 1).is_ok());
         assert!(parse_answer(b"{\"response\"", 1).is_err());
+    }
+
+    #[test]
+    fn a_body_is_an_envelope_other_json_or_no_json_as_a_full_parse_would_say() {
+        let kind = |body: &str| match Body::read(body.as_bytes()) {
+            Body::Envelope(_) => "envelope",
+            Body::OtherJson => "other",
+            Body::Unreadable(_) => "unreadable",
+        };
+        let record = |elements: &str| {
+            format!(
+                r#"{{"response": {{"results": [{{"data": {{"records": [{{"id": 1, "elements": {elements}}}]}}}}]}}}}"#
+            )
+        };
+        assert_eq!(kind(&record(r#"{"a": 1e3, "b": "\u00e4"}"#)), "envelope");
+        for bad in [
+            r#"{"a": 1e400}"#,
+            r#"{"a": "\ud800"}"#,
+            r#"{"a": [1e999]}"#,
+            r#"{"\ud800": 1}"#,
+        ] {
+            assert_eq!(kind(&record(bad)), "unreadable", "{bad}");
+        }
+        assert_eq!(kind(r#"{"response""#), "unreadable");
+        assert_eq!(kind("<html>proxy</html>"), "unreadable");
+        assert_eq!(kind("[1, 2]"), "other");
+        assert_eq!(kind(r#""text""#), "other");
+        assert_eq!(kind(" {}"), "envelope");
+    }
+
+    #[test]
+    fn a_root_key_named_twice_counts_the_last_time_as_below_it() {
+        let body = r#"{"status": {"code": 400, "errorcode": 22}, "status": {"code": 200, "errorcode": 0},
+            "response": {"results": [{}, {}]}, "response": {"results": [{"data": []}]}}"#;
+        let results = parse_answer(body.as_bytes(), 1).unwrap();
+        assert_eq!(results.len(), 1);
+        let body = r#"{"status": {"code": 200, "errorcode": 0}, "status": {"code": 400, "errorcode": 22},
+            "response": {"results": [{}]}}"#;
+        assert_eq!(
+            parse_answer(body.as_bytes(), 1).unwrap_err().code(),
+            Some(22)
+        );
     }
 }

@@ -1,10 +1,10 @@
-//! The JSON envelope of the onOffice API: how actions are written into a request and how the answer is read back.
-//! Parsing is lenient where onOffice is inconsistent (ids as numbers or strings, `elements` as object or `[]`,
-//! `cntabsolute` as null or a list, `data` as `[]` on errors) and strict where it matters (one result per action).
+//! The JSON envelope of the onOffice API: how actions are written into a request, what an action's result is, and
+//! the entry points that read an answer back (the reading itself is `crate::answer`: lenient where onOffice is
+//! inconsistent, strict where it matters, one result per action).
 
 use serde_json::{Map, Value};
 
-use crate::answer::Envelope;
+use crate::answer::Body;
 use crate::error::Error;
 pub use crate::record::Record;
 
@@ -124,7 +124,8 @@ fn unexpected(detail: impl Into<String>) -> Error {
     }
 }
 
-/// Reads a whole response body for a request of `expected` actions (see [`parse_answer`]).
+/// Reads a whole response body for a request of `expected` actions (see [`parse_answer`]). Records keyed by id come
+/// in the order of the map given (sorted by key), where an answer's bytes keep onOffice's order.
 pub fn parse_response(
     body: Value,
     expected: usize,
@@ -134,18 +135,17 @@ pub fn parse_response(
 }
 
 /// Reads a whole response body for a request of `expected` actions, in one pass over its bytes (`crate::answer`).
-/// The outer error is for the request as a whole (root error, wrong shape, count mismatch);
+/// The outer error is for the request as a whole (not JSON, not an object, a root error, a count mismatch);
 /// the inner results are per action, in the order of the actions.
 pub fn parse_answer(
     body: &[u8],
     expected: usize,
 ) -> Result<Vec<Result<ActionResult, Error>>, Error> {
-    let is_object = body.trim_ascii_start().first() == Some(&b'{');
-    let envelope: Envelope = match serde_json::from_slice(body) {
-        Ok(envelope) if is_object => envelope,
-        _ => return Err(unexpected("response is not a JSON object")),
-    };
-    envelope.results(expected)
+    match Body::read(body) {
+        Body::Envelope(envelope) => envelope.results(expected),
+        Body::OtherJson => Err(unexpected("response is not a JSON object")),
+        Body::Unreadable(e) => Err(unexpected(format!("answer is not JSON: {e}"))),
+    }
 }
 
 #[cfg(test)]

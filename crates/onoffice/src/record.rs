@@ -71,13 +71,23 @@ impl Record {
 
     /// One field's value (the last one if onOffice named a field twice); `None` if absent.
     pub fn value(&self, field: &str) -> Option<Value> {
-        let mut de = serde_json::Deserializer::from_str(self.elements.get());
-        FieldSeed { field }.deserialize(&mut de).ok().flatten()
+        self.find::<Value>(field)
     }
 
     /// Whether the record has this field (with any value, null too).
     pub fn has(&self, field: &str) -> bool {
-        self.value(field).is_some()
+        self.find::<IgnoredAny>(field).is_some()
+    }
+
+    /// One field read as `T`, the other fields passed over. Elements read from an answer are valid JSON (checked
+    /// when read), so the only `None` is an absent field.
+    fn find<T: for<'de> Deserialize<'de>>(&self, field: &str) -> Option<T> {
+        let mut de = serde_json::Deserializer::from_str(self.elements.get());
+        let seed = FieldSeed {
+            field,
+            read: std::marker::PhantomData,
+        };
+        seed.deserialize(&mut de).ok().flatten()
     }
 
     /// Every field, for a caller that walks them all (e-mail entries, field metadata, relations).
@@ -86,7 +96,9 @@ impl Record {
     }
 
     /// The record read into a struct of the fields a caller needs, in one pass over its text; fields it does not
-    /// name are passed over without being kept.
+    /// name are passed over without being kept. A field the struct names that onOffice sent twice is an error
+    /// (serde's derive refuses duplicates): a caller then looks its fields up one by one (`value`, `text`), where
+    /// the last one counts.
     pub fn fields<'a, T: Deserialize<'a>>(&'a self) -> Result<T, Error> {
         serde_json::from_str(self.elements.get()).map_err(|e| Error::Unexpected {
             detail: format!("record {}: {e}", self.id),
@@ -105,21 +117,23 @@ pub(crate) fn empty_object() -> Box<RawValue> {
     RawValue::from_string("{}".into()).expect("{} is JSON")
 }
 
-/// Looks for one key in an object's text: the other keys are compared where they lie, their values skipped.
-struct FieldSeed<'f> {
+/// Looks for one key in an object's text and reads its value as `T`: the other keys are compared where they lie,
+/// their values skipped.
+struct FieldSeed<'f, T> {
     field: &'f str,
+    read: std::marker::PhantomData<T>,
 }
 
-impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
-    type Value = Option<Value>;
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for FieldSeed<'_, T> {
+    type Value = Option<T>;
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for FieldSeed<'_> {
-    type Value = Option<Value>;
+impl<'de, T: Deserialize<'de>> Visitor<'de> for FieldSeed<'_, T> {
+    type Value = Option<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
@@ -129,7 +143,7 @@ impl<'de> Visitor<'de> for FieldSeed<'_> {
         let mut found = None;
         while let Some(is_it) = map.next_key_seed(KeyIs(self.field))? {
             if is_it {
-                found = Some(map.next_value::<Value>()?);
+                found = Some(map.next_value::<T>()?);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -227,77 +241,99 @@ impl<'de> Visitor<'de> for TextVisitor {
 }
 
 /// Record ids as onOffice sends them in a field such as `Objekt_nr` (a list of strings), and as they may also come
-/// (a string, a number, a list of numbers); what is no id is left out, anything else reads as none.
+/// (a string, a number, a list of numbers); what is no id is left out, anything else reads as none. The one rule
+/// for such fields, also for a value already read (`Ids::of`).
 #[derive(Debug, Default, PartialEq)]
 pub struct Ids(pub Vec<u64>);
 
-impl<'de> Deserialize<'de> for Ids {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(IdsVisitor { nested: false }).map(Ids)
+impl Ids {
+    /// The ids of a value already read.
+    pub fn of(value: Option<&Value>) -> Vec<u64> {
+        value
+            .and_then(|v| Ids::deserialize(v).ok())
+            .map(|ids| ids.0)
+            .unwrap_or_default()
     }
 }
 
-/// One id of a list: `None` for what is no id.
+impl<'de> Deserialize<'de> for Ids {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(IdsVisitor).map(|ids| Ids(ids.into_ids()))
+    }
+}
+
+/// One member of a list of ids: an id, or `None` for anything else (a list or an object in the list too).
 struct OneId(Option<u64>);
 
 impl<'de> Deserialize<'de> for OneId {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let ids = d.deserialize_any(IdsVisitor { nested: true })?;
-        Ok(OneId(ids.first().copied()))
+        let ids = d.deserialize_any(IdsVisitor)?;
+        Ok(OneId(match ids {
+            IdsOf::One(id) => id,
+            IdsOf::List(_) => None,
+        }))
     }
 }
 
-struct IdsVisitor {
-    /// Inside a list: a list or an object there is no id.
-    nested: bool,
+/// What a value held: one id (or none), or a list.
+enum IdsOf {
+    One(Option<u64>),
+    List(Vec<u64>),
 }
 
+impl IdsOf {
+    fn into_ids(self) -> Vec<u64> {
+        match self {
+            IdsOf::One(id) => id.into_iter().collect(),
+            IdsOf::List(ids) => ids,
+        }
+    }
+}
+
+struct IdsVisitor;
+
 impl<'de> Visitor<'de> for IdsVisitor {
-    type Value = Vec<u64>;
+    type Value = IdsOf;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("record ids")
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(v.trim().parse().ok().into_iter().collect())
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<IdsOf, E> {
+        Ok(IdsOf::One(v.trim().parse().ok()))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(vec![v])
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<IdsOf, E> {
+        Ok(IdsOf::One(Some(v)))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(u64::try_from(v).ok().into_iter().collect())
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<IdsOf, E> {
+        Ok(IdsOf::One(u64::try_from(v).ok()))
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<IdsOf, E> {
+        Ok(IdsOf::One(None))
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<IdsOf, E> {
+        Ok(IdsOf::One(None))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_unit<E: de::Error>(self) -> Result<IdsOf, E> {
+        Ok(IdsOf::One(None))
     }
 
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<IdsOf, A::Error> {
         let mut ids = Vec::new();
-        if self.nested {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(ids);
-        }
         while let Some(OneId(id)) = seq.next_element()? {
             ids.extend(id);
         }
-        Ok(ids)
+        Ok(IdsOf::List(ids))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<IdsOf, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Vec::new())
+        Ok(IdsOf::One(None))
     }
 }
 

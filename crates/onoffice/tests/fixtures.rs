@@ -425,6 +425,35 @@ async fn json_without_an_envelope_is_lost_on_a_server_error_and_unexpected_other
             1,
             "response.results is missing",
         ),
+        (
+            StatusCode::OK,
+            "[1, 2]",
+            ErrorClass::Unexpected,
+            1,
+            "response is not a JSON object",
+        ),
+        // Cut off, or a value no parse can read: no answer at all, sent again.
+        (
+            StatusCode::OK,
+            r#"{"status":{"code":200,"errorcode":0},"response":{"res"#,
+            ErrorClass::Transient,
+            3,
+            "",
+        ),
+        (
+            StatusCode::OK,
+            r#"{"status":{"code":200,"errorcode":0},"response":{"results":[{"data":{"records":[{"id":1,"elements":{"Nr":1e400}}]}}]}}"#,
+            ErrorClass::Transient,
+            3,
+            "",
+        ),
+        (
+            StatusCode::NOT_FOUND,
+            r#"{"status":{"code":200},"response":{"results":[{"data":{"records":[{"id":1,"elements":{"Nr":"\ud800"}}]}}]}}"#,
+            ErrorClass::Unexpected,
+            1,
+            "404 Not Found without a JSON body",
+        ),
     ];
     for (status, body, class, sent, words) in cases {
         let (url, requests, _) = stub(Arc::new(move |_| (status, body.to_string()))).await;

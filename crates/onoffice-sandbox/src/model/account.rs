@@ -149,7 +149,10 @@ impl Account {
             .collect();
         at.sort_unstable();
         at.dedup();
-        at.into_iter().map(|i| &self.agents_log[i]).collect()
+        // A Maklerbuch changed behind the index (the field is public) loses entries here, never panics.
+        at.into_iter()
+            .filter_map(|i| self.agents_log.get(i))
+            .collect()
     }
 
     /// Contact persons of an estate in order; `brokers_only` is the `contactPerson` view. Read through the contact

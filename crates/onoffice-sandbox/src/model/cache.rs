@@ -12,7 +12,7 @@ pub type ContactIndex = std::sync::Arc<std::collections::HashMap<u64, Vec<u64>>>
 pub type LogIndex = std::sync::Arc<std::collections::HashMap<u64, Vec<usize>>>;
 
 /// What list reads can reuse until the next write: filter results by request key (shared by the pages of one
-/// list read) and the contact persons by estate. A copy of the account starts with an empty cache of its own (the
+/// list read), the contact persons by estate and the Maklerbuch's entries by estate. A copy of the account starts with an empty cache of its own (the
 /// copy and the original change apart).
 #[derive(Debug, Default)]
 pub struct ListCache {

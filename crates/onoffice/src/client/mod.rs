@@ -7,10 +7,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures::stream::{self, StreamExt};
-use serde::de::IgnoredAny;
 use serde_json::{json, Value};
 
-use crate::answer::Envelope;
+use crate::answer::Body;
 use crate::credentials::Credentials;
 use crate::envelope::{Action, ActionResult};
 use crate::error::{Blocker, Error};
@@ -316,37 +315,27 @@ fn read_answer(
     bytes: &[u8],
     count: usize,
 ) -> std::result::Result<Vec<Result<ActionResult>>, Failure> {
-    let envelope = read_envelope(bytes);
-    let not_json = match &envelope {
-        Some(_) => None,
-        None => serde_json::from_slice::<IgnoredAny>(bytes).err(),
-    };
-    match envelope {
-        Some(envelope) if envelope.is_onoffice() => envelope.results(count).map_err(Failure::Root),
+    match Body::read(bytes) {
+        Body::Envelope(envelope) if envelope.is_onoffice() => {
+            envelope.results(count).map_err(Failure::Root)
+        }
         _ if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS => Err(
             Failure::Lost(format!("HTTP {status} without an onOffice answer")),
         ),
-        _ if not_json.is_none() && !status.is_success() => Err(Failure::Root(Error::Unexpected {
-            detail: format!("HTTP {status} without an onOffice answer"),
+        Body::Envelope(_) | Body::OtherJson if !status.is_success() => {
+            Err(Failure::Root(Error::Unexpected {
+                detail: format!("HTTP {status} without an onOffice answer"),
+            }))
+        }
+        Body::Envelope(envelope) => envelope.results(count).map_err(Failure::Root),
+        Body::OtherJson => Err(Failure::Root(Error::Unexpected {
+            detail: "response is not a JSON object".into(),
         })),
-        Some(envelope) => envelope.results(count).map_err(Failure::Root),
-        None => match not_json {
-            // JSON of another shape (a list, a string): not onOffice's answer.
-            None => Err(Failure::Root(Error::Unexpected {
-                detail: "response is not a JSON object".into(),
-            })),
-            Some(_) if !status.is_success() => Err(Failure::Root(Error::Unexpected {
-                detail: format!("HTTP {status} without a JSON body"),
-            })),
-            Some(e) => Err(Failure::Lost(format!("answer is not JSON: {e}"))),
-        },
+        Body::Unreadable(_) if !status.is_success() => Err(Failure::Root(Error::Unexpected {
+            detail: format!("HTTP {status} without a JSON body"),
+        })),
+        Body::Unreadable(e) => Err(Failure::Lost(format!("answer is not JSON: {e}"))),
     }
-}
-
-/// The body as onOffice's envelope, if it is a JSON object.
-fn read_envelope(bytes: &[u8]) -> Option<Envelope> {
-    let object = bytes.trim_ascii_start().first() == Some(&b'{');
-    object.then(|| serde_json::from_slice(bytes).ok()).flatten()
 }
 
 /// What a failed exchange means for each of its actions: `None` to send them again, else the error they end with.
@@ -376,7 +365,6 @@ fn retry_wait(backoff: Duration, attempt: u32) -> Duration {
     doubled.min(Duration::from_secs(8))
 }
 
-/// Whether a JSON body is onOffice's envelope (a root `status` or `response`).
 fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
