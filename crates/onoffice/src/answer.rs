@@ -756,4 +756,39 @@ mod tests {
             Some(22)
         );
     }
+
+    #[test]
+    fn the_root_status_fails_the_request_unless_it_defers_to_the_actions() {
+        let root = |status: Value| {
+            let body = json!({"status": status, "response": {"results": [{"data": []}]}});
+            parse_answer(body.to_string().as_bytes(), 1).map(|_| ())
+        };
+        assert_eq!(
+            root(json!({"code": 400, "errorcode": 0}))
+                .unwrap_err()
+                .code(),
+            Some(400)
+        );
+        assert_eq!(
+            root(json!({"code": 200, "errorcode": 22}))
+                .unwrap_err()
+                .code(),
+            Some(22)
+        );
+        assert!(root(json!({"code": 500, "errorcode": 97})).is_ok());
+        assert!(root(json!({"code": 200, "errorcode": 97})).is_ok());
+        assert!(root(json!({"code": 299})).is_ok());
+        assert_eq!(root(json!({"code": 300})).unwrap_err().code(), Some(300));
+    }
+
+    #[test]
+    fn results_of_another_shape_are_missing_not_unreadable() {
+        for body in [
+            r#"{"response": {"results": {"a": [1, {"b": 2}], "c": 3}}}"#,
+            r#"{"response": {"results": "x", "other": {"d": [4]}}}"#,
+        ] {
+            let e = parse_answer(body.as_bytes(), 1).unwrap_err();
+            assert_eq!(detail(e), "response.results is missing", "{body}");
+        }
+    }
 }

@@ -465,4 +465,32 @@ mod tests {
             assert!(ids(none.clone()).is_empty(), "{none}");
         }
     }
+
+    #[test]
+    fn typed_text_of_every_kind_of_value_reads_as_the_map_would() {
+        #[derive(Deserialize)]
+        struct One<'a> {
+            #[serde(borrow, default)]
+            v: Text<'a>,
+            #[serde(default)]
+            after: Option<u8>,
+        }
+        for v in [
+            json!("Am \"Hang\""),
+            json!("Straße"),
+            json!(-7),
+            json!(7),
+            json!(2.5),
+            json!(1e3),
+            json!(true),
+            json!(null),
+            json!([1, [2]]),
+            json!({"a": {"b": [1]}}),
+        ] {
+            let r = record(json!({"v": v, "after": 1}));
+            let typed: One = r.fields().unwrap();
+            assert_eq!(typed.v.as_str(), r.text("v").as_deref(), "{v}");
+            assert_eq!(typed.after, Some(1), "{v}");
+        }
+    }
 }
