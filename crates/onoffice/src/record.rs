@@ -444,7 +444,12 @@ mod tests {
 
     #[test]
     fn ids_are_read_from_each_shape_they_come_in() {
-        let ids = |v: Value| serde_json::from_value::<Ids>(v).unwrap().0;
+        let ids = |v: Value| {
+            let read = serde_json::from_value::<Ids>(v.clone()).unwrap().0;
+            assert_eq!(Ids::of(Some(&v)), read, "{v}");
+            read
+        };
+        assert!(Ids::of(None).is_empty());
         assert_eq!(ids(json!(["10", " 11 ", "x", ""])), [10, 11]);
         assert_eq!(
             ids(json!([10, -2, 2.5, true, null, ["3"], {"a": 1}, 12])),
