@@ -45,19 +45,18 @@ pub(super) fn read_agents_log(
             .as_ref()
             .is_none_or(|s| e.addresses.iter().any(|id| s.contains(id)))
     });
-    for (id, el) in matching
-        .map(|e| (e.id, e.elements()))
+    let wanted = |field: &str| {
+        data.as_ref().is_none_or(|d| d.iter().any(|f| f == field)) || filter.get(field).is_some()
+    };
+    for (id, mut elements) in matching
+        .map(|e| (e.id, e.elements_of(wanted)))
         .filter(|(_, el)| filter::matches(&filter, el, &[]))
         .skip(offset)
         .take(limit)
     {
-        let elements = match &data {
-            None => el,
-            Some(fields) => fields
-                .iter()
-                .filter_map(|f| el.get(f).map(|v| (f.clone(), v.clone())))
-                .collect(),
-        };
+        if let Some(fields) = &data {
+            elements.retain(|field, _| fields.contains(field));
+        }
         done.records
             .push(json!({"id": id, "type": "agentslog", "elements": elements}));
     }

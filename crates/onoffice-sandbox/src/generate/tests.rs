@@ -138,6 +138,13 @@ fn the_maklerbuch_by_estate_is_what_a_walk_through_it_finds() {
     account.agents_log.swap(0, 1);
     account.list_cache.clear();
     assert_eq!(indexed(&account, &some), walked(&account, &some));
+    // What a read builds of an entry: the fields it names, as the whole entry has them.
+    let entry = &account.agents_log[0];
+    let all = entry.elements();
+    assert_eq!(all.len(), 10);
+    let some = entry.elements_of(|f| f == "Datum" || f == "Objekt_nr");
+    assert_eq!(some.len(), 2);
+    assert!(some.iter().all(|(k, v)| all[k] == *v));
     // Entries taken away behind the index: fewer found, no panic.
     account.agents_log.truncate(5);
     assert!(indexed(&account, &every).len() <= 5);
