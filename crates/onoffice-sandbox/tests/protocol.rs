@@ -866,10 +866,10 @@ async fn the_agents_log_reads_by_listing_newest_first_and_lists_its_kinds() {
     };
     let pages = post(&sb, vec![page(0), page(1)]).await;
     for i in 0..2 {
-        assert_eq!(
-            pages["response"]["results"][i]["data"]["records"][0]["id"],
-            records[i]["id"]
-        );
+        let first = &pages["response"]["results"][i]["data"]["records"][0];
+        assert_eq!(first["id"], records[i]["id"]);
+        // The one field asked for, and only it.
+        assert_eq!(first["elements"], json!({"Datum": dates[i]}));
     }
     // A date window with `>=`.
     let since = dates[dates.len() / 2];
@@ -886,9 +886,12 @@ async fn the_agents_log_reads_by_listing_newest_first_and_lists_its_kinds() {
         vec![
             read(json!({"estateid": rentals, "filter": {"Objekt_nr": [{"op": "=", "val": "1"}]}})),
             read(json!({"estateid": (1..=201).collect::<Vec<u64>>()})),
+            read(json!({"estateid": (1..=200).collect::<Vec<u64>>()})),
         ],
     )
     .await;
+    // 200 listings are the most a read takes, and they are taken.
+    assert_eq!(refused["response"]["results"][2]["status"]["errorcode"], 0);
     assert_eq!(
         refused["response"]["results"][0]["status"]["errorcode"],
         257
