@@ -16,6 +16,19 @@ use crate::envelope::{value_as_i64, value_as_text, ActionResult};
 use crate::error::Error;
 use records::Records;
 
+/// Each type named reads itself as a [`Part`] (the serde impl every part of the answer shares).
+macro_rules! read_as_part {
+    ($($part:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $part {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                read_part(d)
+            }
+        }
+    )*};
+}
+
+read_as_part!(Envelope, Response, Results, ActionOutcome, Data);
+
 mod records;
 
 /// What an HTTP body is: onOffice's envelope (a JSON object), JSON of another shape, or no valid JSON.
@@ -44,12 +57,6 @@ impl Body {
 pub(crate) struct Envelope {
     status: Option<Value>,
     response: Response,
-}
-
-impl<'de> Deserialize<'de> for Envelope {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        read_part(d)
-    }
 }
 
 impl<'de> Part<'de> for Envelope {
@@ -112,37 +119,36 @@ fn unexpected(detail: impl Into<String>) -> Error {
 /// The root status: 97 means "error in an action" (the details are in the per-action status blocks).
 fn root_status(status: &Value) -> Result<(), Error> {
     let code = status.get("code").and_then(value_as_i64).unwrap_or(200);
-    let errorcode = status.get("errorcode").and_then(value_as_i64).unwrap_or(0);
-    let message = status
-        .get("message")
-        .and_then(value_as_text)
-        .unwrap_or_default();
+    let errorcode = error_code(status);
     if errorcode != 0 && errorcode != 97 {
-        return Err(Error::Api {
-            code: errorcode,
-            message,
-        });
+        return Err(api_error(status, errorcode));
     }
     if code >= 300 && errorcode != 97 {
-        return Err(Error::Api { code, message });
+        return Err(api_error(status, code));
     }
     Ok(())
 }
 
 /// The per-action status of a result: an error code other than 0 fails that action.
 fn action_status(status: &Value) -> Result<(), Error> {
-    let errorcode = status.get("errorcode").and_then(value_as_i64).unwrap_or(0);
-    if errorcode == 0 {
-        return Ok(());
+    match error_code(status) {
+        0 => Ok(()),
+        errorcode => Err(api_error(status, errorcode)),
     }
-    let message = status
-        .get("message")
-        .and_then(value_as_text)
-        .unwrap_or_default();
-    Err(Error::Api {
-        code: errorcode,
-        message,
-    })
+}
+
+/// A status block's `errorcode`, 0 when it has none.
+fn error_code(status: &Value) -> i64 {
+    status.get("errorcode").and_then(value_as_i64).unwrap_or(0)
+}
+
+/// The error a status block says, under `code`, with its message.
+fn api_error(status: &Value, code: i64) -> Error {
+    let message = status.get("message").and_then(value_as_text);
+    Error::Api {
+        code,
+        message: message.unwrap_or_default(),
+    }
 }
 
 /// One part of the answer, read from whatever shape it came in: an object by `map`, a list by `seq`, null by
@@ -240,12 +246,6 @@ struct Response {
     results: Option<Vec<Result<ActionResult, Error>>>,
 }
 
-impl<'de> Deserialize<'de> for Response {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        read_part(d)
-    }
-}
-
 impl<'de> Part<'de> for Response {
     fn other() -> Self {
         Response {
@@ -270,12 +270,6 @@ impl<'de> Part<'de> for Response {
 /// `results`, if a list.
 struct Results(Option<Vec<Result<ActionResult, Error>>>);
 
-impl<'de> Deserialize<'de> for Results {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        read_part(d)
-    }
-}
-
 impl<'de> Part<'de> for Results {
     fn other() -> Self {
         Results(None)
@@ -299,12 +293,6 @@ impl<'de> Part<'de> for Results {
 /// then absent).
 struct ActionOutcome(Result<ActionResult, Error>);
 
-impl<'de> Deserialize<'de> for ActionOutcome {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        read_part(d)
-    }
-}
-
 impl<'de> Part<'de> for ActionOutcome {
     fn other() -> Self {
         ActionOutcome(Ok(ActionResult::default()))
@@ -312,7 +300,7 @@ impl<'de> Part<'de> for ActionOutcome {
 
     fn map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut status = None;
-        let mut data = Data::Absent;
+        let mut data = Data::Empty;
         while let Some(key) = map.next_key::<Key>()? {
             match key {
                 Key::Status => status = Some(map.next_value::<Value>()?),
@@ -331,7 +319,6 @@ impl<'de> Part<'de> for ActionOutcome {
 
 /// `data`: an object with `meta` and `records`, or empty (`[]`, null, absent) with an OK status.
 enum Data {
-    Absent,
     Object {
         meta: Option<Value>,
         records: Records,
@@ -344,7 +331,7 @@ impl Data {
     fn result(self) -> Result<ActionResult, Error> {
         let (meta, records) = match self {
             Data::Object { meta, records } => (meta, records),
-            Data::Absent | Data::Empty => return Ok(ActionResult::default()),
+            Data::Empty => return Ok(ActionResult::default()),
             Data::Odd => return Err(unexpected("data is neither an object nor empty")),
         };
         let cnt_absolute = match meta.as_ref().and_then(|m| m.get("cntabsolute")) {
@@ -360,12 +347,6 @@ impl Data {
     }
 }
 
-impl<'de> Deserialize<'de> for Data {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        read_part(d)
-    }
-}
-
 impl<'de> Part<'de> for Data {
     fn other() -> Self {
         Data::Odd
@@ -377,7 +358,7 @@ impl<'de> Part<'de> for Data {
 
     fn map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut meta = None;
-        let mut records = Records(Ok(Vec::new()));
+        let mut records = Records::empty();
         while let Some(key) = map.next_key::<Key>()? {
             match key {
                 Key::Meta => meta = Some(map.next_value::<Value>()?),

@@ -41,20 +41,16 @@ impl ListCache {
 
     /// The Maklerbuch's entries per estate: their places in `log`, in its order.
     pub fn log_by_estate(&self, log: &[super::AgentsLogEntry]) -> LogIndex {
-        let mut slot = self.log.write_guard();
-        if let Some(index) = slot.as_ref() {
-            return index.clone();
-        }
-        let mut index: std::collections::HashMap<u64, Vec<usize>> =
-            std::collections::HashMap::new();
-        for (at, entry) in log.iter().enumerate() {
-            for estate in &entry.estates {
-                index.entry(*estate).or_default().push(at);
+        kept(&self.log, || {
+            let mut index: std::collections::HashMap<u64, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (at, entry) in log.iter().enumerate() {
+                for estate in &entry.estates {
+                    index.entry(*estate).or_default().push(at);
+                }
             }
-        }
-        let index = std::sync::Arc::new(index);
-        *slot = Some(index.clone());
-        index
+            index
+        })
     }
 
     /// Drops the contact index (the contact persons changed).
@@ -63,20 +59,24 @@ impl ListCache {
     }
 
     /// Contact persons per estate, in stored order.
-    pub fn contacts_by_estate(
-        &self,
-        links: &[ContactLink],
-    ) -> std::sync::Arc<std::collections::HashMap<u64, Vec<u64>>> {
-        let mut slot = self.contacts.write_guard();
-        if let Some(index) = slot.as_ref() {
-            return index.clone();
-        }
-        let mut index: std::collections::HashMap<u64, Vec<u64>> = std::collections::HashMap::new();
-        for c in links {
-            index.entry(c.estate).or_default().push(c.address);
-        }
-        let index = std::sync::Arc::new(index);
-        *slot = Some(index.clone());
-        index
+    pub fn contacts_by_estate(&self, links: &[ContactLink]) -> ContactIndex {
+        kept(&self.contacts, || {
+            let mut index: std::collections::HashMap<u64, Vec<u64>> =
+                std::collections::HashMap::new();
+            for c in links {
+                index.entry(c.estate).or_default().push(c.address);
+            }
+            index
+        })
     }
+}
+
+/// What `slot` keeps, built by `build` if it keeps nothing yet (until the next write drops it).
+fn kept<T>(
+    slot: &Shared<Option<std::sync::Arc<T>>>,
+    build: impl FnOnce() -> T,
+) -> std::sync::Arc<T> {
+    let mut slot = slot.write_guard();
+    slot.get_or_insert_with(|| std::sync::Arc::new(build()))
+        .clone()
 }

@@ -17,13 +17,14 @@ use crate::record::{empty_object, object_text, Record};
 /// action.
 pub(super) struct Records(pub(super) Result<Vec<Record>, Error>);
 
-impl<'de> Deserialize<'de> for Records {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        read_part(d)
-    }
-}
+read_as_part!(Records, OneRecord);
 
 impl Records {
+    /// No records (yet).
+    pub(super) fn empty() -> Self {
+        Records(Ok(Vec::new()))
+    }
+
     fn push(&mut self, record: Result<Record, Error>) {
         match (&mut self.0, record) {
             (Ok(records), Ok(record)) => records.push(record),
@@ -39,11 +40,11 @@ impl<'de> Part<'de> for Records {
     }
 
     fn null() -> Self {
-        Records(Ok(Vec::new()))
+        Records::empty()
     }
 
     fn map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut records = Records(Ok(Vec::new()));
+        let mut records = Records::empty();
         while let Some((IgnoredAny, OneRecord(record))) = map.next_entry()? {
             records.push(record);
         }
@@ -51,7 +52,7 @@ impl<'de> Part<'de> for Records {
     }
 
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
-        let mut records = Records(Ok(Vec::new()));
+        let mut records = Records::empty();
         while let Some(OneRecord(record)) = seq.next_element()? {
             records.push(record);
         }
@@ -61,12 +62,6 @@ impl<'de> Part<'de> for Records {
 
 /// One record: `{id, type, elements}`, its elements kept as text.
 struct OneRecord(Result<Record, Error>);
-
-impl<'de> Deserialize<'de> for OneRecord {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        read_part(d)
-    }
-}
 
 impl<'de> Part<'de> for OneRecord {
     fn other() -> Self {
